@@ -1,0 +1,169 @@
+/**
+ * The engine's data model. The engine is pure: files and API data in, plain data out.
+ * Every position is 1-based (line, column) plus 0-based character offsets into the file text,
+ * so a fix can edit the exact characters that were written.
+ */
+
+export type Severity = "error" | "warning" | "note";
+export type Confidence = "high" | "medium" | "low";
+
+/** A file handed to the engine: a workflow, or a bake/compose file a workflow names. */
+export interface InputFile {
+  /** POSIX path relative to the checkout root, e.g. `.github/workflows/ci.yml`. */
+  path: string;
+  text: string;
+  /** `owner/name` of the repository the file belongs to (org scans); absent for a local check. */
+  repo?: string;
+}
+
+export interface Span {
+  path: string;
+  line: number;
+  column: number;
+  /** character offsets into the file text: [offset, endOffset) */
+  offset: number;
+  endOffset: number;
+}
+
+/**
+ * A string from a workflow after `${{ }}` evaluation.
+ * Unresolved expressions stay in `text` as opaque tokens written `${{ <normalized expression> }}`,
+ * so two values with the same unresolved expression compare equal as strings.
+ */
+export interface Value {
+  /** exactly as written in the source (one scalar, one shell word, or one CSV field) */
+  raw: string;
+  /** evaluated text */
+  text: string;
+  /** true when no unresolved `${{ }}` token remains in `text` */
+  resolved: boolean;
+  /**
+   * true when this is one of several possible values (both branches of `cond && a || b`,
+   * a metadata-action tag that only exists on some events): findings built on it are `low`.
+   */
+  speculative?: boolean;
+  /** where `raw` stands in its file */
+  span: Span;
+}
+
+/** One `--cache-to` / `--cache-from` spec, parsed as buildx does (CSV, any key order). */
+export interface CacheSpec {
+  /** `registry`, `gha`, `local`, `inline`, `s3`, `azblob`, … (a bare ref means `registry`) */
+  type: string;
+  /** every key=value pair of the spec, values unquoted */
+  attrs: Record<string, string>;
+  /** for `type=registry`: the `ref` value (span points at the ref's characters) */
+  ref?: Value;
+  /** the whole spec as written */
+  raw: string;
+  span: Span;
+}
+
+export type BuildSource = "build-push-action" | "bake-action" | "run";
+
+/** One build: a build-push-action step, one bake target, or one buildx/docker build command. */
+export interface Build {
+  /** stable id: `<path>#<job>#<step index>[#<bake target>][#<matrix combination>]` */
+  id: string;
+  source: BuildSource;
+  repo?: string;
+  /** the workflow file the build runs from */
+  path: string;
+  workflowName?: string;
+  job: string;
+  stepIndex?: number;
+  stepName?: string;
+  /** the matrix combination this instance of the build runs with, if the job has a matrix */
+  matrix?: Record<string, string>;
+  /** bake target name and the bake file its values come from */
+  bakeTarget?: string;
+  /** image tags pushed (or loaded) */
+  tags: Value[];
+  cacheTo: CacheSpec[];
+  cacheFrom: CacheSpec[];
+  /** true / false, or null when it depends on run-time values */
+  push: boolean | null;
+  load: boolean;
+  /** raw `outputs:` / `--output` specs */
+  outputs: string[];
+  /** where the step (`uses:` or `run:`) stands */
+  span: Span;
+}
+
+export type ConsumerKind =
+  | "docker-run"
+  | "docker-pull"
+  | "docker-create"
+  | "job-container"
+  | "service-container"
+  | "uses-docker"
+  | "dockerfile-from";
+
+/** A reference pulled or run as an image. */
+export interface Consumer {
+  kind: ConsumerKind;
+  repo?: string;
+  path: string;
+  job?: string;
+  matrix?: Record<string, string>;
+  ref: Value;
+}
+
+export interface ParseError {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** What extraction learns from one repository's files. */
+export interface RepoModel {
+  repo?: string;
+  builds: Build[];
+  consumers: Consumer[];
+  errors: ParseError[];
+  /** notes about bounded work (matrix too large, alias expansion capped, …) */
+  warnings: ParseError[];
+}
+
+export interface Fix {
+  description: string;
+  /** unified diff against the original file, `--- a/<path>` / `+++ b/<path>`, applies with `git apply` */
+  diff: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  confidence: Confidence;
+  repo?: string;
+  path: string;
+  line: number;
+  column: number;
+  /** the normalized reference the finding is about */
+  ref: string;
+  message: string;
+  fix?: Fix;
+  /** other places involved (the image push, the consumer, the other build) */
+  related?: Array<{ repo?: string; path: string; line: number; column: number; message: string }>;
+}
+
+export interface RuleContext {
+  builds: Build[];
+  consumers: Consumer[];
+  /** file texts by `repo + ":" + path` (or just path when repo is absent), for fixes */
+  files: Map<string, string>;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** one paragraph: what it finds and why it breaks things */
+  description: string;
+  /** a minimal workflow that triggers it, and the same workflow fixed */
+  example: { bad: string; good: string };
+  /** how to fix it, in words */
+  fix: string;
+  check(ctx: RuleContext): Finding[];
+}
