@@ -1,0 +1,199 @@
+/**
+ * buildx cache specs (`--cache-to`, `--cache-from`, build-push-action `cache-to:` …), parsed as buildx
+ * does: one spec per line, each line a CSV record of key=value fields in any order; a value with no `=`
+ * is a registry ref (`ghcr.io/o/a:cache` == `type=registry,ref=ghcr.io/o/a:cache`).
+ */
+import { spanAt } from "./span";
+import type { CacheSpec, Span, Value } from "./types";
+
+/** The shape of an evaluated alternative (structurally the same as expr's `Alternative`). */
+export interface SpecAlternative {
+  text: string;
+  resolved: boolean;
+  speculative: boolean;
+}
+
+export interface SpecLocation {
+  path: string;
+  /** the whole file text */
+  text: string;
+  /** offset in `text` where the node holding `input` starts */
+  offset: number;
+  /** offset in `text` where that node ends (bounds the search for raw characters) */
+  end?: number;
+  /** span to use when the characters cannot be found (e.g. escapes in a double-quoted scalar) */
+  fallback?: Span;
+}
+
+export interface SpecOptions {
+  /** evaluate `${{ }}` in one raw line; when absent the raw text is taken as is */
+  evaluate?: (raw: string) => SpecAlternative[];
+}
+
+interface CsvField {
+  /** unquoted field text */
+  value: string;
+  /** offset of the field's value characters in the line (after the opening quote, if any) */
+  start: number;
+  /** offset just past the field's value characters (before the closing quote, if any) */
+  end: number;
+}
+
+const TOKEN_OPEN = "${{";
+
+/** Split one CSV record. `"` quotes a field, `""` is a quote inside one; `${{ … }}` is never split. */
+export function splitCsv(line: string): CsvField[] {
+  const fields: CsvField[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    if (i < n && line[i] === '"') {
+      let value = "";
+      const start = i + 1;
+      let j = start;
+      while (j < n) {
+        if (line[j] === '"') {
+          if (line[j + 1] === '"') {
+            value += '"';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        value += line[j];
+        j++;
+      }
+      const end = j;
+      j++; // closing quote (or past the end when unterminated: lenient)
+      // Characters after a closing quote up to the next comma are kept (lenient like relaxQuotes).
+      while (j < n && line[j] !== ",") value += line[j++];
+      fields.push({ value, start, end });
+      i = j;
+    } else {
+      const start = i;
+      let j = i;
+      while (j < n && line[j] !== ",") {
+        if (line.startsWith(TOKEN_OPEN, j)) {
+          const close = line.indexOf("}}", j + 3);
+          j = close < 0 ? n : close + 2;
+          continue;
+        }
+        j++;
+      }
+      fields.push({ value: line.slice(start, j), start, end: j });
+      i = j;
+    }
+    if (i >= n) break;
+    i++; // comma
+    if (i >= n) {
+      fields.push({ value: "", start: n, end: n });
+      break;
+    }
+  }
+  return fields;
+}
+
+interface ParsedLine {
+  type: string;
+  attrs: Record<string, string>;
+  /** position of the ref value in the line, for registry specs */
+  refField?: CsvField;
+}
+
+function parseLine(line: string): ParsedLine {
+  const trimmed = line.trim();
+  if (!trimmed.includes("=")) {
+    const lead = line.indexOf(trimmed);
+    const field: CsvField = { value: trimmed, start: lead, end: lead + trimmed.length };
+    return { type: "registry", attrs: { ref: trimmed }, refField: field };
+  }
+  const attrs: Record<string, string> = {};
+  let type = "";
+  let refField: CsvField | undefined;
+  for (const f of splitCsv(line)) {
+    const eq = f.value.indexOf("=");
+    if (eq < 0) continue;
+    const key = f.value.slice(0, eq).trim().toLowerCase();
+    const value = f.value.slice(eq + 1).trim();
+    if (key === "type") type = value;
+    else {
+      attrs[key] = value;
+      if (key === "ref") {
+        // Map the value back to raw characters: skip `key=` and surrounding blanks inside the field.
+        const rawField = line.slice(f.start, f.end);
+        const rawEq = rawField.indexOf("=");
+        let s = f.start + rawEq + 1;
+        let e = f.end;
+        while (s < e && /\s/.test(line[s])) s++;
+        while (e > s && /\s/.test(line[e - 1])) e--;
+        refField = { value, start: s, end: e };
+      }
+    }
+  }
+  // buildx requires type=; a spec without one is most likely meant as a registry cache.
+  return { type: type || "registry", attrs, refField };
+}
+
+function hasUnresolved(text: string): boolean {
+  return text.includes(TOKEN_OPEN);
+}
+
+/**
+ * Parse every spec in `input` (a block of lines). Comment lines (`#`) and blank lines are skipped.
+ * With `opts.evaluate`, `${{ }}` in each line is evaluated and one spec is made per alternative; spans and
+ * `raw` always describe the characters as written.
+ */
+export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOptions = {}): CacheSpec[] {
+  const out: CacheSpec[] = [];
+  const searchEnd = Math.min(where.text.length, where.end ?? where.offset + input.length * 2 + 256);
+  let cursor = where.offset;
+  const lines = input.split(/\r?\n|\r/);
+  for (const rawLineUntrimmed of lines) {
+    const rawLine = rawLineUntrimmed.trim();
+    if (rawLine === "" || rawLine.startsWith("#")) continue;
+    // Locate the line as written; lines of block scalars are verbatim once indentation is stripped.
+    let lineAt = where.text.indexOf(rawLine, cursor);
+    if (lineAt < 0 || lineAt + rawLine.length > searchEnd) lineAt = -1;
+    if (lineAt >= 0) cursor = lineAt + rawLine.length;
+    const lineSpan =
+      lineAt >= 0
+        ? spanAt(where.path, where.text, lineAt, lineAt + rawLine.length)
+        : (where.fallback ?? spanAt(where.path, where.text, where.offset, searchEnd));
+    const rawParsed = parseLine(rawLine);
+    let refSpan = lineSpan;
+    const refRaw = rawParsed.refField ? rawLine.slice(rawParsed.refField.start, rawParsed.refField.end) : undefined;
+    if (rawParsed.refField && refRaw !== undefined) {
+      if (lineAt >= 0) {
+        refSpan = spanAt(where.path, where.text, lineAt + rawParsed.refField.start, lineAt + rawParsed.refField.end);
+      } else {
+        const at = refRaw === "" ? -1 : where.text.indexOf(refRaw, where.offset);
+        if (at >= 0 && at + refRaw.length <= searchEnd) refSpan = spanAt(where.path, where.text, at, at + refRaw.length);
+      }
+    }
+    const alternatives: SpecAlternative[] = opts.evaluate
+      ? opts.evaluate(rawLine)
+      : [{ text: rawLine, resolved: !hasUnresolved(rawLine), speculative: false }];
+    for (const alt of alternatives) {
+      // An expression may expand to several lines (an env var holding two specs).
+      for (const evLine of alt.text.split(/\r?\n|\r/)) {
+        const line = evLine.trim();
+        if (line === "" || line.startsWith("#")) continue;
+        const parsed = opts.evaluate ? parseLine(line) : rawParsed;
+        const spec: CacheSpec = { type: parsed.type, attrs: parsed.attrs, raw: rawLine, span: lineSpan };
+        if (parsed.type === "registry" && parsed.attrs.ref !== undefined) {
+          const text = parsed.attrs.ref;
+          const value: Value = {
+            raw: refRaw ?? text,
+            text,
+            resolved: !hasUnresolved(text),
+            span: refSpan,
+          };
+          if (alt.speculative) value.speculative = true;
+          spec.ref = value;
+        }
+        out.push(spec);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+import { normalizeImageRef } from "@/lib/engine/refs";
+import type { Finding, RepoModel, Rule, Value } from "@/lib/engine/types";
+
+/** One GHCR tag and what its manifest holds (from the registry, classified once per digest). */
+export interface RegistryTagInfo {
+  /** package name, e.g. `api` or `tools/builder` */
+  package: string;
+  /** org or user owning the package */
+  owner: string;
+  tag: string;
+  /** image | index | cache | cache-index | attestation | signature | artifact | unknown */
+  kind: string;
+  digest: string;
+}
+
+const RULE_ID = "registry-tag-holds-cache";
+const REGISTRY = "ghcr.io";
+
+const FIX_TEXT =
+  "Move the cache to a separate ref (for example `:<tag>-cache` or `:buildcache`) in every `cache-to`/`cache-from`, " +
+  "then push the image to the tag again so it holds an image instead of the cache.";
+
+export const registryTagHoldsCache: Rule = {
+  id: RULE_ID,
+  title: "Registry tag holds a BuildKit cache",
+  severity: "error",
+  description:
+    "The registry says this GHCR tag's manifest is a BuildKit cache (an image manifest whose config is " +
+    "`application/vnd.buildkit.cacheconfig.v0`, or an index of cache layers), not a runnable image. " +
+    "`docker run`/`docker pull` of it fails with \"manifest unknown\", \"no matching manifest for linux/amd64\" " +
+    "or \"unsupported media type\". It is an error when a workflow pulls or runs the tag, or a build pushes an " +
+    "image to it (the cache export overwrites the image after every build); a warning when the tag's name " +
+    "looks like a release tag (latest, a version, main, stable, test…) that people will try to run.",
+  example: {
+    bad:
+      "- uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/api:test\n" +
+      "    cache-to: type=registry,ref=ghcr.io/acme/api:test,mode=max\n",
+    good:
+      "- uses: docker/build-push-action@v6\n  with:\n    push: true\n    tags: ghcr.io/acme/api:test\n" +
+      "    cache-to: type=registry,ref=ghcr.io/acme/api:test-cache,mode=max\n",
+  },
+  fix: FIX_TEXT,
+  // live rule: it needs registry data, see checkRegistryTags
+  check: () => [],
+};
+
+const CACHE_KINDS = new Set(["cache", "cache-index"]);
+
+const RELEASE_WORDS = new Set([
+  "latest", "main", "master", "stable", "prod", "production", "release", "test", "testing", "dev",
+  "develop", "development", "edge", "nightly", "staging", "stage", "beta", "alpha", "canary", "preview", "qa", "live",
+]);
+
+/** Does this tag name look like something people pull and run (rather than a cache ref)? */
+export function looksLikeReleaseTag(tag: string): boolean {
+  const t = tag.toLowerCase();
+  if (RELEASE_WORDS.has(t)) return true;
+  // semver-ish: 1, 1.2, v1.2.3, 1.2.3-rc.1, 2024.01.05
+  if (/^v?\d+(\.\d+){0,3}([-+][0-9a-z.-]+)?$/.test(t)) return true;
+  // sha-abc1234 / pr-123 (docker/metadata-action defaults): images, not caches
+  if (/^(sha-[0-9a-f]{7,40}|pr-\d+)$/.test(t)) return true;
+  return false;
+}
+
+function tagKey(repository: string, tag: string): string {
+  return `${repository.toLowerCase()}:${tag}`;
+}
+
+/** `ghcr.io/<repository>:<tag>` key of a workflow value, when it names a GHCR tag. */
+function ghcrKey(v: Value): string | null {
+  const ref = normalizeImageRef(v.text);
+  if (!ref || ref.registry.toLowerCase() !== REGISTRY || !ref.tag || ref.digest) return null;
+  return tagKey(ref.repository, ref.tag);
+}
+
+interface Use {
+  repo?: string;
+  path: string;
+  line: number;
+  column: number;
+  what: string;
+  confidence: Finding["confidence"];
+}
+
+function confidenceOf(v: Value): Finding["confidence"] {
+  if (v.speculative) return "low";
+  return v.resolved ? "high" : "medium";
+}
+
+/** Where workflows pull/run each GHCR tag or push an image to it. */
+function collectUses(models: RepoModel[]): Map<string, Use[]> {
+  const uses = new Map<string, Use[]>();
+  const add = (key: string | null, u: Use) => {
+    if (!key) return;
+    const list = uses.get(key) ?? [];
+    list.push(u);
+    uses.set(key, list);
+  };
+  for (const m of models) {
+    for (const b of m.builds) {
+      for (const t of b.tags) {
+        add(ghcrKey(t), {
+          repo: b.repo ?? m.repo, path: t.span.path, line: t.span.line, column: t.span.column,
+          what: `pushes an image to it (job \`${b.job}\`)`, confidence: confidenceOf(t),
+        });
+      }
+    }
+    for (const c of m.consumers) {
+      add(ghcrKey(c.ref), {
+        repo: c.repo ?? m.repo, path: c.ref.span.path, line: c.ref.span.line, column: c.ref.span.column,
+        what: `uses it as an image (${c.kind})`, confidence: confidenceOf(c.ref),
+      });
+    }
+  }
+  return uses;
+}
+
+/**
+ * Live check: GHCR tags whose manifest is a BuildKit cache. Error at each workflow place that
+ * pulls/runs the tag or pushes an image to it (one finding per repo + file); otherwise a warning on
+ * the package tag itself when its name looks like a release tag.
+ */
+export function checkRegistryTags(models: RepoModel[], tags: RegistryTagInfo[]): Finding[] {
+  const uses = collectUses(models);
+  const findings: Finding[] = [];
+  for (const t of tags) {
+    if (!CACHE_KINDS.has(t.kind)) continue;
+    const repository = `${t.owner}/${t.package}`.toLowerCase();
+    const ref = `${REGISTRY}/${repository}:${t.tag}`;
+    const form = t.kind === "cache" ? "an OCI image manifest with a BuildKit cache config" : "an index of BuildKit cache blobs";
+    const fix = {
+      description: `Move the cache to a separate ref such as \`${REGISTRY}/${repository}:${t.tag}-cache\` (or \`:buildcache\`) in every cache-to/cache-from, then push the image to \`${ref}\` again.`,
+      diff: "",
+    };
+    const here = uses.get(tagKey(repository, t.tag)) ?? [];
+    if (here.length > 0) {
+      // one finding per repo + file; the other places in the same file become related locations
+      const byFile = new Map<string, Use[]>();
+      for (const u of here) {
+        const k = `${u.repo ?? ""}\u0000${u.path}`;
+        byFile.set(k, [...(byFile.get(k) ?? []), u]);
+      }
+      for (const group of byFile.values()) {
+        const [first, ...rest] = group.sort((a, b) => a.line - b.line || a.column - b.column);
+        findings.push({
+          ruleId: RULE_ID, severity: "error", confidence: first.confidence, repo: first.repo,
+          path: first.path, line: first.line, column: first.column, ref,
+          message: `\`${ref}\` holds a BuildKit cache (${form}, digest ${t.digest.slice(0, 19)}…), not an image, but this workflow ${first.what}: pulling or running it fails.`,
+          fix,
+          related: rest.map((u) => ({ repo: u.repo, path: u.path, line: u.line, column: u.column, message: `also ${u.what}` })),
+        });
+      }
+    } else if (looksLikeReleaseTag(t.tag)) {
+      findings.push({
+        ruleId: RULE_ID, severity: "warning", confidence: "high",
+        path: ref, line: 0, column: 0, ref,
+        message: `\`${ref}\` holds a BuildKit cache (${form}), yet its name looks like a release tag: anyone who pulls or runs it gets an error instead of an image.`,
+        fix,
+      });
+    }
+  }
+  return findings;
+}

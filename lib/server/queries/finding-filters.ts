@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** Findings table state: the same shape in the URL, the API and the query, so every view is a link. */
+export const FINDING_SORTS = ["severity", "rule", "repo", "path", "confidence", "ref", "firstSeen"] as const;
+export const FINDING_STATUSES = ["open", "new", "resolved", "all"] as const;
+export const SEVERITIES = ["error", "warning", "note"] as const;
+export const PAGE_SIZES = [25, 50, 100] as const;
+
+const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+
+export const findingFiltersSchema = z.object({
+  rule: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
+  severity: z.preprocess(emptyToUndefined, z.enum(SEVERITIES).optional()),
+  repo: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  status: z.preprocess(emptyToUndefined, z.enum(FINDING_STATUSES).default("open")),
+  q: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  sort: z.preprocess(emptyToUndefined, z.enum(FINDING_SORTS).default("severity")),
+  dir: z.preprocess(emptyToUndefined, z.enum(["asc", "desc"]).default("asc")),
+  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  pageSize: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(25)),
+});
+
+export type FindingFilters = z.infer<typeof findingFiltersSchema>;
+
+/** Reads filters from URLSearchParams or a Next `searchParams` object (first value of repeated keys). */
+export function parseFindingFilters(
+  input: URLSearchParams | Record<string, string | string[] | undefined>,
+): { ok: true; filters: FindingFilters } | { ok: false; error: string } {
+  const raw: Record<string, string | undefined> = {};
+  if (input instanceof URLSearchParams) {
+    for (const key of input.keys()) raw[key] = input.get(key) ?? undefined;
+  } else {
+    for (const [k, v] of Object.entries(input)) raw[k] = Array.isArray(v) ? v[0] : v;
+  }
+  const parsed = findingFiltersSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  }
+  return { ok: true, filters: parsed.data };
+}

@@ -1,0 +1,176 @@
+import { Prisma } from "@prisma/client";
+import type { Db } from "../db";
+import type { FindingFilters } from "./finding-filters";
+import { newFindingsScanId, type OrgRef } from "./org";
+
+export interface RelatedLocation {
+  repo?: string;
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface FindingRow {
+  id: number;
+  fingerprint: string;
+  ruleId: string;
+  severity: string;
+  confidence: string;
+  repo: string | null;
+  path: string;
+  line: number;
+  column: number;
+  ref: string;
+  message: string;
+  fixDescription: string | null;
+  fixDiff: string | null;
+  related: RelatedLocation[];
+  firstSeenScanId: number;
+  firstSeenAt: string | null;
+  resolvedScanId: number | null;
+  isNew: boolean;
+}
+
+export interface FindingPage {
+  rows: FindingRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+const SEVERITY_RANK = Prisma.sql`CASE f."severity" WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END`;
+const CONFIDENCE_RANK = Prisma.sql`CASE f."confidence" WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END`;
+
+function orderBy(filters: FindingFilters): Prisma.Sql {
+  const dir = filters.dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const primary: Record<FindingFilters["sort"], Prisma.Sql> = {
+    severity: SEVERITY_RANK,
+    confidence: CONFIDENCE_RANK,
+    rule: Prisma.sql`f."ruleId"`,
+    repo: Prisma.sql`r."name"`,
+    path: Prisma.sql`f."path"`,
+    ref: Prisma.sql`f."ref"`,
+    firstSeen: Prisma.sql`f."firstSeenScanId"`,
+  };
+  // A stable tie-break keeps pagination deterministic.
+  return Prisma.sql`ORDER BY ${primary[filters.sort]} ${dir}, r."name" ASC, f."path" ASC, f."line" ASC, f."id" ASC`;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => "\\" + c);
+}
+
+async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promise<Prisma.Sql> {
+  const parts: Prisma.Sql[] = [Prisma.sql`f."orgId" = ${org.id}`];
+  if (filters.status === "open") parts.push(Prisma.sql`f."resolvedScanId" IS NULL`);
+  else if (filters.status === "resolved") parts.push(Prisma.sql`f."resolvedScanId" IS NOT NULL`);
+  else if (filters.status === "new") {
+    const scanId = await newFindingsScanId(db, org.id);
+    parts.push(Prisma.sql`f."resolvedScanId" IS NULL AND f."firstSeenScanId" = ${scanId ?? -1}`);
+  }
+  if (filters.rule) parts.push(Prisma.sql`f."ruleId" = ${filters.rule}`);
+  if (filters.severity) parts.push(Prisma.sql`f."severity" = ${filters.severity}`);
+  if (filters.repo) parts.push(Prisma.sql`r."name" = ${filters.repo}`);
+  if (filters.q) {
+    const like = `%${escapeLike(filters.q)}%`;
+    parts.push(Prisma.sql`(f."message" LIKE ${like} ESCAPE '\\' OR f."ref" LIKE ${like} ESCAPE '\\' OR f."path" LIKE ${like} ESCAPE '\\' OR f."ruleId" LIKE ${like} ESCAPE '\\' OR r."name" LIKE ${like} ESCAPE '\\')`);
+  }
+  return Prisma.join(parts, " AND ");
+}
+
+type FindingWithRepo = Prisma.FindingGetPayload<{ include: { repo: { select: { name: true } } } }>;
+
+function parseRelated(json: string): RelatedLocation[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? (v as RelatedLocation[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function toRows(db: Db, orgId: number, found: FindingWithRepo[]): Promise<FindingRow[]> {
+  const newScanId = await newFindingsScanId(db, orgId);
+  const scanIds = [...new Set(found.map((f) => f.firstSeenScanId))];
+  const scans = await db.scan.findMany({ where: { id: { in: scanIds } }, select: { id: true, startedAt: true } });
+  const startedAt = new Map(scans.map((s) => [s.id, s.startedAt.toISOString()]));
+  return found.map((f) => ({
+    id: f.id,
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    confidence: f.confidence,
+    repo: f.repo?.name ?? null,
+    path: f.path,
+    line: f.line,
+    column: f.column,
+    ref: f.ref,
+    message: f.message,
+    fixDescription: f.fixDescription,
+    fixDiff: f.fixDiff,
+    related: parseRelated(f.related),
+    firstSeenScanId: f.firstSeenScanId,
+    firstSeenAt: startedAt.get(f.firstSeenScanId) ?? null,
+    resolvedScanId: f.resolvedScanId,
+    isNew: f.resolvedScanId === null && newScanId !== null && f.firstSeenScanId === newScanId,
+  }));
+}
+
+/**
+ * One page of findings. Filtering, sorting (severity by rank, not alphabetically) and paging run in
+ * SQLite on the (orgId, resolvedScanId, severity) and (orgId, ruleId) indexes; only the page's rows
+ * are loaded in full.
+ */
+export async function listFindings(db: Db, org: OrgRef, filters: FindingFilters): Promise<FindingPage> {
+  const where = await whereClause(db, org, filters);
+  const from = Prisma.sql`FROM "Finding" f LEFT JOIN "Repo" r ON r."id" = f."repoId" WHERE ${where}`;
+  const countRows = await db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS n ${from}`);
+  const total = Number(countRows[0]?.n ?? 0);
+  const pageCount = Math.max(1, Math.ceil(total / filters.pageSize));
+  const page = Math.min(filters.page, pageCount);
+  const idRows = await db.$queryRaw<Array<{ id: number | bigint }>>(
+    Prisma.sql`SELECT f."id" AS id ${from} ${orderBy(filters)} LIMIT ${filters.pageSize} OFFSET ${(page - 1) * filters.pageSize}`,
+  );
+  const ids = idRows.map((r) => Number(r.id));
+  const found = await db.finding.findMany({ where: { id: { in: ids } }, include: { repo: { select: { name: true } } } });
+  const byId = new Map(found.map((f) => [f.id, f]));
+  const ordered = ids.map((id) => byId.get(id)).filter((f): f is FindingWithRepo => f !== undefined);
+  return { rows: await toRows(db, org.id, ordered), total, page, pageSize: filters.pageSize, pageCount };
+}
+
+/** Every finding matching the filters (no paging), for downloads; capped so an export stays bounded. */
+export async function exportFindings(db: Db, org: OrgRef, filters: FindingFilters, limit = 50_000): Promise<FindingRow[]> {
+  const all = await listFindings(db, org, { ...filters, page: 1, pageSize: limit });
+  return all.rows;
+}
+
+export interface FindingFacets {
+  rules: Array<{ value: string; count: number }>;
+  repos: Array<{ value: string; count: number }>;
+  severities: Array<{ value: string; count: number }>;
+}
+
+/** Values for the filter menus, counted over open findings. */
+export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets> {
+  const open = { orgId: org.id, resolvedScanId: null };
+  const [rules, severities, repos] = await Promise.all([
+    db.finding.groupBy({ by: ["ruleId"], where: open, _count: { _all: true }, orderBy: { ruleId: "asc" } }),
+    db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
+    db.finding.groupBy({ by: ["repoId"], where: open, _count: { _all: true } }),
+  ]);
+  const repoNames = await db.repo.findMany({
+    where: { id: { in: repos.map((r) => r.repoId).filter((x): x is number => x !== null) } },
+    select: { id: true, name: true },
+  });
+  const nameOf = new Map(repoNames.map((r) => [r.id, r.name]));
+  return {
+    rules: rules.map((r) => ({ value: r.ruleId, count: r._count._all })),
+    severities: severities.map((s) => ({ value: s.severity, count: s._count._all })),
+    repos: repos
+      .filter((r) => r.repoId !== null && nameOf.has(r.repoId))
+      .map((r) => ({ value: nameOf.get(r.repoId as number) as string, count: r._count._all }))
+      .sort((a, b) => a.value.localeCompare(b.value)),
+  };
+}

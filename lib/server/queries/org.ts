@@ -1,0 +1,38 @@
+import type { Db } from "../db";
+import { DEMO_ORG, isDemoMode, readEnv } from "../env";
+
+export interface OrgRef {
+  id: number;
+  login: string;
+}
+
+/** The org the dashboard shows: the configured one (or the demo org), else the most recently scanned. */
+export async function currentOrg(db: Db): Promise<OrgRef | null> {
+  const env = readEnv();
+  const login = isDemoMode(env) ? DEMO_ORG : env.CACHEGUARD_ORG;
+  if (login) {
+    const org = await db.org.findUnique({ where: { login }, select: { id: true, login: true } });
+    if (org) return org;
+  }
+  const latest = await db.scan.findFirst({ orderBy: { startedAt: "desc" }, select: { org: { select: { id: true, login: true } } } });
+  return latest?.org ?? null;
+}
+
+/** The latest scan that finished reading the org (succeeded or partial): the report's "now". */
+export async function latestCompleteScan(db: Db, orgId: number) {
+  return db.scan.findFirst({
+    where: { orgId, status: { in: ["succeeded", "partial"] } },
+    orderBy: { id: "desc" },
+  });
+}
+
+/**
+ * The scan whose first-seen findings count as "new": the latest complete scan, unless it is the
+ * org's first (a baseline scan would mark everything new, which says nothing).
+ */
+export async function newFindingsScanId(db: Db, orgId: number): Promise<number | null> {
+  const latest = await latestCompleteScan(db, orgId);
+  if (!latest) return null;
+  const earlier = await db.scan.count({ where: { orgId, id: { lt: latest.id }, status: { in: ["succeeded", "partial"] } } });
+  return earlier > 0 ? latest.id : null;
+}

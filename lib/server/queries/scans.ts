@@ -1,0 +1,107 @@
+import { Prisma, type Scan } from "@prisma/client";
+import type { Db } from "../db";
+import type { OrgRef } from "./org";
+
+export const ACTIVE_SCAN_STATUSES = ["queued", "running"] as const;
+
+export interface ScanRow {
+  id: number;
+  trigger: string;
+  status: string;
+  phase: string;
+  active: boolean;
+  reposTotal: number;
+  reposDone: number;
+  reposSkipped: number;
+  restRequests: number;
+  graphqlRequests: number;
+  registryRequests: number;
+  newCount: number;
+  resolvedCount: number;
+  openCount: number;
+  error: string | null;
+  repoErrors: Array<{ repo: string; message: string }>;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+function parseRepoErrors(json: string): ScanRow["repoErrors"] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? (v as ScanRow["repoErrors"]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function toScanRow(s: Scan): ScanRow {
+  return {
+    id: s.id,
+    trigger: s.trigger,
+    status: s.status,
+    phase: s.phase,
+    active: (ACTIVE_SCAN_STATUSES as readonly string[]).includes(s.status),
+    reposTotal: s.reposTotal,
+    reposDone: s.reposDone,
+    reposSkipped: s.reposSkipped,
+    restRequests: s.restRequests,
+    graphqlRequests: s.graphqlRequests,
+    registryRequests: s.registryRequests,
+    newCount: s.newCount,
+    resolvedCount: s.resolvedCount,
+    openCount: s.openCount,
+    error: s.error,
+    repoErrors: parseRepoErrors(s.repoErrors),
+    startedAt: s.startedAt.toISOString(),
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+    durationMs: s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+  };
+}
+
+export async function listScans(db: Db, org: OrgRef, limit = 50): Promise<ScanRow[]> {
+  const scans = await db.scan.findMany({ where: { orgId: org.id }, orderBy: { id: "desc" }, take: limit });
+  return scans.map(toScanRow);
+}
+
+export async function getScan(db: Db, id: number): Promise<ScanRow | null> {
+  const s = await db.scan.findUnique({ where: { id } });
+  return s ? toScanRow(s) : null;
+}
+
+export async function activeScan(db: Db, org: OrgRef): Promise<ScanRow | null> {
+  const s = await db.scan.findFirst({
+    where: { orgId: org.id, status: { in: [...ACTIVE_SCAN_STATUSES] } },
+    orderBy: { id: "desc" },
+  });
+  return s ? toScanRow(s) : null;
+}
+
+export interface OpenOverTimePoint {
+  scanId: number;
+  at: string;
+  open: number;
+  errors: number;
+}
+
+/**
+ * Open findings as of each finished scan, computed from first-seen / resolved scan ids, so the
+ * series is right even for scans that ran before a finding's repo was rescanned.
+ */
+export async function openFindingsOverTime(db: Db, org: OrgRef, limit = 60): Promise<OpenOverTimePoint[]> {
+  const rows = await db.$queryRaw<Array<{ id: number | bigint; open: number | bigint; errors: number | bigint }>>(Prisma.sql`
+    SELECT s."id" AS id,
+      (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = s."orgId" AND f."firstSeenScanId" <= s."id"
+        AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > s."id")) AS open,
+      (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = s."orgId" AND f."firstSeenScanId" <= s."id"
+        AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > s."id") AND f."severity" = 'error') AS errors
+    FROM "Scan" s
+    WHERE s."orgId" = ${org.id} AND s."status" IN ('succeeded', 'partial')
+    ORDER BY s."id" DESC LIMIT ${limit}`);
+  const ids = rows.map((r) => Number(r.id));
+  const scans = await db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true } });
+  const at = new Map(scans.map((s) => [s.id, s.startedAt.toISOString()]));
+  return rows
+    .map((r) => ({ scanId: Number(r.id), at: at.get(Number(r.id)) ?? "", open: Number(r.open), errors: Number(r.errors) }))
+    .reverse();
+}

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Scan" ADD COLUMN "heartbeatAt" DATETIME;
+ALTER TABLE "Scan" ADD COLUMN "hostname" TEXT;
+ALTER TABLE "Scan" ADD COLUMN "pid" INTEGER;
