@@ -3,7 +3,7 @@
  * does: one spec per line, each line a CSV record of key=value fields in any order; a value with no `=`
  * is a registry ref (`ghcr.io/o/a:cache` == `type=registry,ref=ghcr.io/o/a:cache`).
  */
-import { spanAt } from "./span";
+import { indexWithin, spanAt } from "./span";
 import type { CacheSpec, Span, Value } from "./types";
 
 /** The shape of an evaluated alternative (structurally the same as expr's `Alternative`). */
@@ -152,8 +152,7 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
     const rawLine = rawLineUntrimmed.trim();
     if (rawLine === "" || rawLine.startsWith("#")) continue;
     // Locate the line as written; lines of block scalars are verbatim once indentation is stripped.
-    let lineAt = where.text.indexOf(rawLine, cursor);
-    if (lineAt < 0 || lineAt + rawLine.length > searchEnd) lineAt = -1;
+    const lineAt = indexWithin(where.text, rawLine, cursor, searchEnd);
     if (lineAt >= 0) cursor = lineAt + rawLine.length;
     const lineSpan =
       lineAt >= 0
@@ -166,8 +165,8 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
       if (lineAt >= 0) {
         refSpan = spanAt(where.path, where.text, lineAt + rawParsed.refField.start, lineAt + rawParsed.refField.end);
       } else {
-        const at = refRaw === "" ? -1 : where.text.indexOf(refRaw, where.offset);
-        if (at >= 0 && at + refRaw.length <= searchEnd) refSpan = spanAt(where.path, where.text, at, at + refRaw.length);
+        const at = indexWithin(where.text, refRaw, where.offset, searchEnd);
+        if (at >= 0) refSpan = spanAt(where.path, where.text, at, at + refRaw.length);
       }
     }
     const alternatives: SpecAlternative[] = opts.evaluate

@@ -7,17 +7,22 @@
  * - `low`: could be equal: either value is speculative; or identical tokens across files; or the same
  *   registry and repository where one tag is wholly one unresolved token and the other a literal tag.
  *
- * Noise rule: a tag token that is unique per run (`github.sha`, `github.run_id`, `run_number`,
- * `run_attempt`, any `…sha` of the event) is never compared equal to a literal tag: a cache written to
- * `app:${{ github.sha }}` cannot land on `app:latest`. References in different repositories (or with an
- * unknown registry/repository) never match.
+ * Noise rule for a whole-token tag against a literal tag, which is only ever `low`:
+ * - the token must be a value the workflow's author chooses (`inputs.*`, `vars.*`, `env.*`, `matrix.*`,
+ *   `steps.*`, `needs.*`); run-derived `github.*` values (`sha`, `ref_name`, `run_id`, …) are not compared
+ *   with literals: a cache written to `app:${{ github.sha }}` does not land on `app:latest`;
+ * - a literal that names a cache (`buildcache`, `cache`, `*-cache`, `cache-*`) never equals a token used
+ *   as an image tag, and vice versa: nobody computes an image tag that happens to be `buildcache`.
+ * References in different repositories (or with an unknown registry/repository) never match.
  */
 import { normalizeImageRef, type ImageRef } from "./refs";
 import type { Confidence, Value } from "./types";
 
 const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
 const WHOLE_TOKEN_RE = /^\$\{\{[\s\S]*?\}\}$/;
-const RUN_UNIQUE_RE = /\b(github\.(sha|run_id|run_number|run_attempt)|github\.event\.[\w.]*sha|[\w.]*\.sha)\b/i;
+const AUTHOR_CHOSEN_RE = /^\$\{\{\s*(inputs|vars|env|matrix|steps|needs)\.[^}]*\}\}$/i;
+const RUN_DERIVED_RE = /\b(github\.|[\w.]*\.sha\b)/i;
+const CACHE_NAME_RE = /(^|[-_.])(build)?cache([-_.]|$)/i;
 
 const rank: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
@@ -37,11 +42,49 @@ export function confidenceRank(c: Confidence): number {
 
 /** The normalized reference for display and fingerprints (the evaluated text when it does not parse). */
 export function normalizedRef(v: Value): string {
-  return normalizeImageRef(v.text)?.canonical ?? v.text.trim();
+  return parse(v.text)?.canonical ?? v.text.trim();
+}
+
+/** Org scans compare the same few hundred refs millions of times: parse each text once. */
+const parsed = new Map<string, ImageRef | null>();
+function parse(text: string): ImageRef | null {
+  let r = parsed.get(text);
+  if (r === undefined) {
+    if (parsed.size > 50_000) parsed.clear();
+    r = normalizeImageRef(text);
+    parsed.set(text, r);
+  }
+  return r;
 }
 
 export function parseRef(v: Value): ImageRef | null {
-  return normalizeImageRef(v.text);
+  return parse(v.text);
+}
+
+/**
+ * The bucket a ref can only ever match within: its registry and repository, or the whole canonical
+ * text when the name is one unknown token. compareRefs never matches across buckets.
+ */
+export function refBucket(v: Value): string | null {
+  const r = parse(v.text);
+  if (!r) return null;
+  return r.registry === "" ? `?${r.canonical}` : `${r.registry}/${r.repository}`;
+}
+
+/** Values grouped by bucket, so rules look at candidates instead of every pair. */
+export class RefIndex<T> {
+  private readonly buckets = new Map<string, T[]>();
+  add(v: Value, item: T): void {
+    const k = refBucket(v);
+    if (k === null) return;
+    const list = this.buckets.get(k);
+    if (list) list.push(item);
+    else this.buckets.set(k, [item]);
+  }
+  candidates(v: Value): T[] {
+    const k = refBucket(v);
+    return k === null ? [] : (this.buckets.get(k) ?? []);
+  }
 }
 
 function isWholeToken(s: string | undefined): boolean {
@@ -63,8 +106,8 @@ export interface CompareWhere {
  * `where` tells whether both values come from the same workflow file.
  */
 export function compareRefs(a: Value, b: Value, where: CompareWhere): Confidence | null {
-  const ra = normalizeImageRef(a.text);
-  const rb = normalizeImageRef(b.text);
+  const ra = parse(a.text);
+  const rb = parse(b.text);
   if (!ra || !rb) return null;
   // An unknown registry means an unknown repository: never guess across repositories.
   if (ra.registry === "" || rb.registry === "") {
@@ -88,6 +131,8 @@ export function compareRefs(a: Value, b: Value, where: CompareWhere): Confidence
   const tokenTag = isWholeToken(ta) && !hasToken(tb) ? ta : isWholeToken(tb) && !hasToken(ta) ? tb : null;
   if (tokenTag === null) return null;
   if (hasToken(ra.registry + ra.repository)) return null;
-  if (RUN_UNIQUE_RE.test(tokenTag)) return null;
+  if (!AUTHOR_CHOSEN_RE.test(tokenTag) || RUN_DERIVED_RE.test(tokenTag)) return null;
+  const literal = tokenTag === ta ? tb : ta;
+  if (CACHE_NAME_RE.test(literal)) return null;
   return "low";
 }

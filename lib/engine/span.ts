@@ -45,3 +45,11 @@ export function spanAt(path: string, text: string, offset: number, endOffset: nu
   const { line, column } = lineColumn(text, start);
   return { path, line, column, offset: start, endOffset: end };
 }
+
+/** First index of `needle` in text[from, to), or -1; never scans past `to` (misses stay cheap in big files). */
+export function indexWithin(text: string, needle: string, from: number, to: number): number {
+  const end = Math.min(to, text.length);
+  if (needle === "" || from < 0 || end - from < needle.length) return -1;
+  const at = text.substring(from, end).indexOf(needle);
+  return at < 0 ? -1 : from + at;
+}

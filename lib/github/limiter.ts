@@ -44,3 +44,15 @@ export function createLimiter(max = 4): Limiter {
     },
   };
 }
+
+/**
+ * The limiter of the GitHub client that owns a stats object. A registry client created with
+ * the same stats object (as a scan does) joins that limiter, so one cap covers the whole scan.
+ */
+const byStats = new WeakMap<object, Limiter>();
+export function bindLimiter(stats: object, limiter: Limiter): void {
+  byStats.set(stats, limiter);
+}
+export function limiterFor(stats: object | undefined): Limiter | undefined {
+  return stats ? byStats.get(stats) : undefined;
+}

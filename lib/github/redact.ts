@@ -13,7 +13,8 @@ export function registerSecret(secret: string | undefined | null): void {
 const PATTERNS: RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9_]{8,}/g, // classic PAT, OAuth, user-to-server, server-to-server, refresh
   /\bgithub_pat_[A-Za-z0-9_]{8,}/g, // fine-grained PAT
-  /\b(Bearer|token|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
+  // Authorization header values: long and containing a digit, so prose ("token endpoint") survives
+  /\b(Bearer|token|Basic)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}/gi,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
 ];
 
@@ -24,7 +25,6 @@ export function redact(text: string, extra: Array<string | undefined> = []): str
   all.sort((a, b) => b.length - a.length);
   for (const s of all) {
     out = out.split(s).join("***");
-    // the Basic auth form of a secret is base64("user:secret"); mask any base64 that decodes to it
   }
   out = out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+:[^/@\s]+@/gi, "$1***@"); // URL userinfo
   for (const re of PATTERNS) {

@@ -1,5 +1,6 @@
+import { separateCacheFix } from "@/lib/engine/fix";
 import { normalizeImageRef } from "@/lib/engine/refs";
-import type { Finding, RepoModel, Rule, Value } from "@/lib/engine/types";
+import type { Build, Finding, Fix, RepoModel, Rule, Value } from "@/lib/engine/types";
 
 /** One GHCR tag and what its manifest holds (from the registry, classified once per digest). */
 export interface RegistryTagInfo {
@@ -87,6 +88,16 @@ function confidenceOf(v: Value): Finding["confidence"] {
   return v.resolved ? "high" : "medium";
 }
 
+const CONSUMER_VERB: Record<string, string> = {
+  "docker-run": "runs it with `docker run`",
+  "docker-pull": "pulls it with `docker pull`",
+  "docker-create": "creates a container from it",
+  "job-container": "runs a job in it (`container:`)",
+  "service-container": "runs it as a service container",
+  "uses-docker": "runs it as a step (`uses: docker://`)",
+  "dockerfile-from": "builds FROM it",
+};
+
 /** Where workflows pull/run each GHCR tag or push an image to it. */
 function collectUses(models: RepoModel[]): Map<string, Use[]> {
   const uses = new Map<string, Use[]>();
@@ -108,20 +119,36 @@ function collectUses(models: RepoModel[]): Map<string, Use[]> {
     for (const c of m.consumers) {
       add(ghcrKey(c.ref), {
         repo: c.repo ?? m.repo, path: c.ref.span.path, line: c.ref.span.line, column: c.ref.span.column,
-        what: `uses it as an image (${c.kind})`, confidence: confidenceOf(c.ref),
+        what: `${CONSUMER_VERB[c.kind] ?? "uses it as an image"}${c.job ? ` (job \`${c.job}\`)` : ""}`, confidence: confidenceOf(c.ref),
       });
     }
   }
   return uses;
 }
 
+/** A diff moving the cache export that writes this tag (in the same repo + file) to its own ref. */
+function diffFix(key: string, repo: string | undefined, path: string, builds: Build[], files?: Map<string, string>): Fix | undefined {
+  if (!files) return undefined;
+  for (const b of builds) {
+    if ((b.repo ?? undefined) !== (repo ?? undefined) || b.path !== path) continue;
+    for (const spec of b.cacheTo) {
+      if (spec.type !== "registry" || !spec.ref || ghcrKey(spec.ref) !== key) continue;
+      const fix = separateCacheFix(spec.ref, repo, builds, files);
+      if (fix) return fix;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Live check: GHCR tags whose manifest is a BuildKit cache. Error at each workflow place that
  * pulls/runs the tag or pushes an image to it (one finding per repo + file); otherwise a warning on
- * the package tag itself when its name looks like a release tag.
+ * the package tag itself when its name looks like a release tag. With `files` (texts by
+ * `repo:path`, as RuleContext.files) the fix carries a diff where the cache export is in that file.
  */
-export function checkRegistryTags(models: RepoModel[], tags: RegistryTagInfo[]): Finding[] {
+export function checkRegistryTags(models: RepoModel[], tags: RegistryTagInfo[], files?: Map<string, string>): Finding[] {
   const uses = collectUses(models);
+  const builds = models.flatMap((m) => m.builds.map((b) => (b.repo || !m.repo ? b : { ...b, repo: m.repo })));
   const findings: Finding[] = [];
   for (const t of tags) {
     if (!CACHE_KINDS.has(t.kind)) continue;
@@ -132,7 +159,8 @@ export function checkRegistryTags(models: RepoModel[], tags: RegistryTagInfo[]):
       description: `Move the cache to a separate ref such as \`${REGISTRY}/${repository}:${t.tag}-cache\` (or \`:buildcache\`) in every cache-to/cache-from, then push the image to \`${ref}\` again.`,
       diff: "",
     };
-    const here = uses.get(tagKey(repository, t.tag)) ?? [];
+    const key = tagKey(repository, t.tag);
+    const here = uses.get(key) ?? [];
     if (here.length > 0) {
       // one finding per repo + file; the other places in the same file become related locations
       const byFile = new Map<string, Use[]>();
@@ -145,8 +173,8 @@ export function checkRegistryTags(models: RepoModel[], tags: RegistryTagInfo[]):
         findings.push({
           ruleId: RULE_ID, severity: "error", confidence: first.confidence, repo: first.repo,
           path: first.path, line: first.line, column: first.column, ref,
-          message: `\`${ref}\` holds a BuildKit cache (${form}, digest ${t.digest.slice(0, 19)}…), not an image, but this workflow ${first.what}: pulling or running it fails.`,
-          fix,
+          message: `\`${ref}\` holds a BuildKit cache (${form}, digest ${t.digest.slice(0, 19)}…), not an image, but ${first.path.startsWith(".github/workflows/") ? "this workflow" : "a build in this file"} ${first.what}: pulling or running it fails.`,
+          fix: diffFix(key, first.repo, first.path, builds, files) ?? fix,
           related: rest.map((u) => ({ repo: u.repo, path: u.path, line: u.line, column: u.column, message: `also ${u.what}` })),
         });
       }

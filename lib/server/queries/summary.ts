@@ -1,6 +1,6 @@
 import type { Db } from "../db";
 import type { OrgRef } from "./org";
-import { CACHE_KINDS } from "./packages";
+import { CACHE_KINDS } from "./tag-kinds";
 import { toScanRow, type ScanRow } from "./scans";
 
 export interface ReportSummary {

@@ -1,0 +1,5 @@
+import { ReportSkeleton } from "@/components/page-skeleton";
+
+export default function Loading() {
+  return <ReportSkeleton />;
+}

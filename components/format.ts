@@ -1,0 +1,34 @@
+/**
+ * Deterministic formatting (UTC, fixed pattern): server and browser render the same text,
+ * so hydration never mismatches and nothing shifts after load.
+ */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return iso.slice(0, 10);
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || ms < 0) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+export function shortDigest(digest: string): string {
+  const [algo, hex] = digest.split(":");
+  return hex ? `${algo}:${hex.slice(0, 12)}` : digest.slice(0, 19);
+}
+
+export function githubLineUrl(org: string, repo: string, branch: string, path: string, line: number): string {
+  const safePath = path.split("/").map(encodeURIComponent).join("/");
+  return `https://github.com/${org}/${repo}/blob/${encodeURIComponent(branch)}/${safePath}#L${line}`;
+}

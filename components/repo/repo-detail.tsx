@@ -1,0 +1,84 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/lib/server/db";
+import { currentOrg } from "@/lib/server/queries/org";
+import { getRepo } from "@/lib/server/queries/repos";
+import { listRules } from "@/lib/server/queries/rules";
+import { SeverityBadge } from "@/components/badges";
+import { BuildMapView } from "./build-map";
+import { FindingCard } from "./finding-card";
+
+export async function RepoDetailView({ name }: { name: string }) {
+  const db = getDb();
+  const org = await currentOrg(db);
+  if (!org) notFound();
+  const repo = await getRepo(db, org, name);
+  if (!repo) notFound();
+  const rules = new Map(listRules().map((r) => [r.id, r]));
+  const fileOf = new Map(repo.files.map((f) => [f.path, f]));
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
+        <Link href="/" className="hover:underline">Report</Link> / <span>{repo.name}</span>
+      </nav>
+      <header className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">
+          {repo.org}/{repo.name}
+        </h1>
+        <p className="text-sm text-zinc-500">
+          branch <code>{repo.defaultBranch}</code>
+          {repo.headSha && (
+            <>
+              {" "}at <code>{repo.headSha.slice(0, 7)}</code>
+            </>
+          )}{" "}
+          · {repo.files.length} stored file{repo.files.length === 1 ? "" : "s"} ·{" "}
+          <a href={`https://github.com/${repo.org}/${repo.name}`} target="_blank" rel="noreferrer" className="text-sky-700 underline dark:text-sky-300">
+            GitHub
+          </a>
+        </p>
+      </header>
+      {repo.lastError && (
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+          The last scan could not read this repository completely: {repo.lastError}. Findings from the previous complete scan are kept.
+        </p>
+      )}
+      <section aria-labelledby="repo-findings" className="flex flex-col gap-4">
+        <h2 id="repo-findings" className="flex items-center gap-2 text-lg font-semibold">
+          Open findings <span className="text-sm font-normal text-zinc-500">({repo.findings.length})</span>
+          {repo.findings.some((f) => f.severity === "error") && <SeverityBadge severity="error" />}
+        </h2>
+        {repo.findings.length === 0 ? (
+          <p className="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+            No open findings in this repository. Its builds export caches to refs of their own; nothing to fix here.
+          </p>
+        ) : (
+          repo.findings.map((f) => (
+            <FindingCard key={f.id} finding={f} rule={rules.get(f.ruleId) ?? null} file={fileOf.get(f.path)} org={repo.org} repo={repo.name} branch={repo.defaultBranch} />
+          ))
+        )}
+      </section>
+      <section aria-labelledby="repo-builds" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <h2 id="repo-builds" className="mb-3 text-lg font-semibold">Build map</h2>
+        {repo.buildMap ? (
+          <BuildMapView map={repo.buildMap} />
+        ) : (
+          <p className="text-sm text-amber-700 dark:text-amber-300">The build map could not be computed from the stored files: {repo.buildMapError}</p>
+        )}
+      </section>
+      {repo.resolved.length > 0 && (
+        <section aria-labelledby="repo-resolved">
+          <h2 id="repo-resolved" className="mb-2 text-lg font-semibold">Resolved findings</h2>
+          <ul className="flex flex-col gap-1 text-sm">
+            {repo.resolved.map((f) => (
+              <li key={f.id} className="flex flex-wrap items-center gap-2">
+                <SeverityBadge severity={f.severity} /> <code className="text-xs">{f.ruleId}</code> <code className="text-xs">{f.ref}</code>
+                <span className="text-xs text-zinc-500">{f.path}:{f.line} · fixed in scan #{f.resolvedScanId}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

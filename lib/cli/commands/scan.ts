@@ -1,0 +1,148 @@
+import type { CliIo } from "@/lib/cli/io";
+import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
+import { ensureDatabase } from "@/lib/server/migrate";
+import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type ScanSummary, runScan } from "@/lib/server/scan";
+
+
+const USAGE =
+  "usage: cacheguard scan --org ORG [--api-url URL] [--registry-url URL] [--format text|json]\n" +
+  "  token from GITHUB_TOKEN, database from DATABASE_URL (default file:./data/cacheguard.db)\n";
+
+interface ScanArgs {
+  org: string;
+  apiUrl: string;
+  registryUrl: string;
+  format: "text" | "json";
+}
+
+/** `--name value` / `--name=value` flags; returns an error string on bad usage. */
+export function parseFlags(argv: string[], known: string[]): { flags: Record<string, string>; positional: string[] } | string {
+  const flags: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (name === "help") return "help";
+    if (!known.includes(name)) return `unknown option --${name}`;
+    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === "") return `--${name} needs a value`;
+    flags[name] = value;
+  }
+  return { flags, positional };
+}
+
+function parseArgs(argv: string[], env: Record<string, string | undefined>): ScanArgs | string {
+  const parsed = parseFlags(argv, ["org", "api-url", "registry-url", "format"]);
+  if (typeof parsed === "string") return parsed;
+  const { flags, positional } = parsed;
+  if (positional.length > 0) return `unexpected argument "${positional[0]}"`;
+  const org = flags.org ?? env.CACHEGUARD_ORG;
+  if (!org) return "--org is required";
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(org)) return `"${org}" is not a valid organization login`;
+  const format = flags.format ?? "text";
+  if (format !== "text" && format !== "json") return `--format must be text or json (got "${format}")`;
+  const apiUrl = flags["api-url"] ?? env.GITHUB_API_URL ?? "https://api.github.com";
+  const registryUrl = flags["registry-url"] ?? env.GHCR_URL ?? "https://ghcr.io";
+  for (const [name, u] of [["api-url", apiUrl], ["registry-url", registryUrl]]) {
+    if (!/^https?:\/\/[^\s]+$/.test(u)) return `--${name} must be an http(s) URL (got "${u}")`;
+  }
+  return { org, apiUrl, registryUrl, format };
+}
+
+function jsonFinding(f: ScanFinding) {
+  return {
+    ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, repo: f.repo ?? null, path: f.path,
+    line: f.line, column: f.column, ref: f.ref, message: f.message,
+    ...(f.fix ? { fix: { description: f.fix.description, diff: f.fix.diff } } : {}),
+  };
+}
+
+const ORDER = { error: 0, warning: 1, note: 2 } as const;
+
+function textReport(s: ScanSummary): string {
+  const lines: string[] = [];
+  lines.push(`Scan #${s.scanId} of ${s.org}: ${s.status}`);
+  lines.push(`  repos: ${s.repos} (${s.reposFetched} read, ${s.reposSkipped} unchanged), packages: ${s.packages}`);
+  lines.push(`  requests: ${s.requests.rest} REST, ${s.requests.graphql} GraphQL, ${s.requests.registry} registry`);
+  lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved`);
+  for (const e of s.repoErrors) lines.push(`  ! ${e.repo}: ${e.message}`);
+  const sorted = [...s.findings].sort(
+    (a, b) => ORDER[a.severity] - ORDER[b.severity] || (a.repo ?? "").localeCompare(b.repo ?? "") || a.path.localeCompare(b.path) || a.line - b.line,
+  );
+  for (const f of sorted) {
+    const where = f.line > 0 ? `${f.path}:${f.line}:${f.column}` : f.path;
+    lines.push("");
+    lines.push(`${f.severity.padEnd(7)} ${f.ruleId}${f.isNew ? " (new)" : ""}  ${f.repo ? `${f.repo} ` : ""}${where}`);
+    lines.push(`  ${f.message}`);
+    if (f.fix) lines.push(`  fix: ${f.fix.description}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function progressLine(p: ScanProgress): string {
+  const repoPhase = p.phase === "workflows" || p.phase === "bake-files";
+  const repos = repoPhase && p.reposTotal > 0 ? ` ${p.reposDone}/${p.reposTotal} repos` : "";
+  return `[scan #${p.scanId}] ${p.phase}${repos}${p.message ? ` - ${p.message}` : ""}\n`;
+}
+
+export async function run(argv: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const args = parseArgs(argv, env);
+  if (args === "help") {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (typeof args === "string") {
+    io.stderr(`cacheguard scan: ${args}\n${USAGE}`);
+    return 2;
+  }
+  const url = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  try {
+    await ensureDatabase(url);
+  } catch (e) {
+    io.stderr(`cacheguard scan: cannot prepare the database ${url}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const db = createDb(url);
+  let lastLine = "";
+  try {
+    const summary = await runScan(db, {
+      trigger: "cli",
+      config: { org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined },
+      onProgress: (p) => {
+        if (args.format !== "text") return;
+        const line = progressLine(p);
+        if (line !== lastLine) io.stderr(line);
+        lastLine = line;
+      },
+    });
+    if (args.format === "json") {
+      io.stdout(`${JSON.stringify({
+        scan: { id: summary.scanId, status: summary.status, repos: summary.repos, requests: summary.requests,
+          ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors },
+        findings: summary.findings.map(jsonFinding),
+        new: summary.newCount,
+        resolved: summary.resolvedCount,
+      }, null, 2)}\n`);
+    } else {
+      io.stdout(textReport(summary));
+    }
+    if (summary.status === "failed") {
+      io.stderr(`cacheguard scan: scan #${summary.scanId} of ${args.org} failed: ${summary.error}\n`);
+      return 2;
+    }
+    return summary.findings.some((f) => f.severity === "error") ? 1 : 0;
+  } catch (e) {
+    if (e instanceof ScanAlreadyRunningError) {
+      io.stderr(`cacheguard scan: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await db.$disconnect();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * `cacheguard <command>`: dispatch to lib/cli/commands/<command>.ts. Each command exports
+ * `run(argv, io) -> exit code`, so tests call commands without spawning a process.
+ */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import type { CliIo } from "./io";
+
+export const USAGE = `usage: cacheguard <command> [options]
+
+commands:
+  check PATH... [--format text|json|sarif]   audit a checkout or workflow files, offline
+  scan --org ORG                             scan a GitHub organization (as the dashboard does)
+  inspect REF                                say whether a registry tag holds an image or a cache
+
+Run \`cacheguard <command> --help\` for a command's options.
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Commands load lazily so `check` never pulls in the scan job's database and API clients. */
+const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
+  check: () => import("./commands/check"),
+  scan: () => import("./commands/scan" as string) as Promise<{ run: Command }>,
+  inspect: () => import("./commands/inspect" as string) as Promise<{ run: Command }>,
+};
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
+    io.stderr(`cacheguard: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const mod = await load();
+    return await mod.run(rest, io);
+  } catch (e) {
+    // A bug must still not print a stack trace at a user: one line, exit 2.
+    io.stderr(`cacheguard ${command}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CACHEGUARD_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return 2;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // `npm run` moves to the package root; INIT_CWD is where the user typed the command.
+  const cwd = process.env.INIT_CWD || process.cwd();
+  const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`cacheguard: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

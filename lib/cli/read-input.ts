@@ -1,0 +1,148 @@
+/**
+ * Reading what `cacheguard check` is pointed at: checkouts (their workflows and the bake files those
+ * name) or single files. Hostile files (binary, invalid UTF-8, huge) become errors, never crashes.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { bakeFilesNamed, isWorkflowPath } from "../engine/extract";
+import type { InputFile, ParseError } from "../engine/types";
+
+/** Real workflows are a few KB; a file this large is a mistake or an attack, so it is not parsed. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** One unit of analysis: a checkout, or the single files given on the command line. */
+export interface InputUnit {
+  /** label used as the repo name when several units are analyzed together */
+  label: string;
+  files: InputFile[];
+  errors: ParseError[];
+  /** engine path -> path shown to the user */
+  display: Map<string, string>;
+  /** a checkout without workflows is worth a word, not an error */
+  empty?: string;
+}
+
+export class UsageError extends Error {}
+
+function posix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+function codeText(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Read one file as UTF-8 text, or say why it cannot be audited. */
+export function readText(abs: string, shown: string): { text: string } | { error: ParseError } {
+  let buf: Buffer;
+  try {
+    const st = statSync(abs);
+    if (st.size > MAX_FILE_BYTES) {
+      const mb = (st.size / (1024 * 1024)).toFixed(1);
+      return { error: { path: shown, message: `file is ${mb} MB, over the 1 MB limit for a workflow or bake file; not analyzed` } };
+    }
+    buf = readFileSync(abs);
+  } catch (e) {
+    return { error: { path: shown, message: `cannot read file: ${codeText(e)}` } };
+  }
+  if (buf.subarray(0, 8192).includes(0)) {
+    return { error: { path: shown, message: "binary file (contains NUL bytes), not a workflow; not analyzed" } };
+  }
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(buf) };
+  } catch {
+    return { error: { path: shown, message: "file is not valid UTF-8 text; not analyzed" } };
+  }
+}
+
+function readCheckout(dir: string, prefix: string, typed: string): InputUnit {
+  const unit: InputUnit = { label: prefix || ".", files: [], errors: [], display: new Map() };
+  const show = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
+  const wfDir = path.join(dir, ".github", "workflows");
+  let names: string[] = [];
+  try {
+    names = readdirSync(wfDir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (e) {
+    if ((e as { code?: string }).code !== "ENOENT") {
+      unit.errors.push({ path: show(".github/workflows"), message: `cannot read directory: ${codeText(e)}` });
+    }
+  }
+  if (names.length === 0) unit.empty = `${typed}: no .github/workflows/*.yml or *.yaml files found`;
+  for (const name of names) {
+    const rel = `.github/workflows/${name}`;
+    const abs = path.join(wfDir, name);
+    try {
+      if (!statSync(abs).isFile()) continue;
+    } catch {
+      continue;
+    }
+    const r = readText(abs, show(rel));
+    if ("error" in r) unit.errors.push(r.error);
+    else unit.files.push({ path: rel, text: r.text });
+    unit.display.set(rel, show(rel));
+  }
+  for (const rel of bakeFilesNamed(unit.files)) {
+    const clean = posix(path.posix.normalize(rel));
+    if (clean.startsWith("../") || path.isAbsolute(clean)) continue;
+    const abs = path.join(dir, clean);
+    try {
+      if (!statSync(abs).isFile()) continue;
+    } catch {
+      continue; // default bake file names that do not exist are not an error
+    }
+    const r = readText(abs, show(clean));
+    if ("error" in r) unit.errors.push(r.error);
+    else unit.files.push({ path: clean, text: r.text });
+    unit.display.set(clean, show(clean));
+  }
+  return unit;
+}
+
+/**
+ * Turn the command line's PATHs into units. A missing path is a usage error (exit 2). Single files
+ * that are not under `.github/workflows/` are handed to the engine as workflows of that name.
+ */
+export function readInputs(paths: string[], cwd: string): InputUnit[] {
+  const dirs: string[] = [];
+  const files: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    try {
+      if (statSync(abs).isDirectory()) dirs.push(p);
+      else files.push(p);
+    } catch (e) {
+      throw new UsageError(`cacheguard: cannot read ${p}: ${codeText(e)}`);
+    }
+  }
+  const units: InputUnit[] = [];
+  const onlyOneDir = dirs.length === 1 && files.length === 0;
+  for (const d of dirs) {
+    const prefix = onlyOneDir ? "" : posix(path.relative(cwd, path.resolve(cwd, d))) || ".";
+    units.push(readCheckout(path.resolve(cwd, d), prefix === "." ? "" : prefix, d));
+  }
+  if (files.length) {
+    const unit: InputUnit = { label: "(files)", files: [], errors: [], display: new Map() };
+    const taken = new Set<string>();
+    for (const f of files) {
+      const shown = posix(path.normalize(f));
+      let enginePath = shown;
+      const looksLikeWorkflow = /\.ya?ml$/i.test(shown) && !/(^|\/)(docker-)?compose[^/]*\.ya?ml$/i.test(shown);
+      if (!isWorkflowPath(shown) && looksLikeWorkflow) {
+        const base = path.posix.basename(shown);
+        enginePath = `.github/workflows/${base}`;
+        for (let i = 2; taken.has(enginePath); i++) enginePath = `.github/workflows/${i}-${base}`;
+      }
+      taken.add(enginePath);
+      unit.display.set(enginePath, shown);
+      const r = readText(path.resolve(cwd, f), shown);
+      if ("error" in r) unit.errors.push(r.error);
+      else unit.files.push({ path: enginePath, text: r.text });
+    }
+    units.push(unit);
+  }
+  return units;
+}

@@ -1,0 +1,71 @@
+/**
+ * The check command's report: engine results with paths as the user sees them, ready to format.
+ */
+import { analyze, analyzeRepos } from "../engine/analyze";
+import type { Finding, ParseError } from "../engine/types";
+import type { InputUnit } from "./read-input";
+
+export interface Report {
+  findings: Finding[];
+  errors: ParseError[];
+  warnings: ParseError[];
+  /** files read and analyzed */
+  fileCount: number;
+  /** original texts by displayed path (SARIF replacements need offsets) */
+  texts: Map<string, string>;
+}
+
+function rewriteDiffHeaders(diff: string, from: string, to: string): string {
+  if (from === to) return diff;
+  return diff
+    .split("\n")
+    .map((l) => (l === `--- a/${from}` ? `--- a/${to}` : l === `+++ b/${from}` ? `+++ b/${to}` : l))
+    .join("\n");
+}
+
+export async function buildReport(units: InputUnit[]): Promise<Report> {
+  const single = units.length === 1;
+  const result = single
+    ? await analyze(units[0].files)
+    : await analyzeRepos(units.map((u) => ({ repo: u.label, files: u.files })));
+  const unitOf = (repo: string | undefined) => (single ? units[0] : units.find((u) => u.label === repo));
+  const show = (repo: string | undefined, p: string) => unitOf(repo)?.display.get(p) ?? p;
+
+  // Messages name other files by engine path (single files are analyzed as .github/workflows/<name>).
+  const renames = units.flatMap((u) => [...u.display].filter(([from, to]) => from !== to));
+  const rename = (msg: string) => renames.reduce((m, [from, to]) => m.split(from).join(to), msg);
+  const findings = result.findings.map((f) => {
+    const out: Finding = { ...f, path: show(f.repo, f.path), message: rename(f.message) };
+    delete out.repo;
+    if (f.related) {
+      out.related = f.related.map((r) => {
+        const rr = { ...r, path: show(r.repo ?? f.repo, r.path), message: rename(r.message) };
+        delete rr.repo;
+        return rr;
+      });
+    }
+    if (f.fix) {
+      const m = /^--- a\/(.*)$/m.exec(f.fix.diff);
+      const enginePath = m?.[1] ?? f.path;
+      out.fix = { description: rename(f.fix.description), diff: rewriteDiffHeaders(f.fix.diff, enginePath, show(f.repo, enginePath)) };
+    }
+    return out;
+  });
+  // analyzeRepos labels repos; errors carry only paths, so map them through every unit.
+  const showAny = (p: string) => {
+    for (const u of units) {
+      const d = u.display.get(p);
+      if (d !== undefined) return d;
+    }
+    return p;
+  };
+  const texts = new Map<string, string>();
+  for (const u of units) for (const f of u.files) texts.set(u.display.get(f.path) ?? f.path, f.text);
+  return {
+    findings,
+    errors: [...units.flatMap((u) => u.errors), ...result.errors.map((e) => ({ ...e, path: single ? show(undefined, e.path) : showAny(e.path) }))],
+    warnings: result.warnings.map((e) => ({ ...e, path: single ? show(undefined, e.path) : showAny(e.path) })),
+    fileCount: units.reduce((n, u) => n + u.files.length, 0),
+    texts,
+  };
+}

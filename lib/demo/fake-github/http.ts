@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Fixture, TokenUser } from "./fixture";
+
+export const DOCS = "https://docs.github.com/rest";
+
+export interface Identity { token: string; user: TokenUser }
+
+/** Mutable server state shared by all routes (stats, rate-limit windows, OAuth grants). */
+export interface ServerState {
+  stats: { rest: number; graphql: number; registry: number; oauth: number; byRoute: Record<string, number> };
+  rateLimit: { limit: number | null; windowMs: number; windows: Map<string, { used: number; resetAt: number }> };
+  oauthCodes: Map<string, { login: string; scopes: string[]; clientId: string }>;
+  oauthTokens: Map<string, TokenUser>;
+}
+
+export interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** absolute base URL as the client addressed us, for links in bodies and headers */
+  base: string;
+  fixture: Fixture;
+  state: ServerState;
+  identity: Identity | null;
+  /** set when the Authorization header names an unknown token */
+  badToken: boolean;
+  /** rate-limit headers to add on every API response */
+  extraHeaders: Record<string, string>;
+}
+
+export function send(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  ctx.res.writeHead(status, {
+    ...ctx.extraHeaders,
+    ...(text ? { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) } : {}),
+    ...headers,
+  });
+  ctx.res.end(text);
+}
+
+export function sendError(ctx: Ctx, status: number, message: string, docs = DOCS, headers: Record<string, string> = {}): void {
+  send(ctx, status, { message, documentation_url: docs, status: String(status) }, headers);
+}
+
+export function notFound(ctx: Ctx, docs = DOCS): void {
+  sendError(ctx, 404, "Not Found", docs);
+}
+
+export function parseToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
+export function lookupToken(fixture: Fixture, state: ServerState, token: string): TokenUser | null {
+  // hasOwn: a token spelled "constructor" must not find Object.prototype's.
+  return (Object.hasOwn(fixture.tokens, token) ? fixture.tokens[token] : undefined) ?? state.oauthTokens.get(token) ?? null;
+}
+
+export function isMember(fixture: Fixture, login: string): boolean {
+  if (fixture.org.members?.includes(login)) return true;
+  return Object.values(fixture.tokens).some((u) => u.login === login && u.member === true);
+}
+
+export function hasScope(identity: Identity | null, scope: string): boolean {
+  if (!identity) return false;
+  const scopes = identity.user.scopes;
+  // GitHub's scope hierarchy: a broader scope implies the narrower ones.
+  const implied: Record<string, string[]> = {
+    "read:org": ["admin:org", "write:org"],
+    "read:packages": ["write:packages", "delete:packages"],
+    repo: [],
+  };
+  return scopes.includes(scope) || (implied[scope] ?? []).some((s) => scopes.includes(s));
+}
+
+/** Pagination for REST lists: page/per_page in, a page of items and a Link header out. */
+export function paginate<T>(ctx: Ctx, items: T[], opts: { defaultPerPage?: number; maxPerPage?: number } = {}): { page: T[]; link: Record<string, string> } {
+  const max = opts.maxPerPage ?? 100;
+  const perPage = Math.min(Math.max(Number(ctx.url.searchParams.get("per_page")) || (opts.defaultPerPage ?? 30), 1), max);
+  const page = Math.max(Number(ctx.url.searchParams.get("page")) || 1, 1);
+  const last = Math.max(Math.ceil(items.length / perPage), 1);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const linkFor = (p: number) => {
+    const u = new URL(ctx.url.pathname + ctx.url.search, ctx.base);
+    u.searchParams.set("per_page", String(perPage));
+    u.searchParams.set("page", String(p));
+    return `<${u.toString()}>`;
+  };
+  const rels: string[] = [];
+  if (page > 1) rels.push(`${linkFor(page - 1)}; rel="prev"`);
+  if (page < last) rels.push(`${linkFor(page + 1)}; rel="next"`, `${linkFor(last)}; rel="last"`);
+  if (page > 1) rels.push(`${linkFor(1)}; rel="first"`);
+  return { page: slice, link: rels.length ? { link: rels.join(", ") } : {} };
+}
+
+export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error("request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -1,0 +1,140 @@
+import { OCI_INDEX, OCI_MANIFEST, type FixturePackage, type TokenUser } from "./fixture";
+import { hasScope, isMember, lookupToken, type Ctx } from "./http";
+import { registryToken, readRegistryToken } from "./registry-token";
+
+export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const DEFAULT_ACCEPT = [DOCKER_MANIFEST, OCI_MANIFEST];
+
+function regSend(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  ctx.res.writeHead(status, {
+    "docker-distribution-api-version": "registry/2.0",
+    ...(text ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) } : {}),
+    ...headers,
+  });
+  ctx.res.end(ctx.req.method === "HEAD" ? undefined : text);
+}
+
+const regError = (code: string, message: string, detail?: unknown) => ({ errors: [{ code, message, ...(detail !== undefined ? { detail } : {}) }] });
+
+function challenge(ctx: Ctx, scope: string): Record<string, string> {
+  return { "www-authenticate": `Bearer realm="${ctx.base}/token",service="ghcr.io",scope="${scope}"` };
+}
+
+function unauthorized(ctx: Ctx, name: string): void {
+  regSend(ctx, 401, regError("UNAUTHORIZED", "authentication required", [{ Type: "repository", Name: name, Action: "pull" }]), challenge(ctx, `repository:${name}:pull`));
+}
+
+/** May this caller pull this package? Public ones: anyone; private ones: members with read:packages. */
+function mayPull(ctx: Ctx, user: TokenUser | null, p: FixturePackage | undefined): boolean {
+  if (!p || p.visibility === "public") return true;
+  return !!user && hasScope({ token: "", user }, "read:packages") && isMember(ctx.fixture, user.login);
+}
+
+/** GET /token: basic auth with any user name and a GitHub token as password; anonymous for public packages. */
+export function tokenEndpoint(ctx: Ctx): void {
+  let user: TokenUser | null = null;
+  const auth = ctx.req.headers.authorization;
+  if (auth?.toLowerCase().startsWith("basic ")) {
+    const decoded = Buffer.from(auth.slice(6).trim(), "base64").toString("utf8");
+    const password = decoded.slice(decoded.indexOf(":") + 1);
+    user = lookupToken(ctx.fixture, ctx.state, password);
+    if (!user) return regSend(ctx, 403, regError("DENIED", "denied"));
+  }
+  const org = ctx.fixture.org.login.toLowerCase();
+  const granted: string[] = [];
+  for (const scope of ctx.url.searchParams.getAll("scope")) {
+    const m = /^repository:([^:]+):([a-z,*]+)$/.exec(scope);
+    if (!m) continue;
+    const [owner, ...rest] = m[1].split("/");
+    const pkg = owner.toLowerCase() === org ? ctx.fixture.packages.get(rest.join("/")) : undefined;
+    if (mayPull(ctx, user, pkg)) granted.push(m[1].toLowerCase());
+  }
+  const token = registryToken({ sub: user?.login ?? null, repos: granted });
+  regSend(ctx, 200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
+}
+
+/** Which repositories the request's bearer token may pull (a registry token, or a GitHub token used directly). */
+function grantFor(ctx: Ctx, name: string): boolean {
+  const auth = ctx.req.headers.authorization;
+  const m = auth ? /^bearer\s+(\S+)$/i.exec(auth) : null;
+  if (!m) return false;
+  const claims = readRegistryToken(m[1]);
+  if (claims) return claims.repos.includes(name.toLowerCase());
+  const direct = lookupToken(ctx.fixture, ctx.state, m[1]) ?? lookupToken(ctx.fixture, ctx.state, Buffer.from(m[1], "base64").toString("utf8"));
+  const pkg = ctx.fixture.packages.get(name.split("/").slice(1).join("/"));
+  return !!direct && mayPull(ctx, direct, pkg);
+}
+
+function acceptedTypes(ctx: Ctx): Set<string> | "any" {
+  const raw = ctx.req.headersDistinct.accept ?? [];
+  const types = raw.flatMap((h) => h.split(",")).map((t) => t.split(";")[0].trim().toLowerCase()).filter(Boolean);
+  if (types.includes("*/*")) return "any";
+  return new Set(types.length ? types : DEFAULT_ACCEPT);
+}
+
+/** /v2/... routes. Returns false when the path is not a registry route. */
+export function handleRegistry(ctx: Ctx): void {
+  const path = ctx.url.pathname;
+  if (path === "/v2/" || path === "/v2") {
+    const ok = ctx.req.headers.authorization && readRegistryToken(ctx.req.headers.authorization.replace(/^bearer\s+/i, ""));
+    if (ok) return regSend(ctx, 200, {});
+    return regSend(ctx, 401, regError("UNAUTHORIZED", "authentication required"), challenge(ctx, "repository:user/image:pull"));
+  }
+  const m = /^\/v2\/(.+?)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/.exec(path);
+  if (!m) return regSend(ctx, 404, regError("NOT_FOUND", "not found"));
+  const name = m[1];
+  if (!grantFor(ctx, name)) return unauthorized(ctx, name);
+  const [owner, ...rest] = name.split("/");
+  const pkg = owner.toLowerCase() === ctx.fixture.org.login.toLowerCase() ? ctx.fixture.packages.get(rest.join("/")) : undefined;
+  if (!pkg) return regSend(ctx, 404, regError("NAME_UNKNOWN", "repository name not known to registry", { name }));
+  if (m[2] === "tags/list") return tagsList(ctx, name, pkg);
+  if (m[3] !== undefined) return manifest(ctx, pkg, decodeURIComponent(m[3]));
+  return blob(ctx, pkg, decodeURIComponent(m[4]));
+}
+
+function tagsList(ctx: Ctx, name: string, pkg: FixturePackage): void {
+  const all = [...pkg.tags.keys()].sort();
+  const last = ctx.url.searchParams.get("last");
+  const nParam = ctx.url.searchParams.get("n");
+  const after = last ? all.filter((t) => t > last) : all;
+  const n = nParam !== null ? Math.max(Number(nParam) || 0, 0) : after.length;
+  const page = after.slice(0, n);
+  const headers: Record<string, string> = {};
+  if (page.length < after.length && page.length > 0) {
+    headers.link = `</v2/${name}/tags/list?last=${encodeURIComponent(page[page.length - 1])}&n=${n}>; rel="next"`;
+  }
+  regSend(ctx, 200, { name, tags: page }, headers);
+}
+
+function manifest(ctx: Ctx, pkg: FixturePackage, ref: string): void {
+  const digest = ref.startsWith("sha256:") ? ref : pkg.tags.get(ref);
+  const m = digest ? pkg.manifests.get(digest) : undefined;
+  if (!m) return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", "manifest unknown", { Tag: ref }));
+  const accepted = acceptedTypes(ctx);
+  // GHCR answers 404 (not 406) when the manifest's type is not in Accept, e.g. an OCI index without OCI types.
+  if (accepted !== "any" && !accepted.has(m.mediaType.toLowerCase())) {
+    const hint = m.mediaType === OCI_INDEX ? "OCI index found, but accept header does not support OCI indexes" : `manifest media type ${m.mediaType} not accepted`;
+    return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", hint));
+  }
+  ctx.res.writeHead(200, {
+    "docker-distribution-api-version": "registry/2.0",
+    "content-type": m.mediaType,
+    "content-length": String(m.bytes.length),
+    "docker-content-digest": m.digest,
+    etag: `"${m.digest}"`,
+  });
+  ctx.res.end(ctx.req.method === "HEAD" ? undefined : m.bytes);
+}
+
+function blob(ctx: Ctx, pkg: FixturePackage, digest: string): void {
+  const bytes = pkg.blobs.get(digest);
+  if (!bytes) return regSend(ctx, 404, regError("BLOB_UNKNOWN", "blob unknown to registry", { digest }));
+  ctx.res.writeHead(200, {
+    "docker-distribution-api-version": "registry/2.0",
+    "content-type": "application/octet-stream",
+    "content-length": String(bytes.length),
+    "docker-content-digest": digest,
+  });
+  ctx.res.end(ctx.req.method === "HEAD" ? undefined : bytes);
+}

@@ -1,0 +1,91 @@
+import { createHash } from "node:crypto";
+import type { FixturePackage } from "./fixture";
+import { hasScope, isMember, notFound, paginate, send, sendError, type Ctx } from "./http";
+import { isOrg } from "./rest-repos";
+import { packageJson } from "./shapes";
+
+const LIST_DOCS = "https://docs.github.com/rest/packages/packages#list-packages-for-an-organization";
+
+/** Packages need a token with read:packages (GitHub's REST packages API has no anonymous access). */
+function guard(ctx: Ctx, org: string): boolean {
+  if (!ctx.identity) {
+    sendError(ctx, 401, "Requires authentication", LIST_DOCS);
+    return false;
+  }
+  if (!hasScope(ctx.identity, "read:packages")) {
+    sendError(ctx, 403, "You need at least read:packages scope to list packages.", LIST_DOCS);
+    return false;
+  }
+  if (!isOrg(ctx, org)) {
+    notFound(ctx, LIST_DOCS);
+    return false;
+  }
+  return true;
+}
+
+export function canSeePackage(ctx: Ctx, p: FixturePackage): boolean {
+  if (p.visibility === "public") return true;
+  return !!ctx.identity && hasScope(ctx.identity, "read:packages") && isMember(ctx.fixture, ctx.identity.user.login);
+}
+
+export function listPackages(ctx: Ctx, [org]: string[]): void {
+  if (!guard(ctx, org)) return;
+  const type = ctx.url.searchParams.get("package_type");
+  if (!type) return sendError(ctx, 400, "Invalid argument: package_type is required", LIST_DOCS);
+  const visibility = ctx.url.searchParams.get("visibility");
+  let pkgs = type === "container" ? [...ctx.fixture.packages.values()].filter((p) => canSeePackage(ctx, p)) : [];
+  if (visibility) pkgs = pkgs.filter((p) => p.visibility === visibility);
+  const { page, link } = paginate(ctx, pkgs);
+  send(ctx, 200, page.map((p) => packageJson(ctx.base, ctx.fixture, p, p.repository ? ctx.fixture.repos.get(p.repository) : undefined)), link);
+}
+
+function findPackage(ctx: Ctx, name: string): FixturePackage | null {
+  const p = ctx.fixture.packages.get(decodeURIComponent(name));
+  return p && canSeePackage(ctx, p) ? p : null;
+}
+
+export function getPackage(ctx: Ctx, [org, type, name]: string[]): void {
+  if (!guard(ctx, org)) return;
+  const p = type === "container" ? findPackage(ctx, name) : null;
+  if (!p) return sendError(ctx, 404, "Package not found.", "https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization");
+  send(ctx, 200, packageJson(ctx.base, ctx.fixture, p, p.repository ? ctx.fixture.repos.get(p.repository) : undefined));
+}
+
+export interface PackageVersion { id: number; name: string; createdAt: string; tags: string[] }
+
+/** Every pushed manifest is a version; cache exports leave many untagged ones, synthesized from package.json. */
+export function packageVersions(p: FixturePackage): PackageVersion[] {
+  const out: PackageVersion[] = [];
+  let idx = 0;
+  for (const m of p.manifests.values()) out.push({ id: p.id * 10 + idx++, name: m.digest, createdAt: m.createdAt, tags: [...m.tags].sort() });
+  const oldest = Math.min(...[...p.manifests.values()].map((m) => Date.parse(m.createdAt)), Date.parse(p.updatedAt));
+  for (let i = 0; i < p.untaggedVersions; i++) {
+    const digest = `sha256:${createHash("sha256").update(`${p.name}/untagged/${i}`).digest("hex")}`;
+    const created = new Date(oldest - (i + 1) * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    out.push({ id: p.id * 10 + idx++, name: digest, createdAt: created, tags: [] });
+  }
+  return out;
+}
+
+export function listPackageVersions(ctx: Ctx, [org, type, name]: string[]): void {
+  if (!guard(ctx, org)) return;
+  const p = type === "container" ? findPackage(ctx, name) : null;
+  if (!p) return sendError(ctx, 404, "Package not found.", "https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization");
+  const { page, link } = paginate(ctx, packageVersions(p));
+  const pkgUrl = `${ctx.base}/orgs/${ctx.fixture.org.login}/packages/container/${encodeURIComponent(p.name)}`;
+  send(
+    ctx,
+    200,
+    page.map((v) => ({
+      id: v.id,
+      name: v.name,
+      url: `${pkgUrl}/versions/${v.id}`,
+      package_html_url: `https://github.com/orgs/${ctx.fixture.org.login}/packages/container/package/${encodeURIComponent(p.name)}`,
+      created_at: v.createdAt,
+      updated_at: v.createdAt,
+      html_url: `https://github.com/orgs/${ctx.fixture.org.login}/packages/container/${encodeURIComponent(p.name)}/${v.id}`,
+      metadata: { package_type: "container", container: { tags: v.tags } },
+    })),
+    link,
+  );
+}

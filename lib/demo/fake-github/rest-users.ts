@@ -1,0 +1,40 @@
+import { isMember, notFound, send, sendError, type Ctx } from "./http";
+import { peek } from "./rate-limit";
+import { isOrg } from "./rest-repos";
+import { orgJson, userJson } from "./shapes";
+
+export function getUser(ctx: Ctx): void {
+  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/users/users#get-the-authenticated-user");
+  send(ctx, 200, userJson(ctx.base, ctx.identity.user.login));
+}
+
+export function getUserByLogin(ctx: Ctx, [login]: string[]): void {
+  if (login.toLowerCase() === ctx.fixture.org.login.toLowerCase()) return send(ctx, 200, { ...orgJson(ctx.base, ctx.fixture, 0) });
+  send(ctx, 200, userJson(ctx.base, login));
+}
+
+export function listUserOrgs(ctx: Ctx): void {
+  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user");
+  const fx = ctx.fixture;
+  send(ctx, 200, isMember(fx, ctx.identity.user.login) ? [{ login: fx.org.login, id: fx.org.id, node_id: `O_${fx.org.id}`, url: `${ctx.base}/orgs/${fx.org.login}`, description: null }] : []);
+}
+
+/** 204 when the user is a member, 404 otherwise (GitHub's check-membership endpoint). */
+export function checkMember(ctx: Ctx, [org, username]: string[]): void {
+  const docs = "https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user";
+  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
+  if (!isOrg(ctx, org)) return notFound(ctx, docs);
+  if (isMember(ctx.fixture, username)) {
+    ctx.res.writeHead(204, ctx.extraHeaders);
+    ctx.res.end();
+    return;
+  }
+  notFound(ctx, docs);
+}
+
+export function getRateLimit(ctx: Ctx): void {
+  const core = peek(ctx, "core");
+  const graphql = peek(ctx, "graphql");
+  const fmt = (w: typeof core) => ({ limit: w.limit, used: w.used, remaining: w.remaining, reset: w.reset });
+  send(ctx, 200, { resources: { core: fmt(core), graphql: fmt(graphql) }, rate: fmt(core) });
+}

@@ -1,0 +1,58 @@
+import { handleGraphQL } from "./graphql-route";
+import type { Ctx } from "./http";
+import { accessToken, authorize } from "./oauth";
+import { handleRegistry, tokenEndpoint } from "./registry";
+import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
+import { getBlob, getContents, getOrg, getRepo, getTree, listOrgRepos } from "./rest-repos";
+import { checkMember, getRateLimit, getUser, getUserByLogin, listUserOrgs } from "./rest-users";
+
+export type Kind = "rest" | "graphql" | "registry" | "oauth";
+export interface Route {
+  method: string;
+  /** the route's name in /__stats byRoute */
+  name: string;
+  pattern: RegExp;
+  kind: Kind;
+  /** REST routes spend from the core rate limit except GET /rate_limit, like GitHub */
+  spends?: boolean;
+  handle: (ctx: Ctx, params: string[]) => void | Promise<void>;
+}
+
+const seg = "([^/]+)";
+const rest = (name: string, pattern: RegExp, handle: Route["handle"], spends = true): Route => ({ method: "GET", name: `GET ${name}`, pattern, kind: "rest", spends, handle });
+
+export const routes: Route[] = [
+  rest("/orgs/:org", new RegExp(`^/orgs/${seg}$`), getOrg),
+  rest("/orgs/:org/repos", new RegExp(`^/orgs/${seg}/repos$`), listOrgRepos),
+  rest("/orgs/:org/packages", new RegExp(`^/orgs/${seg}/packages$`), listPackages),
+  rest("/orgs/:org/packages/:type/:name", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}$`), getPackage),
+  rest("/orgs/:org/packages/:type/:name/versions", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions$`), listPackageVersions),
+  rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), checkMember),
+  rest("/repos/:owner/:repo", new RegExp(`^/repos/${seg}/${seg}$`), getRepo),
+  rest("/repos/:owner/:repo/contents/:path", new RegExp(`^/repos/${seg}/${seg}/contents(?:/(.*))?$`), getContents),
+  rest("/repos/:owner/:repo/git/trees/:ref", new RegExp(`^/repos/${seg}/${seg}/git/trees/(.+)$`), getTree),
+  rest("/repos/:owner/:repo/git/blobs/:sha", new RegExp(`^/repos/${seg}/${seg}/git/blobs/${seg}$`), getBlob),
+  rest("/user", /^\/user$/, getUser),
+  rest("/user/orgs", /^\/user\/orgs$/, listUserOrgs),
+  rest("/users/:login", new RegExp(`^/users/${seg}$`), getUserByLogin),
+  rest("/rate_limit", /^\/rate_limit$/, getRateLimit, false),
+  { method: "POST", name: "POST /graphql", pattern: /^\/(?:api\/)?graphql$/, kind: "graphql", handle: handleGraphQL },
+  { method: "GET", name: "GET /token", pattern: /^\/token$/, kind: "registry", handle: tokenEndpoint },
+  { method: "GET", name: "GET /v2/", pattern: /^\/v2\/?$/, kind: "registry", handle: handleRegistry },
+  { method: "GET", name: "GET /v2/:name/tags/list", pattern: /^\/v2\/.+\/tags\/list$/, kind: "registry", handle: handleRegistry },
+  { method: "GET", name: "GET /v2/:name/manifests/:ref", pattern: /^\/v2\/.+\/manifests\/[^/]+$/, kind: "registry", handle: handleRegistry },
+  { method: "HEAD", name: "HEAD /v2/:name/manifests/:ref", pattern: /^\/v2\/.+\/manifests\/[^/]+$/, kind: "registry", handle: handleRegistry },
+  { method: "GET", name: "GET /v2/:name/blobs/:digest", pattern: /^\/v2\/.+\/blobs\/[^/]+$/, kind: "registry", handle: handleRegistry },
+  { method: "HEAD", name: "HEAD /v2/:name/blobs/:digest", pattern: /^\/v2\/.+\/blobs\/[^/]+$/, kind: "registry", handle: handleRegistry },
+  { method: "GET", name: "GET /login/oauth/authorize", pattern: /^\/login\/oauth\/authorize$/, kind: "oauth", handle: authorize },
+  { method: "POST", name: "POST /login/oauth/access_token", pattern: /^\/login\/oauth\/access_token$/, kind: "oauth", handle: accessToken },
+];
+
+export function matchRoute(method: string, path: string): { route: Route; params: string[] } | null {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (m) return { route, params: m.slice(1).map((p) => p ?? "") };
+  }
+  return null;
+}

@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { FaultInjector, type FaultOptions, type FaultStats } from "./faults";
+import { FixtureStore } from "./fixture-store";
+import { lookupToken, parseToken, send, sendError, type Ctx, type ServerState } from "./http";
+import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
+import { matchRoute } from "./routes";
+
+export interface FakeGitHubOptions {
+  /** fixture folder (org.json, repos/, packages/, optional tokens.json) */
+  fixture: string;
+  /** 0 picks a free port */
+  port?: number;
+  host?: string;
+  /** delay added before every response, to model a real network */
+  latencyMs?: number;
+  /** requests per window for each caller and resource (core, graphql); default GitHub's 5000 (60 anonymous) */
+  rateLimit?: number;
+  /** length of a rate-limit window; default one hour */
+  rateLimitWindowMs?: number;
+  /** injected failures on REST, GraphQL and registry requests (never on /__stats or OAuth) */
+  faults?: FaultOptions;
+}
+
+export interface FakeStats { rest: number; graphql: number; registry: number; oauth: number; byRoute: Record<string, number>; faults: FaultStats }
+
+export interface FakeGitHub {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  stats(): FakeStats;
+  resetStats(): void;
+  /** reload the fixture now (it also reloads by itself when files change) */
+  reload(): void;
+}
+
+const emptyStats = () => ({ rest: 0, graphql: 0, registry: 0, oauth: 0, byRoute: {} as Record<string, number> });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitHub> {
+  const store = new FixtureStore(opts.fixture);
+  const state: ServerState = {
+    stats: emptyStats(),
+    rateLimit: { limit: opts.rateLimit ?? null, windowMs: opts.rateLimitWindowMs ?? 3_600_000, windows: new Map() },
+    oauthCodes: new Map(),
+    oauthTokens: new Map(),
+  };
+  const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
+  const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const base = `http://${req.headers.host ?? "127.0.0.1"}`;
+    const url = new URL(req.url ?? "/", base);
+    // GitHub Enterprise Server serves REST under /api/v3: accept that prefix too.
+    const path = url.pathname.startsWith("/api/v3/") ? url.pathname.slice(7) : url.pathname;
+    const method = req.method ?? "GET";
+    if (path === "/__stats" && method === "GET") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.end(JSON.stringify(snapshot()));
+    }
+    if (path === "/__stats/reset" && method === "POST") {
+      state.stats = emptyStats();
+      faults.stats.injected = 0;
+      faults.stats.byKind = {};
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (path === "/__reload" && method === "POST") {
+      // For a process that edits the fixture and cannot wait for the file watcher (benchmarks).
+      store.reload();
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (opts.latencyMs) await sleep(opts.latencyMs);
+    const ctx: Ctx = { req, res, url, base, fixture: store.get(), state, identity: null, badToken: false, extraHeaders: { "x-github-media-type": "github.v3; format=json" } };
+    const match = matchRoute(method, path);
+    if (!match) return sendError(ctx, 404, "Not Found");
+    const { route, params } = match;
+    state.stats[route.kind]++;
+    state.stats.byRoute[route.name] = (state.stats.byRoute[route.name] ?? 0) + 1;
+    if (route.kind !== "oauth") {
+      const fault = faults.pick();
+      if (fault && faults.apply(fault, res)) return;
+    }
+    if (route.kind === "registry" || route.kind === "oauth") return route.handle(ctx, params);
+
+    const token = parseToken(req.headers.authorization);
+    if (token) {
+      const user = lookupToken(ctx.fixture, state, token);
+      if (!user) {
+        setHeaders(ctx, peek(ctx, route.kind === "graphql" ? "graphql" : "core"));
+        return sendError(ctx, 401, "Bad credentials");
+      }
+      ctx.identity = { token, user };
+      ctx.extraHeaders["x-oauth-scopes"] = user.scopes.join(", ");
+      ctx.extraHeaders["x-accepted-oauth-scopes"] = "";
+    }
+    if (route.kind === "rest" && route.spends !== false && !spend(ctx, "core")) {
+      const w = ctx.extraHeaders;
+      const retry = Math.max(Number(w["x-ratelimit-reset"]) - Math.floor(Date.now() / 1000), 1);
+      return send(ctx, 403, rateLimitedBody(ctx), { "retry-after": String(retry) });
+    }
+    if (route.kind === "rest" && route.spends === false) spend(ctx, "core", 0);
+    await route.handle(ctx, params);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: `fake-github internal error: ${(e as Error).message}` }));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stats: snapshot,
+    resetStats: () => {
+      state.stats = emptyStats();
+      faults.stats.injected = 0;
+      faults.stats.byKind = {};
+    },
+    reload: () => store.reload(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        store.close();
+        faults.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The analysis entry point: files in, findings out. Used by the CLI, the org scan and tests.
+ */
+import { confidenceRank } from "./compare";
+import { extractRepo, isWorkflowPath } from "./extract";
+import { fingerprint } from "./fingerprint";
+import { rules } from "./rules/index";
+import { fileKey, findingBuild, stepKey } from "./rules/shared";
+import type { Build, Finding, InputFile, ParseError, RepoModel, RuleContext } from "./types";
+
+export interface AnalysisResult {
+  findings: Finding[];
+  errors: ParseError[];
+  warnings: ParseError[];
+  models: RepoModel[];
+}
+
+export { fingerprint };
+
+/** Analyze one repository's (or one checkout's) workflows and the bake files they name. */
+export async function analyze(files: InputFile[], opts: { repo?: string } = {}): Promise<AnalysisResult> {
+  const model = await safeExtract(files, opts.repo);
+  return finish([model], files.map((f) => ({ ...f, repo: f.repo ?? opts.repo })));
+}
+
+/** Analyze several repositories together, so a cache in one can be seen colliding with an image in another. */
+export async function analyzeRepos(repos: Array<{ repo: string; files: InputFile[] }>): Promise<AnalysisResult> {
+  const models: RepoModel[] = [];
+  for (const r of repos) models.push(await safeExtract(r.files, r.repo));
+  return finish(models, repos.flatMap((r) => r.files.map((f) => ({ ...f, repo: r.repo }))));
+}
+
+/** Run every rule over models that were already extracted (the scan job reuses this). */
+export function runRules(models: RepoModel[], files: InputFile[]): Finding[] {
+  const ctx: RuleContext = {
+    builds: models.flatMap((m) => m.builds),
+    consumers: models.flatMap((m) => m.consumers),
+    files: new Map(files.map((f) => [fileKey(f.repo, f.path), f.text])),
+  };
+  const raw: Finding[] = [];
+  for (const rule of rules) raw.push(...rule.check(ctx));
+  return sortFindings(mergeMatrixCopies(raw, ctx.builds));
+}
+
+function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {
+  const findings = runRules(models, files);
+  return {
+    findings,
+    errors: uniqueErrors(models.flatMap((m) => m.errors)),
+    warnings: uniqueErrors(models.flatMap((m) => m.warnings)),
+    models,
+  };
+}
+
+/**
+ * Extraction should never throw, but one hostile file must not cost the whole repository: on a throw,
+ * extract each workflow alone and report the ones that fail as errors.
+ */
+async function safeExtract(files: InputFile[], repo: string | undefined): Promise<RepoModel> {
+  try {
+    return await extractRepo(files, { repo });
+  } catch (whole) {
+    const workflows = files.filter((f) => isWorkflowPath(f.path));
+    const others = files.filter((f) => !isWorkflowPath(f.path));
+    const merged: RepoModel = { repo, builds: [], consumers: [], errors: [], warnings: [] };
+    if (workflows.length <= 1) {
+      const path = workflows[0]?.path ?? files[0]?.path ?? "";
+      merged.errors.push({ path, message: `analysis failed: ${errorMessage(whole)}` });
+      return merged;
+    }
+    for (const wf of workflows) {
+      try {
+        const m = await extractRepo([wf, ...others], { repo });
+        merged.builds.push(...m.builds);
+        merged.consumers.push(...m.consumers);
+        merged.errors.push(...m.errors);
+        merged.warnings.push(...m.warnings);
+      } catch (e) {
+        merged.errors.push({ path: wf.path, message: `analysis failed: ${errorMessage(e)}` });
+      }
+    }
+    return merged;
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function uniqueErrors(list: ParseError[]): ParseError[] {
+  const seen = new Set<string>();
+  return list.filter((e) => {
+    const k = `${e.path}\u0000${e.line ?? ""}\u0000${e.column ?? ""}\u0000${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function matrixText(m: Record<string, string>): string {
+  return Object.entries(m).map(([k, v]) => `${k}=${v}`).join(", ");
+}
+
+/**
+ * Matrix combinations of one step report the same thing at the same place: keep one finding (the most
+ * confident), and name the combinations when only some of them are affected.
+ */
+function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
+  const combosPerStep = new Map<string, number>();
+  for (const b of builds) combosPerStep.set(stepKey(b), (combosPerStep.get(stepKey(b)) ?? 0) + 1);
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const b = findingBuild.get(f);
+    // Copies of one step's finding share a place; the ref may differ per combination (`app:${{ matrix.v }}`).
+    const who = b?.matrix ? `step:${stepKey(b)}` : `ref:${f.ref}`;
+    const k = [f.ruleId, f.repo ?? "", f.path, f.line, f.column, who].join("\u0000");
+    const g = groups.get(k) ?? [];
+    g.push(f);
+    groups.set(k, g);
+  }
+  const out: Finding[] = [];
+  for (const group of groups.values()) {
+    const best = group.reduce((a, b) => (confidenceRank(b.confidence) > confidenceRank(a.confidence) ? b : a));
+    const merged: Finding = { ...best };
+    const related = new Map<string, NonNullable<Finding["related"]>[number]>();
+    for (const f of group) for (const r of f.related ?? []) related.set(`${r.repo ?? ""}:${r.path}:${r.line}:${r.column}`, r);
+    if (related.size) merged.related = [...related.values()];
+    const perCombo = new Map<string, string>();
+    for (const f of group) {
+      const b = findingBuild.get(f);
+      if (b?.matrix) perCombo.set(matrixText(b.matrix), f.ref);
+    }
+    const refs = new Set(group.map((f) => f.ref));
+    const first = findingBuild.get(group[0]);
+    const total = first ? (combosPerStep.get(stepKey(first)) ?? 0) : 0;
+    if (refs.size > 1) {
+      merged.message += ` (matrix: ${[...perCombo].map(([m, r]) => `${m} -> ${r}`).join("; ")})`;
+    } else if (perCombo.size > 0 && perCombo.size < total) {
+      merged.message += ` (matrix: ${[...perCombo.keys()].join("; ")})`;
+    }
+    out.push(merged);
+  }
+  return out;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      cmp(a.repo ?? "", b.repo ?? "") ||
+      cmp(a.path, b.path) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.ref, b.ref),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Attach fingerprints for storage. */
+export function withFingerprints(findings: Finding[]): Array<Finding & { fingerprint: string }> {
+  return findings.map((f) => ({ ...f, fingerprint: fingerprint(f) }));
+}

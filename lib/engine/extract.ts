@@ -1,0 +1,149 @@
+/**
+ * Extraction entry: workflow files in, the builds and image consumers they define out (RepoModel).
+ * Never throws: every failure becomes an entry in `errors` or `warnings`.
+ */
+import { isMap } from "yaml";
+import { DEFAULT_BAKE_FILES, joinPath } from "./bake";
+import { recognize } from "./shell/commands";
+import { tokenizeScript } from "./shell/tokenize";
+import type { InputFile, RepoModel } from "./types";
+import { dockerAction } from "./workflow/actions";
+import { evaluate, type Contexts, type ExprValue } from "./workflow/expr-bridge";
+import { evalEnv, extractJobs } from "./workflow/jobs";
+import { newBudget, type FileState } from "./workflow/model";
+import { rawItems } from "./workflow/values";
+import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, seqItems, type YamlDoc } from "./workflow/yaml-doc";
+
+/** `.github/workflows/*.yml|yaml` (directly in that folder, as GitHub reads them). */
+export function isWorkflowPath(path: string): boolean {
+  return /^(?:\.\/)?\.github\/workflows\/[^/]+\.ya?ml$/i.test(path.replace(/\\/g, "/"));
+}
+
+function normalizePath(p: string): string {
+  return joinPath(undefined, p.replace(/\\/g, "/"));
+}
+
+function onNode(y: YamlDoc): unknown {
+  return mapGet(y, y.root, "on") ?? mapGet(y, y.root, "true");
+}
+
+/** Defaults of `on.workflow_call.inputs` and `on.workflow_dispatch.inputs` (call wins). */
+function inputDefaults(y: YamlDoc): Record<string, ExprValue> {
+  const out: Record<string, ExprValue> = {};
+  for (const trigger of ["workflow_dispatch", "workflow_call"]) {
+    for (const input of mapEntries(y, mapGet(y, mapGet(y, onNode(y), trigger), "inputs"))) {
+      const d = mapGet(y, input.value, "default");
+      if (!d) continue;
+      const v = nodeToJs(y, d);
+      if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[input.key] = v;
+    }
+  }
+  return out;
+}
+
+function baseContexts(y: YamlDoc, repo: string | undefined): Contexts {
+  const ctx: Contexts = {};
+  const inputs = inputDefaults(y);
+  if (Object.keys(inputs).length > 0) ctx.inputs = inputs;
+  if (repo) ctx.github = { repository: repo, repository_owner: repo.split("/")[0] };
+  return ctx;
+}
+
+async function extractFile(file: InputFile, files: Map<string, InputFile>, repo: string | undefined, model: RepoModel): Promise<void> {
+  const parsed = parseWorkflowYaml(file.path, file.text);
+  model.warnings.push(...parsed.warnings);
+  if (!parsed.ok) {
+    model.errors.push(...parsed.errors);
+    return;
+  }
+  const y = parsed.yaml;
+  const fs: FileState = {
+    y,
+    files,
+    builds: model.builds,
+    consumers: model.consumers,
+    errors: model.errors,
+    warnings: model.warnings,
+    budget: newBudget(),
+    ...(repo ? { repo } : {}),
+  };
+  const name = scalarString(y, mapGet(y, y.root, "name"));
+  if (name !== null) fs.workflowName = name;
+  if (!isMap(deref(y, mapGet(y, y.root, "jobs")))) {
+    model.warnings.push({ path: file.path, message: "workflow has no `jobs:` mapping", line: 1, column: 1 });
+    return;
+  }
+  await extractJobs(fs, baseContexts(y, repo));
+}
+
+export async function extractRepo(files: InputFile[], opts: { repo?: string } = {}): Promise<RepoModel> {
+  const repo = opts.repo ?? files.find((f) => f.repo)?.repo;
+  const model: RepoModel = { builds: [], consumers: [], errors: [], warnings: [], ...(repo ? { repo } : {}) };
+  const byPath = new Map<string, InputFile>();
+  for (const f of files) byPath.set(normalizePath(f.path), f);
+  for (const f of files) {
+    if (!isWorkflowPath(f.path)) continue;
+    try {
+      if (typeof f.text !== "string") {
+        model.errors.push({ path: f.path, message: "file has no text" });
+        continue;
+      }
+      await extractFile({ ...f, path: normalizePath(f.path) }, byPath, repo, model);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      model.errors.push({ path: f.path, message: `could not analyse this workflow: ${message}` });
+    }
+  }
+  return model;
+}
+
+/**
+ * The bake/compose files the workflows name: bake-action `files:` and `docker buildx bake -f`, joined with
+ * the step's working directory; buildx's default file names for a bake use that names none. Paths that
+ * are only known at run time are left out.
+ */
+export function bakeFilesNamed(files: InputFile[]): string[] {
+  const out = new Set<string>();
+  const add = (workdir: string | undefined, named: string[]) => {
+    const list = named.filter((n) => n !== "" && !n.includes("${{") && (n.startsWith("cwd://") || !/^[a-z]+:\/\//i.test(n)));
+    for (const n of list.length > 0 || named.length > 0 ? list : DEFAULT_BAKE_FILES) out.add(joinPath(workdir, n.replace(/^cwd:\/\//, "")));
+  };
+  for (const f of files) {
+    if (!isWorkflowPath(f.path)) continue;
+    try {
+      const parsed = parseWorkflowYaml(f.path, f.text);
+      if (!parsed.ok) continue;
+      const y = parsed.yaml;
+      const wfEnv = evalEnv(y, mapGet(y, y.root, "env"), {});
+      let steps = 0;
+      for (const job of mapEntries(y, mapGet(y, y.root, "jobs"))) {
+        const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), { env: wfEnv });
+        for (const step of seqItems(y, mapGet(y, job.value, "steps"))) {
+          if (++steps > 20_000) break;
+          const ctx: Contexts = { env: evalEnv(y, mapGet(y, step, "env"), { env: jobEnv }) };
+          const first = (raw: string) => evaluate(raw, ctx)[0]?.text ?? raw;
+          const uses = scalarString(y, mapGet(y, step, "uses"));
+          if (uses !== null && dockerAction(uses) === "bake-action") {
+            const w = mapGet(y, step, "with");
+            const named = rawItems(y, mapGet(y, w, "files"), true).map((it) => first(it.raw));
+            const wd = scalarString(y, mapGet(y, w, "workdir"));
+            add(wd ? first(wd) : undefined, named);
+            continue;
+          }
+          const run = scalarString(y, mapGet(y, step, "run"));
+          if (run === null || !run.includes("bake")) continue;
+          const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? undefined;
+          const env = ctx.env ?? {};
+          const gen = tokenizeScript(run, { lookup: (n) => env[n], maxWords: 20_000 });
+          for (let next = gen.next(); !next.done; next = gen.next()) {
+            const cmd = recognize(next.value.words);
+            if (cmd?.kind === "bake") add(wd, cmd.files.map((w) => first(w.text)));
+          }
+        }
+      }
+    } catch {
+      // A file that cannot be read names no bake files; extractRepo reports it.
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,153 @@
+/**
+ * Suggested fixes: move a registry cache off an image tag to its own ref, by editing the characters
+ * that were written (so comments, quoting and indentation stay), and show it as a unified diff.
+ */
+import { createTwoFilesPatch } from "diff";
+import { compareRefs, normalizedRef } from "./compare";
+import type { Build, Fix, Value } from "./types";
+
+const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
+
+export interface TextEdit {
+  offset: number;
+  endOffset: number;
+  text: string;
+}
+
+function fileKey(repo: string | undefined, path: string): string {
+  return repo ? `${repo}:${path}` : path;
+}
+
+/** Hide `${{ }}` tokens so their inner `:` and `/` are not mistaken for tag separators. */
+function mask(s: string): string {
+  return s.replace(TOKEN_RE, (m) => "x".repeat(m.length));
+}
+
+/**
+ * The new raw text for a cache ref: `<tag>-cache` when it has an explicit tag (`:buildcache` instead of
+ * `:latest`), `:buildcache` when it has none; a ref that is wholly an expression gets the suffix after
+ * the expression, chosen from what it evaluates to. Returns null when no safe edit exists (digest).
+ */
+export function separateCacheRaw(raw: string, evaluated: string): string | null {
+  let quote = "";
+  let body = raw;
+  const q = raw[0];
+  if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+    quote = q;
+    body = raw.slice(1, -1);
+  }
+  const masked = mask(body);
+  if (masked.includes("@")) return null;
+  let next: string;
+  if (/^\s*x+\s*$/.test(masked) && /^\s*\$\{\{/.test(body)) {
+    // Wholly an expression: the evaluated text says whether a tag is there.
+    const ev = mask(evaluated);
+    const hasTag = ev.indexOf(":", ev.lastIndexOf("/") + 1) >= 0;
+    next = hasTag ? `${body}-cache` : `${body}:buildcache`;
+  } else {
+    const colon = masked.indexOf(":", masked.lastIndexOf("/") + 1);
+    if (colon < 0) next = `${body}:buildcache`;
+    else if (body.slice(colon + 1) === "latest") next = `${body.slice(0, colon)}:buildcache`;
+    else next = `${body}-cache`;
+  }
+  return `${quote}${next}${quote}`;
+}
+
+/** Apply non-overlapping edits (duplicates, from matrix copies of one step, collapse). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const unique = new Map<string, TextEdit>();
+  for (const e of edits) unique.set(`${e.offset}:${e.endOffset}`, e);
+  const sorted = [...unique.values()].sort((a, b) => b.offset - a.offset);
+  let out = text;
+  let lastStart = Number.POSITIVE_INFINITY;
+  for (const e of sorted) {
+    if (e.endOffset > lastStart) continue; // overlapping edit: keep the later one only
+    out = out.slice(0, e.offset) + e.text + out.slice(e.endOffset);
+    lastStart = e.offset;
+  }
+  return out;
+}
+
+/** A unified diff `--- a/<path>` / `+++ b/<path>` with 3 lines of context, as `git apply` reads it. */
+export function unifiedDiff(path: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 });
+  // createTwoFilesPatch starts with a `====` banner line that git does not need.
+  const start = patch.indexOf("--- ");
+  return start > 0 ? patch.slice(start) : patch;
+}
+
+/**
+ * The fix for a cache export that collides with an image tag: rewrite the cache ref in this build's
+ * cache-to and in every registry cache-from of the same file that reads the same ref.
+ */
+export function separateCacheFix(
+  cacheRef: Value,
+  repo: string | undefined,
+  allBuilds: Build[],
+  files: Map<string, string>,
+): Fix | undefined {
+  const path = cacheRef.span.path;
+  const text = files.get(fileKey(repo, path));
+  if (text === undefined) return undefined;
+  const written = text.slice(cacheRef.span.offset, cacheRef.span.endOffset);
+  const replacement = separateCacheRaw(written, cacheRef.text);
+  if (replacement === null || replacement === written) return undefined;
+
+  const edits: TextEdit[] = [{ offset: cacheRef.span.offset, endOffset: cacheRef.span.endOffset, text: replacement }];
+  const where = { fileA: fileKey(repo, path), fileB: fileKey(repo, path) };
+  for (const b of allBuilds) {
+    if ((b.repo ?? undefined) !== (repo ?? undefined)) continue;
+    for (const spec of b.cacheFrom) {
+      const ref = spec.type === "registry" ? spec.ref : undefined;
+      if (!ref || ref.span.path !== path) continue;
+      const c = compareRefs(cacheRef, ref, where);
+      if (c !== "high" && c !== "medium") continue;
+      const raw = text.slice(ref.span.offset, ref.span.endOffset);
+      const r = separateCacheRaw(raw, ref.text);
+      if (r !== null && r !== raw) edits.push({ offset: ref.span.offset, endOffset: ref.span.endOffset, text: r });
+    }
+  }
+  const after = applyEdits(text, edits);
+  const newRef = normalizedRef({ ...cacheRef, text: separateCacheRaw(cacheRef.text, cacheRef.text) ?? cacheRef.text });
+  const others = new Set(edits.map((e) => e.offset)).size - 1;
+  const description =
+    `Write the cache to its own ref ${newRef} instead of ${normalizedRef(cacheRef)}` +
+    (others > 0 ? ` (the cache-to and ${others} matching cache-from in ${path})` : ` (the cache-to in ${path})`);
+  return { description, diff: unifiedDiff(path, text, after) };
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "build";
+}
+
+/**
+ * A distinct `scope=` for one build's gha cache: the job (and step, bake target) name, plus every
+ * matrix key as an expression so each combination gets its own scope. Edits the build's gha cache-to
+ * and the gha cache-from of the same build that read the same scope.
+ */
+export function ghaScopeFix(build: Build, scope: string, files: Map<string, string>, taken: Set<string>): Fix | undefined {
+  const specs = [...build.cacheTo, ...build.cacheFrom].filter((s) => s.type === "gha" && (s.attrs.scope ?? "buildkit") === scope);
+  if (specs.length === 0) return undefined;
+  const path = specs[0].span.path;
+  const text = files.get(fileKey(build.repo, path));
+  if (text === undefined || specs.some((s) => s.span.path !== path)) return undefined;
+  let base = slug([build.job, build.bakeTarget ?? ""].filter(Boolean).join("-"));
+  for (let i = 2; taken.has(base); i++) base = `${slug(build.job)}-${i}`;
+  taken.add(base);
+  const matrixPart = Object.keys(build.matrix ?? {}).map((k) => `-\${{ matrix.${k} }}`).join("");
+  const newScope = `${base}${matrixPart}`;
+  const edits: TextEdit[] = [];
+  for (const s of specs) {
+    const written = text.slice(s.span.offset, s.span.endOffset);
+    if (written !== s.raw) return undefined; // quoted or folded: no safe edit
+    const m = /(^|,)\s*scope=([^,]*)/.exec(written);
+    const next = m
+      ? written.slice(0, m.index) + `${m[1]}scope=${newScope}` + written.slice(m.index + m[0].length)
+      : `${written},scope=${newScope}`;
+    edits.push({ offset: s.span.offset, endOffset: s.span.endOffset, text: next });
+  }
+  return {
+    description: `Give this build its own gha cache scope "${newScope}" (in its cache-to and cache-from)`,
+    diff: unifiedDiff(path, text, applyEdits(text, edits)),
+  };
+}

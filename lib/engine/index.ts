@@ -1,0 +1,9 @@
+/** The engine's public surface: pure analysis, files and API data in, plain data out. */
+export type * from "./types";
+export { analyze, analyzeRepos, runRules, sortFindings, withFingerprints, type AnalysisResult } from "./analyze";
+export { fingerprint } from "./fingerprint";
+export { compareRefs, normalizedRef } from "./compare";
+export { separateCacheFix, separateCacheRaw, unifiedDiff } from "./fix";
+export { rules } from "./rules/index";
+export { normalizeImageRef, type ImageRef } from "./refs";
+export { extractRepo, bakeFilesNamed, isWorkflowPath } from "./extract";

@@ -1,0 +1,90 @@
+import { maxConfidence, refBucket } from "../compare";
+import { separateCacheFix } from "../fix";
+import type { Confidence, Finding, Rule, RuleContext, Value } from "../types";
+import {
+  baseFinding, compareValues, describeConsumer, findingBuild, normalizedRef, pushesImage, registryRef, related,
+} from "./shared";
+
+/** Consumers that pull a ref, as "docker run at path:line:col" phrases, for the message. */
+export function consumersOf(ctx: RuleContext, ref: Value, repo: string | undefined) {
+  const bucket = refBucket(ref);
+  return ctx.consumers.filter((c) => refBucket(c.ref) === bucket && compareValues(c.ref, c.repo, ref, repo) !== null);
+}
+
+export const cacheOverwritesImageTag: Rule = {
+  id: "cache-overwrites-image-tag",
+  title: "Registry cache exported to the build's own image tag",
+  severity: "error",
+  description:
+    "A build pushes an image to a tag and also exports a registry cache (`cache-to: type=registry`) to that same tag. " +
+    "BuildKit writes the cache after the image, so the tag ends up holding a cache manifest " +
+    "(`application/vnd.buildkit.cacheconfig.v0`) instead of a runnable image: `docker run` or `docker pull` of the tag " +
+    "fails with \"manifest unknown\", \"no matching manifest for linux/amd64\" or \"unsupported media type\", " +
+    "while `docker buildx imagetools inspect` still shows a manifest. Docker's docs say the cache ref may be anything " +
+    "as long as it is not the location the image is pushed to.",
+  example: {
+    bad: [
+      "- uses: docker/build-push-action@v6",
+      "  with:",
+      "    push: true",
+      "    tags: ghcr.io/org/app:test",
+      "    cache-from: type=registry,ref=ghcr.io/org/app:test",
+      "    cache-to: type=registry,ref=ghcr.io/org/app:test,mode=max",
+    ].join("\n"),
+    good: [
+      "- uses: docker/build-push-action@v6",
+      "  with:",
+      "    push: true",
+      "    tags: ghcr.io/org/app:test",
+      "    cache-from: type=registry,ref=ghcr.io/org/app:test-cache",
+      "    cache-to: type=registry,ref=ghcr.io/org/app:test-cache,mode=max",
+    ].join("\n"),
+  },
+  fix:
+    "Export the cache to a ref of its own, such as `<tag>-cache` or `:buildcache`, in `cache-to` and in the " +
+    "`cache-from` that reads it. The image tag then keeps the image.",
+  check(ctx: RuleContext): Finding[] {
+    const out: Finding[] = [];
+    for (const build of ctx.builds) {
+      if (!pushesImage(build)) continue;
+      for (const spec of build.cacheTo) {
+        const ref = registryRef(spec);
+        if (!ref) continue;
+        let best: Confidence | null = null;
+        let tag: Value | undefined;
+        for (const t of build.tags) {
+          const c = compareValues(ref, build.repo, t, build.repo);
+          if (c !== null && maxConfidence(best, c) !== best) {
+            best = c;
+            tag = t;
+          }
+        }
+        if (best === null || !tag) continue;
+        const name = normalizedRef(ref);
+        const users = consumersOf(ctx, ref, build.repo);
+        const pulled = users.length
+          ? ` It is then pulled as an image (${users.map(describeConsumer).join("; ")}), which fails.`
+          : "";
+        const maybe = best === "low" ? " may" : "";
+        const f = baseFinding(
+          cacheOverwritesImageTag,
+          build.repo,
+          ref,
+          name,
+          best,
+          `cache export to ${name}${maybe} overwrite${maybe ? "" : "s"} the image this build pushes to the same tag: ` +
+            `BuildKit writes the cache after the image, so the tag is replaced by a cache manifest.${pulled}`,
+        );
+        f.related = [
+          related(build.repo, tag, `image tag ${normalizedRef(tag)} pushed here`),
+          ...users.map((c) => related(c.repo, c.ref, `pulled as an image (${c.kind})`)),
+        ];
+        const fix = separateCacheFix(ref, build.repo, ctx.builds, ctx.files);
+        if (fix) f.fix = fix;
+        findingBuild.set(f, build);
+        out.push(f);
+      }
+    }
+    return out;
+  },
+};

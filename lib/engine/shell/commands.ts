@@ -1,0 +1,220 @@
+/**
+ * Recognise the docker / buildx / buildctl commands that build, bake or consume images, from the words
+ * of one simple command.
+ */
+import type { Word } from "./tokenize";
+
+export interface BuildCommand {
+  kind: "build";
+  tool: "docker" | "buildx" | "buildctl";
+  tags: Word[];
+  cacheTo: Word[];
+  cacheFrom: Word[];
+  outputs: Word[];
+  push: boolean;
+  load: boolean;
+  /** the word that names the command (`docker`/`buildctl`), for the build's span */
+  head: Word;
+}
+
+export interface BakeCommand {
+  kind: "bake";
+  files: Word[];
+  targets: Word[];
+  set: Word[];
+  push: boolean;
+  load: boolean;
+  head: Word;
+}
+
+export interface ConsumeCommand {
+  kind: "consume";
+  verb: "run" | "pull" | "create";
+  image: Word;
+  head: Word;
+}
+
+export type DockerCommand = BuildCommand | BakeCommand | ConsumeCommand;
+
+interface Flag {
+  name: string;
+  value?: Word;
+}
+
+/** A sub-word after `=` (`--tag=x`), keeping raw/text/offsets consistent. */
+function after(w: Word, rawAt: number, textAt: number): Word {
+  return { raw: w.raw.slice(rawAt), text: w.text.slice(textAt), start: w.start + rawAt, end: w.end };
+}
+
+function parseFlags(words: Word[], valueFlags: Set<string>): { flags: Flag[]; positionals: Word[] } {
+  const flags: Flag[] = [];
+  const positionals: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const t = w.text;
+    if (t === "--") {
+      positionals.push(...words.slice(i + 1));
+      break;
+    }
+    if (t.startsWith("--") && t.length > 2) {
+      const eq = t.indexOf("=");
+      if (eq > 0) {
+        const rawEq = w.raw.indexOf("=");
+        flags.push({ name: t.slice(0, eq), value: after(w, rawEq + 1, eq + 1) });
+      } else if (valueFlags.has(t)) {
+        flags.push({ name: t, value: words[i + 1] });
+        i++;
+      } else flags.push({ name: t });
+    } else if (t.startsWith("-") && t.length > 1 && !t.startsWith("${{")) {
+      // A cluster of short flags (`-it`); the first one that takes a value eats the rest or the next word.
+      for (let k = 1; k < t.length; k++) {
+        const name = `-${t[k]}`;
+        if (!valueFlags.has(name)) {
+          flags.push({ name });
+          continue;
+        }
+        if (k + 1 < t.length) {
+          const rawAt = w.raw.startsWith(t.slice(0, k + 1)) ? k + 1 : 0;
+          const textAt = t[k + 1] === "=" ? k + 2 : k + 1;
+          flags.push({ name, value: after(w, rawAt + (t[k + 1] === "=" ? 1 : 0), textAt) });
+        } else {
+          flags.push({ name, value: words[i + 1] });
+          i++;
+        }
+        break;
+      }
+    } else positionals.push(w);
+  }
+  return { flags, positionals };
+}
+
+function values(flags: Flag[], ...names: string[]): Word[] {
+  return flags.filter((f) => names.includes(f.name) && f.value).map((f) => f.value!);
+}
+
+function boolFlag(flags: Flag[], name: string): boolean {
+  let on = false;
+  for (const f of flags) {
+    if (f.name !== name) continue;
+    on = f.value ? f.value.text.toLowerCase() !== "false" : true;
+  }
+  return on;
+}
+
+const DOCKER_GLOBAL_VALUE = new Set(["--config", "-c", "--context", "-H", "--host", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"]);
+const BUILD_VALUE = new Set(
+  "-t --tag -f --file --cache-to --cache-from -o --output --target --platform --build-arg --build-context --secret --ssh --label --network --progress --iidfile --metadata-file --builder --allow --add-host --shm-size --ulimit --annotation --attest --sbom --provenance --call --cgroup-parent -m --memory --memory-swap --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --security-opt"
+    .split(" "),
+);
+const BAKE_VALUE = new Set("-f --file --set --builder --metadata-file --progress --provenance --sbom --call --allow --var".split(" "));
+const RUN_VALUE = new Set(
+  "-a --attach --add-host --annotation --blkio-weight --blkio-weight-device -c --cpu-shares --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-rt-period --cpu-rt-runtime --cpus --cpuset-cpus --cpuset-mems --detach-keys --device --device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps --device-write-iops --dns --dns-option --dns-search --domainname --entrypoint -e --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries --health-start-interval --health-start-period --health-timeout -h --hostname --ip --ip6 --ipc --isolation --kernel-memory -l --label --label-file --link --link-local-ip --log-driver --log-opt --mac-address -m --memory --memory-reservation --memory-swap --memory-swappiness --mount --name --network --net --network-alias --net-alias --oom-score-adj --pid --pids-limit --platform -p --publish --pull --restart --runtime --security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tmpfs --ulimit -u --user --userns --uts -v --volume --volume-driver --volumes-from -w --workdir"
+    .split(" "),
+);
+const PULL_VALUE = new Set(["--platform"]);
+const BUILDCTL_GLOBAL_VALUE = new Set(["--addr", "--tlsservername", "--tlscacert", "--tlscert", "--tlskey", "--tlsdir", "--timeout"]);
+const BUILDCTL_VALUE = new Set(
+  "--output -o --export-cache --import-cache --frontend --opt --local --secret --ssh --progress --trace --metadata-file --ref-file --allow --source-policy-file".split(" "),
+);
+
+const PREFIX_WORDS = new Set(["sudo", "exec", "time", "command", "then", "do", "else", "if", "elif", "while", "until", "!", "{", "}", "nohup"]);
+
+/** Drop leading `NAME=value`, `sudo`, shell keywords, and `env [-i] NAME=value`. */
+export function commandStart(words: Word[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const t = words[i].text;
+    if (PREFIX_WORDS.has(t) || t === "env" || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t)) i++;
+    else if (i > 0 && (words[i - 1].text === "sudo" || words[i - 1].text === "env") && t.startsWith("-")) i++;
+    else break;
+  }
+  return i;
+}
+
+function skipGlobals(words: Word[], from: number, valueFlags: Set<string>): number {
+  let i = from;
+  while (i < words.length && words[i].text.startsWith("-")) {
+    const t = words[i].text;
+    i += valueFlags.has(t) ? 2 : 1;
+  }
+  return i;
+}
+
+function buildFrom(head: Word, tool: BuildCommand["tool"], rest: Word[]): BuildCommand {
+  const { flags } = parseFlags(rest, BUILD_VALUE);
+  return {
+    kind: "build",
+    tool,
+    head,
+    tags: values(flags, "-t", "--tag"),
+    cacheTo: values(flags, "--cache-to"),
+    cacheFrom: values(flags, "--cache-from"),
+    outputs: values(flags, "-o", "--output"),
+    push: boolFlag(flags, "--push"),
+    load: boolFlag(flags, "--load"),
+  };
+}
+
+/** Recognise one command; null when it is not a docker build, bake or image consumer. */
+export function recognize(words: Word[]): DockerCommand | null {
+  const s = commandStart(words);
+  const head = words[s];
+  if (!head) return null;
+  const name = head.text.split("/").pop() ?? "";
+  if (name === "docker" || name === "podman") {
+    let i = skipGlobals(words, s + 1, DOCKER_GLOBAL_VALUE);
+    let sub = words[i]?.text;
+    if (sub === "buildx") {
+      i = skipGlobals(words, i + 1, new Set(["--builder"]));
+      sub = words[i]?.text;
+      if (sub === "build" || sub === "b") return buildFrom(head, "buildx", words.slice(i + 1));
+      if (sub === "bake") {
+        const { flags, positionals } = parseFlags(words.slice(i + 1), BAKE_VALUE);
+        return {
+          kind: "bake",
+          head,
+          files: values(flags, "-f", "--file"),
+          targets: positionals,
+          set: values(flags, "--set"),
+          push: boolFlag(flags, "--push"),
+          load: boolFlag(flags, "--load"),
+        };
+      }
+      return null;
+    }
+    if (sub === "image" || sub === "container" || sub === "builder") {
+      const sub2 = words[i + 1]?.text;
+      if ((sub === "image" || sub === "builder") && sub2 === "build") return buildFrom(head, "docker", words.slice(i + 2));
+      if ((sub === "image" && sub2 === "pull") || (sub === "container" && (sub2 === "run" || sub2 === "create"))) {
+        i++;
+        sub = sub2;
+      } else return null;
+    }
+    if (sub === "build") return buildFrom(head, "docker", words.slice(i + 1));
+    if (sub === "run" || sub === "create" || sub === "pull") {
+      const { positionals } = parseFlags(words.slice(i + 1), sub === "pull" ? PULL_VALUE : RUN_VALUE);
+      const image = positionals[0];
+      if (!image) return null;
+      return { kind: "consume", verb: sub, image, head };
+    }
+    return null;
+  }
+  if (name === "buildctl") {
+    const i = skipGlobals(words, s + 1, BUILDCTL_GLOBAL_VALUE);
+    if (words[i]?.text !== "build") return null;
+    const { flags } = parseFlags(words.slice(i + 1), BUILDCTL_VALUE);
+    const outputs = values(flags, "--output", "-o");
+    return {
+      kind: "build",
+      tool: "buildctl",
+      head,
+      tags: [],
+      cacheTo: values(flags, "--export-cache"),
+      cacheFrom: values(flags, "--import-cache"),
+      outputs,
+      push: false,
+      load: false,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,125 @@
+/**
+ * `strategy.matrix` expansion following GitHub's rules: the cross product of the axes, then `exclude`
+ * (an entry removes every combination it partially matches), then `include` (an entry extends each
+ * combination whose original values it does not contradict; when it extends none it is a new one).
+ */
+import { isMap, isSeq } from "yaml";
+import type { ExprValue } from "./expr-bridge";
+import { deref, mapEntries, nodeToJs, scalarString, seqItems, type YamlDoc } from "./yaml-doc";
+
+export const MAX_COMBINATIONS = 256;
+
+export interface MatrixResult {
+  /** null when the job has no matrix; "unknown" when it is computed at run time */
+  combos: Array<Record<string, ExprValue>> | null | "unknown";
+  /** set when the combinations were capped */
+  truncatedFrom?: number;
+}
+
+function toExpr(v: unknown): ExprValue {
+  if (v === undefined) return null;
+  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.map(toExpr);
+  if (typeof v === "object") {
+    const out: Record<string, ExprValue> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toExpr(x);
+    return out;
+  }
+  return String(v);
+}
+
+function same(a: ExprValue, b: ExprValue): boolean {
+  if (a === b) return true;
+  // GitHub compares loosely across types the way the expression `==` does for scalars written as text.
+  if (typeof a !== "object" && typeof b !== "object") return String(a) === String(b);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function matches(combo: Record<string, ExprValue>, partial: Record<string, ExprValue>): boolean {
+  return Object.entries(partial).every(([k, v]) => k in combo && same(combo[k], v));
+}
+
+function objects(y: YamlDoc, node: unknown): Array<Record<string, ExprValue>> | "unknown" {
+  const n = deref(y, node);
+  if (!n) return [];
+  if (!isSeq(n)) return scalarString(y, n)?.includes("${{") ? "unknown" : [];
+  const out: Array<Record<string, ExprValue>> = [];
+  for (const item of seqItems(y, n)) {
+    if (!isMap(item)) continue;
+    const v = toExpr(nodeToJs(y, item));
+    if (v && typeof v === "object" && !Array.isArray(v)) out.push(v);
+  }
+  return out;
+}
+
+export function expandMatrix(y: YamlDoc, matrixNode: unknown): MatrixResult {
+  const node = deref(y, matrixNode);
+  if (!node) return { combos: null };
+  if (!isMap(node)) return { combos: "unknown" };
+  const axes: Array<[string, ExprValue[]]> = [];
+  let include: Array<Record<string, ExprValue>> = [];
+  let exclude: Array<Record<string, ExprValue>> = [];
+  for (const e of mapEntries(y, node)) {
+    if (e.key === "include") {
+      const o = objects(y, e.value);
+      if (o === "unknown") return { combos: "unknown" };
+      include = o;
+    } else if (e.key === "exclude") {
+      const o = objects(y, e.value);
+      if (o === "unknown") return { combos: "unknown" };
+      exclude = o;
+    } else {
+      if (!e.value || !isSeq(e.value)) return { combos: "unknown" };
+      axes.push([e.key, seqItems(y, e.value).map((it) => toExpr(nodeToJs(y, it)))]);
+    }
+  }
+  // Cross product, bounded while it grows so a huge matrix never materializes.
+  const HARD = MAX_COMBINATIONS * 64;
+  let total = 1;
+  let combos: Array<Record<string, ExprValue>> = axes.length > 0 ? [{}] : [];
+  for (const [key, values] of axes) {
+    total *= Math.max(values.length, 0);
+    const next: Array<Record<string, ExprValue>> = [];
+    for (const c of combos) {
+      for (const v of values) {
+        if (next.length >= HARD) break;
+        next.push({ ...c, [key]: v });
+      }
+    }
+    combos = next;
+  }
+  combos = combos.filter((c) => !exclude.some((x) => matches(c, x)));
+  const originalKeys = new Set(axes.map(([k]) => k));
+  const base = combos.map((c) => ({ ...c }));
+  const added: Array<Record<string, ExprValue>> = [];
+  for (const inc of include) {
+    let extended = false;
+    for (let i = 0; i < base.length; i++) {
+      const orig = combos[i];
+      const ok = Object.entries(inc).every(([k, v]) => !originalKeys.has(k) || same(orig[k], v));
+      if (!ok) continue;
+      // Added keys may overwrite keys added by an earlier include, never an original axis value.
+      Object.assign(base[i], inc);
+      extended = true;
+    }
+    if (!extended) added.push({ ...inc });
+  }
+  const all = [...base, ...added];
+  // When the product was cut while materializing, the true count is larger than what we hold.
+  const count = total > HARD ? total : all.length;
+  if (count > MAX_COMBINATIONS) return { combos: all.slice(0, MAX_COMBINATIONS), truncatedFrom: count };
+  return { combos: all };
+}
+
+/** A matrix combination as plain strings, for Build.matrix / Consumer.matrix and build ids. */
+export function comboStrings(combo: Record<string, ExprValue>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(combo)) out[k] = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
+  return out;
+}
+
+export function comboId(combo: Record<string, ExprValue>): string {
+  return Object.entries(comboStrings(combo))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+}

@@ -1,0 +1,209 @@
+/** `run:` scripts: docker/buildx/buildctl builds, `buildx bake`, and `docker run|pull|create` consumers. */
+import { recognize, commandStart, type DockerCommand } from "../shell/commands";
+import { tokenizeScript, type Word } from "../shell/tokenize";
+import { parseCacheSpecs } from "../cache-spec";
+import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
+import { cacheSpecsFrom, orPush, outputTags, parseOutput } from "./build-parts";
+import { evaluate } from "./expr-bridge";
+import { buildId, takeBuild, warnOnce, type FileState, type StepState } from "./model";
+import { decorate, runBake, type MetaTags } from "./actions";
+import { indexWithin, spanAt } from "../span";
+import { valuesFrom } from "./values";
+import type { ScalarInfo } from "./yaml-doc";
+
+/** Locates words of one run scalar in the file, in order. */
+class WordLocator {
+  private cursor: number;
+  constructor(
+    private fs: FileState,
+    private info: ScalarInfo,
+  ) {
+    this.cursor = info.start;
+  }
+  span(w: Word): Span {
+    const { text, path } = this.fs.y;
+    if (w.raw !== "") {
+      const at = indexWithin(text, w.raw, this.cursor, this.info.end);
+      if (at >= 0) {
+        this.cursor = at + w.raw.length;
+        return spanAt(path, text, at, at + w.raw.length);
+      }
+    }
+    return spanAt(path, text, this.info.start, this.info.end);
+  }
+  /** Span of a word without moving past it (sub-words of `--tag=x` are located after their flag). */
+  peek(w: Word, from: number): Span {
+    const { text, path } = this.fs.y;
+    const at = indexWithin(text, w.raw, from, this.info.end);
+    if (at >= 0) return spanAt(path, text, at, at + w.raw.length);
+    return spanAt(path, text, this.info.start, this.info.end);
+  }
+  get position(): number {
+    return this.cursor;
+  }
+  moveTo(offset: number): void {
+    if (offset > this.cursor && offset <= this.info.end) this.cursor = offset;
+  }
+}
+
+function wordValues(st: StepState, w: Word, span: Span): Value[] {
+  return valuesFrom(w.raw, span, evaluate(w.text, st.ctx), false);
+}
+
+const CONSUMER_KIND: Record<string, ConsumerKind> = { run: "docker-run", pull: "docker-pull", create: "docker-create" };
+
+/** GitHub's default environment variables that are known before the run. */
+function defaultEnv(fs: FileState): Record<string, string> {
+  if (!fs.repo) return {};
+  return { GITHUB_REPOSITORY: fs.repo, GITHUB_REPOSITORY_OWNER: fs.repo.split("/")[0] };
+}
+
+export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, meta: MetaTags, workdir?: string): Promise<void> {
+  const script = info.value;
+  if (!/docker|buildctl|podman/.test(script)) return;
+  const locals = new Map<string, string>();
+  const env = { ...defaultEnv(fs), ...(st.ctx.env ?? {}) };
+  const lookup = (name: string): string | undefined => locals.get(name) ?? env[name];
+  const maxWords = Math.max(0, fs.budget.words);
+  const gen = tokenizeScript(script, { lookup, maxWords });
+  const loc = new WordLocator(fs, info);
+  let sub = 0;
+  for (;;) {
+    const next = gen.next();
+    if (next.done) {
+      if (next.value.truncated) warnOnce(fs, "words", "run scripts too long; the rest were not analysed", st.span);
+      break;
+    }
+    const words = next.value.words;
+    fs.budget.words -= words.length;
+    const s = commandStart(words);
+    if (s === words.length || (words[0]?.text === "export" && words.length > 1)) {
+      // `NAME=value` lines (or `export NAME=value`) define variables later commands expand.
+      for (const w of words) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
+        if (m) locals.set(m[1], m[2]);
+      }
+      continue;
+    }
+    const cmd = recognize(words);
+    if (!cmd) {
+      // Step past the command so a later `docker` head is not matched inside it (`echo docker …`).
+      loc.span(words[words.length - 1]);
+      continue;
+    }
+    const headSpan = loc.span(cmd.head);
+    await record(fs, st, cmd, loc, headSpan, meta, sub++, workdir);
+  }
+}
+
+async function record(
+  fs: FileState,
+  st: StepState,
+  cmd: DockerCommand,
+  loc: WordLocator,
+  headSpan: Span,
+  meta: MetaTags,
+  sub: number,
+  workdir?: string,
+): Promise<void> {
+  const base = loc.position;
+  let furthest = base;
+  const located = (w: Word) => {
+    const span = loc.peek(w, base);
+    if (span.offset >= base && span.endOffset > furthest) furthest = span.endOffset;
+    return span;
+  };
+  try {
+    await recordAt(fs, st, cmd, located, headSpan, meta, sub, workdir);
+  } finally {
+    loc.moveTo(furthest);
+  }
+}
+
+async function recordAt(
+  fs: FileState,
+  st: StepState,
+  cmd: DockerCommand,
+  located: (w: Word) => Span,
+  headSpan: Span,
+  meta: MetaTags,
+  sub: number,
+  workdir?: string,
+): Promise<void> {
+  if (cmd.kind === "consume") {
+    const span = located(cmd.image);
+    for (const ref of wordValues(st, cmd.image, span)) {
+      if (ref.text.trim() === "") continue;
+      fs.consumers.push({
+        kind: CONSUMER_KIND[cmd.verb],
+        path: fs.y.path,
+        job: st.job,
+        ref,
+        ...(fs.repo ? { repo: fs.repo } : {}),
+        ...(st.matrix ? { matrix: st.matrix } : {}),
+      });
+    }
+    return;
+  }
+  const stepAtHead: StepState = { ...st, span: headSpan };
+  if (cmd.kind === "bake") {
+    const first = (w: Word) => evaluate(w.text, st.ctx)[0]?.text ?? w.text;
+    await runBake(
+      fs,
+      stepAtHead,
+      {
+        files: cmd.files.map((w) => ({ raw: w.raw, span: located(w), text: first(w) })),
+        targets: cmd.targets.map(first),
+        set: cmd.set.map((w) => ({ text: first(w), span: located(w) })),
+        push: cmd.push,
+        load: cmd.load,
+        fromRun: true,
+        ...(workdir ? { workdir } : {}),
+      },
+      meta,
+      sub,
+    );
+    return;
+  }
+  if (!takeBuild(fs)) return;
+  const specs = (ws: Word[]): CacheSpec[] => {
+    const out: CacheSpec[] = [];
+    for (const w of ws) {
+      const span = located(w);
+      out.push(
+        ...parseCacheSpecs(
+          w.text,
+          { path: fs.y.path, text: fs.y.text, offset: span.offset, end: span.endOffset, fallback: span },
+          { evaluate: (raw) => evaluate(raw, st.ctx) },
+        ),
+      );
+    }
+    return out;
+  };
+  const outputs = cmd.outputs.flatMap((w) => {
+    const span = located(w);
+    return evaluate(w.text, st.ctx).map((a) => ({ text: a.text, raw: w.raw, span, resolved: a.resolved }));
+  });
+  let push: boolean | null = cmd.push;
+  for (const o of outputs) push = orPush(push, parseOutput(o.text).push);
+  const load = cmd.load || outputs.some((o) => parseOutput(o.text).type === "docker");
+  const build: Build = {
+    id: buildId(st, fs.y.path, sub ? { sub } : undefined),
+    source: "run",
+    path: fs.y.path,
+    job: st.job,
+    stepIndex: st.stepIndex,
+    tags: [...cmd.tags.flatMap((w) => wordValues(st, w, located(w))), ...outputTags(outputs)],
+    cacheTo: specs(cmd.cacheTo),
+    cacheFrom: specs(cmd.cacheFrom),
+    push,
+    load,
+    outputs: outputs.map((o) => o.text),
+    span: headSpan,
+  };
+  decorate(fs, st, build);
+  fs.builds.push(build);
+}
+
+// Re-exported for callers that build cache specs from action inputs and run words alike.
+export { cacheSpecsFrom };

@@ -1,0 +1,238 @@
+/**
+ * Workflow YAML as nodes with source ranges. Aliases are resolved through an anchor table built in one
+ * pass (yaml's own Alias.resolve walks the whole document per call), and `<<` merge keys are followed on
+ * lookup, so every value keeps the range of the characters that wrote it.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from "yaml";
+import { lineColumn } from "../span";
+import type { ParseError } from "../types";
+
+export const MAX_ALIAS_COUNT = 1000;
+
+export interface YamlDoc {
+  path: string;
+  text: string;
+  doc: Document.Parsed;
+  root: Node;
+  /** alias node -> the anchored node it stands for */
+  aliases: Map<Node, Node>;
+}
+
+export type ParseOutcome = { ok: true; yaml: YamlDoc; warnings: ParseError[] } | { ok: false; errors: ParseError[]; warnings: ParseError[] };
+
+function errorAt(path: string, text: string, message: string, offset?: number): ParseError {
+  if (offset === undefined) return { path, message };
+  const { line, column } = lineColumn(text, offset);
+  return { path, message, line, column };
+}
+
+/** Parse one workflow file. Never throws: failures come back as ParseErrors with a position. */
+export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
+  const warnings: ParseError[] = [];
+  const nul = text.indexOf("\u0000");
+  const bad = text.indexOf("\uFFFD");
+  if (nul >= 0 || bad >= 0) {
+    const at = nul >= 0 ? nul : bad;
+    return {
+      ok: false,
+      errors: [errorAt(path, text, "file is not valid UTF-8 text (binary content or an invalid byte sequence)", at)],
+      warnings,
+    };
+  }
+  if (text.trim() === "") return { ok: false, errors: [errorAt(path, text, "workflow file is empty")], warnings };
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { merge: true, prettyErrors: false, strict: false });
+    docs = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, errors: [errorAt(path, text, `YAML could not be parsed: ${message}`)], warnings };
+  }
+  const real = docs.filter((d) => d.contents !== null || d.errors.length > 0);
+  if (real.length === 0) return { ok: false, errors: [errorAt(path, text, "workflow file holds no YAML document")], warnings };
+  if (real.length > 1) {
+    const second = real[1].range?.[0] ?? 0;
+    return { ok: false, errors: [errorAt(path, text, "workflow file holds more than one YAML document", second)], warnings };
+  }
+  const doc = real[0];
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.slice(0, 5).map((e) => errorAt(path, text, `YAML syntax error: ${firstLine(e.message)}`, e.pos[0]));
+    return { ok: false, errors, warnings };
+  }
+  for (const w of doc.warnings.slice(0, 5)) warnings.push(errorAt(path, text, `YAML: ${firstLine(w.message)}`, w.pos[0]));
+  const root = doc.contents as Node | null;
+  if (!root || !isMap(root)) {
+    return {
+      ok: false,
+      errors: [errorAt(path, text, "workflow file is not a YAML mapping (expected keys like `on:` and `jobs:`)", root?.range?.[0] ?? 0)],
+      warnings,
+    };
+  }
+  let sawAlias = false;
+  const aliases = new Map<Node, Node>();
+  const anchors = new Map<string, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        sawAlias = true;
+        const target = anchors.get(node.source);
+        if (target) aliases.set(node, target);
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
+    },
+  });
+  // Expanding aliases the way a consumer would is where a "billion laughs" document explodes; yaml's
+  // maxAliasCount stops that early and we refuse the file rather than walking the expansion.
+  const bomb = sawAlias ? aliasProblem(doc) : null;
+  if (bomb !== null) {
+    const message = bomb;
+    const excessive = /excessive alias/i.test(message);
+    return {
+      ok: false,
+      errors: [
+        errorAt(
+          path,
+          text,
+          excessive ? `YAML aliases expand too much (possible alias bomb): ${message}` : `YAML could not be resolved: ${message}`,
+          0,
+        ),
+      ],
+      warnings,
+    };
+  }
+  return { ok: true, yaml: { path, text, doc, root, aliases }, warnings };
+}
+
+/** Expand aliases the bounded way yaml does; the error message when that fails, else null. */
+function aliasProblem(doc: Document.Parsed): string | null {
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0];
+}
+
+/** Follow aliases (bounded: an alias chain cannot loop, but stay safe). */
+export function deref(y: YamlDoc, node: unknown): Node | null {
+  let cur = node as Node | null | undefined;
+  for (let i = 0; i < 16 && cur && isAlias(cur); i++) cur = y.aliases.get(cur) ?? null;
+  if (!cur || isAlias(cur)) return null;
+  return cur;
+}
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return v === "<<" || (typeof v === "symbol" && v.description === "<<");
+}
+
+function keyString(key: unknown): string | null {
+  if (isScalar(key)) {
+    const v = key.value;
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (v === null) return "null";
+  }
+  return null;
+}
+
+export interface Entry {
+  key: string;
+  keyNode: Node | null;
+  value: Node | null;
+}
+
+/** Entries of a mapping with merge keys applied (own keys win, earlier merge sources win). */
+export function mapEntries(y: YamlDoc, node: unknown, depth = 0): Entry[] {
+  const map = deref(y, node);
+  if (!map || !isMap(map) || depth > 8) return [];
+  const own: Entry[] = [];
+  const merged: Entry[] = [];
+  for (const pair of map.items) {
+    if (!isPair(pair)) continue;
+    if (isMergeKey(pair.key)) {
+      const src = deref(y, pair.value);
+      const sources = src && isSeq(src) ? src.items : [src];
+      for (const s of sources) merged.push(...mapEntries(y, s, depth + 1));
+      continue;
+    }
+    const key = keyString(pair.key);
+    if (key === null) continue;
+    own.push({ key, keyNode: pair.key as Node, value: deref(y, pair.value) });
+  }
+  if (merged.length === 0) return own;
+  const seen = new Set(own.map((e) => e.key));
+  const out = [...own];
+  for (const e of merged) {
+    if (seen.has(e.key)) continue;
+    seen.add(e.key);
+    out.push(e);
+  }
+  return out;
+}
+
+export function mapGet(y: YamlDoc, node: unknown, key: string): Node | null {
+  for (const e of mapEntries(y, node)) if (e.key === key) return e.value;
+  return null;
+}
+
+export function seqItems(y: YamlDoc, node: unknown): Node[] {
+  const seq = deref(y, node);
+  if (!seq || !isSeq(seq)) return [];
+  const out: Node[] = [];
+  for (const it of seq.items) {
+    const n = deref(y, it);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+export interface ScalarInfo {
+  /** the scalar's value as a string (numbers and booleans as written) */
+  value: string;
+  /** [start, end) of the scalar's source characters (quotes and block headers included) */
+  start: number;
+  end: number;
+  /** true for quoted and block scalars, whose value is not the source text verbatim */
+  styled: boolean;
+}
+
+/** A scalar as a string; null for collections, null values and missing nodes. */
+export function scalarInfo(y: YamlDoc, node: unknown): ScalarInfo | null {
+  const n = deref(y, node);
+  if (!n || !isScalar(n)) return null;
+  const v = n.value;
+  if (v === null || v === undefined) return null;
+  const start = n.range?.[0] ?? 0;
+  const end = n.range?.[1] ?? start;
+  const value = typeof v === "string" ? v : (n.source ?? String(v));
+  return { value: typeof value === "string" ? value : String(v), start, end, styled: n.type !== "PLAIN" };
+}
+
+export function scalarString(y: YamlDoc, node: unknown): string | null {
+  return scalarInfo(y, node)?.value ?? null;
+}
+
+/** [start, end) of any node's characters. */
+export function nodeRange(y: YamlDoc, node: unknown): [number, number] {
+  const n = deref(y, node);
+  const r = n?.range;
+  return r ? [r[0], r[1]] : [0, 0];
+}
+
+/** Plain JS for a node, bounded the same way as the whole-file alias check. */
+export function nodeToJs(y: YamlDoc, node: unknown): unknown {
+  const n = deref(y, node);
+  if (!n) return null;
+  try {
+    return n.toJS(y.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,202 @@
+import { Octokit as RestOctokit } from "@octokit/rest";
+import { throttling } from "@octokit/plugin-throttling";
+import { retry } from "@octokit/plugin-retry";
+import { createAppAuth } from "@octokit/auth-app";
+import { GraphqlResponseError } from "@octokit/graphql";
+import { bindLimiter, createLimiter, limiterFor, type Limiter } from "./limiter";
+import { redact, registerSecret } from "./redact";
+import { rateLimitWaitMs, toGitHubError, type ErrorContext, type GitHubError } from "./errors";
+
+const GitHubOctokit = RestOctokit.plugin(throttling, retry);
+export type Octokit = InstanceType<typeof GitHubOctokit>;
+
+export interface GitHubConfig {
+  apiUrl: string;
+  token?: string;
+  app?: { appId: string; privateKey: string; installationId: number };
+  /** requests in flight at once, REST + GraphQL + registry (default 4) */
+  maxConcurrency?: number;
+  /** longest rate-limit wait the scan accepts before giving up (default 60 s) */
+  maxRateLimitWaitMs?: number;
+  /** rate-limit retries per request (default 3) */
+  maxRateLimitRetries?: number;
+  /** base of the 5xx backoff (default 1000 ms: waits 1 s, 4 s, 9 s); tests set it low */
+  retryBaseMs?: number;
+  /** pause between GraphQL requests (default 0; the throttling plugin's own default is 1 s) */
+  graphqlMinIntervalMs?: number;
+  /** where warnings go (already redacted); default console.warn */
+  warn?: (message: string) => void;
+  /** a shared limiter, e.g. to include the registry client's calls (created when absent) */
+  limiter?: Limiter;
+  fetch?: typeof fetch;
+}
+
+export interface RequestStats {
+  rest: number;
+  graphql: number;
+  registry: number;
+  /** rate-limit waits the governor accepted, and their total (ms) */
+  rateLimitWaits?: number;
+  rateLimitWaitedMs?: number;
+}
+
+export interface GraphqlErrorItem {
+  type?: string;
+  message: string;
+  path?: Array<string | number>;
+}
+
+export interface GitHubClient {
+  octokit: Octokit;
+  graphql<T>(query: string, vars?: Record<string, unknown>): Promise<T>;
+  /** like graphql, but GraphQL-level errors (e.g. one aliased repo NOT_FOUND) come back with the partial data */
+  graphqlPartial<T>(query: string, vars?: Record<string, unknown>, opts?: { retries?: number }): Promise<{ data: T | null; errors: GraphqlErrorItem[] }>;
+  stats: RequestStats;
+  limiter: Limiter;
+  /** the configuration without its secrets (token, App key) */
+  config: Readonly<Omit<GitHubConfig, "token" | "app">> & { auth: "token" | "app" | "none" };
+  /** map any thrown value to a user-facing GitHubError (token-free) */
+  error(err: unknown, ctx?: ErrorContext): GitHubError;
+}
+
+export function newStats(): RequestStats {
+  return { rest: 0, graphql: 0, registry: 0, rateLimitWaits: 0, rateLimitWaitedMs: 0 };
+}
+
+/** GraphQL endpoint for a REST base URL (github.com, GHES /api/v3, or anything else such as the fake server). */
+export function graphqlUrlFor(apiUrl: string): string {
+  const base = apiUrl.replace(/\/+$/, "");
+  if (/^https?:\/\/api\.github\.com$/i.test(base)) return "https://api.github.com/graphql";
+  if (/\/api\/v3$/i.test(base)) return base.replace(/\/api\/v3$/i, "/api/graphql");
+  return `${base}/graphql`;
+}
+
+let clientSeq = 0;
+
+export function createGitHub(config: GitHubConfig, stats: RequestStats = newStats()): GitHubClient {
+  const maxWait = config.maxRateLimitWaitMs ?? 60_000;
+  const maxRetries = config.maxRateLimitRetries ?? 3;
+  const limiter = config.limiter ?? limiterFor(stats) ?? createLimiter(config.maxConcurrency ?? 4);
+  bindLimiter(stats, limiter);
+  const baseFetch = config.fetch ?? globalThis.fetch;
+  const apiUrl = config.apiUrl.replace(/\/+$/, "");
+  const graphqlUrl = graphqlUrlFor(apiUrl);
+  const warn = (m: string) => (config.warn ?? ((s: string) => console.warn(s)))(redact(m, [config.token]));
+  registerSecret(config.token);
+  if (config.app) registerSecret(config.app.privateKey);
+  stats.rateLimitWaits ??= 0;
+  stats.rateLimitWaitedMs ??= 0;
+
+  // Counting and limiting at the fetch level sees every HTTP request, retries and
+  // App token exchanges included, and holds a slot only while a request is on the wire
+  // (not while the throttling plugin sleeps before a retry).
+  const countingFetch: typeof fetch = (input, init) =>
+    limiter.run(() => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const method = (init?.method ?? "GET").toUpperCase();
+      const path = url.split("?")[0];
+      if (method === "POST" && (path === graphqlUrl || /\/graphql$/.test(path))) stats.graphql++;
+      else stats.rest++;
+      return baseFetch(input, init);
+    });
+
+  // One governor for the whole scan: retry while the wait is acceptable, at most maxRetries times.
+  const governor = (kind: string) => (retryAfterSec: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
+    const waitMs = retryAfterSec * 1000;
+    const what = `${options.method ?? "GET"} ${options.url ?? ""}`;
+    if (retryCount >= maxRetries || waitMs > maxWait) {
+      warn(`GitHub ${kind} rate limit on ${what}: a ${Math.ceil(waitMs / 1000)} s wait is not acceptable (limit ${Math.ceil(maxWait / 1000)} s, retry ${retryCount + 1}/${maxRetries}); giving up`);
+      return false;
+    }
+    stats.rateLimitWaits = (stats.rateLimitWaits ?? 0) + 1;
+    stats.rateLimitWaitedMs = (stats.rateLimitWaitedMs ?? 0) + waitMs;
+    warn(`GitHub ${kind} rate limit on ${what}: waiting ${Math.ceil(waitMs / 1000)} s before retry ${retryCount + 1}/${maxRetries}`);
+    return true;
+  };
+
+  const auth = config.app
+    ? { authStrategy: createAppAuth, auth: { appId: config.app.appId, privateKey: config.app.privateKey, installationId: config.app.installationId } }
+    : config.token
+      ? { auth: config.token }
+      : {};
+
+  const octokit: Octokit = new GitHubOctokit({
+    ...auth,
+    baseUrl: apiUrl,
+    userAgent: "cacheguard",
+    request: { fetch: countingFetch },
+    // request-log reports every failed request at error level; callers get the mapped error instead
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(String(m)), error: () => {} },
+    throttle: {
+      id: `cacheguard-${++clientSeq}`,
+      onRateLimit: governor("primary"),
+      onSecondaryRateLimit: governor("secondary"),
+      // The plugin paces GraphQL like writes (1 s apart); our queries are reads, so the pace is configurable.
+      write: pacedGroup(config.graphqlMinIntervalMs ?? 0) as never,
+    },
+    retry: {
+      // 429 is left to the throttling governor so a refused wait is not retried behind its back
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      retries: 3,
+      retryAfterBaseValue: config.retryBaseMs ?? 1000,
+    },
+  });
+
+  const mapError = (err: unknown, ctx?: ErrorContext) => toGitHubError(err, ctx, maxWait);
+
+  const graphqlPartial = async <T>(query: string, vars: Record<string, unknown> = {}, opts: { retries?: number } = {}) => {
+    // @octokit/graphql derives the same URL as graphqlUrlFor (GHES /api/v3 -> /api/graphql)
+    const request = opts.retries !== undefined ? { request: { retries: opts.retries } } : {};
+    try {
+      const data = await octokit.graphql<T>(query, { ...vars, ...request });
+      return { data, errors: [] as GraphqlErrorItem[] };
+    } catch (err) {
+      if (err instanceof GraphqlResponseError) {
+        const errors = (err.errors ?? []) as GraphqlErrorItem[];
+        // a rate limit or a failure of the whole query is not a partial answer
+        if (errors.some((x) => x.type === "RATE_LIMITED" || x.type === "INSUFFICIENT_SCOPES") || err.data == null) {
+          throw mapError(Object.assign(err, { status: 200, headers: err.headers }));
+        }
+        return { data: (err.data ?? null) as T | null, errors };
+      }
+      throw err;
+    }
+  };
+
+  return {
+    octokit,
+    stats,
+    limiter,
+    config: (({ token: _t, app: _a, ...rest }) => ({ ...rest, auth: config.app ? "app" : config.token ? "token" : "none" }) as const)(config),
+    error: mapError,
+    graphqlPartial,
+    async graphql<T>(query: string, vars?: Record<string, unknown>): Promise<T> {
+      const { data, errors } = await graphqlPartial<T>(query, vars);
+      if (errors.length > 0 || data == null) {
+        throw mapError({ status: 200, errors, message: errors.map((x) => x.message).join("; ") });
+      }
+      return data;
+    },
+  };
+}
+
+/** A minimal stand-in for the Bottleneck.Group the throttling plugin schedules GraphQL through. */
+function pacedGroup(minIntervalMs: number) {
+  let next = 0;
+  const limiter = {
+    async schedule<R>(...args: unknown[]): Promise<R> {
+      const fnIndex = typeof args[0] === "function" ? 0 : 1;
+      const fn = args[fnIndex] as (...a: unknown[]) => Promise<R> | R;
+      if (minIntervalMs > 0) {
+        const now = Date.now();
+        const at = Math.max(now, next);
+        next = at + minIntervalMs;
+        if (at > now) await new Promise((r) => setTimeout(r, at - now));
+      }
+      return fn(...args.slice(fnIndex + 1));
+    },
+  };
+  return { key: () => limiter };
+}
+
+export { rateLimitWaitMs };

@@ -1,0 +1,197 @@
+import { createHash } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { json, startTestServer } from "@/lib/github/test-http";
+import { createRegistryClient, MANIFEST_ACCEPT, nextLink, RegistryError } from "./client";
+import { inspectRef } from "./inspect";
+import { createGitHub, newStats } from "@/lib/github/client";
+
+const TOKEN = "ghp_registryTestToken1234567890";
+const sha = (s: string) => `sha256:${createHash("sha256").update(s).digest("hex")}`;
+const cache = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: "application/vnd.oci.image.manifest.v1+json",
+  config: { mediaType: "application/vnd.buildkit.cacheconfig.v0", digest: `sha256:${"1".repeat(64)}`, size: 10 },
+  layers: [],
+});
+const image = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+  config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: `sha256:${"2".repeat(64)}`, size: 10 },
+  layers: [],
+});
+const TAGS = ["a", "b", "c", "d", "e"];
+
+let closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.map((c) => c()));
+  closers = [];
+});
+
+/** A registry that behaves like GHCR: bearer challenge, token by basic auth, Link pagination. */
+async function fakeRegistry(opts: { tamper?: boolean; flaky?: number; noLink?: boolean } = {}) {
+  let flaky = opts.flaky ?? 0;
+  const s = await startTestServer((req, res) => {
+    const u = new URL(req.url, "http://x");
+    if (u.pathname === "/token") {
+      const expected = `Basic ${Buffer.from(`cacheguard:${TOKEN}`).toString("base64")}`;
+      if (req.headers.authorization !== expected) return json(res, 401, { errors: [{ code: "UNAUTHORIZED", message: "bad" }] });
+      return json(res, 200, { token: `bearer-for-${u.searchParams.get("scope")}` });
+    }
+    const m = /^\/v2\/(.+)\/(tags\/list|manifests\/(.+))$/.exec(u.pathname);
+    if (!m) return json(res, 404, {});
+    const name = m[1];
+    if (req.headers.authorization !== `Bearer bearer-for-repository:${name}:pull`) {
+      res.writeHead(401, { "www-authenticate": `Bearer realm="${s.url}/token",service="ghcr.io",scope="repository:${name}:pull"` });
+      return res.end();
+    }
+    if (flaky > 0) {
+      flaky--;
+      return json(res, 503, { errors: [{ code: "UNAVAILABLE" }] }, { "retry-after": "0" });
+    }
+    if (m[2] === "tags/list") {
+      const n = Number(u.searchParams.get("n") ?? 100);
+      const last = u.searchParams.get("last");
+      const start = last ? TAGS.indexOf(last) + 1 : 0;
+      const page = TAGS.slice(start, start + n);
+      const more = start + n < TAGS.length;
+      const headers: Record<string, string> = more && !opts.noLink ? { link: `</v2/${name}/tags/list?n=${n}&last=${page[page.length - 1]}>; rel="next"` } : {};
+      return json(res, 200, { name, tags: page }, headers);
+    }
+    const ref = decodeURIComponent(m[3]);
+    if (req.headers.accept !== MANIFEST_ACCEPT) return json(res, 400, { errors: [{ code: "BAD_ACCEPT" }] });
+    const byRef: Record<string, string> = { cache, image, [sha(cache)]: cache, [sha(image)]: image };
+    const body = byRef[ref];
+    if (!body) return json(res, 404, { errors: [{ code: "MANIFEST_UNKNOWN", message: "manifest unknown" }] });
+    const served = opts.tamper ? body.replace("}", ' }') : body;
+    const mt = (JSON.parse(body) as { mediaType: string }).mediaType;
+    res.writeHead(200, { "content-type": mt, "docker-content-digest": sha(body), "content-length": String(Buffer.byteLength(served)) });
+    res.end(req.method === "HEAD" ? undefined : served);
+  });
+  closers.push(s.close);
+  return s;
+}
+
+describe("registry client", () => {
+  it("does the bearer handshake once per repository and lists tags across Link pages", async () => {
+    const s = await fakeRegistry();
+    const stats = { rest: 0, graphql: 0, registry: 0 };
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN, stats, tagsPageSize: 2 });
+    expect(await reg.listTags("acme/app")).toEqual(TAGS);
+    const tokenCalls = s.requests.filter((r) => r.url.startsWith("/token"));
+    expect(tokenCalls).toHaveLength(1);
+    expect(tokenCalls[0].url).toContain("scope=repository%3Aacme%2Fapp%3Apull");
+    expect(tokenCalls[0].url).toContain("service=ghcr.io");
+    // 1 challenged request + 1 token + 3 pages
+    expect(stats.registry).toBe(5);
+    expect(s.requests.length).toBe(5);
+    await reg.headManifest("acme/app", "cache");
+    expect(s.requests.filter((r) => r.url.startsWith("/token"))).toHaveLength(1);
+    // a second repository asks the known realm for its token directly: no 401 round trip
+    const before = s.requests.length;
+    await reg.listTags("acme/other");
+    expect(s.requests.slice(before).map((r) => r.url.split("?")[0])).toEqual(["/token", "/v2/acme/other/tags/list", "/v2/acme/other/tags/list", "/v2/acme/other/tags/list"]);
+  });
+
+  it("falls back to `last` pagination when the registry sends no Link", async () => {
+    const s = await fakeRegistry({ noLink: true });
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN, tagsPageSize: 2 });
+    expect(await reg.listTags("acme/app")).toEqual(TAGS);
+  });
+
+  it("HEADs and GETs manifests with the full Accept list and verifies digests", async () => {
+    const s = await fakeRegistry();
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN });
+    const head = await reg.headManifest("acme/app", "cache");
+    expect(head).toEqual({ digest: sha(cache), mediaType: "application/vnd.oci.image.manifest.v1+json", size: Buffer.byteLength(cache) });
+    const m = await reg.getManifest("acme/app", head!.digest);
+    expect(m.digest).toBe(sha(cache));
+    expect((m.body as { config: { mediaType: string } }).config.mediaType).toBe("application/vnd.buildkit.cacheconfig.v0");
+    expect(await reg.headManifest("acme/app", "missing")).toBeNull();
+  });
+
+  it("rejects bytes that do not hash to the requested digest", async () => {
+    const s = await fakeRegistry({ tamper: true });
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN });
+    await expect(reg.getManifest("acme/app", sha(image))).rejects.toThrow(/Digest mismatch/);
+  });
+
+  it("retries 5xx a bounded number of times, but never a 404", async () => {
+    const s = await fakeRegistry({ flaky: 2 });
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN, retryBaseMs: 1 });
+    expect((await reg.getManifest("acme/app", "image")).digest).toBe(sha(image));
+    const before = s.requests.length;
+    const err = await reg.getManifest("acme/app", "nope").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as RegistryError).status).toBe(404);
+    expect(s.requests.length - before).toBe(1);
+
+    const s2 = await fakeRegistry({ flaky: 10 });
+    const reg2 = createRegistryClient({ registryUrl: s2.url, token: TOKEN, retryBaseMs: 1, maxRetries: 2 });
+    await expect(reg2.getManifest("acme/app", "image")).rejects.toThrow(/503/);
+    // challenge + token + 3 attempts (1 + 2 retries)
+    expect(s2.requests.length).toBe(5);
+  });
+
+  it("reports a refused token without revealing it", async () => {
+    const s = await fakeRegistry();
+    const reg = createRegistryClient({ registryUrl: s.url, token: "ghp_wrongTokenValue0987654321" });
+    const err = (await reg.listTags("acme/app").catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/refused a pull token for repository:acme\/app:pull \(401\)/);
+    expect(err.message).not.toContain("ghp_wrongTokenValue0987654321");
+    expect(err.message).not.toContain(Buffer.from("cacheguard:ghp_wrongTokenValue0987654321").toString("base64"));
+  });
+
+  it("inspectRef maps ghcr.io refs onto the configured registry", async () => {
+    const s = await fakeRegistry();
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN });
+    const r = await inspectRef(reg, "ghcr.io/acme/app:cache");
+    expect(r).toMatchObject({ name: "acme/app", digest: sha(cache), kind: "cache", platforms: [] });
+    expect(r.reason).toContain("BuildKit registry cache");
+    expect((await inspectRef(reg, `ghcr.io/acme/app@${sha(image)}`)).kind).toBe("image");
+    await expect(inspectRef(reg, "docker.io/library/nginx:latest")).rejects.toThrow(/ghcr.io only/);
+  });
+
+  it("resolves Link headers relative to the current page", () => {
+    expect(nextLink('</v2/a/tags/list?n=2&last=b>; rel="next"', "https://ghcr.io/v2/a/tags/list?n=2")).toBe("https://ghcr.io/v2/a/tags/list?n=2&last=b");
+    expect(nextLink('<https://x/y>; rel="prev"', "https://ghcr.io/")).toBeNull();
+  });
+
+  it("shares the GitHub client's concurrency cap when given the same stats object", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const s = await startTestServer(async (_req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 15));
+      inFlight--;
+      json(res, 200, { name: "acme/app", tags: ["x"] });
+    });
+    closers.push(s.close);
+    const stats = newStats();
+    const gh = createGitHub({ apiUrl: s.url, token: TOKEN, maxConcurrency: 1 }, stats);
+    const reg = createRegistryClient({ registryUrl: s.url, stats });
+    await Promise.all([reg.listTags("acme/a"), reg.listTags("acme/b"), gh.octokit.request("GET /x"), reg.listTags("acme/c")]);
+    expect(peak).toBe(1);
+    expect(stats).toMatchObject({ registry: 3, rest: 1 });
+  });
+
+  it("fetches a fresh bearer token when the cached one expires", async () => {
+    let issued = 0;
+    let uses = 0;
+    const s = await startTestServer((req, res) => {
+      if (req.url.startsWith("/token")) return json(res, 200, { token: `tok-${++issued}` });
+      const ok = req.headers.authorization === `Bearer tok-${issued}` && !(issued === 1 && uses >= 1);
+      if (!ok) {
+        res.writeHead(401, { "www-authenticate": `Bearer realm="${s.url}/token",service="ghcr.io",scope="repository:acme/app:pull"` });
+        return res.end();
+      }
+      uses++;
+      json(res, 200, { name: "acme/app", tags: ["a"] });
+    });
+    closers.push(s.close);
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN });
+    expect(await reg.listTags("acme/app")).toEqual(["a"]);
+    expect(await reg.listTags("acme/app")).toEqual(["a"]); // tok-1 expired: re-challenged, tok-2 fetched
+    expect(issued).toBe(2);
+  });
+});

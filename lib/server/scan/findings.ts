@@ -1,0 +1,80 @@
+import { fingerprint } from "@/lib/engine/fingerprint";
+import type { Finding } from "@/lib/engine/types";
+import type { Db } from "@/lib/server/db";
+import type { ScanFinding } from "@/lib/server/scan/types";
+
+export interface PersistInput {
+  orgId: number;
+  scanId: number;
+  findings: Finding[];
+  /** repo id by `org/name` and by `name` */
+  repoIds: Map<string, number>;
+  /** repos read completely in this scan, plus repos that are gone: their missing findings are resolved */
+  resolvableRepoIds: Set<number>;
+  /** the registry was read completely: findings without a repo (tag warnings) may be resolved */
+  registryComplete: boolean;
+}
+
+export interface PersistResult {
+  findings: ScanFinding[];
+  newCount: number;
+  resolvedCount: number;
+  openCount: number;
+}
+
+function columns(f: Finding, repoId: number | null) {
+  return {
+    repoId, ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, path: f.path, line: f.line,
+    column: f.column, ref: f.ref, message: f.message, fixDescription: f.fix?.description ?? null,
+    fixDiff: f.fix?.diff ? f.fix.diff : null, related: JSON.stringify(f.related ?? []),
+  };
+}
+
+/**
+ * Upsert this scan's findings by (org, fingerprint) and resolve the open ones it no longer sees,
+ * but only where this scan read everything the finding depends on: a repo that failed keeps its
+ * findings untouched.
+ */
+export async function persistFindings(db: Db, input: PersistInput): Promise<PersistResult> {
+  const { orgId, scanId } = input;
+  const current = new Map<string, Finding>();
+  for (const f of input.findings) {
+    const fp = fingerprint(f);
+    if (!current.has(fp)) current.set(fp, f); // the same finding twice (matrix copies): keep the first
+  }
+  const existing = await db.finding.findMany({
+    where: { orgId }, select: { id: true, fingerprint: true, resolvedScanId: true, repoId: true },
+  });
+  const byFp = new Map(existing.map((e) => [e.fingerprint, e]));
+  const ops = [];
+  const out: ScanFinding[] = [];
+  let newCount = 0;
+  for (const [fp, f] of current) {
+    const repoId = f.repo ? (input.repoIds.get(f.repo) ?? input.repoIds.get(f.repo.split("/").pop()!) ?? null) : null;
+    const old = byFp.get(fp);
+    const isNew = !old || old.resolvedScanId !== null; // a fixed finding that came back counts as new
+    if (isNew) newCount++;
+    out.push({ ...f, fingerprint: fp, isNew });
+    if (old) {
+      ops.push(db.finding.update({
+        where: { id: old.id }, data: { ...columns(f, repoId), lastSeenScanId: scanId, resolvedScanId: null },
+      }));
+    } else {
+      ops.push(db.finding.create({
+        data: { orgId, fingerprint: fp, ...columns(f, repoId), firstSeenScanId: scanId, lastSeenScanId: scanId },
+      }));
+    }
+  }
+  const toResolve = existing.filter(
+    (e) =>
+      e.resolvedScanId === null &&
+      !current.has(e.fingerprint) &&
+      (e.repoId === null ? input.registryComplete : input.resolvableRepoIds.has(e.repoId)),
+  );
+  if (toResolve.length > 0) {
+    ops.push(db.finding.updateMany({ where: { id: { in: toResolve.map((e) => e.id) } }, data: { resolvedScanId: scanId } }));
+  }
+  await db.$transaction(ops);
+  const openCount = await db.finding.count({ where: { orgId, resolvedScanId: null } });
+  return { findings: out, newCount, resolvedCount: toResolve.length, openCount };
+}

@@ -1,0 +1,97 @@
+import { hostname } from "node:os";
+import { Prisma } from "@prisma/client";
+import type { Db } from "@/lib/server/db";
+import { ScanAlreadyRunningError, type ScanProgress } from "@/lib/server/scan/types";
+
+/** A running scan whose heartbeat is older than this is taken for dead (another host, or hung). */
+export const HEARTBEAT_TIMEOUT_MS = 10 * 60_000;
+const HEARTBEAT_EVERY_MS = 5_000;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Mark scans left `running` by a dead process as `interrupted` and free their org's slot.
+ * Dead = same host and its pid is gone, or no heartbeat for HEARTBEAT_TIMEOUT_MS.
+ */
+export async function recoverInterruptedScans(db: Db, now = new Date()): Promise<number[]> {
+  const running = await db.scan.findMany({ where: { status: { in: ["running", "queued"] } } });
+  const host = hostname();
+  const dead = running.filter((s) => {
+    const beat = (s.heartbeatAt ?? s.startedAt).getTime();
+    if (now.getTime() - beat > HEARTBEAT_TIMEOUT_MS) return true;
+    return s.hostname === host && s.pid != null && s.pid !== process.pid && !pidAlive(s.pid);
+  });
+  for (const s of dead) {
+    await db.scan.updateMany({
+      where: { id: s.id, status: s.status },
+      data: {
+        status: "interrupted",
+        activeKey: null,
+        finishedAt: now,
+        error: `Interrupted: the process running this scan (pid ${s.pid ?? "?"} on ${s.hostname ?? "?"}) stopped before it finished.`,
+      },
+    });
+  }
+  return dead.map((s) => s.id);
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return true;
+  return e instanceof Error && /unique constraint/i.test(e.message);
+}
+
+/** Create the Scan row; the unique activeKey makes a second concurrent scan of the org fail here. */
+export async function beginScan(db: Db, org: string, trigger: string): Promise<{ scanId: number; orgId: number }> {
+  await recoverInterruptedScans(db);
+  const orgRow = await db.org.upsert({ where: { login: org }, create: { login: org }, update: {} });
+  try {
+    const scan = await db.scan.create({
+      data: {
+        orgId: orgRow.id, trigger, status: "running", activeKey: org.toLowerCase(), phase: "starting",
+        pid: process.pid, hostname: hostname(), heartbeatAt: new Date(),
+      },
+    });
+    return { scanId: scan.id, orgId: orgRow.id };
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const other = await db.scan.findFirst({ where: { activeKey: org.toLowerCase() }, select: { id: true } });
+    throw new ScanAlreadyRunningError(org, other?.id ?? null);
+  }
+}
+
+/** Progress reporting: callback at once, database (with heartbeat) at most every few seconds. */
+export function progressReporter(db: Db, scanId: number, onProgress?: (p: ScanProgress) => void) {
+  let last = 0;
+  let state: ScanProgress = { scanId, phase: "starting", reposDone: 0, reposTotal: 0, reposSkipped: 0 };
+  const write = async () => {
+    last = Date.now();
+    await db.scan.update({
+      where: { id: scanId },
+      data: {
+        phase: state.phase, reposDone: state.reposDone, reposTotal: state.reposTotal,
+        reposSkipped: state.reposSkipped, heartbeatAt: new Date(),
+      },
+    });
+  };
+  return {
+    get state() {
+      return state;
+    },
+    async update(p: Partial<Omit<ScanProgress, "scanId">>, force = false): Promise<void> {
+      const phaseChanged = p.phase !== undefined && p.phase !== state.phase;
+      // a message belongs to its phase: do not carry it into the next one
+      state = { ...state, ...(phaseChanged ? { message: undefined } : {}), ...p };
+      onProgress?.(state);
+      if (force || phaseChanged || Date.now() - last >= HEARTBEAT_EVERY_MS) await write();
+    },
+  };
+}
+
+export type ProgressReporter = ReturnType<typeof progressReporter>;

@@ -1,0 +1,101 @@
+import { analyzeRepos, sortFindings } from "@/lib/engine/analyze";
+import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
+import { type RequestStats, createGitHub, newStats } from "@/lib/github/client";
+import { redact } from "@/lib/github/redact";
+import type { Db } from "@/lib/server/db";
+import { persistFindings } from "@/lib/server/scan/findings";
+import { beginScan, progressReporter } from "@/lib/server/scan/lifecycle";
+import { scanPackages } from "@/lib/server/scan/packages";
+import { scanRepos } from "@/lib/server/scan/repos";
+import type { OnProgress, RepoError, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
+
+export interface ScanOptions {
+  config: ScanConfig;
+  /** manual | schedule | cli | startup */
+  trigger: string;
+  onProgress?: OnProgress;
+}
+
+async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions): Promise<ScanSummary> {
+  const { config } = opts;
+  const stats: RequestStats = newStats();
+  const progress = progressReporter(db, scanId, opts.onProgress);
+  const summary: ScanSummary = {
+    scanId, org: config.org, status: "running" as ScanStatus, repos: 0, reposFetched: 0, reposSkipped: 0, packages: 0,
+    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], findings: [],
+  };
+  let repoErrors: RepoError[] = [];
+  try {
+    const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app }, stats);
+    const repos = await scanRepos(db, gh, config, orgId, scanId, progress);
+    summary.repos = repos.listed;
+    summary.reposFetched = repos.fetched;
+    summary.reposSkipped = repos.skipped;
+    const pkgs = await scanPackages(db, gh, stats, config, orgId, progress);
+    summary.packages = pkgs.packages;
+    repoErrors = [...repos.errors, ...pkgs.errors];
+
+    await progress.update({ phase: "analyze" });
+    // the whole org at once, stored and fetched files alike, so cross-repo collisions are found
+    const analysis = await analyzeRepos(repos.repos.map((r) => ({ repo: r.fullName, files: r.files })));
+    const texts = new Map(repos.repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
+    const findings = sortFindings([...analysis.findings, ...checkRegistryTags(analysis.models, pkgs.tags, texts)]);
+
+    await progress.update({ phase: "findings" });
+    const repoIds = new Map<string, number>();
+    for (const r of repos.repos) {
+      repoIds.set(r.fullName, r.repoId);
+      repoIds.set(r.name, r.repoId);
+    }
+    const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
+    const persisted = await persistFindings(db, {
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registryComplete: pkgs.complete,
+    });
+    Object.assign(summary, {
+      status: repoErrors.length > 0 ? "partial" : "succeeded",
+      newCount: persisted.newCount, resolvedCount: persisted.resolvedCount, openCount: persisted.openCount,
+      findings: persisted.findings, repoErrors,
+    });
+    await progress.update({ phase: "done" });
+  } catch (e) {
+    // org unreachable, bad credentials, …: nothing earlier is lost, findings were not touched
+    summary.status = "failed";
+    summary.error = redact(e instanceof Error ? e.message : String(e), [config.token]);
+    summary.repoErrors = repoErrors;
+    summary.openCount = await db.finding.count({ where: { orgId, resolvedScanId: null } }).catch(() => 0);
+  } finally {
+    await db.scan.update({
+      where: { id: scanId },
+      data: {
+        status: summary.status, activeKey: null, finishedAt: new Date(), heartbeatAt: new Date(),
+        error: summary.error ?? null,
+        repoErrors: JSON.stringify(summary.repoErrors.map((r) => ({ repo: r.repo, message: redact(r.message, [config.token]) }))),
+        reposTotal: summary.repos || progress.state.reposTotal, reposDone: progress.state.reposDone,
+        reposSkipped: summary.reposSkipped, phase: progress.state.phase,
+        restRequests: stats.rest, graphqlRequests: stats.graphql, registryRequests: stats.registry,
+        newCount: summary.newCount, resolvedCount: summary.resolvedCount, openCount: summary.openCount,
+      },
+    });
+  }
+  summary.requests = { rest: stats.rest, graphql: stats.graphql, registry: stats.registry };
+  return summary;
+}
+
+/**
+ * Run one org scan to the end. Throws ScanAlreadyRunningError when another scan of the org is
+ * running; every other failure ends as a `failed` scan in the summary.
+ */
+export async function runScan(db: Db, opts: ScanOptions): Promise<ScanSummary> {
+  const { scanId, orgId } = await beginScan(db, opts.config.org, opts.trigger);
+  return execute(db, scanId, orgId, opts);
+}
+
+/** Start a scan in the background; returns once the Scan row exists (or throws ScanAlreadyRunningError). */
+export async function startScan(db: Db, opts: ScanOptions): Promise<{ scanId: number }> {
+  const { scanId, orgId } = await beginScan(db, opts.config.org, opts.trigger);
+  void execute(db, scanId, orgId, opts).catch((e: unknown) => {
+    // execute records its own failures; this only fires if the database itself went away
+    console.error(`scan #${scanId} crashed: ${redact(e instanceof Error ? e.message : String(e), [opts.config.token])}`);
+  });
+  return { scanId };
+}

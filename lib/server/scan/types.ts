@@ -1,0 +1,74 @@
+import type { Finding } from "@/lib/engine/types";
+
+export interface ScanConfig {
+  org: string;
+  apiUrl: string;
+  registryUrl: string;
+  token?: string;
+  /** GitHub App installation instead of a token (GitHub API only; the registry still needs a token) */
+  app?: { appId: string; privateKey: string; installationId: number };
+  includeArchived?: boolean;
+  includeForks?: boolean;
+}
+
+export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
+export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "analyze" | "findings" | "done";
+
+export interface ScanProgress {
+  scanId: number;
+  phase: ScanPhase;
+  reposDone: number;
+  reposTotal: number;
+  reposSkipped: number;
+  message?: string;
+}
+
+export interface RepoError {
+  /** repo name, or `package:<name>` / `packages` for registry-side failures */
+  repo: string;
+  message: string;
+}
+
+/** A finding as the scan stored it: the engine's finding plus its fingerprint and whether it is new. */
+export interface ScanFinding extends Finding {
+  fingerprint: string;
+  isNew: boolean;
+}
+
+export interface ScanSummary {
+  scanId: number;
+  org: string;
+  status: ScanStatus;
+  /** repos listed (after archived/fork filtering) */
+  repos: number;
+  reposFetched: number;
+  /** repos whose head was unchanged: stored files reused, nothing fetched */
+  reposSkipped: number;
+  packages: number;
+  newCount: number;
+  resolvedCount: number;
+  openCount: number;
+  requests: { rest: number; graphql: number; registry: number };
+  repoErrors: RepoError[];
+  /** set when status is failed (redacted) */
+  error?: string;
+  /** the findings this scan saw (open now); empty when the scan failed */
+  findings: ScanFinding[];
+}
+
+export type OnProgress = (p: ScanProgress) => void;
+
+/** A second scan of the same org while one runs: the database refuses it (Scan.activeKey is unique). */
+export class ScanAlreadyRunningError extends Error {
+  readonly org: string;
+  readonly runningScanId: number | null;
+  constructor(org: string, runningScanId: number | null) {
+    super(
+      `A scan of ${org} is already running${runningScanId ? ` (scan #${runningScanId})` : ""}; ` +
+        "wait for it to finish before starting another.",
+    );
+    this.name = "ScanAlreadyRunningError";
+    this.org = org;
+    this.runningScanId = runningScanId;
+  }
+}

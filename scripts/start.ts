@@ -1,0 +1,141 @@
+/**
+ * `npm start`: one command from a fresh clone to a dashboard with findings.
+ * Migrates SQLite, starts the fake GitHub + GHCR server on the demo org when no real org is
+ * configured, builds the Next app when the build is missing or stale, runs `next start`, triggers
+ * a first scan and prints the URL. Signals are forwarded to the Next server.
+ */
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFakeGitHub, type FakeGitHub } from "../lib/demo/fake-github/server";
+import { DEFAULT_DATABASE_URL } from "../lib/server/db";
+import { DEMO_ORG, isDemoMode, readEnv } from "../lib/server/env";
+import { ensureDatabase } from "../lib/server/migrate";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+/** What the production build is made from: a newer file here means `.next` is stale. */
+const BUILD_INPUTS = ["app", "components", "lib", "public", "next.config.ts", "postcss.config.mjs", "package.json", "tsconfig.json"];
+
+function log(msg: string): void {
+  process.stdout.write(`[cacheguard] ${msg}\n`);
+}
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(p, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    // Tests and the demo fixture do not go into the build; do not rebuild for them.
+    if (entry.name.endsWith(".test.ts") || entry.name === "fixture" || entry.name === "screenshots") continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry.name)));
+  }
+  return newest;
+}
+
+function buildIsStale(): boolean {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return BUILD_INPUTS.some((p) => newestMtime(path.join(ROOT, p)) > built);
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [NEXT_BIN, ...args], { cwd: ROOT, env, stdio: "inherit" });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/rules`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the dashboard did not answer on ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const port = env.PORT;
+  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  process.env.DATABASE_URL = databaseUrl;
+
+  log(`database ${databaseUrl}`);
+  await ensureDatabase(databaseUrl);
+
+  let fake: FakeGitHub | null = null;
+  if (isDemoMode(env) && !env.CACHEGUARD_DEMO_URL) {
+    const latencyMs = Number(process.env.CACHEGUARD_DEMO_LATENCY_MS ?? "0") || 0;
+    fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: await freePort(), host: "127.0.0.1", latencyMs });
+    process.env.CACHEGUARD_DEMO_URL = fake.url;
+    log(`demo mode: no GITHUB_TOKEN/CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}`);
+  } else if (!isDemoMode(env)) {
+    log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);
+  }
+
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port) };
+  if (buildIsStale()) {
+    log("building the dashboard (next build); this takes a minute the first time…");
+    const code = await run(["build"], { ...childEnv, NODE_ENV: "production" });
+    if (code !== 0) {
+      await fake?.close();
+      throw new Error(`next build failed (exit ${code})`);
+    }
+  }
+
+  const server = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], { cwd: ROOT, env: { ...childEnv, NODE_ENV: "production" }, stdio: "inherit" });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    server.kill(signal);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  server.on("exit", (code, signal) => {
+    void (async () => {
+      await fake?.close().catch(() => undefined);
+      process.exit(code ?? (signal ? 0 : 1));
+    })();
+  });
+
+  const base = `http://127.0.0.1:${port}`;
+  await waitForServer(base, server);
+  const res = await fetch(`${base}/api/scans`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trigger: "startup" }) });
+  const body = (await res.json().catch(() => ({}))) as { scanId?: number; error?: string };
+  if (res.status === 202) log(`first scan started (scan #${body.scanId})`);
+  else log(`first scan not started: ${body.error ?? `HTTP ${res.status}`}`);
+  process.stdout.write(`cacheguard dashboard: http://localhost:${port}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`[cacheguard] ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

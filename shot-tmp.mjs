@@ -1,0 +1,12 @@
+import { chromium } from "@playwright/test";
+const [,, url, out, scheme] = process.argv;
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu"] });
+const p = await b.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: scheme || "light" });
+const errs = [];
+p.on("console", m => { if (m.type() === "error" || m.type() === "warning") errs.push(m.type() + ": " + m.text()); });
+p.on("pageerror", e => errs.push("pageerror: " + e.message));
+const r = await p.goto(url, { waitUntil: "networkidle" });
+await p.waitForTimeout(800);
+await p.screenshot({ path: out, fullPage: true });
+console.log(r.status(), JSON.stringify(errs, null, 1));
+await b.close();

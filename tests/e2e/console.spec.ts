@@ -1,0 +1,27 @@
+import { expect, test } from "@playwright/test";
+import { collectErrors, SEED, waitForFinishedScan } from "./helpers";
+
+test.beforeAll(async ({ request }) => {
+  await waitForFinishedScan(request);
+});
+
+test("no page logs a console error", async ({ page, request }) => {
+  const rules = ((await (await request.get("/api/rules")).json()) as { rules: Array<{ id: string }> }).rules;
+  const errors = collectErrors(page);
+  const pages = [
+    "/",
+    `/?rule=${SEED.rule}&sort=repo&dir=desc`,
+    `/repos/${SEED.repo}`,
+    "/packages",
+    `/packages/${SEED.pkg}`,
+    "/scans",
+    "/rules",
+    ...rules.map((r) => `/rules/${r.id}`),
+  ];
+  for (const url of pages) {
+    const res = await page.goto(url);
+    expect(res?.status(), url).toBe(200);
+    await page.waitForLoadState("networkidle");
+  }
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,75 @@
+import { expect, test } from "@playwright/test";
+import { SEED, waitForFinishedScan } from "./helpers";
+
+test.beforeAll(async ({ request }) => {
+  await waitForFinishedScan(request);
+});
+
+test("the org report shows the seed finding with its summary", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: /Org report/ })).toBeVisible();
+  const row = page.getByTestId("finding-row").filter({ hasText: SEED.rule }).filter({ hasText: SEED.ref });
+  await expect(row.first()).toBeVisible();
+  await expect(row.first()).toContainText(SEED.repo);
+  await expect(row.first()).toContainText("error");
+  // The summary counts at least that error and its cache tag.
+  await expect(page.getByRole("link", { name: /Open findings/ })).not.toContainText(/^0 errors/);
+  await expect(page.getByLabel("Last scan")).toContainText(/succeeded|partial/);
+});
+
+test("filtering by rule through the URL shows only that rule", async ({ page }) => {
+  await page.goto(`/?rule=${SEED.rule}`);
+  const rows = page.getByTestId("finding-row");
+  await expect(rows.first()).toBeVisible();
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) await expect(rows.nth(i)).toContainText(SEED.rule);
+  await expect(page.getByLabel("Rule")).toHaveValue(SEED.rule);
+});
+
+test("filtering by repo through the URL shows only that repo, and the select writes the URL", async ({ page }) => {
+  await page.goto(`/?repo=${SEED.repo}`);
+  const rows = page.getByTestId("finding-row");
+  await expect(rows.first()).toBeVisible();
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) await expect(rows.nth(i).getByRole("link", { name: SEED.repo, exact: true })).toBeVisible();
+
+  await page.getByLabel("Repository").selectOption("");
+  await expect(page).not.toHaveURL(/repo=/);
+  await page.getByLabel("Severity").selectOption("error");
+  await expect(page).toHaveURL(/severity=error/);
+  await expect(page.getByTestId("finding-row").first()).toContainText("error");
+});
+
+test("a filter that matches nothing says what to do", async ({ page }) => {
+  await page.goto("/?q=no-such-ref-anywhere-xyz");
+  await expect(page.getByText("No findings match these filters")).toBeVisible();
+  await page.getByRole("link", { name: "clear all filters" }).click();
+  await expect(page.getByTestId("finding-row").first()).toBeVisible();
+});
+
+test("sorting is a column header button with aria-sort", async ({ page }) => {
+  await page.goto("/");
+  const header = page.getByRole("columnheader", { name: /Repository/ });
+  await expect(header).toHaveAttribute("aria-sort", "none");
+  await header.getByRole("button").click();
+  await expect(page).toHaveURL(/sort=repo/);
+  await expect(page.getByRole("columnheader", { name: /Repository/ })).toHaveAttribute("aria-sort", "ascending");
+});
+
+test("downloads hold what the filters select", async ({ request }) => {
+  const csv = await request.get(`/api/findings?rule=${SEED.rule}&format=csv`);
+  expect(csv.ok()).toBe(true);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const text = await csv.text();
+  expect(text.split("\r\n")[0]).toContain("ruleId,severity");
+  expect(text).toContain(SEED.ref);
+
+  const sarif = await request.get(`/api/findings?repo=${SEED.repo}&format=sarif`);
+  const doc = (await sarif.json()) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
+  expect(doc.version).toBe("2.1.0");
+  expect(doc.runs[0].results.map((r) => r.ruleId)).toContain(SEED.rule);
+
+  const bad = await request.get("/api/findings?severity=fatal");
+  expect(bad.status()).toBe(400);
+  expect(((await bad.json()) as { error: string }).error).toMatch(/severity/);
+});

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { run as inspect } from "@/lib/cli/commands/inspect";
+import { run as scan } from "@/lib/cli/commands/scan";
+import { type ScanEnv, scanEnv } from "./scan-helpers";
+
+let env: ScanEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+function capture() {
+  const out = { stdout: "", stderr: "" };
+  return { out, io: { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) } };
+}
+
+describe("cacheguard scan / inspect", () => {
+  it("scan --format json prints the scan, its findings with repo, and exits 1 on open errors", async () => {
+    env = await scanEnv();
+    const { out, io } = capture();
+    const code = await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json"], io,
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" });
+    expect(code).toBe(1);
+    const report = JSON.parse(out.stdout);
+    expect(report.scan).toMatchObject({ id: expect.any(Number), status: "succeeded", repos: expect.any(Number) });
+    expect(Object.keys(report.scan.requests).sort()).toEqual(["graphql", "registry", "rest"]);
+    expect(report.new).toBe(report.findings.length);
+    expect(report.resolved).toBe(0);
+    const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "cache-overwrites-image-tag");
+    expect(f).toMatchObject({ severity: "error", repo: expect.stringMatching(/^acme\//), path: expect.any(String), line: expect.any(Number), ref: expect.stringMatching(/^ghcr\.io\//) });
+    expect(f.fix.description).toBeTruthy();
+
+    // text: progress on stderr, summary on stdout; the second run is warm
+    const t = capture();
+    const again = await scan(["--org=acme", `--api-url=${env.server.url}`, `--registry-url=${env.server.url}`], t.io,
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" });
+    expect(again).toBe(1);
+    expect(t.out.stderr).toMatch(/\[scan #2\] workflows/);
+    expect(t.out.stdout).toMatch(/Scan #2 of acme: succeeded/);
+    expect(t.out.stdout).toMatch(/\d+ unchanged/);
+    expect(t.out.stdout).toMatch(/error\s+cache-overwrites-image-tag/);
+  });
+
+  it("scan: bad usage and a failed scan exit 2 with a clear message", async () => {
+    env = await scanEnv();
+    const a = capture();
+    expect(await scan([], a.io, { DATABASE_URL: env.dbUrl })).toBe(2);
+    expect(a.out.stderr).toMatch(/--org is required/);
+    const b = capture();
+    expect(await scan(["--org", "acme", "--format", "xml"], b.io, { DATABASE_URL: env.dbUrl })).toBe(2);
+    expect(b.out.stderr).toMatch(/--format must be text or json/);
+    const c = capture();
+    const code = await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url], c.io,
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "not-a-valid-token" });
+    expect(code).toBe(2);
+    expect(c.out.stderr).toMatch(/failed: .*401/);
+    expect(c.out.stderr + c.out.stdout).not.toContain("not-a-valid-token");
+  });
+
+  it("inspect tells a cache tag from an image tag, and why", async () => {
+    env = await scanEnv();
+    await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json"], capture().io,
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" });
+    const tags = await env.db.packageTag.findMany({ include: { package: true } });
+    const cache = tags.find((t) => t.kind === "cache")!;
+    const image = tags.find((t) => t.kind === "index")!;
+    const e = { GITHUB_TOKEN: "demo-token" };
+
+    const c = capture();
+    expect(await inspect([`ghcr.io/acme/${cache.package.name}:${cache.tag}`, "--registry-url", env.server.url], c.io, e)).toBe(0);
+    expect(c.out.stdout).toMatch(/holds a BuildKit cache/);
+    expect(c.out.stdout).toMatch(/why: .*cache/i);
+
+    const i = capture();
+    expect(await inspect([`ghcr.io/acme/${image.package.name}:${image.tag}`, "--registry-url", env.server.url, "--format", "json"], i.io, e)).toBe(0);
+    const r = JSON.parse(i.out.stdout);
+    expect(r.kind).toBe("index");
+    expect(r.platforms).toEqual(expect.arrayContaining(["linux/amd64"]));
+    const t = capture();
+    expect(await inspect([`ghcr.io/acme/${image.package.name}:${image.tag}`, "--registry-url", env.server.url], t.io, e)).toBe(0);
+    expect(t.out.stdout).toMatch(/holds a multi-platform image index/);
+    expect(t.out.stdout).toMatch(/platforms: .*linux\/amd64/);
+
+    const m = capture();
+    expect(await inspect(["ghcr.io/acme/api:no-such-tag", "--registry-url", env.server.url], m.io, e)).toBe(2);
+    expect(m.out.stderr).toMatch(/cannot read ghcr\.io\/acme\/api:no-such-tag/);
+    const u = capture();
+    expect(await inspect([], u.io, e)).toBe(2);
+  });
+});
