@@ -1,31 +1,144 @@
 /**
- * `npm run bench`: prints a table and writes bench/results/latest.json.
- * Speed goals are measured here, never in timed tests.
+ * `npm run bench -- [--repos 200] [--latency 20] [--seed 1] [--change 1] [--baseline-repos N] [--only scan,baseline,engine,dashboard] [--keep]`
+ * Generates a synthetic org, serves it from the fake GitHub + GHCR server with the given per-request
+ * latency, and measures the cold scan, the warm rescan and the rescan after changing 1 % of repos, the
+ * REST-contents baseline, engine throughput and the report page. Prints tables, writes
+ * bench/results/latest.json and bench/results/README-performance.md. Speed goals are measured here,
+ * never in timed tests.
  */
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { generateOrg, readGenerated } from "../lib/demo/generate-org";
+import type { InputFile } from "../lib/engine/types";
+import { benchBaseline } from "./baseline";
+import { benchDashboard } from "./dashboard";
 import { benchEngine, corpusFiles } from "./engine";
+import { spawnFakeServer } from "./fake-server";
+import { maxRssMb } from "./measure";
+import { baselineRatio, markdown, scanRows } from "./report";
+import { RequestTap } from "./request-tap";
+import { benchScans, manifestGetsPerDigest } from "./scan";
 import { syntheticWorkflows } from "./synthetic-workflows";
+import { type BenchData, judge } from "./targets";
 
-async function main(): Promise<void> {
-  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
-  const corpusRoot = path.resolve("../shared/corpus/actionlint");
-  const engine = [];
-  if (existsSync(corpusRoot)) engine.push(await benchEngine("actionlint corpus", corpusFiles(corpusRoot)));
-  engine.push(await benchEngine("synthetic docker workflows", syntheticWorkflows(300)));
-  results.engine = engine;
-  console.log("\nEngine throughput (best of rounds)");
-  console.table(engine.map((r) => ({
-    set: r.set, files: r.files, "KB": Math.round(r.bytes / 1024), "analyze ms": r.analyzeMs,
-    "files/s": r.filesPerSecond, "yaml-only ms": r.yamlMs, "yaml files/s": r.yamlFilesPerSecond,
-    "ratio to yaml": r.ratioToYaml,
-  })));
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/latest.json", JSON.stringify(results, null, 2) + "\n");
-  console.log("written bench/results/latest.json");
+const PARTS = ["scan", "baseline", "engine", "dashboard"] as const;
+const argsSchema = z.object({
+  repos: z.coerce.number().int().min(10).max(50_000).default(200),
+  latency: z.coerce.number().int().min(0).max(5000).default(20),
+  seed: z.string().default("1"),
+  change: z.coerce.number().min(0.01).max(100).default(1),
+  "baseline-repos": z.coerce.number().int().min(1).optional(),
+  only: z.string().default(PARTS.join(",")).transform((s) => s.split(",").map((x) => x.trim()))
+    .pipe(z.array(z.enum(PARTS))),
+  findings: z.coerce.number().int().min(1).default(10_000),
+  keep: z.boolean().default(false),
+});
+
+function orgWorkflowFiles(fixture: string): InputFile[] {
+  const g = readGenerated(fixture);
+  const files: InputFile[] = [];
+  for (const r of g.repos) {
+    const dir = path.join(fixture, "repos", r.name, ".github", "workflows");
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) files.push({ path: `.github/workflows/${f}`, text: readFileSync(path.join(dir, f), "utf8"), repo: `${g.org}/${r.name}` });
+  }
+  return files;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: {
+      repos: { type: "string" }, latency: { type: "string" }, seed: { type: "string" }, change: { type: "string" },
+      "baseline-repos": { type: "string" }, only: { type: "string" }, findings: { type: "string" }, keep: { type: "boolean" },
+    } }));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) {
+    console.error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("\n"));
+    return 2;
+  }
+  const a = parsed.data;
+  const command = `npm run bench -- ${argv.join(" ")}`.trim();
+  const tmp = mkdtempSync(path.join(tmpdir(), "cacheguard-bench-"));
+  const fixture = path.join(tmp, "org");
+  const data: BenchData = { repos: a.repos, latencyMs: a.latency };
+  const meta = { date: new Date().toISOString(), node: process.version, cpu: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}` };
+  console.log(`cacheguard bench: ${a.repos} repos, ${a.latency} ms latency, seed ${a.seed}  (temp ${tmp})`);
+  try {
+    const g = generateOrg({ repos: a.repos, seed: /^\d+$/.test(a.seed) ? Number(a.seed) : a.seed, out: fixture });
+    console.log(`generated ${g.repos.length} repos, ${g.files} files, ${g.packages} packages, ${g.tags} tags, ${g.manifests} manifests`);
+    const collisions = Object.values(g.expected).reduce((n, x) => n + x.length, 0);
+
+    if (a.only.includes("scan") || a.only.includes("baseline")) {
+      const server = await spawnFakeServer(fixture, a.latency);
+      const tap = new RequestTap(server.url);
+      tap.install();
+      try {
+        if (a.only.includes("scan")) {
+          data.scans = await benchScans({ fixture, org: g.org, server, tap, tmp, changePercent: a.change });
+          data.manifests = manifestGetsPerDigest(data.scans);
+          console.log(`\nOrg scan (${collisions} planned collision repos; fresh SQLite database)`);
+          console.table(scanRows({ ...data, baseline: undefined }));
+          for (const r of data.scans) console.log(`  ${r.name}: phases ${JSON.stringify(r.phasesMs)}  requests ${JSON.stringify(r.byPurpose)}  findings ${JSON.stringify(r.findings.byRule)}`);
+        }
+        if (a.only.includes("baseline")) {
+          data.baseline = await benchBaseline({ server, org: g.org, sampleRepos: a["baseline-repos"] });
+          const ratio = baselineRatio(data);
+          console.log(`\nBaseline (REST contents, repo by repo): ${data.baseline.projectedRequests} requests, ${(data.baseline.projectedWallMs / 1000).toFixed(1)} s` +
+            `${data.baseline.extrapolated ? ` (extrapolated from ${data.baseline.reposRead} repos)` : ""}` +
+            (ratio ? `: ${ratio.requests}x the scan's GitHub requests, ${ratio.wall}x its wall time` : ""));
+        }
+      } finally {
+        tap.uninstall();
+        await server.close();
+      }
+    }
+
+    if (a.only.includes("engine")) {
+      const corpusRoot = path.resolve(import.meta.dirname, "..", "..", "shared", "corpus", "actionlint");
+      const engine = [];
+      if (existsSync(corpusRoot)) engine.push(await benchEngine("actionlint corpus", corpusFiles(corpusRoot)));
+      engine.push(await benchEngine("synthetic docker workflows", syntheticWorkflows(300)));
+      engine.push(await benchEngine("generated org workflows", orgWorkflowFiles(fixture)));
+      data.engine = engine;
+      console.log("\nEngine throughput (best of rounds)");
+      console.table(engine.map((r) => ({
+        set: r.set, files: r.files, KB: Math.round(r.bytes / 1024), "analyze ms": r.analyzeMs, "files/s": r.filesPerSecond,
+        "yaml-only ms": r.yamlMs, "yaml files/s": r.yamlFilesPerSecond, "ratio to yaml": r.ratioToYaml,
+      })));
+    }
+
+    if (a.only.includes("dashboard")) {
+      data.dashboard = await benchDashboard({ tmp, findings: a.findings });
+      console.log(`\nReport page with ${data.dashboard.findings} findings (median of ${data.dashboard.runs}): first page ${data.dashboard.firstPageMs} ms, filtered ${data.dashboard.filteredPageMs} ms (${data.dashboard.filteredTotal} match); ` +
+        `GET /api/findings ${data.dashboard.apiFirstPageMs ?? "n/a"} / ${data.dashboard.apiFilteredPageMs ?? "n/a"} ms${data.dashboard.apiError ? ` (${data.dashboard.apiError})` : ""}`);
+    }
+
+    const targets = judge(data);
+    console.log("\nTargets");
+    console.table(targets.map((t) => ({ target: t.target, measured: t.measured, verdict: t.verdict + (t.note ? ` (${t.note})` : "") })));
+    const outDir = path.resolve(import.meta.dirname, "results");
+    mkdirSync(outDir, { recursive: true });
+    const json = { ...meta, command, args: a, processMaxRssMb: maxRssMb(), generated: { packages: g.packages, tags: g.tags, manifests: g.manifests, files: g.files, expected: g.expected },
+      ...data, scans: data.scans?.map((r) => ({ ...r, manifestGets: r.manifestGets.length })), baselineRatio: baselineRatio(data), targets };
+    writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(path.join(outDir, "README-performance.md"), markdown(data, targets, command, meta));
+    console.log(`written ${path.relative(process.cwd(), outDir)}/latest.json and README-performance.md`);
+    return 0;
+  } finally {
+    if (a.keep) console.log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });

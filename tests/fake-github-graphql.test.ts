@@ -88,6 +88,21 @@ describe("GraphQL", () => {
     expect(hidden.status).toBe(401);
   });
 
+  it("hides private repositories from tokens of non-members", async () => {
+    writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify({ "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true }, outsider: { login: "mallory", scopes: ["repo"] } }));
+    try {
+      const outsider = { authorization: "bearer outsider" };
+      const { body } = await gql(`{ repository(owner: "acme", name: "payments") { name } }`, undefined, outsider);
+      expect(body.errors![0]).toMatchObject({ type: "NOT_FOUND", message: "Could not resolve to a Repository with the name 'acme/payments'." });
+      const count = `{ organization(login: "acme") { repositories(first: 1) { totalCount } } }`;
+      const seenByOutsider = (await gql(count, undefined, outsider)).body.data!.organization.repositories.totalCount;
+      const seenByMember = (await gql(count)).body.data!.organization.repositories.totalCount;
+      expect(seenByMember - seenByOutsider).toBe(1);
+    } finally {
+      rmSync(path.join(fixture, "tokens.json"));
+    }
+  });
+
   it("flags binary blobs and truncates text at 512,000 bytes like GitHub", async () => {
     const wf = path.join(fixture, "repos/handbook/.github/workflows");
     writeFileSync(path.join(wf, "huge.yml"), `# ${"x".repeat(600_000)}\n`);

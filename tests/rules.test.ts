@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "@/lib/engine/analyze";
-import { renderRulesMarkdown } from "@/lib/engine/rules/docs";
+import { renderRulesMarkdown, updateReadmeRules } from "@/lib/engine/rules/docs";
 import { rules } from "@/lib/engine/rules/index";
 import type { InputFile, Rule } from "@/lib/engine/types";
 import { findingLine, fixtureCases } from "./fixture-cases";
@@ -40,6 +40,12 @@ describe("rule registry", () => {
     const onDisk = readFileSync(path.join(ROOT, "docs/rules.md"), "utf8");
     expect(onDisk).toBe(renderRulesMarkdown(rules));
     for (const r of rules) expect(onDisk).toContain(`<a id="${r.id}"></a>`);
+  });
+
+  it("the README's rule table is up to date (run `npm run docs:rules`)", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    expect(readme).toBe(updateReadmeRules(readme, rules));
+    for (const r of rules) expect(readme).toContain(`[\`${r.id}\`](docs/rules.md#${r.id})`);
   });
 });
 

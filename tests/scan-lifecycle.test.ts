@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, createDb } from "@/lib/server/db";
 import { ensureDatabase } from "@/lib/server/migrate";
+import { freshDbUrl } from "./scan-helpers";
 import { beginScan, HEARTBEAT_TIMEOUT_MS, recoverInterruptedScans } from "@/lib/server/scan/lifecycle";
 import { ScanAlreadyRunningError } from "@/lib/server/scan/types";
 
@@ -12,9 +13,7 @@ let db: Db;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "cg-life-"));
-  const url = `file:${path.join(dir, "t.db")}`;
-  await ensureDatabase(url);
-  db = createDb(url);
+  db = createDb(await freshDbUrl(dir));
 });
 afterEach(async () => {
   await db.$disconnect();
@@ -27,11 +26,20 @@ async function runningScan(data: { pid: number; hostname: string; heartbeatAt: D
 }
 
 describe("scan lifecycle", () => {
-  it("creates the schema on first use and is a no-op after", async () => {
+  it("creates the data dir and schema on first use, and is a quick no-op after", async () => {
+    const url = `file:${path.join(dir, "nested", "data", "new.db")}`;
+    await ensureDatabase(url);
+    const fresh = createDb(url);
+    try {
+      expect(await fresh.scan.count()).toBe(0);
+      const applied = await fresh.$queryRawUnsafe<Array<{ n: number }>>("SELECT COUNT(*) AS n FROM _prisma_migrations");
+      expect(Number(applied[0].n)).toBeGreaterThanOrEqual(2);
+    } finally {
+      await fresh.$disconnect();
+    }
     const t0 = Date.now();
-    await ensureDatabase(`file:${path.join(dir, "t.db")}`);
-    expect(Date.now() - t0).toBeLessThan(2000);
-    expect(await db.scan.count()).toBe(0);
+    await ensureDatabase(url);
+    expect(Date.now() - t0).toBeLessThan(300); // no prisma process spawned
   });
 
   it("refuses a second scan of the same org while one is active", async () => {

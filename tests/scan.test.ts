@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ScanAlreadyRunningError, type ScanSummary, runScan, startScan } from "@/lib/server/scan";
-import { type ScanEnv, scanEnv } from "./scan-helpers";
+import { type ScanEnv, failingRepoProxy, moveCacheRef, scanEnv } from "./scan-helpers";
 
 const RULES = [
   "cache-overwrites-image-tag",
@@ -97,13 +97,7 @@ describe("org scan against the fake GitHub", () => {
     const seed = first.findings.find((f) => f.ruleId === "cache-overwrites-image-tag" && f.repo === "acme/api");
     expect(seed, "the headline case in acme/api").toBeDefined();
     // fix it: the cache goes to its own ref
-    const file = path.join(env.fixture, "repos", "api", seed!.path);
-    const lines = readFileSync(file, "utf8").split("\n");
-    const at = lines[seed!.line - 1];
-    const start = seed!.column - 1;
-    const end = start + (/^[^\s,"']+/.exec(at.slice(start))?.[0].length ?? 0);
-    lines[seed!.line - 1] = `${at.slice(0, end)}-cache${at.slice(end)}`;
-    writeFileSync(file, lines.join("\n"));
+    moveCacheRef(env.fixture, seed!);
     // and break a clean repo
     const wf = path.join(env.fixture, "repos", "docs-site", ".github", "workflows");
     mkdirSync(wf, { recursive: true });
@@ -216,5 +210,37 @@ describe("org scan against the fake GitHub", () => {
     expect(done.reposDone).toBe(done.reposTotal);
     expect(done.openCount).toBeGreaterThan(0);
     expect(done.finishedAt).not.toBeNull();
+  });
+
+  it("a repo that fails to read keeps its findings (scan partial) while the others resolve; the next scan reads it", async () => {
+    env = await scanEnv();
+    const first = await scan(env);
+    const overwrite = (repo: string) => first.findings.find((f) => f.ruleId === "cache-overwrites-image-tag" && f.repo === repo)!;
+    const api = overwrite("acme/api");
+    const billing = overwrite("acme/billing");
+    moveCacheRef(env.fixture, api);
+    moveCacheRef(env.fixture, billing);
+    env.server.reload();
+    const proxy = await failingRepoProxy(env.server.url, "billing");
+    try {
+      const second = await scan(env, { apiUrl: proxy.url });
+      expect(second.status).toBe("partial");
+      expect(second.repoErrors).toEqual([expect.objectContaining({ repo: "billing", message: expect.stringMatching(/billing/) })]);
+      const row = (fp: string) => env!.db.finding.findUniqueOrThrow({ where: { orgId_fingerprint: { orgId: 1, fingerprint: fp } } });
+      expect((await row(api.fingerprint)).resolvedScanId).toBe(second.scanId);
+      expect((await row(billing.fingerprint)).resolvedScanId).toBeNull();
+      const repo = await env.db.repo.findFirstOrThrow({ where: { name: "billing" } });
+      expect(repo.lastError).toMatch(/billing/);
+      expect(repo.lastCompleteScanId).toBe(first.scanId);
+      const scanRow = await env.db.scan.findUniqueOrThrow({ where: { id: second.scanId } });
+      expect(JSON.parse(scanRow.repoErrors)).toEqual([expect.objectContaining({ repo: "billing" })]);
+    } finally {
+      await proxy.close();
+    }
+    const third = await scan(env);
+    expect(third.status).toBe("succeeded");
+    expect(third.reposFetched).toBe(1);
+    const b = await env.db.finding.findUniqueOrThrow({ where: { orgId_fingerprint: { orgId: 1, fingerprint: billing.fingerprint } } });
+    expect(b.resolvedScanId).toBe(third.scanId);
   });
 });

@@ -9,7 +9,6 @@ import type { Finding, Rule, Severity } from "../engine/types";
 import type { Report } from "./report";
 
 const SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-const DOCS = "https://github.com/cacheguard/cacheguard/blob/main/docs/rules.md";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", note: "note" };
 
@@ -27,11 +26,11 @@ export function sarifRule(r: Rule) {
     name: pascal(r.id),
     shortDescription: { text: r.title },
     fullDescription: { text: r.description },
+    // docs/rules.md has one anchored section per rule; SARIF viewers get the same text inline.
     help: {
       text: `${r.fix}\n\nBad:\n${r.example.bad}\n\nGood:\n${r.example.good}`,
       markdown: `${r.fix}\n\nBad:\n\n\`\`\`yaml\n${r.example.bad}\n\`\`\`\n\nGood:\n\n\`\`\`yaml\n${r.example.good}\n\`\`\``,
     },
-    helpUri: `${DOCS}#${r.id}`,
     defaultConfiguration: { level: LEVEL[r.severity] },
   };
 }
@@ -98,7 +97,7 @@ export function formatSarif(report: Report, version = "0.1.0"): string {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "cacheguard", version, informationUri: DOCS, rules: rules.map(sarifRule) } },
+        tool: { driver: { name: "cacheguard", version, rules: rules.map(sarifRule) } },
         results: report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, report.texts)),
         invocations: [
           {

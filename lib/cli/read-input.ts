@@ -121,8 +121,11 @@ export function readInputs(paths: string[], cwd: string): InputUnit[] {
   const units: InputUnit[] = [];
   const onlyOneDir = dirs.length === 1 && files.length === 0;
   for (const d of dirs) {
-    const prefix = onlyOneDir ? "" : posix(path.relative(cwd, path.resolve(cwd, d))) || ".";
-    units.push(readCheckout(path.resolve(cwd, d), prefix === "." ? "" : prefix, d));
+    let abs = path.resolve(cwd, d);
+    // `check .github/workflows` means the checkout that holds it.
+    if (path.basename(abs) === "workflows" && path.basename(path.dirname(abs)) === ".github") abs = path.dirname(path.dirname(abs));
+    const prefix = onlyOneDir ? "" : posix(path.relative(cwd, abs)) || ".";
+    units.push(readCheckout(abs, prefix === "." ? "" : prefix, d));
   }
   if (files.length) {
     const unit: InputUnit = { label: "(files)", files: [], errors: [], display: new Map() };

@@ -199,7 +199,7 @@ function bpa(lines: string[], indent = "      "): string {
   return `${indent}- uses: docker/setup-buildx-action@v3
 ${indent}- uses: docker/build-push-action@v6
 ${indent}  with:
-${lines.map((l) => `${indent}    ${l}`).join("\n")}
+${lines.map((l) => l.split("\n").map((x, i) => `${indent}${i ? "      " : "    "}${x}`).join("\n")).join("\n")}
 `;
 }
 
@@ -250,7 +250,7 @@ export function repoFiles(a: Archetype, c: TemplateContext): Record<string, stri
       files[wf("docker")] = workflow("docker", [dockerJob("image", bpa([
         "context: .",
         "push: ${{ github.event_name != 'pull_request' }}",
-        `tags: |\n      ${img}:latest\n      ${img}:\${{ github.sha }}`,
+        `tags: |\n${img}:latest\n${img}:\${{ github.sha }}`,
         `cache-from: type=registry,ref=${img}:buildcache`,
         `cache-to: type=registry,ref=${img}:buildcache,mode=max`,
       ]))]);

@@ -25,6 +25,9 @@ jobs:
             ghcr.io/acme/app:latest, ghcr.io/acme/app:1
           cache-from: type=registry,ref=ghcr.io/acme/app:test
           cache-to: "type=registry,mode=max,ref=ghcr.io/acme/app:test"
+          context: ./app
+          file: ./app/Dockerfile
+          target: prod
       - uses: docker/build-push-action/subaction@v1
 `;
   it("reads tags, cache specs and push, each span on its characters", async () => {
@@ -42,6 +45,7 @@ jobs:
     expect(to.ref!.span).toMatchObject({ line: 13, column: 49 });
     expect(at(wf, b.cacheFrom[0].ref!.span)).toBe("ghcr.io/acme/app:test");
     expect(at(wf, b.span)).toMatch(/^Docker\/Build-Push-Action@/);
+    expect(b).toMatchObject({ context: "./app", dockerfile: "./app/Dockerfile", target: "prod" });
   });
 });
 
@@ -173,6 +177,8 @@ jobs:
     const m = await extractRepo(files, { repo: "acme/app" });
     expect(m.consumers.length).toBeGreaterThan(0);
     for (const e of m.errors) expect(e.path).toMatch(/^\.github\/workflows\//);
+    // every failure is a reported parse problem, never a crash caught at the top
+    expect(m.errors.filter((e) => /could not analyse/.test(e.message))).toEqual([]);
   });
 
   it("finishes a 5 MB workflow quickly, capping work", async () => {

@@ -8,6 +8,7 @@ import { recognize } from "./shell/commands";
 import { tokenizeScript } from "./shell/tokenize";
 import type { InputFile, RepoModel } from "./types";
 import { dockerAction } from "./workflow/actions";
+import { dockerfileConsumers, isDockerfilePath } from "./workflow/dockerfile";
 import { evaluate, type Contexts, type ExprValue } from "./workflow/expr-bridge";
 import { evalEnv, extractJobs } from "./workflow/jobs";
 import { newBudget, type FileState } from "./workflow/model";
@@ -82,6 +83,14 @@ export async function extractRepo(files: InputFile[], opts: { repo?: string } = 
   const byPath = new Map<string, InputFile>();
   for (const f of files) byPath.set(normalizePath(f.path), f);
   for (const f of files) {
+    if (isDockerfilePath(f.path) && typeof f.text === "string") {
+      try {
+        model.consumers.push(...dockerfileConsumers(normalizePath(f.path), f.text, repo));
+      } catch (err) {
+        model.errors.push({ path: f.path, message: `could not read this Dockerfile: ${err instanceof Error ? err.message : String(err)}` });
+      }
+      continue;
+    }
     if (!isWorkflowPath(f.path)) continue;
     try {
       if (typeof f.text !== "string") {

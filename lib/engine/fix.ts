@@ -131,7 +131,9 @@ export function ghaScopeFix(build: Build, scope: string, files: Map<string, stri
   const path = specs[0].span.path;
   const text = files.get(fileKey(build.repo, path));
   if (text === undefined || specs.some((s) => s.span.path !== path)) return undefined;
-  let base = slug([build.job, build.bakeTarget ?? ""].filter(Boolean).join("-"));
+  // Name the scope after what is built (bake target, context folder), falling back to the job.
+  const context = build.context && !/^\.\/?$/.test(build.context) && !build.context.includes("${{") ? build.context.split("/").filter(Boolean).at(-1) : undefined;
+  let base = slug(build.bakeTarget ?? context ?? build.job);
   for (let i = 2; taken.has(base); i++) base = `${slug(build.job)}-${i}`;
   taken.add(base);
   const matrixPart = Object.keys(build.matrix ?? {}).map((k) => `-\${{ matrix.${k} }}`).join("");

@@ -121,7 +121,7 @@ export function normalizeImageRef(input: string): ImageRef | null {
     if (!DOMAIN.test(registry)) return null;
     registry = registry.toLowerCase();
   }
-  if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = "docker.io";
+  if (registry === "index.docker.io") registry = "docker.io";
   if (registry === "docker.io" && !remainder.includes("/")) remainder = `library/${remainder}`;
   if (remainder.toLowerCase() !== remainder) return null;
   if (!remainder.split("/").every((c) => PATH_COMPONENT.test(c))) return null;

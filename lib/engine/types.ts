@@ -86,6 +86,12 @@ export interface Build {
   load: boolean;
   /** raw `outputs:` / `--output` specs */
   outputs: string[];
+  /** build stage (`target:` / `--target`), when given */
+  target?: string;
+  /** build context (`context:` / the command's positional argument), when given */
+  context?: string;
+  /** Dockerfile path (`file:` / `-f`), when given */
+  dockerfile?: string;
   /** where the step (`uses:` or `run:`) stands */
   span: Span;
 }

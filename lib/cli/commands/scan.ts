@@ -71,6 +71,7 @@ function textReport(s: ScanSummary): string {
   lines.push(`  requests: ${s.requests.rest} REST, ${s.requests.graphql} GraphQL, ${s.requests.registry} registry`);
   lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved`);
   for (const e of s.repoErrors) lines.push(`  ! ${e.repo}: ${e.message}`);
+  for (const w of s.warnings) lines.push(`  ~ ${w.repo}: ${w.message}`);
   const sorted = [...s.findings].sort(
     (a, b) => ORDER[a.severity] - ORDER[b.severity] || (a.repo ?? "").localeCompare(b.repo ?? "") || a.path.localeCompare(b.path) || a.line - b.line,
   );
@@ -123,7 +124,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     if (args.format === "json") {
       io.stdout(`${JSON.stringify({
         scan: { id: summary.scanId, status: summary.status, repos: summary.repos, requests: summary.requests,
-          ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors },
+          ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors, warnings: summary.warnings },
         findings: summary.findings.map(jsonFinding),
         new: summary.newCount,
         resolved: summary.resolvedCount,

@@ -1,6 +1,6 @@
-import { separateCacheFix } from "@/lib/engine/fix";
-import { normalizeImageRef } from "@/lib/engine/refs";
-import type { Build, Finding, Fix, RepoModel, Rule, Value } from "@/lib/engine/types";
+import { separateCacheFix } from "../fix";
+import { normalizeImageRef } from "../refs";
+import type { Build, Finding, Fix, RepoModel, Rule, Value } from "../types";
 
 /** One GHCR tag and what its manifest holds (from the registry, classified once per digest). */
 export interface RegistryTagInfo {

@@ -13,6 +13,9 @@ export interface BuildCommand {
   outputs: Word[];
   push: boolean;
   load: boolean;
+  target?: Word;
+  file?: Word;
+  context?: Word;
   /** the word that names the command (`docker`/`buildctl`), for the build's span */
   head: Word;
 }
@@ -141,11 +144,16 @@ function skipGlobals(words: Word[], from: number, valueFlags: Set<string>): numb
 }
 
 function buildFrom(head: Word, tool: BuildCommand["tool"], rest: Word[]): BuildCommand {
-  const { flags } = parseFlags(rest, BUILD_VALUE);
+  const { flags, positionals } = parseFlags(rest, BUILD_VALUE);
+  const target = values(flags, "--target").pop();
+  const file = values(flags, "-f", "--file").pop();
   return {
     kind: "build",
     tool,
     head,
+    ...(target ? { target } : {}),
+    ...(file ? { file } : {}),
+    ...(positionals[0] ? { context: positionals[0] } : {}),
     tags: values(flags, "-t", "--tag"),
     cacheTo: values(flags, "--cache-to"),
     cacheFrom: values(flags, "--cache-from"),

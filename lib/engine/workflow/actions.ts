@@ -65,6 +65,10 @@ export function buildPushAction(fs: FileState, st: StepState, withNode: unknown,
     outputs: outputs.map((o) => o.text),
     span: st.span,
   };
+  for (const [input, field] of [["target", "target"], ["context", "context"], ["file", "dockerfile"]] as const) {
+    const v = scalarValue(y, get(input), st.ctx);
+    if (v) build[field] = firstText(v.alts);
+  }
   decorate(fs, st, build);
   fs.builds.push(build);
 }

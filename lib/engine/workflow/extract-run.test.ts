@@ -37,14 +37,27 @@ jobs:
     const ref = b.cacheTo[0].ref!;
     expect(ref.text).toBe("ghcr.io/acme/app:test");
     expect(b.cacheTo[0].attrs.mode).toBe("max");
-    expect(at(wf, b.cacheTo[0].span)).toContain("${IMAGE}:test");
+    expect(ref.raw).toBe("${IMAGE}:test");
+    expect(at(wf, ref.span)).toBe(ref.raw);
+    expect(at(wf, b.cacheTo[0].span)).toBe(b.cacheTo[0].raw);
     expect(at(wf, b.cacheFrom[0].ref!.span)).toBe("ghcr.io/acme/app:buildcache");
     expect(at(wf, b.span)).toBe("docker");
     expect(b.span.line).toBe(10);
-    expect(local).toMatchObject({ push: false, load: true });
+    expect(b.context).toBe(".");
+    expect(local).toMatchObject({ push: false, load: true, context: "." });
     expect(local.tags[0].text).toBe("local/app:dev");
     expect(local.span.line).toBe(16);
     expect(local.id).not.toBe(b.id);
+  });
+
+  it("keeps exact spans in a CRLF file", async () => {
+    const crlf = wf.replace(/\n/g, "\r\n");
+    const m = await one(crlf);
+    const b = m.builds[0];
+    expect(b.tags.map((t) => t.text)).toEqual(["ghcr.io/acme/app:test", "ghcr.io/acme/app:latest"]);
+    for (const t of b.tags) expect(at(crlf, t.span)).toBe(t.raw);
+    expect(at(crlf, b.cacheTo[0].ref!.span)).toBe("${IMAGE}:test");
+    expect(b.cacheTo[0].ref!.span.line).toBe(13);
   });
 
   it("resolves shell variables assigned earlier in the script, else keeps them opaque", async () => {
@@ -60,6 +73,7 @@ jobs:
     const b = m.builds[0];
     expect(b.cacheTo[0].ref).toMatchObject({ text: "ghcr.io/acme/app:cache", resolved: true });
     expect(b.cacheFrom[0].ref?.resolved).toBe(false);
+    expect(b.cacheTo[0].ref?.raw).toBe("$REF");
   });
 });
 
@@ -104,6 +118,25 @@ jobs:
     for (const c of m.consumers) expect(at(wf, c.ref.span)).toBe(c.ref.raw);
     expect(m.consumers[5].ref.span.line).toBe(19);
     expect(m.consumers[0].matrix).toEqual({ v: "1" });
+  });
+});
+
+describe("matrix limits", () => {
+  it("keeps the first 256 combinations and says so", async () => {
+    const axis = `[${Array.from({ length: 20 }, (_, i) => i).join(", ")}]`;
+    const m = await one(`on: push
+jobs:
+  a:
+    runs-on: x
+    strategy:
+      matrix: { a: ${axis}, b: ${axis} }
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          tags: ghcr.io/acme/app:\${{ matrix.a }}-\${{ matrix.b }}
+`);
+    expect(m.builds).toHaveLength(256);
+    expect(m.warnings.map((w) => w.message).join()).toMatch(/400 combinations; only the first 256/);
   });
 });
 
@@ -171,6 +204,36 @@ jobs:
     expect(byTarget.app.cacheTo[0].ref?.text).toBe("ghcr.io/acme/app:test");
     expect(byTarget.app.tags[0].span.path).toBe("build/docker-bake.hcl");
     expect(byTarget.worker.cacheFrom[0].type).toBe("gha");
+  });
+
+  it("gives targets that inherit docker-metadata-action the metadata tags", async () => {
+    const wf = `on: push
+jobs:
+  bake:
+    runs-on: x
+    steps:
+      - id: meta
+        uses: docker/metadata-action@v5
+        with:
+          images: ghcr.io/acme/app
+          tags: type=raw,value=test
+      - uses: docker/bake-action@v6
+        with:
+          source: .
+          files: |
+            ./docker-bake.hcl
+            cwd://\${{ steps.meta.outputs.bake-file }}
+          targets: build
+          push: true
+`;
+    const bake = 'target "docker-metadata-action" {}\ntarget "build" {\n  inherits = ["docker-metadata-action"]\n  cache-to = ["type=registry,ref=ghcr.io/acme/app:test"]\n}\n';
+    const m = await one(wf, [{ path: "docker-bake.hcl", text: bake }]);
+    expect(m.errors).toEqual([]);
+    const [b] = m.builds;
+    expect(b.tags.map((t) => t.text)).toEqual(["ghcr.io/acme/app:test"]);
+    // the tag was written by the metadata step; its span is the `files:` entry that brings it in
+    expect(at(wf, b.tags[0].span)).toBe("cwd://${{ steps.meta.outputs.bake-file }}");
+    expect(b.cacheTo[0].ref?.text).toBe("ghcr.io/acme/app:test");
   });
 
   it("reports a bake file that is not in the repository", async () => {

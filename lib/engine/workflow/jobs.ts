@@ -105,6 +105,18 @@ async function runSteps(fs: FileState, jobId: string, jobNode: unknown, ctx: Con
   }
 }
 
+/** Matrix values may hold expressions themselves (`- ${{ inputs.version }}`); GitHub evaluates them first. */
+function evalMatrixStrings(combo: Record<string, ExprValue>, ctx: Contexts): Record<string, ExprValue> {
+  const out: Record<string, ExprValue> = {};
+  for (const [k, v] of Object.entries(combo)) {
+    if (typeof v === "string" && v.includes("${{")) {
+      const alts = evaluate(v, ctx);
+      out[k] = alts.length === 1 ? alts[0].text : v;
+    } else out[k] = v;
+  }
+  return out;
+}
+
 export async function extractJobs(fs: FileState, base: Contexts): Promise<void> {
   const { y } = fs;
   const wfEnv = evalEnv(y, mapGet(y, y.root, "env"), base);
@@ -123,8 +135,9 @@ export async function extractJobs(fs: FileState, base: Contexts): Promise<void> 
         column: span.column,
       });
     }
-    for (const combo of combos) {
+    for (const raw of combos) {
       const ctx: Contexts = { ...base, env: wfEnv };
+      const combo = raw ? evalMatrixStrings(raw, base) : undefined;
       if (combo) ctx.matrix = combo;
       const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), ctx);
       await runSteps(fs, job.key, job.value, { ...ctx, env: jobEnv }, combo);

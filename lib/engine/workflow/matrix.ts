@@ -16,13 +16,13 @@ export interface MatrixResult {
   truncatedFrom?: number;
 }
 
-function toExpr(v: unknown): ExprValue {
-  if (v === undefined) return null;
+function toExpr(v: unknown, depth = 0): ExprValue {
+  if (v === undefined || depth > 32) return null;
   if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  if (Array.isArray(v)) return v.map(toExpr);
+  if (Array.isArray(v)) return v.map((x) => toExpr(x, depth + 1));
   if (typeof v === "object") {
     const out: Record<string, ExprValue> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toExpr(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toExpr(x, depth + 1);
     return out;
   }
   return String(v);

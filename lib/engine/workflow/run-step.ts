@@ -3,7 +3,7 @@ import { recognize, commandStart, type DockerCommand } from "../shell/commands";
 import { tokenizeScript, type Word } from "../shell/tokenize";
 import { parseCacheSpecs } from "../cache-spec";
 import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
-import { cacheSpecsFrom, orPush, outputTags, parseOutput } from "./build-parts";
+import { orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate } from "./expr-bridge";
 import { buildId, takeBuild, warnOnce, type FileState, type StepState } from "./model";
 import { decorate, runBake, type MetaTags } from "./actions";
@@ -50,6 +50,29 @@ function wordValues(st: StepState, w: Word, span: Span): Value[] {
   return valuesFrom(w.raw, span, evaluate(w.text, st.ctx), false);
 }
 
+/** The text of one shell word written `s`, with variables expanded. */
+function expandWord(s: string, lookup: (name: string) => string | undefined): string {
+  const words: string[] = [];
+  const gen = tokenizeScript(s, { lookup, maxWords: 64 });
+  for (let r = gen.next(); !r.done; r = gen.next()) words.push(...r.value.words.map((w) => w.text));
+  return words.join(" ");
+}
+
+/**
+ * A word's characters without its quotes, when they can be taken verbatim from the file, and how to
+ * expand any line of them as the shell would.
+ */
+function shellSource(
+  w: Word,
+  lookup: (name: string) => string | undefined,
+): { input: string; expand: (line: string) => string } | null {
+  const raw = w.raw;
+  if (/^"[^"\\`]*"$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => expandWord(`"${line}"`, lookup) };
+  if (/^'[^']*'$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => line };
+  if (!/["'\\`\s]/.test(raw.replace(/\$\{\{[\s\S]*?\}\}/g, ""))) return { input: raw, expand: (line) => expandWord(line, lookup) };
+  return null;
+}
+
 const CONSUMER_KIND: Record<string, ConsumerKind> = { run: "docker-run", pull: "docker-pull", create: "docker-create" };
 
 /** GitHub's default environment variables that are known before the run. */
@@ -92,7 +115,7 @@ export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, me
       continue;
     }
     const headSpan = loc.span(cmd.head);
-    await record(fs, st, cmd, loc, headSpan, meta, sub++, workdir);
+    await record(fs, st, cmd, loc, headSpan, meta, sub++, lookup, workdir);
   }
 }
 
@@ -104,6 +127,7 @@ async function record(
   headSpan: Span,
   meta: MetaTags,
   sub: number,
+  lookup: (name: string) => string | undefined,
   workdir?: string,
 ): Promise<void> {
   const base = loc.position;
@@ -114,7 +138,7 @@ async function record(
     return span;
   };
   try {
-    await recordAt(fs, st, cmd, located, headSpan, meta, sub, workdir);
+    await recordAt(fs, st, cmd, located, headSpan, meta, sub, lookup, workdir);
   } finally {
     loc.moveTo(furthest);
   }
@@ -128,6 +152,7 @@ async function recordAt(
   headSpan: Span,
   meta: MetaTags,
   sub: number,
+  lookup: (name: string) => string | undefined,
   workdir?: string,
 ): Promise<void> {
   if (cmd.kind === "consume") {
@@ -170,11 +195,16 @@ async function recordAt(
     const out: CacheSpec[] = [];
     for (const w of ws) {
       const span = located(w);
+      // Parse the characters as written (so each ref's raw and span match the file) and expand the
+      // shell variables and `${{ }}` of each line afterwards; fall back to the expanded word.
+      const src = shellSource(w, lookup);
+      const input = src ? src.input : w.text;
+      const expand = src ? src.expand : (line: string) => line;
       out.push(
         ...parseCacheSpecs(
-          w.text,
+          input,
           { path: fs.y.path, text: fs.y.text, offset: span.offset, end: span.endOffset, fallback: span },
-          { evaluate: (raw) => evaluate(raw, st.ctx) },
+          { evaluate: (raw) => evaluate(expand(raw), st.ctx) },
         ),
       );
     }
@@ -201,9 +231,13 @@ async function recordAt(
     outputs: outputs.map((o) => o.text),
     span: headSpan,
   };
+  const firstText = (w: Word | undefined) => (w ? evaluate(w.text, st.ctx)[0]?.text : undefined);
+  const target = firstText(cmd.target);
+  const dockerfile = firstText(cmd.file);
+  const context = firstText(cmd.context);
+  if (target !== undefined) build.target = target;
+  if (dockerfile !== undefined) build.dockerfile = dockerfile;
+  if (context !== undefined) build.context = context;
   decorate(fs, st, build);
   fs.builds.push(build);
 }
-
-// Re-exported for callers that build cache specs from action inputs and run words alike.
-export { cacheSpecsFrom };

@@ -70,3 +70,14 @@ describe("parseWorkflowYaml", () => {
     expect(empty.ok).toBe(false);
   });
 });
+
+describe("recursive aliases", () => {
+  it("reports an alias inside its own anchor", () => {
+    const r = parseWorkflowYaml(
+      "w.yml",
+      "jobs:\n  t:\n    strategy:\n      matrix:\n        include: &r\n          - os: x\n            nested: *r\n",
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ line: 7, message: expect.stringMatching(/recursive/) });
+  });
+});

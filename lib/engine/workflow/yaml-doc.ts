@@ -69,19 +69,34 @@ export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
     };
   }
   let sawAlias = false;
+  let recursive: Node | null = null;
   const aliases = new Map<Node, Node>();
   const anchors = new Map<string, Node>();
   visit(doc, {
-    Node(_key, node) {
+    Node(_key, node, ancestors) {
       if (isAlias(node)) {
         sawAlias = true;
         const target = anchors.get(node.source);
-        if (target) aliases.set(node, target);
+        if (!target) return;
+        // An alias inside its own anchor describes an infinite value.
+        if (ancestors.includes(target as never)) {
+          recursive = node;
+          return visit.BREAK;
+        }
+        aliases.set(node, target);
       } else if (node.anchor) {
         anchors.set(node.anchor, node);
       }
     },
   });
+  if (recursive !== null) {
+    const r = recursive as Node;
+    return {
+      ok: false,
+      errors: [errorAt(path, text, "YAML alias refers to the node that contains it (a recursive value)", r.range?.[0] ?? 0)],
+      warnings,
+    };
+  }
   // Expanding aliases the way a consumer would is where a "billion laughs" document explodes; yaml's
   // maxAliasCount stops that early and we refuse the file rather than walking the expansion.
   const bomb = sawAlias ? aliasProblem(doc) : null;

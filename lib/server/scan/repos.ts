@@ -7,8 +7,13 @@ import type { Db } from "@/lib/server/db";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
 
-/** Repos per fetchWorkflowFiles call: progress granularity (the client batches GraphQL itself). */
-const FETCH_BATCH = 20;
+/**
+ * Repos per fetchWorkflowFiles call: the client splits it into aliased GraphQL queries itself, and
+ * the bake files of the whole batch are fetched together, so larger batches mean fewer requests;
+ * this is also the progress granularity.
+ */
+const FETCH_BATCH = 100;
+const IN_CHUNK = 500;
 
 export interface RepoFiles {
   repoId: number;
@@ -89,20 +94,30 @@ export async function scanRepos(
   const errors: RepoError[] = [];
   const warnings: RepoError[] = [];
   const unchanged = listed.filter((r) => r.headOid && r.headOid === rows.get(r.name)!.scannedHeadSha);
-  const toFetch = listed.filter((r) => !unchanged.includes(r) && !r.isEmpty && r.headOid);
+  const unchangedSet = new Set(unchanged);
+  const toFetch = listed.filter((r) => !unchangedSet.has(r) && !r.isEmpty && r.headOid);
+  const fetchSet = new Set(toFetch);
   // an empty repo (no head) has nothing to read: complete with no files
-  for (const r of listed.filter((x) => !unchanged.includes(x) && !toFetch.includes(x))) {
+  for (const r of listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x))) {
     const id = rows.get(r.name)!.id;
     await db.$transaction(storeRepoFiles(db, id, scanId, r.headOid, []));
     result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: [], complete: true });
   }
+  // stored files of unchanged repos, a few queries for all of them
+  const storedFiles = new Map<number, InputFile[]>();
+  const unchangedIds = unchanged.map((r) => rows.get(r.name)!.id);
+  for (let i = 0; i < unchangedIds.length; i += IN_CHUNK) {
+    const files = await db.sourceFile.findMany({ where: { repoId: { in: unchangedIds.slice(i, i + IN_CHUNK) } }, orderBy: { path: "asc" } });
+    for (const f of files) {
+      const list = storedFiles.get(f.repoId) ?? [];
+      list.push({ path: f.path, text: f.text });
+      storedFiles.set(f.repoId, list);
+    }
+  }
   for (const r of unchanged) {
     const id = rows.get(r.name)!.id;
-    const files = await db.sourceFile.findMany({ where: { repoId: id }, orderBy: { path: "asc" } });
-    result.push({
-      repoId: id, name: r.name, fullName: r.nameWithOwner, complete: true,
-      files: files.map((f) => ({ path: f.path, text: f.text, repo: r.nameWithOwner })),
-    });
+    const files = (storedFiles.get(id) ?? []).map((f) => ({ ...f, repo: r.nameWithOwner }));
+    result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, complete: true, files });
   }
   let done = result.length;
   await progress.update({ phase: "workflows", reposTotal: listed.length, reposDone: done, reposSkipped: unchanged.length }, true);

@@ -22,7 +22,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   const progress = progressReporter(db, scanId, opts.onProgress);
   const summary: ScanSummary = {
     scanId, org: config.org, status: "running" as ScanStatus, repos: 0, reposFetched: 0, reposSkipped: 0, packages: 0,
-    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], findings: [],
+    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], warnings: [], findings: [],
   };
   let repoErrors: RepoError[] = [];
   try {
@@ -31,6 +31,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     summary.repos = repos.listed;
     summary.reposFetched = repos.fetched;
     summary.reposSkipped = repos.skipped;
+    summary.warnings = repos.warnings;
     const pkgs = await scanPackages(db, gh, stats, config, orgId, progress);
     summary.packages = pkgs.packages;
     repoErrors = [...repos.errors, ...pkgs.errors];

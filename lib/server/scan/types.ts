@@ -50,6 +50,8 @@ export interface ScanSummary {
   openCount: number;
   requests: { rest: number; graphql: number; registry: number };
   repoErrors: RepoError[];
+  /** files that can never be read (binary, too large): reported, not counted as failures */
+  warnings: RepoError[];
   /** set when status is failed (redacted) */
   error?: string;
   /** the findings this scan saw (open now); empty when the scan failed */

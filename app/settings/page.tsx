@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { authRequired } from "@/lib/auth/config";
+import { getDb } from "@/lib/server/db";
+import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
+import { SignOutButton } from "../signin/sign-in-button";
+import { ScheduleForm } from "./schedule-form";
+
+export const metadata: Metadata = { title: "Settings" };
+export const dynamic = "force-dynamic";
+
+export default async function SettingsPage() {
+  const schedule = await readSchedule(getDb());
+  return (
+    <div className="mx-auto max-w-2xl space-y-8">
+      <div className="flex items-center justify-between">
+        <h1 className="text-xl font-semibold">Settings</h1>
+        {authRequired() ? <SignOutButton /> : null}
+      </div>
+      <ScheduleForm
+        initial={{
+          schedule: schedule.expression,
+          source: schedule.source,
+          envSchedule: process.env.CACHEGUARD_SCHEDULE ?? null,
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          nextRuns: nextRuns(schedule.expression, 5).map((d) => d.toISOString()),
+          armed: getScheduler()?.current != null,
+        }}
+      />
+    </div>
+  );
+}

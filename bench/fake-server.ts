@@ -1,0 +1,61 @@
+/**
+ * Runs the fake GitHub + GHCR server in its own process, like the real GitHub is another machine:
+ * its fixture in memory and its request handling do not count in the scanner's RSS or event loop.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { z } from "zod";
+
+const statsSchema = z.object({ rest: z.number(), graphql: z.number(), registry: z.number(), byRoute: z.record(z.string(), z.number()) });
+export type ServerStats = z.infer<typeof statsSchema>;
+
+export interface FakeServerProcess {
+  url: string;
+  stats(): Promise<ServerStats>;
+  resetStats(): Promise<void>;
+  /** re-read the fixture now (after the benchmark edited it) */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function spawnFakeServer(fixture: string, latencyMs: number): Promise<FakeServerProcess> {
+  const cli = path.resolve(import.meta.dirname, "..", "lib", "demo", "fake-github-cli.ts");
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "--fixture", fixture, "--port", "0", "--latency", String(latencyMs)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`fake server did not start in 120 s: ${stderr}`)), 120_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fake server exited (${code}): ${stderr}`));
+    });
+  });
+  const call = async (p: string, method = "GET") => {
+    const res = await fetch(`${url}${p}`, { method });
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status}`);
+    return res;
+  };
+  return {
+    url,
+    stats: async () => statsSchema.parse(await (await call("/__stats")).json()),
+    resetStats: async () => void (await call("/__stats/reset", "POST")),
+    reload: async () => void (await call("/__reload", "POST")),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+/** Console tables and the markdown the README's "Performance" section takes. */
+import type { BenchData, TargetResult } from "./targets";
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export function scanRows(d: BenchData): Array<Record<string, string | number>> {
+  const rows: Array<Record<string, string | number>> = (d.scans ?? []).map((r) => ({
+    run: r.name === "changed" ? `rescan, ${r.changed?.changed.length ?? 0} repos changed` : r.name === "warm" ? "warm rescan (unchanged)" : "cold scan",
+    wall: s(r.wallMs),
+    "repos fetched": `${r.reposFetched}/${r.reposListed}`,
+    REST: r.requests.rest,
+    GraphQL: r.requests.graphql,
+    registry: r.requests.registry,
+    "content req/repo": r.contentPerRepo,
+    "all req/repo": r.totalPerRepo,
+    "peak RSS": `${r.peakRssMb} MB (${r.rssBeforeMb} before)`,
+    findings: `${r.findings.open} open, ${r.findings.new} new, ${r.findings.resolved} resolved`,
+  }));
+  const b = d.baseline;
+  if (b) {
+    rows.push({
+      run: `baseline: REST contents, repo by repo${b.extrapolated ? ` (${b.reposRead} repos read, extrapolated)` : ""}`,
+      wall: s(b.projectedWallMs), "repos fetched": `${b.reposListed}/${b.reposListed}`, REST: b.projectedRequests, GraphQL: 0, registry: 0,
+      "content req/repo": Math.round(((b.projectedRequests) / Math.max(1, b.reposListed)) * 1000) / 1000, "all req/repo": "", "peak RSS": "", findings: "(workflow files only)",
+    });
+  }
+  return rows;
+}
+
+export function baselineRatio(d: BenchData): { requests: number; wall: number; wallRepoPhase: number } | null {
+  const cold = d.scans?.find((r) => r.name === "cold");
+  if (!cold || !d.baseline) return null;
+  const repoPhaseMs = (cold.phasesMs.repos ?? 0) + (cold.phasesMs.workflows ?? 0) + (cold.phasesMs["bake-files"] ?? 0);
+  const scanGitHub = cold.requests.rest + cold.requests.graphql;
+  return {
+    requests: Math.round((d.baseline.projectedRequests / Math.max(1, scanGitHub)) * 10) / 10,
+    wall: Math.round((d.baseline.projectedWallMs / Math.max(1, cold.wallMs)) * 10) / 10,
+    wallRepoPhase: Math.round((d.baseline.projectedWallMs / Math.max(1, repoPhaseMs)) * 10) / 10,
+  };
+}
+
+export function markdown(d: BenchData, targets: TargetResult[], command: string, meta: { date: string; node: string; cpu: string }): string {
+  const lines: string[] = [];
+  lines.push(`Measured with \`${command}\` (${meta.date}, Node ${meta.node}, ${meta.cpu}); the fake GitHub + GHCR server adds ${d.latencyMs} ms to every request.`, "");
+  const rows = scanRows(d);
+  if (rows.length) {
+    const cols = Object.keys(rows[0]);
+    lines.push(`| ${cols.join(" | ")} |`, `|${cols.map(() => "---").join("|")}|`);
+    for (const r of rows) lines.push(`| ${cols.map((c) => String(r[c] ?? "")).join(" | ")} |`);
+    const ratio = baselineRatio(d);
+    if (ratio) lines.push("", `The baseline costs ${ratio.requests}x the scan's GitHub API requests and ${ratio.wall}x its wall time (${ratio.wallRepoPhase}x the scan's repo phase alone).`);
+    lines.push("");
+  }
+  if (d.engine?.length) {
+    lines.push("| engine set | files | files/s (full analysis) | files/s (yaml parse only) | analysis / parsing |", "|---|---|---|---|---|");
+    for (const e of d.engine) lines.push(`| ${e.set} | ${e.files} | ${e.filesPerSecond} | ${e.yamlFilesPerSecond} | ${e.ratioToYaml}x |`);
+    lines.push("");
+  }
+  if (d.dashboard) {
+    const db = d.dashboard;
+    lines.push(`Report page data with ${db.findings.toLocaleString("en-US")} findings (median of ${db.runs}): first page ${db.firstPageMs} ms, filtered page ${db.filteredPageMs} ms; \`GET /api/findings\` ${db.apiFirstPageMs ?? "n/a"} ms / ${db.apiFilteredPageMs ?? "n/a"} ms.`, "");
+  }
+  lines.push("| target | measured | |", "|---|---|---|");
+  for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.verdict}${t.note ? ` (${t.note})` : ""} |`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,66 @@
+/** The performance targets of issue 6, each judged against what this run measured. */
+import type { BaselineRun } from "./baseline";
+import type { DashboardRun } from "./dashboard";
+import type { EngineBenchResult } from "./engine";
+import type { ScanRun } from "./scan";
+
+export type Verdict = "met" | "missed" | "n/a";
+export interface TargetResult { target: string; measured: string; verdict: Verdict; note?: string }
+
+export interface BenchData {
+  repos: number;
+  latencyMs: number;
+  scans?: ScanRun[];
+  manifests?: { gets: number; digests: number; repeated: string[] };
+  baseline?: BaselineRun;
+  engine?: EngineBenchResult[];
+  dashboard?: DashboardRun;
+}
+
+const v = (ok: boolean): Verdict => (ok ? "met" : "missed");
+
+export function judge(d: BenchData): TargetResult[] {
+  const out: TargetResult[] = [];
+  const cold = d.scans?.find((s) => s.name === "cold");
+  const warm = d.scans?.find((s) => s.name === "warm");
+  if (cold) out.push({ target: "cold scan <= 0.05 requests/repo for workflow content", measured: `${cold.contentPerRepo} (${cold.contentRequests} requests, ${cold.reposListed} repos)`, verdict: v(cold.contentPerRepo <= 0.05) });
+  if (warm) {
+    out.push({
+      target: "warm rescan <= 0.02 requests/repo", measured: `${warm.totalPerRepo} all kinds (${warm.requests.total}); GitHub API ${warm.githubPerRepo}; content ${warm.contentPerRepo}`,
+      verdict: v(warm.totalPerRepo <= 0.02),
+    });
+  }
+  if (d.manifests) {
+    const warmGets = warm?.byPurpose["registry:manifest-get"] ?? 0;
+    out.push({
+      target: "registry manifests fetched once per digest", measured: `${d.manifests.gets} GETs for ${d.manifests.digests} digests over all scans; ${d.manifests.repeated.length} repeated; warm rescan ${warmGets} GETs`,
+      verdict: v(d.manifests.repeated.length === 0 && warmGets === 0),
+    });
+  }
+  if (cold) {
+    const applies = d.repos >= 1000 && d.latencyMs >= 100;
+    out.push({
+      target: "1,000 repos at 100 ms latency: cold scan <= 15 s", measured: `${(cold.wallMs / 1000).toFixed(1)} s (${d.repos} repos, ${d.latencyMs} ms)`,
+      verdict: applies ? v(cold.wallMs <= 15_000) : "n/a", note: applies ? undefined : "run with --repos 1000 --latency 100",
+    });
+    const peak = Math.max(...d.scans!.map((s) => s.peakRssMb));
+    const appliesRss = d.repos >= 5000;
+    out.push({
+      target: "<= 300 MB RSS at 5,000 repos", measured: `${peak} MB peak during scans (${d.repos} repos)`,
+      verdict: appliesRss ? v(peak <= 300) : "n/a", note: appliesRss ? undefined : "run with --repos 5000",
+    });
+  }
+  if (d.engine?.length) {
+    const worst = Math.max(...d.engine.map((e) => e.ratioToYaml));
+    out.push({ target: "analysis <= 1.5x bare yaml parsing", measured: d.engine.map((e) => `${e.set}: ${e.ratioToYaml}x`).join("; "), verdict: v(worst <= 1.5) });
+  }
+  if (d.dashboard) {
+    const worst = Math.max(d.dashboard.firstPageMs, d.dashboard.filteredPageMs, d.dashboard.apiFirstPageMs ?? 0, d.dashboard.apiFilteredPageMs ?? 0);
+    out.push({
+      target: "report page <= 300 ms at 10,000 findings",
+      measured: `first page ${d.dashboard.firstPageMs} ms, filtered ${d.dashboard.filteredPageMs} ms; API ${d.dashboard.apiFirstPageMs ?? "-"} / ${d.dashboard.apiFilteredPageMs ?? "-"} ms (median of ${d.dashboard.runs})`,
+      verdict: v(worst <= 300),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { isDemoMode, readEnv } from "@/lib/server/env";
+
+/**
+ * Sign-in configuration, read on the server at request time (never at build time: the same build
+ * runs in demo mode and against a real org). The client secret and NEXTAUTH_SECRET stay here.
+ */
+const schema = z.object({
+  CACHEGUARD_ORG: z.string().min(1),
+  GITHUB_CLIENT_ID: z.string().min(1, "GITHUB_CLIENT_ID is required outside demo mode (a GitHub OAuth app)"),
+  GITHUB_CLIENT_SECRET: z.string().min(1, "GITHUB_CLIENT_SECRET is required outside demo mode"),
+  NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be a random string of at least 16 characters"),
+  /** where the OAuth web flow lives: https://github.com, a GHES host, or the fake server */
+  GITHUB_OAUTH_URL: z.string().url().default("https://github.com"),
+  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  NEXTAUTH_URL: z.string().url().optional(),
+});
+
+export type AuthConfig = {
+  org: string;
+  clientId: string;
+  clientSecret: string;
+  secret: string;
+  oauthUrl: string;
+  apiUrl: string;
+  publicUrl?: string;
+};
+
+/** True when pages and API routes need a signed-in member (everything but demo mode). */
+export function authRequired(source: NodeJS.ProcessEnv = process.env): boolean {
+  return !isDemoMode(readEnv(source));
+}
+
+export function readAuthConfig(source: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    // names and rules only: never echo a value, it may be a secret
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Sign-in is not configured: ${issues}`);
+  }
+  const e = parsed.data;
+  const trim = (u: string) => u.replace(/\/+$/, "");
+  return {
+    org: e.CACHEGUARD_ORG,
+    clientId: e.GITHUB_CLIENT_ID,
+    clientSecret: e.GITHUB_CLIENT_SECRET,
+    secret: e.NEXTAUTH_SECRET,
+    oauthUrl: trim(e.GITHUB_OAUTH_URL),
+    apiUrl: trim(e.GITHUB_API_URL),
+    publicUrl: e.NEXTAUTH_URL,
+  };
+}

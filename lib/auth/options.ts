@@ -1,0 +1,82 @@
+import type { NextAuthOptions } from "next-auth";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { type AuthConfig, readAuthConfig } from "@/lib/auth/config";
+import { type GitHubUser, checkOrgMembership, fetchUser } from "@/lib/auth/membership";
+import { redact, registerSecret } from "@/lib/github/redact";
+
+/** Where the sign-in page and the refusal live (our own page, not next-auth's default). */
+export const SIGN_IN_PATH = "/signin";
+
+/**
+ * "Sign in with GitHub" through any GitHub-compatible host: github.com, GHES, or the fake server.
+ * Built on the generic OAuth provider because next-auth's GitHub provider hard-codes github.com.
+ */
+export function gitHubProvider(cfg: AuthConfig): OAuthConfig<GitHubUser> {
+  return {
+    id: "github",
+    name: "GitHub",
+    type: "oauth",
+    issuer: `${cfg.oauthUrl}/login/oauth`,
+    // read:org so a private membership is visible to the membership check
+    authorization: { url: `${cfg.oauthUrl}/login/oauth/authorize`, params: { scope: "read:user read:org" } },
+    token: `${cfg.oauthUrl}/login/oauth/access_token`,
+    userinfo: {
+      url: `${cfg.apiUrl}/user`,
+      async request({ tokens }) {
+        return fetchUser(cfg.apiUrl, tokens.access_token ?? "");
+      },
+    },
+    checks: ["state"],
+    clientId: cfg.clientId,
+    clientSecret: cfg.clientSecret,
+    profile(p) {
+      return { id: String(p.id), name: p.name ?? p.login, email: p.email ?? null, image: p.avatar_url ?? null };
+    },
+  };
+}
+
+function deniedUrl(kind: "not-member" | "membership-check", login: string): string {
+  return `${SIGN_IN_PATH}?${new URLSearchParams({ error: kind, login })}`;
+}
+
+/** next-auth options for the configured org; throws (without values) when sign-in is not configured. */
+export function buildAuthOptions(cfg: AuthConfig = readAuthConfig()): NextAuthOptions {
+  registerSecret(cfg.clientSecret);
+  registerSecret(cfg.secret);
+  const log = (level: "error" | "warn", code: string, meta?: unknown) => {
+    const text = meta instanceof Error ? meta.message : meta === undefined ? "" : JSON.stringify(meta);
+    console[level](redact(`[auth] ${code} ${text}`.trim(), [cfg.clientSecret, cfg.secret]));
+  };
+  return {
+    secret: cfg.secret,
+    providers: [gitHubProvider(cfg)],
+    // JWT sessions: no database adapter, and the user's GitHub token is never stored anywhere
+    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    pages: { signIn: SIGN_IN_PATH, error: SIGN_IN_PATH },
+    logger: {
+      error: (code, meta) => log("error", code, meta),
+      warn: (code) => log("warn", code),
+      debug: () => {},
+    },
+    callbacks: {
+      async signIn({ account, profile }) {
+        const login = (profile as GitHubUser | undefined)?.login;
+        if (account?.provider !== "github" || !account.access_token || !login) return deniedUrl("membership-check", login ?? "");
+        const m = await checkOrgMembership({ apiUrl: cfg.apiUrl, org: cfg.org, login, token: account.access_token });
+        if (m.member) return true;
+        if (m.reason === "error") log("warn", "MEMBERSHIP_CHECK_FAILED", m.message);
+        return deniedUrl(m.reason === "not-member" ? "not-member" : "membership-check", login);
+      },
+      async jwt({ token, profile }) {
+        // only the login is kept; the OAuth access token is dropped after the membership check
+        const login = (profile as GitHubUser | undefined)?.login;
+        if (login) token.login = login;
+        return token;
+      },
+      async session({ session, token }) {
+        const login = typeof token.login === "string" ? token.login : undefined;
+        return { ...session, user: { ...session.user, login } };
+      },
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { redact } from "@/lib/github/redact";
+import { getDb } from "@/lib/server/db";
+import { readEnv } from "@/lib/server/env";
+import { ensureDatabase } from "@/lib/server/migrate";
+import { recoverInterruptedScans, scanConfigFromEnv, startScan } from "@/lib/server/scan";
+import { type Scheduler, startScheduler } from "@/lib/server/schedule/scheduler";
+
+/**
+ * Server start-up (instrumentation.ts, Node runtime): mark scans a dead process left `running` as
+ * interrupted, then arm the scheduled scan. Never throws: a dashboard without a schedule is
+ * still a dashboard, and the reason is logged (redacted).
+ */
+export async function bootScheduler(log: (line: string) => void = (l) => console.log(l)): Promise<Scheduler | null> {
+  // `next build` loads instrumentation to prerender; no scans from a build
+  if (process.env.NEXT_PHASE === "phase-production-build") return null;
+  try {
+    readEnv(); // fail early, with the names of the bad variables
+    await ensureDatabase();
+    const db = getDb();
+    const interrupted = await recoverInterruptedScans(db);
+    if (interrupted.length > 0) log(`[schedule] marked scan${interrupted.length > 1 ? "s" : ""} #${interrupted.join(", #")} interrupted (their process stopped)`);
+    return await startScheduler({ db, scanConfig: () => scanConfigFromEnv(readEnv()), startScan });
+  } catch (e) {
+    log(`[schedule] scheduled scans are off: ${redact(e instanceof Error ? e.message : String(e))}`);
+    return null;
+  }
+}

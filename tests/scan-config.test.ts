@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { readEnv } from "@/lib/server/env";
+import { scanConfigFromEnv } from "@/lib/server/scan";
+
+describe("scanConfigFromEnv", () => {
+  it("demo mode scans the demo org on the fake server with the demo token", () => {
+    const env = readEnv({ CACHEGUARD_DEMO_URL: "http://127.0.0.1:4010" } as unknown as NodeJS.ProcessEnv);
+    expect(scanConfigFromEnv(env)).toMatchObject({
+      org: "acme", apiUrl: "http://127.0.0.1:4010", registryUrl: "http://127.0.0.1:4010", token: "demo-token",
+    });
+  });
+
+  it("demo mode without the fake server's URL says what is missing", () => {
+    expect(() => scanConfigFromEnv(readEnv({} as unknown as NodeJS.ProcessEnv))).toThrow(/CACHEGUARD_DEMO_URL/);
+  });
+
+  it("a configured org uses GitHub, GHCR and the token, with archived/forks opt-in", () => {
+    const env = readEnv({
+      CACHEGUARD_ORG: "initech", GITHUB_TOKEN: "ghp_x", GITHUB_API_URL: "https://ghe.example.com/api/v3",
+      CACHEGUARD_INCLUDE_FORKS: "1", CACHEGUARD_DEMO_URL: "http://127.0.0.1:4010",
+    } as unknown as NodeJS.ProcessEnv);
+    expect(scanConfigFromEnv(env)).toEqual({
+      org: "initech", apiUrl: "https://ghe.example.com/api/v3", registryUrl: "https://ghcr.io", token: "ghp_x",
+      app: undefined, includeArchived: false, includeForks: true,
+    });
+  });
+});
