@@ -1,4 +1,4 @@
-import type { NextAuthOptions } from "next-auth";
+import type { NextAuthOptions, Profile } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { type AuthConfig, readAuthConfig } from "@/lib/auth/config";
 import { type GitHubUser, checkOrgMembership, fetchUser } from "@/lib/auth/membership";
@@ -23,7 +23,8 @@ export function gitHubProvider(cfg: AuthConfig): OAuthConfig<GitHubUser> {
     userinfo: {
       url: `${cfg.apiUrl}/user`,
       async request({ tokens }) {
-        return fetchUser(cfg.apiUrl, tokens.access_token ?? "");
+        // the GitHub user object is the profile; its nullable fields do not fit next-auth's Profile type
+        return (await fetchUser(cfg.apiUrl, tokens.access_token ?? "")) as unknown as Profile;
       },
     },
     checks: ["state"],

@@ -62,3 +62,20 @@ describe("parseCacheSpecs", () => {
     expect(text.slice(spec.ref!.span.offset, spec.ref!.span.endOffset)).toBe("${{ env.IMG }}:cache");
   });
 });
+
+describe("parseCacheSpecs with expressions", () => {
+  it("gives a ref that only exists after evaluation the raw characters of its line", () => {
+    const raw = "${{ github.event_name == 'push' && 'type=registry,ref=ghcr.io/o/a:cache' || '' }}";
+    const text = `cache-from: ${raw}`;
+    const specs = parseCacheSpecs(raw, { path: "w.yml", text, offset: 12 }, {
+      evaluate: () => [
+        { text: "type=registry,ref=ghcr.io/o/a:cache", resolved: true, speculative: true },
+        { text: "", resolved: true, speculative: true },
+      ],
+    });
+    expect(specs).toHaveLength(1);
+    const ref = specs[0].ref!;
+    expect(ref).toMatchObject({ text: "ghcr.io/o/a:cache", raw, speculative: true });
+    expect(text.slice(ref.span.offset, ref.span.endOffset)).toBe(ref.raw);
+  });
+});

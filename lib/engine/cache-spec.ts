@@ -181,11 +181,12 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
         const spec: CacheSpec = { type: parsed.type, attrs: parsed.attrs, raw: rawLine, span: lineSpan };
         if (parsed.type === "registry" && parsed.attrs.ref !== undefined) {
           const text = parsed.attrs.ref;
+          // When the ref only appears after evaluation (`${{ env.CACHE }}`), raw and span are the line's.
           const value: Value = {
-            raw: refRaw ?? text,
+            raw: refRaw ?? rawLine,
             text,
             resolved: !hasUnresolved(text),
-            span: refSpan,
+            span: refRaw !== undefined ? refSpan : lineSpan,
           };
           if (alt.speculative) value.speculative = true;
           spec.ref = value;

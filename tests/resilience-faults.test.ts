@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
+import { runScan, type ScanSummary } from "@/lib/server/scan";
+import { type ScanEnv, scanEnv } from "./scan-helpers";
+
+/**
+ * Issue 5, "must show": the demo org scanned with 20 % injected faults (every kind, seeded) ends
+ * succeeded or partial, finds exactly what a fault-free scan finds in every repo it completed,
+ * and loses no earlier finding anywhere else.
+ */
+const FAULT_RATE = 0.2;
+const SEEDS = [7, 1234];
+
+type FindingRow = { fingerprint: string; repoId: number | null; resolvedScanId: number | null };
+
+function byRepo(rows: FindingRow[]): Map<number | null, string[]> {
+  const m = new Map<number | null, string[]>();
+  for (const r of rows) m.set(r.repoId, [...(m.get(r.repoId) ?? []), r.fingerprint].sort());
+  return m;
+}
+
+let env: ScanEnv;
+let clean: ScanSummary;
+let cleanRequests: number;
+let reference: FindingRow[];
+
+beforeAll(async () => {
+  env = await scanEnv();
+  clean = await runScan(env.db, { config: env.config, trigger: "manual" });
+  const s = env.server.stats();
+  cleanRequests = s.rest + s.graphql + s.registry;
+  reference = await env.db.finding.findMany({ where: { resolvedScanId: null }, select: { fingerprint: true, repoId: true, resolvedScanId: true } });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe("a scan with injected faults", () => {
+  it("the fault-free scan is the reference: it succeeds and finds the demo org's problems", () => {
+    expect(clean.status).toBe("succeeded");
+    expect(reference.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const seed of SEEDS) {
+    it(`seed ${seed}: ends succeeded or partial, same findings for completed repos, none lost`, async () => {
+      // as if every repo and package had changed: the faulty scan must read everything again
+      await env.db.repo.updateMany({ data: { scannedHeadSha: null } });
+      await env.db.package.updateMany({ data: { updatedAt: null } });
+      await env.db.manifestKind.deleteMany();
+
+      let faulty: FakeGitHub | null = null;
+      try {
+        faulty = await startFakeGitHub({
+          fixture: env.fixture,
+          faults: { rate: FAULT_RATE, kinds: ["500", "502", "429", "403-secondary", "timeout", "truncated"], seed, timeoutMs: 1_500 },
+        });
+        const started = Date.now();
+        const summary = await runScan(env.db, {
+          config: { ...env.config, apiUrl: faulty.url, registryUrl: faulty.url }, trigger: "schedule",
+        });
+        const stats = faulty.stats();
+        const requests = stats.rest + stats.graphql + stats.registry;
+
+        expect(["succeeded", "partial"]).toContain(summary.status);
+        const scan = await env.db.scan.findUniqueOrThrow({ where: { id: summary.scanId } });
+        expect(scan.status).toBe(summary.status);
+        // a partial scan says what it missed; a succeeded one has nothing to say
+        if (summary.status === "partial") expect(JSON.parse(scan.repoErrors)).not.toEqual([]);
+        else expect(summary.repoErrors).toEqual([]);
+
+        const repos = await env.db.repo.findMany({ select: { id: true, name: true, lastCompleteScanId: true } });
+        const completed = repos.filter((r) => r.lastCompleteScanId === summary.scanId);
+        const after = await env.db.finding.findMany({ select: { fingerprint: true, repoId: true, resolvedScanId: true } });
+        const open = after.filter((f) => f.resolvedScanId === null);
+
+        // completed repos: exactly the fault-free findings, as stored and as the scan reported them
+        const want = byRepo(reference);
+        const got = byRepo(open);
+        const seen = byRepo(summary.findings.map((f) => ({ fingerprint: f.fingerprint, repoId: open.find((o) => o.fingerprint === f.fingerprint)?.repoId ?? null, resolvedScanId: null })));
+        for (const r of completed) {
+          expect(got.get(r.id) ?? [], `stored findings of ${r.name}`).toEqual(want.get(r.id) ?? []);
+          expect(seen.get(r.id) ?? [], `findings scan #${summary.scanId} reported for ${r.name}`).toEqual(want.get(r.id) ?? []);
+        }
+        // nothing earlier lost: every reference finding is still open, nothing was resolved
+        expect(open.map((f) => f.fingerprint).sort()).toEqual(reference.map((f) => f.fingerprint).sort());
+        expect(summary.resolvedCount).toBe(0);
+
+        const scansCompleted = await env.db.scan.count({ where: { status: { in: ["succeeded", "partial"] } } });
+        console.log(
+          `[resilience-faults] seed ${seed}: faults injected ${stats.faults.injected} ${JSON.stringify(stats.faults.byKind)}, ` +
+            `requests ${requests} vs ${cleanRequests} fault-free (retried ≈ ${requests - cleanRequests}), ` +
+            `status ${summary.status}, repos completed ${completed.length}/${summary.repos}, repo errors ${summary.repoErrors.length}, ` +
+            `scans completed ${scansCompleted}, findings kept ${open.length}/${reference.length}, ${Math.round((Date.now() - started) / 1000)} s`,
+        );
+        expect(stats.faults.injected).toBeGreaterThan(0);
+      } finally {
+        await faulty?.close();
+      }
+    }, 240_000);
+  }
+});
