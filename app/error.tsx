@@ -2,6 +2,6 @@
 
 import { ErrorPanel } from "@/components/error-panel";
 
-export default function ReportError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return <ErrorPanel what="The org report could not be loaded" error={error} reset={reset} />;
+export default function AppError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return <ErrorPanel what="This page could not be loaded" error={error} reset={reset} />;
 }

@@ -20,7 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <Providers>
           <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
             <div className="mx-auto flex h-14 max-w-screen-2xl items-center justify-between gap-4 px-4">
-              <Link href="/" className="flex items-center gap-2 font-semibold no-underline">
+              <Link href="/" className="flex shrink-0 items-center gap-2 font-semibold no-underline">
                 <span aria-hidden className="inline-block h-5 w-5 rounded bg-gradient-to-br from-sky-500 to-emerald-500" />
                 cacheguard
               </Link>

@@ -5,7 +5,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export function scanRows(d: BenchData): Array<Record<string, string | number>> {
   const rows: Array<Record<string, string | number>> = (d.scans ?? []).map((r) => ({
-    run: r.name === "changed" ? `rescan, ${r.changed?.changed.length ?? 0} repos changed` : r.name === "warm" ? "warm rescan (unchanged)" : "cold scan",
+    run: (r.error ? "FAILED " : "") + (r.name === "changed" ? `rescan, ${r.changed?.changed.length ?? 0} repos changed` : r.name === "warm" ? "warm rescan (unchanged)" : "cold scan"),
     wall: s(r.wallMs),
     "repos fetched": `${r.reposFetched}/${r.reposListed}`,
     REST: r.requests.rest,
@@ -13,7 +13,7 @@ export function scanRows(d: BenchData): Array<Record<string, string | number>> {
     registry: r.requests.registry,
     "content req/repo": r.contentPerRepo,
     "all req/repo": r.totalPerRepo,
-    "peak RSS": `${r.peakRssMb} MB (${r.rssBeforeMb} before)`,
+    "peak RSS": `${r.peakRssMb} MB (${r.rssBeforeMb} before; heap ${r.peakHeapMb})`,
     findings: `${r.findings.open} open, ${r.findings.new} new, ${r.findings.resolved} resolved`,
   }));
   const b = d.baseline;
@@ -47,7 +47,16 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
     const cols = Object.keys(rows[0]);
     lines.push(`| ${cols.join(" | ")} |`, `|${cols.map(() => "---").join("|")}|`);
     for (const r of rows) lines.push(`| ${cols.map((c) => String(r[c] ?? "")).join(" | ")} |`);
+    const cold = d.scans?.find((r) => r.name === "cold");
+    if (cold) {
+      const ph = cold.phasesMs;
+      const reg = (k: string) => cold.byPurpose[k as keyof typeof cold.byPurpose] ?? 0;
+      lines.push("", `Cold scan time by phase: list repos ${s(ph.repos ?? 0)}, workflow + bake files ${s((ph.workflows ?? 0) + (ph["bake-files"] ?? 0))}, ` +
+        `registry ${s(ph.packages ?? 0)} (${reg("registry:token")} token, ${reg("registry:tags-list")} tags/list, ${reg("registry:manifest-head")} HEAD, ${reg("registry:manifest-get")} GET manifest), ` +
+        `analysis ${s(ph.analyze ?? 0)}, storing findings ${s(ph.findings ?? 0)}.`);
+    }
     const ratio = baselineRatio(d);
+    for (const r of d.scans?.filter((x) => x.error) ?? []) lines.push("", `The ${r.name} scan failed: ${r.error?.split("\n").filter(Boolean).slice(-1)[0] ?? ""}`);
     if (ratio) lines.push("", `The baseline costs ${ratio.requests}x the scan's GitHub API requests and ${ratio.wall}x its wall time (${ratio.wallRepoPhase}x the scan's repo phase alone).`);
     lines.push("");
   }

@@ -6,12 +6,13 @@
  * bench/results/latest.json and bench/results/README-performance.md. Speed goals are measured here,
  * never in timed tests.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { generateOrg, readGenerated } from "../lib/demo/generate-org";
+import { readGenerated } from "../lib/demo/generate-org";
 import type { InputFile } from "../lib/engine/types";
 import { benchBaseline } from "./baseline";
 import { benchDashboard } from "./dashboard";
@@ -72,7 +73,10 @@ async function main(argv: string[]): Promise<number> {
   const meta = { date: new Date().toISOString(), node: process.version, cpu: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}` };
   console.log(`cacheguard bench: ${a.repos} repos, ${a.latency} ms latency, seed ${a.seed}  (temp ${tmp})`);
   try {
-    const g = generateOrg({ repos: a.repos, seed: /^\d+$/.test(a.seed) ? Number(a.seed) : a.seed, out: fixture });
+    // in a child process, so generating thousands of repos does not count in this process's RSS
+    execFileSync(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "..", "lib", "demo", "generate-org.ts"),
+      "--repos", String(a.repos), "--seed", a.seed, "--out", fixture], { stdio: "ignore" });
+    const g = readGenerated(fixture);
     console.log(`generated ${g.repos.length} repos, ${g.files} files, ${g.packages} packages, ${g.tags} tags, ${g.manifests} manifests`);
     const collisions = Object.values(g.expected).reduce((n, x) => n + x.length, 0);
 
@@ -86,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
           data.manifests = manifestGetsPerDigest(data.scans);
           console.log(`\nOrg scan (${collisions} planned collision repos; fresh SQLite database)`);
           console.table(scanRows({ ...data, baseline: undefined }));
-          for (const r of data.scans) console.log(`  ${r.name}: phases ${JSON.stringify(r.phasesMs)}  requests ${JSON.stringify(r.byPurpose)}  findings ${JSON.stringify(r.findings.byRule)}`);
+          for (const r of data.scans.filter((x) => x.error)) console.log(`  ${r.name} scan FAILED: ${r.error}`);
+          for (const r of data.scans) console.log(`  ${r.name}: phases ${JSON.stringify(r.phasesMs)}  memory ${JSON.stringify(r.phasesPeakMb)}  requests ${JSON.stringify(r.byPurpose)}  findings ${JSON.stringify(r.findings.byRule)}`);
         }
         if (a.only.includes("baseline")) {
           data.baseline = await benchBaseline({ server, org: g.org, sampleRepos: a["baseline-repos"] });
@@ -128,9 +133,13 @@ async function main(argv: string[]): Promise<number> {
     mkdirSync(outDir, { recursive: true });
     const json = { ...meta, command, args: a, processMaxRssMb: maxRssMb(), generated: { packages: g.packages, tags: g.tags, manifests: g.manifests, files: g.files, expected: g.expected },
       ...data, scans: data.scans?.map((r) => ({ ...r, manifestGets: r.manifestGets.length })), baselineRatio: baselineRatio(data), targets };
-    writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
-    writeFileSync(path.join(outDir, "README-performance.md"), markdown(data, targets, command, meta));
-    console.log(`written ${path.relative(process.cwd(), outDir)}/latest.json and README-performance.md`);
+    // latest.json is the last run; the per-size copy keeps e.g. the 1,000- and 5,000-repo runs side by side
+    const tag = `${a.repos}-repos-${a.latency}ms`;
+    const md = markdown(data, targets, command, meta);
+    for (const name of ["latest", tag]) writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(path.join(outDir, "README-performance.md"), md);
+    writeFileSync(path.join(outDir, `README-performance-${tag}.md`), md);
+    console.log(`written ${path.relative(process.cwd(), outDir)}/latest.json, ${tag}.json and README-performance.md`);
     return 0;
   } finally {
     if (a.keep) console.log(`kept ${tmp}`);

@@ -18,6 +18,8 @@ export interface ScanRun {
   wallMs: number;
   /** time spent in each scan phase (first progress report of a phase to the next phase) */
   phasesMs: Partial<Record<ScanPhase, number>>;
+  /** peak RSS / V8 heap in use seen during each phase, MB: where the memory goes */
+  phasesPeakMb: Partial<Record<ScanPhase, { rss: number; heap: number }>>;
   reposListed: number;
   reposFetched: number;
   reposSkipped: number;
@@ -33,10 +35,14 @@ export interface ScanRun {
   manifestGets: string[];
   findings: { open: number; new: number; resolved: number; byRule: Record<string, number> };
   peakRssMb: number;
+  peakHeapMb: number;
+  peakExternalMb: number;
   /** RSS just before this scan started (the process with its modules loaded and earlier scans' garbage) */
   rssBeforeMb: number;
   maxRssMb: number;
   repoErrors: number;
+  /** why the scan failed, when it did */
+  error?: string;
   changed?: ChangeResult;
 }
 
@@ -56,39 +62,49 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
       await opts.server.resetStats();
       opts.tap.take();
       const rssBeforeMb = Math.round(process.memoryUsage.rss() / 104857.6) / 10;
-      const phaseStart = new Map<ScanPhase, number>();
+      // phases alternate (workflows, bake-files, workflows, …): add up the time between transitions
+      const phasesMs: ScanRun["phasesMs"] = {};
+      let current: { phase: ScanPhase; at: number } | null = null;
+      const enter = (phase: ScanPhase | null, at: number) => {
+        if (current && current.phase === phase) return;
+        if (current) phasesMs[current.phase] = Math.round((phasesMs[current.phase] ?? 0) + at - current.at);
+        current = phase ? { phase, at } : null;
+      };
+      const phasesPeakMb: ScanRun["phasesPeakMb"] = {};
+      const sampler = setInterval(() => {
+        if (!current) return;
+        const mem = process.memoryUsage();
+        const p = (phasesPeakMb[current.phase] ??= { rss: 0, heap: 0 });
+        p.rss = Math.max(p.rss, Math.round(mem.rss / 1048576));
+        p.heap = Math.max(p.heap, Math.round(mem.heapUsed / 1048576));
+      }, 50);
       const t0 = performance.now();
       const m = await measure(() => runScan(db, {
         config, trigger: `bench-${name}`,
-        onProgress: (p) => {
-          if (!phaseStart.has(p.phase)) phaseStart.set(p.phase, performance.now() - t0);
-        },
+        onProgress: (p) => enter(p.phase, performance.now() - t0),
       }));
+      clearInterval(sampler);
       const s = m.value;
       const server = await opts.server.stats();
       const tap = opts.tap.take();
-      const order = [...phaseStart.entries()].sort((a, b) => a[1] - b[1]);
-      const phasesMs: ScanRun["phasesMs"] = {};
-      order.forEach(([ph, at], i) => {
-        const end = i + 1 < order.length ? order[i + 1][1] : m.wallMs;
-        phasesMs[ph] = (phasesMs[ph] ?? 0) + Math.round(end - at);
-      });
+      enter(null, m.wallMs);
       const byRule: Record<string, number> = {};
       for (const f of s.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
       const total = server.rest + server.graphql + server.registry;
       const contentRequests = sumPurposes(tap, CONTENT_PURPOSES);
       const repos = Math.max(1, s.repos);
       runs.push({
-        name, status: s.status, wallMs: m.wallMs, phasesMs,
+        name, status: s.status, wallMs: m.wallMs, phasesMs, phasesPeakMb,
         reposListed: s.repos, reposFetched: s.reposFetched, reposSkipped: s.reposSkipped, packages: s.packages,
         requests: { rest: server.rest, graphql: server.graphql, registry: server.registry, total },
         contentRequests, contentPerRepo: round3(contentRequests / repos),
         githubPerRepo: round3((server.rest + server.graphql) / repos), totalPerRepo: round3(total / repos),
         byPurpose: tap.byPurpose, manifestGets: tap.manifestGets,
         findings: { open: s.openCount, new: s.newCount, resolved: s.resolvedCount, byRule },
-        peakRssMb: m.peakRssMb, rssBeforeMb, maxRssMb: maxRssMb(), repoErrors: s.repoErrors.length, changed,
+        peakRssMb: m.peakRssMb, peakHeapMb: m.peakHeapMb, peakExternalMb: m.peakExternalMb, rssBeforeMb, maxRssMb: maxRssMb(), repoErrors: s.repoErrors.length, error: s.error, changed,
       });
-      if (s.status === "failed") throw new Error(`${name} scan failed: ${s.error}`);
+      // a failed scan is a result too (its time, requests and memory up to the failure): report it, stop there
+      if (s.status === "failed") break;
     }
   } finally {
     await db.$disconnect();

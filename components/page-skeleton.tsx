@@ -6,7 +6,7 @@ export function ReportSkeleton() {
       <div className="skeleton h-8 w-64" />
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {Array.from({ length: 4 }, (_, i) => (
-          <div key={i} className="skeleton h-44" />
+          <div key={i} className="skeleton h-40" />
         ))}
       </div>
       <FindingsTableSkeleton />

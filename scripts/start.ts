@@ -70,8 +70,9 @@ async function waitForServer(url: string, child: ChildProcess, timeoutMs = 120_0
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
     try {
+      // any answer below 500 means Next is serving (401 when sign-in is on)
       const res = await fetch(`${url}/api/rules`);
-      if (res.ok) return;
+      if (res.status < 500) return;
     } catch {
       // not listening yet
     }
@@ -126,12 +127,22 @@ async function main(): Promise<void> {
     })();
   });
 
-  const base = `http://127.0.0.1:${port}`;
-  await waitForServer(base, server);
-  const res = await fetch(`${base}/api/scans`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trigger: "startup" }) });
-  const body = (await res.json().catch(() => ({}))) as { scanId?: number; error?: string };
-  if (res.status === 202) log(`first scan started (scan #${body.scanId})`);
-  else log(`first scan not started: ${body.error ?? `HTTP ${res.status}`}`);
+  await waitForServer(`http://127.0.0.1:${port}`, server);
+  // The first scan runs in this process (plain Node fetch, no session or Origin header needed
+  // when sign-in is on); the dashboard reads its progress from the shared database.
+  try {
+    const { getDb } = await import("../lib/server/db");
+    const { startScan, scanConfigFromEnv, ScanAlreadyRunningError } = await import("../lib/server/scan");
+    try {
+      const { scanId } = await startScan(getDb(), { config: scanConfigFromEnv(readEnv()), trigger: "startup" });
+      log(`first scan started (scan #${scanId})`);
+    } catch (e) {
+      if (e instanceof ScanAlreadyRunningError) log(e.message);
+      else throw e;
+    }
+  } catch (e) {
+    log(`first scan not started: ${e instanceof Error ? e.message : String(e)}`);
+  }
   process.stdout.write(`cacheguard dashboard: http://localhost:${port}\n`);
 }
 

@@ -9,7 +9,7 @@ import { type ScanEnv, scanEnv } from "./scan-helpers";
  * and loses no earlier finding anywhere else.
  */
 const FAULT_RATE = 0.2;
-const SEEDS = [7, 1234];
+const SEEDS = process.env.CG_FAULT_SEEDS ? process.env.CG_FAULT_SEEDS.split(",").map(Number) : [7, 42, 1234, 2026];
 
 type FindingRow = { fingerprint: string; repoId: number | null; resolvedScanId: number | null };
 
@@ -19,14 +19,39 @@ function byRepo(rows: FindingRow[]): Map<number | null, string[]> {
   return m;
 }
 
+/**
+ * Run `fn` while counting HTTP requests repeated with the same method, URL and body: a retry.
+ * (The scanner's clients call globalThis.fetch, looked up when the scan creates them.)
+ */
+async function countRepeats<T>(fn: () => Promise<T>): Promise<{ result: T; repeats: number }> {
+  const seen = new Map<string, number>();
+  const original = globalThis.fetch;
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const key = `${init?.method ?? "GET"} ${url} ${typeof init?.body === "string" ? init.body : ""}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    return original(input, init);
+  }) as typeof fetch;
+  try {
+    const result = await fn();
+    return { result, repeats: [...seen.values()].reduce((n, c) => n + c - 1, 0) };
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
 let env: ScanEnv;
+let cleanRepeats: number;
 let clean: ScanSummary;
 let cleanRequests: number;
 let reference: FindingRow[];
 
 beforeAll(async () => {
   env = await scanEnv();
-  clean = await runScan(env.db, { config: env.config, trigger: "manual" });
+  const run = await countRepeats(() => runScan(env.db, { config: env.config, trigger: "manual" }));
+  clean = run.result;
+  // requests a fault-free scan repeats on purpose (e.g. a registry token per package scope)
+  cleanRepeats = run.repeats;
   const s = env.server.stats();
   cleanRequests = s.rest + s.graphql + s.registry;
   reference = await env.db.finding.findMany({ where: { resolvedScanId: null }, select: { fingerprint: true, repoId: true, resolvedScanId: true } });
@@ -56,12 +81,24 @@ describe("a scan with injected faults", () => {
           faults: { rate: FAULT_RATE, kinds: ["500", "502", "429", "403-secondary", "timeout", "truncated"], seed, timeoutMs: 1_500 },
         });
         const started = Date.now();
-        const summary = await runScan(env.db, {
+        const { result: summary, repeats } = await countRepeats(() => runScan(env.db, {
           config: { ...env.config, apiUrl: faulty.url, registryUrl: faulty.url }, trigger: "schedule",
-        });
+        }));
         const stats = faulty.stats();
         const requests = stats.rest + stats.graphql + stats.registry;
 
+        const repos = await env.db.repo.findMany({ select: { id: true, name: true, lastCompleteScanId: true } });
+        const completed = repos.filter((r) => r.lastCompleteScanId === summary.scanId);
+        const after = await env.db.finding.findMany({ select: { fingerprint: true, repoId: true, resolvedScanId: true } });
+        const open = after.filter((f) => f.resolvedScanId === null);
+        const scansCompleted = await env.db.scan.count({ where: { status: { in: ["succeeded", "partial"] } } });
+        console.log(
+          `[resilience-faults] seed ${seed}: faults injected ${stats.faults.injected} ${JSON.stringify(stats.faults.byKind)}, ` +
+            `requests ${requests} vs ${cleanRequests} fault-free, retried ${repeats - cleanRepeats}, ` +
+            `status ${summary.status}, repos completed ${completed.length}/${summary.repos}, repo errors ${summary.repoErrors.length}, ` +
+            `scans completed ${scansCompleted}, findings kept ${open.length}/${reference.length}, ${Math.round((Date.now() - started) / 1000)} s` +
+            (open.length < reference.length ? `\n  lost: ${reference.filter((r) => !open.some((o) => o.fingerprint === r.fingerprint)).map((r) => r.fingerprint).join(", ")}\n  repo errors: ${JSON.stringify(summary.repoErrors)}\n  warnings: ${JSON.stringify(summary.warnings)}` : ""),
+        );
         expect(["succeeded", "partial"]).toContain(summary.status);
         const scan = await env.db.scan.findUniqueOrThrow({ where: { id: summary.scanId } });
         expect(scan.status).toBe(summary.status);
@@ -69,16 +106,15 @@ describe("a scan with injected faults", () => {
         if (summary.status === "partial") expect(JSON.parse(scan.repoErrors)).not.toEqual([]);
         else expect(summary.repoErrors).toEqual([]);
 
-        const repos = await env.db.repo.findMany({ select: { id: true, name: true, lastCompleteScanId: true } });
-        const completed = repos.filter((r) => r.lastCompleteScanId === summary.scanId);
-        const after = await env.db.finding.findMany({ select: { fingerprint: true, repoId: true, resolvedScanId: true } });
-        const open = after.filter((f) => f.resolvedScanId === null);
 
         // completed repos: exactly the fault-free findings, as stored and as the scan reported them
         const want = byRepo(reference);
         const got = byRepo(open);
         const seen = byRepo(summary.findings.map((f) => ({ fingerprint: f.fingerprint, repoId: open.find((o) => o.fingerprint === f.fingerprint)?.repoId ?? null, resolvedScanId: null })));
         for (const r of completed) {
+          if (process.env.CG_FAULT_DEBUG && JSON.stringify(got.get(r.id) ?? []) !== JSON.stringify(want.get(r.id) ?? [])) {
+            console.log(r.name, JSON.stringify(await env.db.finding.findMany({ where: { OR: [{ repoId: r.id }, { fingerprint: { in: want.get(r.id) ?? [] } }] }, select: { fingerprint: true, repoId: true, resolvedScanId: true, message: true, ref: true } }), null, 1));
+          }
           expect(got.get(r.id) ?? [], `stored findings of ${r.name}`).toEqual(want.get(r.id) ?? []);
           expect(seen.get(r.id) ?? [], `findings scan #${summary.scanId} reported for ${r.name}`).toEqual(want.get(r.id) ?? []);
         }
@@ -86,13 +122,6 @@ describe("a scan with injected faults", () => {
         expect(open.map((f) => f.fingerprint).sort()).toEqual(reference.map((f) => f.fingerprint).sort());
         expect(summary.resolvedCount).toBe(0);
 
-        const scansCompleted = await env.db.scan.count({ where: { status: { in: ["succeeded", "partial"] } } });
-        console.log(
-          `[resilience-faults] seed ${seed}: faults injected ${stats.faults.injected} ${JSON.stringify(stats.faults.byKind)}, ` +
-            `requests ${requests} vs ${cleanRequests} fault-free (retried ≈ ${requests - cleanRequests}), ` +
-            `status ${summary.status}, repos completed ${completed.length}/${summary.repos}, repo errors ${summary.repoErrors.length}, ` +
-            `scans completed ${scansCompleted}, findings kept ${open.length}/${reference.length}, ${Math.round((Date.now() - started) / 1000)} s`,
-        );
         expect(stats.faults.injected).toBeGreaterThan(0);
       } finally {
         await faulty?.close();

@@ -9,12 +9,13 @@ const LINKS = [
   { href: "/packages", label: "Packages", match: (p: string) => p.startsWith("/packages") },
   { href: "/scans", label: "Scans", match: (p: string) => p.startsWith("/scans") },
   { href: "/rules", label: "Rules", match: (p: string) => p.startsWith("/rules") },
+  { href: "/settings", label: "Settings", match: (p: string) => p.startsWith("/settings") },
 ];
 
 export function Nav() {
   const pathname = usePathname() ?? "/";
   return (
-    <nav aria-label="Main" className="flex gap-1">
+    <nav aria-label="Main" className="flex min-w-0 gap-1 overflow-x-auto">
       {LINKS.map((l) => {
         const active = l.match(pathname);
         return (

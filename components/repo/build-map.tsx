@@ -9,7 +9,7 @@ function RefList({ items, conflict, empty }: { items: Array<{ ref: string | null
         const bad = it.ref !== null && conflict.has(it.ref);
         return (
           <li key={i} className="flex items-start gap-1 text-xs">
-            <code className={clsx("break-all rounded px-1", bad ? "bg-red-100 text-red-800 dark:bg-red-500/20 dark:text-red-200" : "bg-zinc-100 dark:bg-zinc-800")}>
+            <code className={clsx("whitespace-nowrap rounded px-1", bad ? "bg-red-100 text-red-800 dark:bg-red-500/20 dark:text-red-200" : "bg-zinc-100 dark:bg-zinc-800")}>
               {it.ref ?? it.raw}
             </code>
             <span className="shrink-0 text-zinc-400">L{it.line}</span>
@@ -32,6 +32,7 @@ export function BuildMapView({ map }: { map: BuildMap }) {
   return (
     <div className="flex flex-col gap-3">
       {map.builds.length > 0 && (
+        <div className="overflow-x-auto">
         <table className="w-full border-collapse text-left text-sm">
           <caption className="sr-only">Builds in this repository with the image tags they push and the caches they export and import</caption>
           <thead className="text-xs uppercase tracking-wide text-zinc-500">
@@ -76,6 +77,7 @@ export function BuildMapView({ map }: { map: BuildMap }) {
             })}
           </tbody>
         </table>
+        </div>
       )}
       {map.consumers.length > 0 && (
         <div>

@@ -6,6 +6,7 @@ import { DiffView } from "@/components/code/diff-view";
 import { formatDate, githubLineUrl } from "@/components/format";
 import type { FindingRow } from "@/lib/server/queries/findings";
 import type { RuleDoc } from "@/lib/server/queries/rules";
+import { InlineCode } from "@/components/code/inline-code";
 
 export function FindingCard({
   finding,
@@ -36,16 +37,16 @@ export function FindingCard({
         </h3>
         <code className="text-xs text-zinc-500 dark:text-zinc-400">{finding.ruleId}</code>
       </header>
-      <p className="mt-2 text-sm">{finding.message}</p>
+      <p className="mt-2 text-sm"><InlineCode text={finding.message} /></p>
       <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
         <div className="flex gap-1"><dt>Ref</dt><dd><code className="text-zinc-900 dark:text-zinc-100">{finding.ref}</code></dd></div>
         <div className="flex gap-1"><dt>Location</dt><dd><code>{finding.path}:{finding.line}:{finding.column}</code></dd></div>
         <div className="flex gap-1"><dt>First seen</dt><dd>{formatDate(finding.firstSeenAt)}</dd></div>
-        <div>
+        {finding.line > 0 && <div>
           <a href={githubLineUrl(org, repo, branch, finding.path, finding.line)} target="_blank" rel="noreferrer" className="font-medium text-sky-700 underline dark:text-sky-300">
             Open line {finding.line} on GitHub
           </a>
-        </div>
+        </div>}
       </dl>
       <div className="mt-3">
         {file ? (
@@ -64,7 +65,7 @@ export function FindingCard({
       {rule && (
         <details className="mt-3 text-sm">
           <summary className="cursor-pointer font-medium">Why this breaks</summary>
-          <p className="mt-2 text-zinc-700 dark:text-zinc-300">{rule.description}</p>
+          <p className="mt-2 text-zinc-700 dark:text-zinc-300"><InlineCode text={rule.description} /></p>
         </details>
       )}
       <section className="mt-3" aria-label="Suggested fix">
@@ -72,7 +73,7 @@ export function FindingCard({
           <h4 className="text-sm font-semibold">Suggested fix</h4>
           {finding.fixDiff && <CopyButton text={finding.fixDiff} label="Copy diff" />}
         </div>
-        <p className="mb-2 text-sm text-zinc-700 dark:text-zinc-300">{finding.fixDescription ?? rule?.fix ?? "No automatic fix for this finding."}</p>
+        <p className="mb-2 text-sm text-zinc-700 dark:text-zinc-300"><InlineCode text={finding.fixDescription ?? rule?.fix ?? "No automatic fix for this finding."} /></p>
         {finding.fixDiff && <DiffView diff={finding.fixDiff} />}
       </section>
     </article>

@@ -12,7 +12,7 @@ function Card({ label, children, href }: { label: string; children: React.ReactN
       <div className="mt-2">{children}</div>
     </>
   );
-  const cls = "block h-44 rounded-lg border border-zinc-200 bg-white p-4 no-underline dark:border-zinc-800 dark:bg-zinc-900";
+  const cls = "block h-40 rounded-lg border border-zinc-200 bg-white p-4 no-underline dark:border-zinc-800 dark:bg-zinc-900";
   return href ? (
     <Link href={href} className={`${cls} hover:border-zinc-400 dark:hover:border-zinc-600`}>{body}</Link>
   ) : (
@@ -27,10 +27,10 @@ export function SummaryCards({ summary, active }: { summary: ReportSummary; acti
       <Card label="Open findings" href="/?status=open">
         <p className="text-3xl font-semibold tabular-nums">
           <span className="text-red-600 dark:text-red-400">{summary.openErrors}</span>
-          <span className="ml-1 text-base font-normal text-zinc-500"> errors</span>
+          <span className="ml-1 text-base font-normal text-zinc-500"> {summary.openErrors === 1 ? "error" : "errors"}</span>
         </p>
         <p className="mt-1 text-sm tabular-nums text-zinc-600 dark:text-zinc-400">
-          <span className="text-amber-700 dark:text-amber-300">{summary.openWarnings}</span> warnings · {summary.openNotes} notes
+          <span className="text-amber-700 dark:text-amber-300">{summary.openWarnings}</span> {summary.openWarnings === 1 ? "warning" : "warnings"} · {summary.openNotes} {summary.openNotes === 1 ? "note" : "notes"}
         </p>
       </Card>
       <Card label="Repositories affected">
@@ -41,7 +41,7 @@ export function SummaryCards({ summary, active }: { summary: ReportSummary; acti
         <p className={`text-3xl font-semibold tabular-nums ${summary.cacheTags > 0 ? "text-red-600 dark:text-red-400" : ""}`}>{summary.cacheTags}</p>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">tags whose manifest is a BuildKit cache</p>
       </Card>
-      <section aria-label="Last scan" className="h-44 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <section aria-label="Last scan" className="h-40 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <div className="flex items-center justify-between">
           <p className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Last scan</p>
           {last && <ScanStatusBadge status={last.status} />}
@@ -55,6 +55,11 @@ export function SummaryCards({ summary, active }: { summary: ReportSummary; acti
             "No scan yet"
           )}
         </p>
+        {last?.error && (
+          <p className="truncate text-xs text-red-700 dark:text-red-300" title={last.error}>
+            {last.error}
+          </p>
+        )}
         <div className="mt-2">
           <RescanButton active={active} />
         </div>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { SeverityBadge } from "@/components/badges";
 import { CodeView } from "@/components/code/code-view";
 import { getRule } from "@/lib/server/queries/rules";
+import { InlineCode } from "@/components/code/inline-code";
 
 export function RuleDetail({ id }: { id: string }) {
   const rule = getRule(id);
@@ -19,10 +20,10 @@ export function RuleDetail({ id }: { id: string }) {
         </span>
         <h1 className="text-2xl font-semibold">{rule.title}</h1>
       </header>
-      <p className="leading-relaxed">{rule.description}</p>
+      <p className="leading-relaxed"><InlineCode text={rule.description} /></p>
       <section aria-labelledby="rule-fix">
         <h2 id="rule-fix" className="mb-1 text-lg font-semibold">How to fix</h2>
-        <p className="leading-relaxed">{rule.fix}</p>
+        <p className="leading-relaxed"><InlineCode text={rule.fix} /></p>
       </section>
       {(rule.example.bad || rule.example.good) && (
         <section aria-labelledby="rule-example" className="grid grid-cols-1 gap-4 lg:grid-cols-2">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { SeverityBadge } from "@/components/badges";
 import { listRules } from "@/lib/server/queries/rules";
+import { InlineCode } from "@/components/code/inline-code";
 
 export function RulesList() {
   const rules = listRules();
@@ -19,7 +20,7 @@ export function RulesList() {
                 <code className="text-xs text-zinc-500">{r.id}</code>
               </span>
               <span className="mt-2 block font-semibold">{r.title}</span>
-              <span className="mt-1 line-clamp-3 block text-sm text-zinc-600 dark:text-zinc-400">{r.description}</span>
+              <span className="mt-1 line-clamp-3 block text-sm text-zinc-600 dark:text-zinc-400"><InlineCode text={r.description} /></span>
             </Link>
           </li>
         ))}

@@ -134,6 +134,20 @@ function parseLine(line: string): ParsedLine {
   return { type: type || "registry", attrs, refField };
 }
 
+/**
+ * Where `needle` stands in text[from, to) when YAML folded it: a multi-line plain scalar reads each
+ * line break and its indentation as one space (a formatter may even break inside `${{ }}`), so every
+ * blank run of the needle may be any blank run in the source.
+ */
+function indexFolded(text: string, needle: string, from: number, to: number): { at: number; end: number } | null {
+  const parts = needle.trim().split(/\s+/);
+  if (parts.length < 2) return null;
+  const re = new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+"), "g");
+  re.lastIndex = from;
+  const m = re.exec(text.slice(0, Math.min(to, text.length)));
+  return m ? { at: m.index, end: m.index + m[0].length } : null;
+}
+
 function hasUnresolved(text: string): boolean {
   return text.includes(TOKEN_OPEN);
 }
@@ -166,7 +180,8 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
         refSpan = spanAt(where.path, where.text, lineAt + rawParsed.refField.start, lineAt + rawParsed.refField.end);
       } else {
         const at = indexWithin(where.text, refRaw, where.offset, searchEnd);
-        if (at >= 0) refSpan = spanAt(where.path, where.text, at, at + refRaw.length);
+        const found = at >= 0 ? { at, end: at + refRaw.length } : indexFolded(where.text, refRaw, where.offset, searchEnd);
+        if (found) refSpan = spanAt(where.path, where.text, found.at, found.end);
       }
     }
     const alternatives: SpecAlternative[] = opts.evaluate

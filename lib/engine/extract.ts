@@ -11,7 +11,7 @@ import { dockerAction } from "./workflow/actions";
 import { dockerfileConsumers, isDockerfilePath } from "./workflow/dockerfile";
 import { evaluate, type Contexts, type ExprValue } from "./workflow/expr-bridge";
 import { evalEnv, extractJobs } from "./workflow/jobs";
-import { newBudget, type FileState } from "./workflow/model";
+import { isGitHubRepoName, newBudget, type FileState } from "./workflow/model";
 import { rawItems } from "./workflow/values";
 import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, seqItems, type YamlDoc } from "./workflow/yaml-doc";
 
@@ -46,7 +46,7 @@ function baseContexts(y: YamlDoc, repo: string | undefined): Contexts {
   const ctx: Contexts = {};
   const inputs = inputDefaults(y);
   if (Object.keys(inputs).length > 0) ctx.inputs = inputs;
-  if (repo) ctx.github = { repository: repo, repository_owner: repo.split("/")[0] };
+  if (repo && isGitHubRepoName(repo)) ctx.github = { repository: repo, repository_owner: repo.split("/")[0] };
   return ctx;
 }
 

@@ -18,6 +18,19 @@ function fileKey(repo: string | undefined, path: string): string {
   return repo ? `${repo}:${path}` : path;
 }
 
+const CACHE_SUFFIX_RE = /cache$/i;
+
+/**
+ * A cache tag next to an image tag. A tag that already says cache (an image was pushed to `:cache` or
+ * `:buildcache`) gets a different cache word instead of `cache-cache`: `cache` -> `buildcache`,
+ * `main-cache` -> `main-buildcache`, `buildcache` -> `buildkit-cache`.
+ */
+function cacheTagFor(tag: string): string {
+  if (/buildcache$/i.test(tag)) return `${tag.slice(0, -"buildcache".length)}buildkit-cache`;
+  if (CACHE_SUFFIX_RE.test(tag)) return `${tag.slice(0, -"cache".length)}buildcache`;
+  return `${tag}-cache`;
+}
+
 /** Hide `${{ }}` tokens so their inner `:` and `/` are not mistaken for tag separators. */
 function mask(s: string): string {
   return s.replace(TOKEN_RE, (m) => "x".repeat(m.length));
@@ -25,7 +38,7 @@ function mask(s: string): string {
 
 /**
  * The new raw text for a cache ref: `<tag>-cache` when it has an explicit tag (`:buildcache` instead of
- * `:latest`), `:buildcache` when it has none; a ref that is wholly an expression gets the suffix after
+ * `:latest`, see cacheTagFor for tags that already end in `cache`), `:buildcache` when it has none; a ref that is wholly an expression gets the suffix after
  * the expression, chosen from what it evaluates to. Returns null when no safe edit exists (digest).
  */
 export function separateCacheRaw(raw: string, evaluated: string): string | null {
@@ -42,13 +55,14 @@ export function separateCacheRaw(raw: string, evaluated: string): string | null 
   if (/^\s*x+\s*$/.test(masked) && /^\s*\$\{\{/.test(body)) {
     // Wholly an expression: the evaluated text says whether a tag is there.
     const ev = mask(evaluated);
-    const hasTag = ev.indexOf(":", ev.lastIndexOf("/") + 1) >= 0;
-    next = hasTag ? `${body}-cache` : `${body}:buildcache`;
+    const colon = ev.indexOf(":", ev.lastIndexOf("/") + 1);
+    const tag = colon >= 0 ? evaluated.slice(colon + 1) : "";
+    next = colon < 0 ? `${body}:buildcache` : CACHE_SUFFIX_RE.test(tag) ? `${body}-buildkit` : `${body}-cache`;
   } else {
     const colon = masked.indexOf(":", masked.lastIndexOf("/") + 1);
     if (colon < 0) next = `${body}:buildcache`;
     else if (body.slice(colon + 1) === "latest") next = `${body.slice(0, colon)}:buildcache`;
-    else next = `${body}-cache`;
+    else next = `${body.slice(0, colon + 1)}${cacheTagFor(body.slice(colon + 1))}`;
   }
   return `${quote}${next}${quote}`;
 }

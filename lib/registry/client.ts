@@ -146,7 +146,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       if (res.status === 401 && !authTried) {
         authTried = true;
         const challenge = parseWwwAuthenticate(res.headers.get("www-authenticate") ?? "");
-        await res.body?.cancel();
+        discardBody(res);
         const bearer = challenge.find((c) => c.scheme === "bearer");
         if (bearer?.params.realm) {
           const scope = bearer.params.scope ?? `repository:${name}:pull`;
@@ -163,13 +163,13 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
         }
       }
       if (res.status === 401) {
-        await res.body?.cancel();
+        discardBody(res);
         throw new RegistryError(`The registry rejected the credentials for ${name} (401)`, 401, "UNAUTHORIZED");
       }
       if ((res.status === 429 || res.status >= 500) && attempt < maxRetries) {
         const ra = res.headers.get("retry-after");
         const raMs = ra && /^\d+$/.test(ra) ? Number(ra) * 1000 : null;
-        await res.body?.cancel();
+        discardBody(res);
         if (raMs !== null && raMs > maxRetryAfterMs) {
           throw new RegistryError(`The registry asked to wait ${Math.ceil(raMs / 1000)} s (${res.status}); cacheguard gave up`, res.status, "TOOMANYREQUESTS");
         }
@@ -291,4 +291,12 @@ async function failure(res: Response, doing: string): Promise<RegistryError> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Drop a response body we will not read. Never awaited: under Next's patched fetch the body can
+ * be one branch of a tee'd stream, and cancelling it waits for the other branch forever.
+ */
+function discardBody(res: Response): void {
+  void res.body?.cancel().catch(() => undefined);
 }

@@ -19,9 +19,13 @@ test("no page logs a console error", async ({ page, request }) => {
     ...rules.map((r) => `/rules/${r.id}`),
   ];
   for (const url of pages) {
-    const res = await page.goto(url);
-    expect(res?.status(), url).toBe(200);
-    await page.waitForLoadState("networkidle");
+    await test.step(url, async () => {
+      const res = await page.goto(url);
+      expect(res?.status(), url).toBe(200);
+      // client components hydrate and run their effects; give late errors a moment to appear
+      await page.waitForLoadState("load");
+      await page.waitForTimeout(700);
+    });
   }
   expect(errors).toEqual([]);
 });

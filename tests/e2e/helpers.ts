@@ -25,7 +25,7 @@ export async function waitForFinishedScan(request: APIRequestContext, timeoutMs 
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(`console: ${msg.text()} (${page.url()})`);
+    if (msg.type() === "error") errors.push(`console: ${msg.text()} [${msg.location().url}] on ${page.url()}`);
   });
   page.on("pageerror", (err) => errors.push(`pageerror: ${err.message} (${page.url()})`));
   return errors;

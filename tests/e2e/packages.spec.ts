@@ -7,7 +7,7 @@ test.beforeAll(async ({ request }) => {
 
 test("a package's cache tag is badged and flagged", async ({ page }) => {
   await page.goto("/packages");
-  await page.getByTestId("package-row").getByRole("link", { name: SEED.pkg, exact: true }).click();
+  await page.locator(`a[href="/packages/${SEED.pkg}"]`).click();
   await expect(page).toHaveURL(new RegExp(`/packages/${SEED.pkg}$`));
   const row = page.getByTestId("tag-row").filter({ has: page.getByText(SEED.cacheTag, { exact: true }) });
   await expect(row).toHaveCount(1);

@@ -21,8 +21,8 @@ export const findingColumns: ColumnDef<FindingRow>[] = [
         <Link href={`/rules/${row.original.ruleId}`} className="font-mono text-xs font-medium text-sky-700 hover:underline dark:text-sky-300">
           {row.original.ruleId}
         </Link>
-        <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={row.original.message}>
-          {row.original.message}
+        <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={row.original.message.replace(/`/g, "")}>
+          {row.original.message.replace(/`/g, "")}
         </p>
       </div>
     ),
@@ -49,7 +49,7 @@ export const findingColumns: ColumnDef<FindingRow>[] = [
     header: "File",
     cell: ({ row }) => {
       const f = row.original;
-      const label = `${f.path}:${f.line}`;
+      const label = f.line > 0 ? `${f.path}:${f.line}` : f.path;
       return f.repo ? (
         <Link href={`/repos/${encodeURIComponent(f.repo)}#finding-${f.id}`} className="block max-w-[16rem] truncate font-mono text-xs hover:underline" title={label}>
           {label}

@@ -2,6 +2,20 @@ import { RefIndex } from "../compare";
 import type { Finding, Rule, RuleContext, Value } from "../types";
 import { baseFinding, compareValues, describeBuild, findingBuild, normalizedRef, registryRef } from "./shared";
 
+const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
+
+/**
+ * True when a cache export with run-time parts (`app:cache-${{ github.ref_name }}`) can be the literal
+ * ref read here (`app:cache-main`): each unresolved token stands for any text. A note that only ever
+ * hints must not claim "never written" for the per-branch cache pattern.
+ */
+function templateCovers(writer: Value, literal: Value): boolean {
+  const w = normalizedRef(writer);
+  if (!w.includes("${{")) return false;
+  const pattern = w.split(TOKEN_RE).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+");
+  return new RegExp(`^${pattern}$`).test(normalizedRef(literal));
+}
+
 export const cacheFromNeverWritten: Rule = {
   id: "cache-from-never-written",
   title: "Registry cache imported from a ref nothing writes",
@@ -24,20 +38,21 @@ export const cacheFromNeverWritten: Rule = {
   fix: "Import from the ref the `cache-to` writes, or add a `cache-to` that writes this ref.",
   check(ctx: RuleContext): Finding[] {
     const out: Finding[] = [];
-    const written = new RefIndex<{ repo?: string; v: Value }>();
+    const written = new RefIndex<{ repo?: string; v: Value; cache: boolean }>();
     for (const b of ctx.builds) {
       for (const s of b.cacheTo) {
         const r = registryRef(s);
-        if (r) written.add(r, { repo: b.repo, v: r });
+        if (r) written.add(r, { repo: b.repo, v: r, cache: true });
       }
       // Any image tag, pushed or loaded, may carry inline cache: count it as written to keep this note quiet.
-      for (const t of b.tags) written.add(t, { repo: b.repo, v: t });
+      for (const t of b.tags) written.add(t, { repo: b.repo, v: t, cache: false });
     }
     for (const build of ctx.builds) {
       for (const spec of build.cacheFrom) {
         const ref = registryRef(spec);
         if (!ref || !ref.resolved || ref.speculative) continue;
-        if (written.candidates(ref).some((w) => compareValues(ref, build.repo, w.v, w.repo) !== null)) continue;
+        const candidates = written.candidates(ref);
+        if (candidates.some((w) => compareValues(ref, build.repo, w.v, w.repo) !== null || (w.cache && templateCovers(w.v, ref)))) continue;
         const name = normalizedRef(ref);
         const f = baseFinding(
           cacheFromNeverWritten,

@@ -67,6 +67,7 @@ export const ghaCacheScopeShared: Rule = {
             `exported by ${whom}: each export replaces the scope's cache, so the builds evict each other.`,
         );
         f.related = others
+          .filter((o) => o.spec.span.path !== w.spec.span.path || o.spec.span.offset !== w.spec.span.offset)
           .filter((o, i, a) => a.findIndex((x) => x.spec.span.offset === o.spec.span.offset && x.spec.span.path === o.spec.span.path) === i)
           .map((o) => {
             const r: NonNullable<Finding["related"]>[number] = {
@@ -78,9 +79,17 @@ export const ghaCacheScopeShared: Rule = {
             if (o.build.repo) r.repo = o.build.repo;
             return r;
           });
+        // A spec written once for several builds (bake `set: *.cache-to=type=gha`) cannot take one
+        // build's scope: editing it would move them all to that scope together. Say so, offer no diff.
+        const sharedSpec = others.some(
+          (o) => o.spec.span.path === w.spec.span.path && o.spec.span.offset === w.spec.span.offset,
+        );
+        if (sharedSpec) {
+          f.message += " The spec is written once for all of them: give each build its own `scope=` instead.";
+        }
         // One fix per step: matrix copies of the step share it (and the scope name it takes).
         const k = stepKey(w.build);
-        if (!fixes.has(k)) fixes.set(k, tokenScope ? undefined : ghaScopeFix(w.build, scope, ctx.files, takenScopes));
+        if (!fixes.has(k)) fixes.set(k, tokenScope || sharedSpec ? undefined : ghaScopeFix(w.build, scope, ctx.files, takenScopes));
         const fix = fixes.get(k);
         if (fix) f.fix = fix;
         findingBuild.set(f, w.build);

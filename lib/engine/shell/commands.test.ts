@@ -28,7 +28,11 @@ describe("recognize", () => {
     const b = cmd("buildctl --addr tcp://x build --frontend dockerfile.v0 --output type=image,name=a:1,push=true --export-cache type=registry,ref=a:cache");
     expect(b?.kind === "build" && texts(b.cacheTo)).toEqual(["type=registry,ref=a:cache"]);
     expect(b?.kind === "build" && texts(b.outputs)).toEqual(["type=image,name=a:1,push=true"]);
-    expect(cmd("docker buildx imagetools create -t a b")).toBeNull();
+    // imagetools create pushes its -t tags (the merge step of multi-platform builds); it builds nothing.
+    const it = cmd("docker buildx imagetools create -t a:1 --tag=a:latest -f desc.json a@sha256:1 a@sha256:2");
+    expect(it?.kind === "build" && [it.tool, it.push, texts(it.tags), it.cacheTo.length]).toEqual(["imagetools", true, ["a:1", "a:latest"], 0]);
+    expect(cmd("docker buildx imagetools create --dry-run -t a b")).toBeNull();
+    expect(cmd("docker buildx imagetools inspect a")).toBeNull();
   });
 
   it("reads docker buildx bake files, targets and --set", () => {

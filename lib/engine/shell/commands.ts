@@ -6,7 +6,8 @@ import type { Word } from "./tokenize";
 
 export interface BuildCommand {
   kind: "build";
-  tool: "docker" | "buildx" | "buildctl";
+  /** `imagetools`: `docker buildx imagetools create -t …`, which pushes a tag (a manifest list) and builds nothing */
+  tool: "docker" | "buildx" | "buildctl" | "imagetools";
   tags: Word[];
   cacheTo: Word[];
   cacheFrom: Word[];
@@ -115,6 +116,7 @@ const RUN_VALUE = new Set(
     .split(" "),
 );
 const PULL_VALUE = new Set(["--platform"]);
+const IMAGETOOLS_VALUE = new Set(["-t", "--tag", "-f", "--file", "--annotation", "--builder", "--progress", "--prefer-index"]);
 const BUILDCTL_GLOBAL_VALUE = new Set(["--addr", "--tlsservername", "--tlscacert", "--tlscert", "--tlskey", "--tlsdir", "--timeout"]);
 const BUILDCTL_VALUE = new Set(
   "--output -o --export-cache --import-cache --frontend --opt --local --secret --ssh --progress --trace --metadata-file --ref-file --allow --source-policy-file".split(" "),
@@ -176,6 +178,12 @@ export function recognize(words: Word[]): DockerCommand | null {
       i = skipGlobals(words, i + 1, new Set(["--builder"]));
       sub = words[i]?.text;
       if (sub === "build" || sub === "b") return buildFrom(head, "buildx", words.slice(i + 1));
+      if (sub === "imagetools" && words[i + 1]?.text === "create") {
+        // Merging per-platform digests under a tag is a push of that tag, like a build's `--push`.
+        const { flags } = parseFlags(words.slice(i + 2), IMAGETOOLS_VALUE);
+        if (boolFlag(flags, "--dry-run")) return null;
+        return { kind: "build", tool: "imagetools", head, tags: values(flags, "-t", "--tag"), cacheTo: [], cacheFrom: [], outputs: [], push: true, load: false };
+      }
       if (sub === "bake") {
         const { flags, positionals } = parseFlags(words.slice(i + 1), BAKE_VALUE);
         return {

@@ -75,7 +75,10 @@ export function orPush(a: boolean | null, b: boolean | null): boolean | null {
 export function outputTags(outputs: Array<{ text: string; raw: string; span: Span; resolved: boolean }>): Value[] {
   const out: Value[] = [];
   for (const o of outputs) {
-    for (const name of parseOutput(o.text).names) {
+    const info = parseOutput(o.text);
+    // push-by-digest pushes an untagged manifest: the name gets no tag (a merge step tags it later).
+    if ((info.attrs["push-by-digest"] ?? "").toLowerCase() === "true") continue;
+    for (const name of info.names) {
       out.push({ raw: o.raw, text: name, resolved: !hasToken(name), span: o.span });
     }
   }

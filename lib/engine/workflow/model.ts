@@ -66,3 +66,12 @@ export function takeBuild(fs: FileState): boolean {
   fs.budget.builds--;
   return true;
 }
+
+/**
+ * True for a GitHub `owner/name`. Callers also label local checkouts (`cacheguard check a b`) with
+ * their paths; those must not become `github.repository`, or `ghcr.io/${{ github.repository }}`
+ * would evaluate to a path that is no image reference at all.
+ */
+export function isGitHubRepoName(repo: string): boolean {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/.test(repo);
+}

@@ -5,7 +5,7 @@ import { parseCacheSpecs } from "../cache-spec";
 import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
 import { orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate } from "./expr-bridge";
-import { buildId, takeBuild, warnOnce, type FileState, type StepState } from "./model";
+import { buildId, isGitHubRepoName, takeBuild, warnOnce, type FileState, type StepState } from "./model";
 import { decorate, runBake, type MetaTags } from "./actions";
 import { indexWithin, spanAt } from "../span";
 import { valuesFrom } from "./values";
@@ -31,19 +31,28 @@ class WordLocator {
     }
     return spanAt(path, text, this.info.start, this.info.end);
   }
-  /** Span of a word without moving past it (sub-words of `--tag=x` are located after their flag). */
-  peek(w: Word, from: number): Span {
-    const { text, path } = this.fs.y;
-    const at = indexWithin(text, w.raw, from, this.info.end);
-    if (at >= 0) return spanAt(path, text, at, at + w.raw.length);
-    return spanAt(path, text, this.info.start, this.info.end);
-  }
-  get position(): number {
-    return this.cursor;
-  }
-  moveTo(offset: number): void {
-    if (offset > this.cursor && offset <= this.info.end) this.cursor = offset;
-  }
+}
+
+/**
+ * Spans of every word of one command, taken in source order so that a spec written twice
+ * (`--export-cache type=registry,ref=X … --import-cache type=registry,ref=X`) gets each occurrence's
+ * own characters. A sub-word (`x` of `--tag=x`) lies inside its parent word at a known distance.
+ */
+function commandLocator(fs: FileState, loc: WordLocator, words: Word[]): (w: Word) => Span {
+  const spans = new Map<Word, Span>();
+  for (const w of words) spans.set(w, loc.span(w));
+  const { text, path } = fs.y;
+  return (w: Word): Span => {
+    const own = spans.get(w);
+    if (own) return own;
+    const parent = words.find((p) => p.start <= w.start && w.start < p.end);
+    const ps = parent ? spans.get(parent) : undefined;
+    if (!parent || !ps) return loc.span(w);
+    const at = ps.offset + (w.start - parent.start);
+    if (text.startsWith(w.raw, at) && at + w.raw.length <= ps.endOffset) return spanAt(path, text, at, at + w.raw.length);
+    const found = indexWithin(text, w.raw, ps.offset, ps.endOffset);
+    return found >= 0 ? spanAt(path, text, found, found + w.raw.length) : ps;
+  };
 }
 
 function wordValues(st: StepState, w: Word, span: Span): Value[] {
@@ -77,7 +86,7 @@ const CONSUMER_KIND: Record<string, ConsumerKind> = { run: "docker-run", pull: "
 
 /** GitHub's default environment variables that are known before the run. */
 function defaultEnv(fs: FileState): Record<string, string> {
-  if (!fs.repo) return {};
+  if (!fs.repo || !isGitHubRepoName(fs.repo)) return {};
   return { GITHUB_REPOSITORY: fs.repo, GITHUB_REPOSITORY_OWNER: fs.repo.split("/")[0] };
 }
 
@@ -114,33 +123,8 @@ export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, me
       loc.span(words[words.length - 1]);
       continue;
     }
-    const headSpan = loc.span(cmd.head);
-    await record(fs, st, cmd, loc, headSpan, meta, sub++, lookup, workdir);
-  }
-}
-
-async function record(
-  fs: FileState,
-  st: StepState,
-  cmd: DockerCommand,
-  loc: WordLocator,
-  headSpan: Span,
-  meta: MetaTags,
-  sub: number,
-  lookup: (name: string) => string | undefined,
-  workdir?: string,
-): Promise<void> {
-  const base = loc.position;
-  let furthest = base;
-  const located = (w: Word) => {
-    const span = loc.peek(w, base);
-    if (span.offset >= base && span.endOffset > furthest) furthest = span.endOffset;
-    return span;
-  };
-  try {
-    await recordAt(fs, st, cmd, located, headSpan, meta, sub, lookup, workdir);
-  } finally {
-    loc.moveTo(furthest);
+    const located = commandLocator(fs, loc, words);
+    await recordAt(fs, st, cmd, located, located(cmd.head), meta, sub++, lookup, workdir);
   }
 }
 

@@ -81,3 +81,23 @@ describe("recursive aliases", () => {
     if (!r.ok) expect(r.errors[0]).toMatchObject({ line: 7, message: expect.stringMatching(/recursive/) });
   });
 });
+
+describe("duplicate keys", () => {
+  it("reports a repeated key at its position, as GitHub refuses the workflow", () => {
+    const r = parseWorkflowYaml("w.yml", "on: push\njobs:\n  t:\n    runs-on: a\n    runs-on: b\n");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([{ path: "w.yml", line: 5, column: 5, message: "YAML syntax error: Map keys must be unique" }]);
+  });
+
+  it("allows several << merge keys, keys that differ in case or type, and finds the repeat in a 10k-job mapping", () => {
+    const ok = parseWorkflowYaml(
+      "w.yml",
+      "x: &x { a: 1 }\ny: &y { b: 2 }\nz:\n  <<: *x\n  <<: *y\n  foo: 1\n  FOO: 2\n  1: a\n  '1': b\n",
+    );
+    expect(ok.ok).toBe(true);
+    const jobs = Array.from({ length: 10_000 }, (_, i) => `  j${i}:\n    runs-on: x\n`).join("");
+    const big = parseWorkflowYaml("w.yml", `on: push\njobs:\n${jobs}  j42:\n    runs-on: y\n`);
+    expect(big.ok).toBe(false);
+    if (!big.ok) expect(big.errors[0]).toMatchObject({ line: 20_003, message: expect.stringMatching(/unique/) });
+  });
+});

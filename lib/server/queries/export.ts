@@ -42,7 +42,7 @@ export function findingsToJson(org: string, rows: FindingRow[]) {
 
 const SARIF_LEVEL: Record<string, string> = { error: "error", warning: "warning", note: "note" };
 
-/** SARIF 2.1.0: one run; artifact URIs are repo-relative with the repo as the uriBaseId. */
+/** SARIF 2.1.0: one run; artifact URIs are repo-relative, the repository is a result property. */
 export function findingsToSarif(org: string, rows: FindingRow[], rules: RuleDoc[], origin: string) {
   const used = new Set(rows.map((r) => r.ruleId));
   const ruleList = rules.filter((r) => used.has(r.id));
@@ -76,14 +76,15 @@ export function findingsToSarif(org: string, rows: FindingRow[], rules: RuleDoc[
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: r.path, uriBaseId: r.repo ? `${org}/${r.repo}` : undefined },
+                // repo-relative path; the repo is in properties (filter by repo to upload one repo's SARIF)
+                artifactLocation: { uri: r.path },
                 region: { startLine: Math.max(1, r.line), startColumn: Math.max(1, r.column) },
               },
             },
           ],
           partialFingerprints: { cacheguard: r.fingerprint },
           // The fix travels as a unified diff in properties: SARIF fixes need byte ranges we do not keep.
-          properties: { confidence: r.confidence, ref: r.ref, repo: r.repo, fixDescription: r.fixDescription, fixDiff: r.fixDiff },
+          properties: { confidence: r.confidence, ref: r.ref, repo: r.repo ? `${org}/${r.repo}` : null, fixDescription: r.fixDescription, fixDiff: r.fixDiff },
         })),
       },
     ],

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { separateCacheRaw } from "./fix";
+
+describe("separateCacheRaw", () => {
+  it("adds -cache to a tag, and uses :buildcache for latest or no tag", () => {
+    expect(separateCacheRaw("ghcr.io/o/a:test", "ghcr.io/o/a:test")).toBe("ghcr.io/o/a:test-cache");
+    expect(separateCacheRaw("'ghcr.io/o/a:test'", "ghcr.io/o/a:test")).toBe("'ghcr.io/o/a:test-cache'");
+    expect(separateCacheRaw("ghcr.io/o/a:latest", "ghcr.io/o/a:latest")).toBe("ghcr.io/o/a:buildcache");
+    expect(separateCacheRaw("localhost:5000/a", "localhost:5000/a")).toBe("localhost:5000/a:buildcache");
+  });
+
+  it("never suggests cache-cache when the image tag already says cache", () => {
+    expect(separateCacheRaw("ghcr.io/o/a:cache", "ghcr.io/o/a:cache")).toBe("ghcr.io/o/a:buildcache");
+    expect(separateCacheRaw("ghcr.io/o/a:buildcache", "ghcr.io/o/a:buildcache")).toBe("ghcr.io/o/a:buildkit-cache");
+    expect(separateCacheRaw("ghcr.io/o/a:main-cache", "ghcr.io/o/a:main-cache")).toBe("ghcr.io/o/a:main-buildcache");
+    expect(separateCacheRaw("ghcr.io/o/a:${{ matrix.v }}-cache", "ghcr.io/o/a:${{ matrix.v }}-cache")).toBe(
+      "ghcr.io/o/a:${{ matrix.v }}-buildcache",
+    );
+    // A ref that is wholly an expression is extended after it, chosen from what it evaluates to.
+    expect(separateCacheRaw("${{ env.REF }}", "ghcr.io/o/a:cache")).toBe("${{ env.REF }}-buildkit");
+    expect(separateCacheRaw("${{ env.REF }}", "ghcr.io/o/a:dev")).toBe("${{ env.REF }}-cache");
+  });
+
+  it("gives up on a digest", () => {
+    expect(separateCacheRaw("ghcr.io/o/a@sha256:abc", "ghcr.io/o/a@sha256:abc")).toBeNull();
+  });
+});
