@@ -34,6 +34,7 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // static build output and icons are public; pages, data and the API are not
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|.*\\.(?:png|svg|ico|jpg|webp|woff2?)$).*)"],
+  // only the build's static assets and the icon are public: no extension rule, since a path like
+  // /packages/foo.svg is a page (a package may be named so) and must stay behind sign-in
+  matcher: ["/((?!_next/static/|_next/image|favicon\\.ico$|icon\\.svg$).*)"],
 };

@@ -116,6 +116,19 @@ describe("cacheguard check", () => {
     expect(text.stdout.trimEnd().split("\n").at(-1)).toBe("1 error, 0 warnings, 0 notes in 3 files; 5 files could not be analyzed");
   });
 
+  it("audits several checkouts at once without taking their paths for github.repository", async () => {
+    const wf = SEED.replaceAll("ghcr.io/org/repo", "ghcr.io/${{ github.repository }}");
+    const parent = checkout({ "one/.github/workflows/ci.yml": wf, "two/.github/workflows/ci.yml": SEED });
+    const r = await cli(["check", "one", "two", "--format", "json"], parent);
+    const out = JsonOutput.parse(JSON.parse(r.stdout));
+    expect(out.errors).toEqual([]);
+    // The repository of a local checkout is unknown: the same expression on both sides is still one value.
+    expect(out.findings.map((f) => [f.path, f.ref, f.confidence])).toEqual([
+      ["one/.github/workflows/ci.yml", "ghcr.io/${{ github.repository }}:test", "medium"],
+      ["two/.github/workflows/ci.yml", "ghcr.io/org/repo:test", "high"],
+    ]);
+  });
+
   it("rejects bad usage with exit 2", async () => {
     const dir = checkout({ ".github/workflows/ci.yml": SEED });
     expect((await cli(["check", ".", "--format", "xml"], dir)).code).toBe(2);

@@ -76,15 +76,16 @@ describe("a scan with injected faults", () => {
 
       let faulty: FakeGitHub | null = null;
       try {
-        faulty = await startFakeGitHub({
+        const server = await startFakeGitHub({
           fixture: env.fixture,
           faults: { rate: FAULT_RATE, kinds: ["500", "502", "429", "403-secondary", "timeout", "truncated"], seed, timeoutMs: 1_500 },
         });
+        faulty = server;
         const started = Date.now();
         const { result: summary, repeats } = await countRepeats(() => runScan(env.db, {
-          config: { ...env.config, apiUrl: faulty.url, registryUrl: faulty.url }, trigger: "schedule",
+          config: { ...env.config, apiUrl: server.url, registryUrl: server.url }, trigger: "schedule",
         }));
-        const stats = faulty.stats();
+        const stats = server.stats();
         const requests = stats.rest + stats.graphql + stats.registry;
 
         const repos = await env.db.repo.findMany({ select: { id: true, name: true, lastCompleteScanId: true } });

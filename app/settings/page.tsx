@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { authRequired } from "@/lib/auth/config";
+import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/server/db";
 import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
 import { SignOutButton } from "../signin/sign-in-button";
@@ -9,12 +9,17 @@ export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const schedule = await readSchedule(getDb());
+  const [schedule, user] = await Promise.all([readSchedule(getDb()), currentUser()]);
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <div className="flex items-center justify-between">
         <h1 className="text-xl font-semibold">Settings</h1>
-        {authRequired() ? <SignOutButton /> : null}
+        {user ? (
+          <div className="flex items-center gap-3 text-sm">
+            <span>Signed in as <strong>{user.login}</strong></span>
+            <SignOutButton />
+          </div>
+        ) : null}
       </div>
       <ScheduleForm
         initial={{

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { SCHEDULE_OFF, nextRuns, validateCron } from "@/lib/server/schedule/cron";
 
 export interface ScheduleView {
@@ -28,6 +28,9 @@ export function ScheduleForm({ initial }: { initial: ScheduleView }) {
   const [draft, setDraft] = useState(initial.schedule);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // typing before hydration would be lost (React keeps its own state): read-only until then
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   const preview = useMemo(() => {
     const v = draft.trim();
@@ -78,6 +81,7 @@ export function ScheduleForm({ initial }: { initial: ScheduleView }) {
             name="schedule"
             value={draft}
             onChange={(e) => setDraft(e.target.value)}
+            readOnly={!hydrated}
             aria-invalid={!preview.ok}
             aria-describedby="schedule-help"
             spellCheck={false}

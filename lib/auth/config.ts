@@ -27,11 +27,13 @@ export type AuthConfig = {
 };
 
 /** True when pages and API routes need a signed-in member (everything but demo mode). */
-export function authRequired(source: NodeJS.ProcessEnv = process.env): boolean {
-  return !isDemoMode(readEnv(source));
+export type EnvSource = Record<string, string | undefined>;
+
+export function authRequired(source: EnvSource = process.env): boolean {
+  return !isDemoMode(readEnv(source as NodeJS.ProcessEnv));
 }
 
-export function readAuthConfig(source: NodeJS.ProcessEnv = process.env): AuthConfig {
+export function readAuthConfig(source: EnvSource = process.env): AuthConfig {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     // names and rules only: never echo a value, it may be a secret

@@ -95,6 +95,11 @@ function hasToken(s: string): boolean {
   return s.includes("${{");
 }
 
+function bareIsLatest(bare: ImageRef, tagged: ImageRef): boolean {
+  return bare.registry === "" && tagged.registry === "" && bare.tag === undefined && bare.digest === undefined &&
+    tagged.tag === "latest" && tagged.digest === undefined && tagged.repository === bare.repository;
+}
+
 export interface CompareWhere {
   /** `repo:path` of each value's file; identical tokens are one value only inside one file */
   fileA: string;
@@ -109,14 +114,18 @@ export function compareRefs(a: Value, b: Value, where: CompareWhere): Confidence
   const ra = parse(a.text);
   const rb = parse(b.text);
   if (!ra || !rb) return null;
+  const speculative = a.speculative === true || b.speculative === true;
   // An unknown registry means an unknown repository: never guess across repositories.
   if (ra.registry === "" || rb.registry === "") {
-    if (ra.canonical !== rb.canonical) return null;
+    if (ra.canonical !== rb.canonical) {
+      // `${{ T }}` beside `${{ T }}:latest`: appending a tag shows T names no tag, so bare T is T:latest.
+      if (!bareIsLatest(ra, rb) && !bareIsLatest(rb, ra)) return null;
+      return where.fileA === where.fileB && !speculative ? "medium" : "low";
+    }
   } else if (ra.registry !== rb.registry || ra.repository !== rb.repository) {
     return null;
   }
   if ((ra.digest ?? "") !== (rb.digest ?? "")) return null;
-  const speculative = a.speculative === true || b.speculative === true;
 
   if (ra.canonical === rb.canonical) {
     const tokens = hasToken(ra.canonical);

@@ -28,6 +28,24 @@ function onNode(y: YamlDoc): unknown {
   return mapGet(y, y.root, "on") ?? mapGet(y, y.root, "true");
 }
 
+/**
+ * The branch every run of this workflow is on, when it runs only on pushes to one branch named
+ * literally (`on: { push: { branches: [main] } }`): then `github.ref_name` is that branch. Any other
+ * trigger, a glob, a second branch or a tag filter leaves it unknown.
+ */
+function onlyPushBranch(y: YamlDoc): string | null {
+  const on = onNode(y);
+  const triggers = mapEntries(y, on);
+  if (triggers.length !== 1 || triggers[0].key !== "push") return null;
+  const push = triggers[0].value;
+  const keys = mapEntries(y, push).map((e) => e.key);
+  if (keys.some((k) => k === "tags" || k === "tags-ignore" || k === "branches-ignore")) return null;
+  const branches = seqItems(y, mapGet(y, push, "branches")).map((n) => scalarString(y, n));
+  if (branches.length !== 1) return null;
+  const b = branches[0];
+  return b && !/[*?[\]!+\s]/.test(b) && !b.includes("${{") ? b : null;
+}
+
 /** Defaults of `on.workflow_call.inputs` and `on.workflow_dispatch.inputs` (call wins). */
 function inputDefaults(y: YamlDoc): Record<string, ExprValue> {
   const out: Record<string, ExprValue> = {};
@@ -47,6 +65,8 @@ function baseContexts(y: YamlDoc, repo: string | undefined): Contexts {
   const inputs = inputDefaults(y);
   if (Object.keys(inputs).length > 0) ctx.inputs = inputs;
   if (repo && isGitHubRepoName(repo)) ctx.github = { repository: repo, repository_owner: repo.split("/")[0] };
+  const branch = onlyPushBranch(y);
+  if (branch !== null) ctx.github = { ...ctx.github, event_name: "push", ref_name: branch, ref: `refs/heads/${branch}` };
   return ctx;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { separateCacheRaw } from "./fix";
+import { cacheTagFor, separateCacheRaw } from "./fix";
 
 describe("separateCacheRaw", () => {
   it("adds -cache to a tag, and uses :buildcache for latest or no tag", () => {
@@ -23,5 +23,17 @@ describe("separateCacheRaw", () => {
 
   it("gives up on a digest", () => {
     expect(separateCacheRaw("ghcr.io/o/a@sha256:abc", "ghcr.io/o/a@sha256:abc")).toBeNull();
+  });
+});
+
+describe("cacheTagFor", () => {
+  it("names a cache tag beside any image tag, never cache-cache", () => {
+    expect(["test", "latest", "cache", "buildcache", "v1-cache"].map(cacheTagFor)).toEqual([
+      "test-cache",
+      "buildcache",
+      "buildcache",
+      "buildkit-cache",
+      "v1-buildcache",
+    ]);
   });
 });

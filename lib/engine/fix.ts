@@ -21,11 +21,12 @@ function fileKey(repo: string | undefined, path: string): string {
 const CACHE_SUFFIX_RE = /cache$/i;
 
 /**
- * A cache tag next to an image tag. A tag that already says cache (an image was pushed to `:cache` or
+ * A cache tag next to an image tag: `<tag>-cache`, `buildcache` for `latest`. A tag that already says cache (an image was pushed to `:cache` or
  * `:buildcache`) gets a different cache word instead of `cache-cache`: `cache` -> `buildcache`,
  * `main-cache` -> `main-buildcache`, `buildcache` -> `buildkit-cache`.
  */
-function cacheTagFor(tag: string): string {
+export function cacheTagFor(tag: string): string {
+  if (tag === "latest") return "buildcache";
   if (/buildcache$/i.test(tag)) return `${tag.slice(0, -"buildcache".length)}buildkit-cache`;
   if (CACHE_SUFFIX_RE.test(tag)) return `${tag.slice(0, -"cache".length)}buildcache`;
   return `${tag}-cache`;
@@ -37,9 +38,8 @@ function mask(s: string): string {
 }
 
 /**
- * The new raw text for a cache ref: `<tag>-cache` when it has an explicit tag (`:buildcache` instead of
- * `:latest`, see cacheTagFor for tags that already end in `cache`), `:buildcache` when it has none; a ref that is wholly an expression gets the suffix after
- * the expression, chosen from what it evaluates to. Returns null when no safe edit exists (digest).
+ * The new raw text for a cache ref: its tag through cacheTagFor, `:buildcache` when it has none; a ref
+ * that is wholly an expression gets a suffix after the expression, chosen from what it evaluates to. Returns null when no safe edit exists (digest).
  */
 export function separateCacheRaw(raw: string, evaluated: string): string | null {
   let quote = "";
@@ -61,7 +61,6 @@ export function separateCacheRaw(raw: string, evaluated: string): string | null 
   } else {
     const colon = masked.indexOf(":", masked.lastIndexOf("/") + 1);
     if (colon < 0) next = `${body}:buildcache`;
-    else if (body.slice(colon + 1) === "latest") next = `${body.slice(0, colon)}:buildcache`;
     else next = `${body.slice(0, colon + 1)}${cacheTagFor(body.slice(colon + 1))}`;
   }
   return `${quote}${next}${quote}`;
@@ -145,9 +144,9 @@ export function ghaScopeFix(build: Build, scope: string, files: Map<string, stri
   const path = specs[0].span.path;
   const text = files.get(fileKey(build.repo, path));
   if (text === undefined || specs.some((s) => s.span.path !== path)) return undefined;
-  // Name the scope after what is built (bake target, context folder), falling back to the job.
+  // Name the scope after what is built (bake target, context folder, step name), falling back to the job.
   const context = build.context && !/^\.\/?$/.test(build.context) && !build.context.includes("${{") ? build.context.split("/").filter(Boolean).at(-1) : undefined;
-  let base = slug(build.bakeTarget ?? context ?? build.job);
+  let base = slug(build.bakeTarget ?? context ?? build.stepName ?? build.job);
   for (let i = 2; taken.has(base); i++) base = `${slug(build.job)}-${i}`;
   taken.add(base);
   const matrixPart = Object.keys(build.matrix ?? {}).map((k) => `-\${{ matrix.${k} }}`).join("");

@@ -3,7 +3,7 @@ export type * from "./types";
 export { analyze, analyzeRepos, runRules, sortFindings, withFingerprints, type AnalysisResult } from "./analyze";
 export { fingerprint } from "./fingerprint";
 export { compareRefs, normalizedRef } from "./compare";
-export { separateCacheFix, separateCacheRaw, unifiedDiff } from "./fix";
+export { cacheTagFor, separateCacheFix, separateCacheRaw, unifiedDiff } from "./fix";
 export { rules } from "./rules/index";
 export { normalizeImageRef, type ImageRef } from "./refs";
 export { extractRepo, bakeFilesNamed, isWorkflowPath } from "./extract";

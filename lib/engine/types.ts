@@ -94,6 +94,12 @@ export interface Build {
   dockerfile?: string;
   /** where the step (`uses:` or `run:`) stands */
   span: Span;
+  /**
+   * What the build produces, as one comparable string (context, Dockerfile, target, platforms,
+   * build args, build contexts, all evaluated), when every part is known to one value. Two builds with
+   * the same recipe build the same image, so sharing a cache with each other is intended.
+   */
+  recipe?: string;
 }
 
 export type ConsumerKind =

@@ -53,7 +53,7 @@ function applyAffixes(val: string, tag: TagSpec, flavor: Flavor): { text: string
 }
 
 /** The value a tag rule yields before prefix/suffix, or null when it yields nothing. */
-function tagValue(tag: TagSpec): { value: string; speculative: boolean; latestAuto: boolean } | null {
+function tagValue(tag: TagSpec, branch?: string): { value: string; speculative: boolean; latestAuto: boolean } | null {
   const a = tag.attrs;
   switch (tag.type) {
     case "schedule": {
@@ -83,7 +83,8 @@ function tagValue(tag: TagSpec): { value: string; speculative: boolean; latestAu
     case "edge":
       return { value: "edge", speculative: true, latestAuto: false };
     case "ref":
-      if (a.event === "branch") return { value: tokenOf("meta.ref.branch"), speculative: true, latestAuto: false };
+      // The branch is known when the workflow only runs on pushes to one branch (see the github context).
+      if (a.event === "branch") return branch !== undefined ? { value: branch, speculative: false, latestAuto: false } : { value: tokenOf("meta.ref.branch"), speculative: true, latestAuto: false };
       if (a.event === "tag") return { value: tokenOf("meta.ref.tag"), speculative: true, latestAuto: true };
       return { value: tokenOf("meta.ref.pr"), speculative: true, latestAuto: false };
     case "raw": {
@@ -106,13 +107,13 @@ function matchGroup(value: string, pattern: string, group: string): string | nul
   }
 }
 
-function candidatesOf(tags: TagSpec[], flavor: Flavor): Candidate[] {
+function candidatesOf(tags: TagSpec[], flavor: Flavor, branch?: string): Candidate[] {
   const out: Candidate[] = [];
   for (const tag of tags) {
     const enable = renderGlobals(tag.attrs.enable);
     if (enable.text === "false") continue;
     const enableUnknown = enable.text !== "true";
-    const v = tagValue(tag);
+    const v = tagValue(tag, branch);
     if (v === null) continue;
     const affixed = applyAffixes(v.value, tag, flavor);
     const text = sanitizeTag(affixed.text);
@@ -174,7 +175,9 @@ export function computeMetadataOutputs(inputs: MetadataInputs, ctx: Contexts): {
   specs.sort((a, b) => b.priority - a.priority);
 
   const flavor = parseFlavor(evaluatedLines(inputs.flavor, ctx).map((l) => l.line));
-  const cands = candidatesOf(specs, flavor);
+  const g = ctx.github ?? {};
+  const branch = g.event_name === "push" && typeof g.ref_name === "string" && g.ref === `refs/heads/${g.ref_name}` ? g.ref_name : undefined;
+  const cands = candidatesOf(specs, flavor, branch);
   const latest = latestOf(cands, flavor);
   const all: Array<{ text: string; speculative: boolean }> = [...cands];
   if (latest.possible) {

@@ -11,7 +11,9 @@ export const ghaCacheScopeShared: Rule = {
   description:
     "Two or more builds in a repository export `type=gha` cache to the same scope (the default scope is " +
     "`buildkit`). Each export replaces the scope's cache index, so the builds evict each other's cache and every " +
-    "run starts cold. A matrix build whose scope does not vary with the matrix shares one scope across combinations.",
+    "run starts cold. A matrix build whose scope does not vary with the matrix shares one scope across combinations. " +
+    "Builds of one recipe (same context, Dockerfile, target, platforms and build args, such as a pull-request check " +
+    "and the release of the same image) may share a scope: they leave each other the cache they need.",
   example: {
     bad: [
       "      - uses: docker/build-push-action@v6",
@@ -52,7 +54,11 @@ export const ghaCacheScopeShared: Rule = {
       if (tokenScope && filesInvolved.size > 1) continue;
       const confidence: Confidence = tokenScope ? "medium" : "high";
       for (const w of list) {
-        const others = list.filter((o) => stepKey(o.build) !== stepKey(w.build));
+        // Builds of the same recipe (a PR check and the release building one Dockerfile) share a scope
+        // on purpose: whichever exports last leaves the cache the other needs.
+        const rivals = list.filter((o) => o.build.id !== w.build.id && !(w.build.recipe !== undefined && o.build.recipe === w.build.recipe));
+        if (rivals.length === 0) continue;
+        const others = rivals.filter((o) => stepKey(o.build) !== stepKey(w.build));
         const sameStep = others.length === 0;
         const whom = sameStep
           ? "every matrix combination of this build"

@@ -1,4 +1,4 @@
-import { separateCacheFix } from "../fix";
+import { cacheTagFor, separateCacheFix } from "../fix";
 import { normalizeImageRef } from "../refs";
 import type { Build, Finding, Fix, RepoModel, Rule, Value } from "../types";
 
@@ -156,7 +156,7 @@ export function checkRegistryTags(models: RepoModel[], tags: RegistryTagInfo[], 
     const ref = `${REGISTRY}/${repository}:${t.tag}`;
     const form = t.kind === "cache" ? "an OCI image manifest with a BuildKit cache config" : "an index of BuildKit cache blobs";
     const fix = {
-      description: `Move the cache to a separate ref such as \`${REGISTRY}/${repository}:${t.tag}-cache\` (or \`:buildcache\`) in every cache-to/cache-from, then push the image to \`${ref}\` again.`,
+      description: `Move the cache to a separate ref such as \`${REGISTRY}/${repository}:${cacheTagFor(t.tag)}\` in every cache-to/cache-from, then push the image to \`${ref}\` again.`,
       diff: "",
     };
     const key = tagKey(repository, t.tag);

@@ -120,6 +120,13 @@ describe("compareRefs confidence", () => {
     expect(compareRefs(v("ghcr.io/o/a:test"), v("ghcr.io/o/b:test"), same)).toBeNull();
     expect(compareRefs(v("${{ env.IMAGE }}"), v("ghcr.io/o/a:test"), same)).toBeNull();
   });
+  it("reads a bare whole-token name as :latest when the same token is also tagged", () => {
+    const bare = v("${{ steps.meta.outputs.image }}");
+    expect(compareRefs(bare, v("${{ steps.meta.outputs.image }}:latest"), same)).toBe("medium");
+    expect(compareRefs(v("${{ steps.meta.outputs.image }}:latest"), bare, { fileA: "x", fileB: "y" })).toBe("low");
+    expect(compareRefs(bare, v("${{ steps.meta.outputs.image }}:v1"), same)).toBeNull();
+    expect(compareRefs(bare, v("${{ steps.other.outputs.image }}:latest"), same)).toBeNull();
+  });
   it("is low when either value is speculative", () => {
     expect(compareRefs(v("ghcr.io/o/a:test", true), v("ghcr.io/o/a:test"), same)).toBe("low");
   });

@@ -69,8 +69,22 @@ export function buildPushAction(fs: FileState, st: StepState, withNode: unknown,
     const v = scalarValue(y, get(input), st.ctx);
     if (v) build[field] = firstText(v.alts);
   }
+  const recipe = recipeOf(["context", "file", "target", "platforms", "build-args", "build-contexts"].map((k) => scalarValue(y, get(k), st.ctx)?.alts));
+  if (recipe !== undefined) build.recipe = recipe;
   decorate(fs, st, build);
   fs.builds.push(build);
+}
+
+/** The inputs that decide what is built, as one string; undefined when any has several possible values. */
+function recipeOf(parts: Array<Alternative[] | undefined>): string | undefined {
+  const texts: string[] = [];
+  for (const alts of parts) {
+    if (alts && (alts.length !== 1 || alts[0].speculative)) return undefined;
+    // Lists (platforms, build-args) compare as sets of trimmed lines or comma items.
+    const items = (alts?.[0]?.text ?? "").split(/[\n,]/).map((t) => t.trim()).filter(Boolean).sort();
+    texts.push(items.join(","));
+  }
+  return JSON.stringify(texts);
 }
 
 export function decorate(fs: FileState, st: StepState, b: Build): void {
