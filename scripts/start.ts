@@ -19,7 +19,7 @@ import { ensureDatabase } from "../lib/server/migrate";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 /** What the production build is made from: a newer file here means `.next` is stale. */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "next.config.ts", "postcss.config.mjs", "package.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "package.json", "tsconfig.json"];
 
 function log(msg: string): void {
   process.stdout.write(`[cacheguard] ${msg}\n`);

@@ -107,7 +107,6 @@ describe("a scan with injected faults", () => {
         if (summary.status === "partial") expect(JSON.parse(scan.repoErrors)).not.toEqual([]);
         else expect(summary.repoErrors).toEqual([]);
 
-
         // completed repos: exactly the fault-free findings, as stored and as the scan reported them
         const want = byRepo(reference);
         const got = byRepo(open);
@@ -122,7 +121,6 @@ describe("a scan with injected faults", () => {
         // nothing earlier lost: every reference finding is still open, nothing was resolved
         expect(open.map((f) => f.fingerprint).sort()).toEqual(reference.map((f) => f.fingerprint).sort());
         expect(summary.resolvedCount).toBe(0);
-
         expect(stats.faults.injected).toBeGreaterThan(0);
       } finally {
         await faulty?.close();

@@ -43,7 +43,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     if (!current.has(fp)) current.set(fp, f); // the same finding twice (matrix copies): keep the first
   }
   const existing = await db.finding.findMany({
-    where: { orgId }, select: { id: true, fingerprint: true, resolvedScanId: true, repoId: true },
+    where: { orgId }, select: { id: true, fingerprint: true, resolvedScanId: true, repoId: true, ruleId: true },
   });
   const byFp = new Map(existing.map((e) => [e.fingerprint, e]));
   const ops = [];
@@ -69,7 +69,8 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     (e) =>
       e.resolvedScanId === null &&
       !current.has(e.fingerprint) &&
-      (e.repoId === null ? input.registryComplete : input.resolvableRepoIds.has(e.repoId)),
+      (e.repoId === null || input.resolvableRepoIds.has(e.repoId)) &&
+      (e.repoId === null || e.ruleId === "registry-tag-holds-cache" ? input.registryComplete : true),
   );
   if (toResolve.length > 0) {
     ops.push(db.finding.updateMany({ where: { id: { in: toResolve.map((e) => e.id) } }, data: { resolvedScanId: scanId } }));

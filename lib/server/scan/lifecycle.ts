@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Prisma } from "@prisma/client";
 import type { Db } from "@/lib/server/db";
@@ -10,10 +11,17 @@ const HEARTBEAT_EVERY_MS = 5_000;
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0); // signal 0: existence check only
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+  // a killed process nobody reaped (a container whose PID 1 does not reap) is a zombie: dead
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z") return false;
+  } catch {
+    // no /proc (macOS): the signal check is all there is
+  }
+  return true;
 }
 
 /**
@@ -50,7 +58,11 @@ function isUniqueViolation(e: unknown): boolean {
 /** Create the Scan row; the unique activeKey makes a second concurrent scan of the org fail here. */
 export async function beginScan(db: Db, org: string, trigger: string): Promise<{ scanId: number; orgId: number }> {
   await recoverInterruptedScans(db);
-  const orgRow = await db.org.upsert({ where: { login: org }, create: { login: org }, update: {} });
+  // two processes scanning a new org race on its row: the loser reads the winner's
+  const orgRow = await db.org.upsert({ where: { login: org }, create: { login: org }, update: {} }).catch(async (e: unknown) => {
+    if (!isUniqueViolation(e)) throw e;
+    return db.org.findUniqueOrThrow({ where: { login: org } });
+  });
   try {
     const scan = await db.scan.create({
       data: {

@@ -105,7 +105,9 @@ export async function scanPackages(
       } catch (e) {
         failed = true;
         errors.push({ repo: `package:${p.name}`, message: `tag ${tag}: ${errText(e)}` });
-        return { tag, digest: "", kind: "unknown", platforms: [], reason: `could not read the manifest: ${errText(e)}` };
+        // keep what the last scan learned about this tag: a transient failure must not change it
+        const old = stored ? await db.packageTag.findUnique({ where: { packageId_tag: { packageId: stored.id, tag } } }) : null;
+        return old ? { tag, digest: old.digest, kind: old.kind, platforms: JSON.parse(old.platforms) as string[], reason: old.reason } : null;
       }
     });
     const pkg = await db.package.upsert({

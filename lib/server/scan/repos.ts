@@ -156,7 +156,11 @@ export async function scanRepos(
       const id = rows.get(r.name)!.id;
       const got = lookup(fetched, r);
       const needsExtra = wanted.some((w) => w.repo === r.name);
-      const error = !got ? "no answer for this repository" : got.error ?? (needsExtra ? extraError : undefined);
+      const extraFiles = lookup(extra, r) ?? [];
+      // a file whose download failed can be read next time: the repo is not complete (binary and
+      // over-limit files are permanent and only warned about)
+      const transient = [...(got?.files ?? []), ...extraFiles].find((f) => f.error && f.text == null && !f.binary && !/over the .* limit/.test(f.error));
+      const error = !got ? "no answer for this repository" : got.error ?? (needsExtra ? extraError : undefined) ?? (transient ? `${transient.path}: ${transient.error}` : undefined);
       if (error) {
         errors.push({ repo: r.name, message: error });
         writes.push(db.repo.update({ where: { id }, data: { lastError: error } }));
