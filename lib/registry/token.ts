@@ -1,0 +1,67 @@
+import { registerSecret } from "@/lib/github/redact";
+import { type RetryPolicy, RegistryError, TransientError, networkFailure, readJson, transientOrText, withRetries } from "./http";
+
+export interface TokenSource {
+  /** a bearer token for `scope` from the realm; `fresh` drops the cached one (it was refused: expired) */
+  get(realm: string, service: string | undefined, scope: string, fresh?: boolean): Promise<string>;
+}
+
+const REFUSED = "the token was refused; it needs the read:packages scope and access to the package";
+
+/**
+ * Bearer tokens from the registry's token endpoint (GHCR: GitHub token as the Basic password),
+ * cached per realm, service and scope, with in-flight requests shared. A 429, 5xx, secondary rate
+ * limit, dropped connection or unparseable answer is retried like any registry request; only a
+ * real refusal (401/403 without rate-limit signs) is reported as a missing scope.
+ */
+export function createTokenSource(deps: {
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  basic?: string;
+  policy: RetryPolicy;
+  /** the registry's base URL, for network error messages */
+  base: string;
+}): TokenSource {
+  const tokens = new Map<string, Promise<string>>();
+
+  async function requestOnce(url: string, scope: string): Promise<string> {
+    const doing = `getting a pull token for ${scope}`;
+    let res: Response;
+    try {
+      res = await deps.fetch(url, { headers: deps.basic ? { Authorization: `Basic ${deps.basic}` } : {} });
+    } catch (err) {
+      throw networkFailure(err, deps.base);
+    }
+    if (!res.ok) {
+      const c = await transientOrText(res, doing);
+      if ("transient" in c) throw c.transient;
+      const refused = res.status === 401 || res.status === 403;
+      const why = refused ? REFUSED : c.text ?? (await res.text().catch(() => res.statusText)).slice(0, 200);
+      throw new RegistryError(`The registry refused a pull token for ${scope} (${res.status}): ${why}`, res.status, refused ? "DENIED" : undefined);
+    }
+    const json = (await readJson(res, doing)) as { token?: unknown; access_token?: unknown } | null;
+    const t = typeof json?.token === "string" && json.token ? json.token : typeof json?.access_token === "string" ? json.access_token : "";
+    registerSecret(t);
+    if (!t) throw new TransientError(new RegistryError(`The registry's token endpoint answered without a token for ${scope}`, res.status));
+    return t;
+  }
+
+  return {
+    get(realm, service, scope, fresh = false) {
+      const key = `${realm}|${service ?? ""}|${scope}`;
+      if (fresh) tokens.delete(key);
+      let p = tokens.get(key);
+      if (!p) {
+        const u = new URL(realm);
+        if (service) u.searchParams.set("service", service);
+        u.searchParams.set("scope", scope);
+        p = withRetries(deps.policy, () => requestOnce(u.href, scope));
+        tokens.set(key, p);
+        // a failed token is not cached: the next request asks again
+        p.catch(() => {
+          if (tokens.get(key) === p) tokens.delete(key);
+        });
+      }
+      return p;
+    },
+  };
+}
