@@ -13,14 +13,14 @@ export interface FakeServerProcess {
   url: string;
   stats(): Promise<ServerStats>;
   resetStats(): Promise<void>;
-  /** re-read the fixture now (after the benchmark edited it) */
+  /** re-read the fixture now (after the benchmark edited it): the server runs with --reload manual */
   reload(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function spawnFakeServer(fixture: string, latencyMs: number): Promise<FakeServerProcess> {
   const cli = path.resolve(import.meta.dirname, "..", "lib", "demo", "fake-github-cli.ts");
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "--fixture", fixture, "--port", "0", "--latency", String(latencyMs)], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "--fixture", fixture, "--port", "0", "--latency", String(latencyMs), "--reload", "manual"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -59,7 +59,7 @@ describe("a scan killed mid-way", () => {
       while (Date.now() < deadline && child.exitCode === null) {
         const running = await env.db.scan.findFirst({ where: { status: "running", trigger: "cli" } });
         // mid-way: past listing, reading repositories or packages
-        if (running && ["workflows", "bake-files", "packages"].includes(running.phase)) {
+        if (running && ["workflows", "bake-files", "packages", "workflows+packages"].includes(running.phase)) {
           killed = { id: running.id, phase: running.phase, reposDone: running.reposDone, pid: running.pid };
           break;
         }

@@ -6,9 +6,9 @@ import { FAULT_KINDS, faultKindsSchema } from "./fake-github/faults";
 import { FixtureError } from "./fake-github/fixture";
 import { startFakeGitHub } from "./fake-github/server";
 
-/** `npm run fake-github -- --fixture DIR --port PORT [--latency MS] [--rate-limit N] [--fault-rate R --faults K,K --seed N]` */
+/** `npm run fake-github -- --fixture DIR --port PORT [--latency MS] [--rate-limit N] [--reload auto|manual] [--fault-rate R --faults K,K --seed N]` */
 const USAGE =
-  "usage: fake-github --fixture DIR [--port PORT] [--latency MS] [--rate-limit N]\n" +
+  "usage: fake-github --fixture DIR [--port PORT] [--latency MS] [--rate-limit N] [--reload auto|manual]\n" +
   "                   [--fault-rate R --faults 500,502,429,403-secondary,timeout,truncated --seed N]";
 
 const argsSchema = z.object({
@@ -19,6 +19,8 @@ const argsSchema = z.object({
   "fault-rate": z.coerce.number().min(0).max(1).default(0),
   faults: faultKindsSchema.default([...FAULT_KINDS]),
   seed: z.coerce.number().int().default(1),
+  // manual: fixture edits are served only after POST /__reload (no per-request check)
+  reload: z.enum(["auto", "manual"]).default("auto"),
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         "fault-rate": { type: "string" },
         faults: { type: "string" },
         seed: { type: "string" },
+        reload: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -58,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const server = await startFakeGitHub({ fixture, port: parsed.data.port, latencyMs: parsed.data.latency, rateLimit: parsed.data["rate-limit"],
+    const server = await startFakeGitHub({ fixture, port: parsed.data.port, latencyMs: parsed.data.latency, rateLimit: parsed.data["rate-limit"], reload: parsed.data.reload,
       faults: { rate: parsed.data["fault-rate"], kinds: parsed.data.faults, seed: parsed.data.seed },
     });
     process.stdout.write(`listening on ${server.url}\n`);

@@ -1,9 +1,13 @@
 import { createHash } from "node:crypto";
 import type { RequestStats } from "@/lib/github/client";
 import { createLimiter, limiterFor, type Limiter } from "@/lib/github/limiter";
-import { redact, registerSecret } from "@/lib/github/redact";
-import { parseWwwAuthenticate } from "./www-authenticate";
+import { registerSecret } from "@/lib/github/redact";
+import { RegistryError, discardBody, failure, networkFailure, readBytes, readJson, transientOrText, withRetries } from "./http";
 import { isDigest, parseRegistryRef } from "./refs";
+import { createTokenSource } from "./token";
+import { parseWwwAuthenticate } from "./www-authenticate";
+
+export { RegistryError } from "./http";
 
 /** DESIGN.md's Accept list: GHCR answers 404 to an OCI index requested without the OCI types. */
 export const MANIFEST_ACCEPT = [
@@ -23,17 +27,6 @@ export interface Manifest {
   size: number;
 }
 
-export class RegistryError extends Error {
-  readonly status: number | undefined;
-  readonly code: string | undefined;
-  constructor(message: string, status?: number, code?: string) {
-    super(redact(message));
-    this.name = "RegistryError";
-    this.status = status;
-    this.code = code;
-  }
-}
-
 export interface RegistryClientOptions {
   /** where the registry is reached, e.g. https://ghcr.io or the fake server's URL */
   registryUrl: string;
@@ -45,11 +38,16 @@ export interface RegistryClientOptions {
   /** defaults to the limiter of the GitHub client created with the same `stats` object */
   limiter?: Limiter;
   fetch?: typeof fetch;
-  /** retries of 429/5xx/network errors (default 3) and their base backoff (default 500 ms) */
+  /**
+   * retries of 429, 5xx, secondary rate limits, network errors and bodies cut short (default 3),
+   * and their base backoff (default 500 ms, doubled each time)
+   */
   maxRetries?: number;
   retryBaseMs?: number;
   /** the longest Retry-After the client waits out (default 30 s) */
   maxRetryAfterMs?: number;
+  /** a request (headers and body) that takes longer is abandoned and retried (default 60 s) */
+  requestTimeoutMs?: number;
   /** tags per tags/list page (default 1000) */
   tagsPageSize?: number;
 }
@@ -72,16 +70,13 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   // same stats object as the GitHub client: share its limiter (one concurrency cap per scan)
   const limiter = opts.limiter ?? limiterFor(opts.stats) ?? createLimiter(4);
   const doFetch = opts.fetch ?? globalThis.fetch;
-  const maxRetries = opts.maxRetries ?? 3;
-  const retryBaseMs = opts.retryBaseMs ?? 500;
-  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 30_000;
+  const policy = { maxRetries: opts.maxRetries ?? 3, retryBaseMs: opts.retryBaseMs ?? 500, maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000 };
+  const timeoutMs = opts.requestTimeoutMs ?? 60_000;
   const pageSize = opts.tagsPageSize ?? 1000;
   const basic = opts.token ? Buffer.from(`${opts.username ?? "cacheguard"}:${opts.token}`).toString("base64") : undefined;
   registerSecret(opts.token);
   registerSecret(basic);
 
-  /** bearer tokens per "realm|service|scope"; in-flight requests shared */
-  const tokens = new Map<string, Promise<string>>();
   /** the authorization that worked last for a repository name */
   const authFor = new Map<string, string>();
   /** the bearer realm learned from the first challenge: later repositories skip their own 401 round trip */
@@ -90,61 +85,35 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   const rawFetch = (url: string, init: RequestInit) =>
     limiter.run(async () => {
       stats.registry++;
-      return doFetch(url, { ...init, redirect: "follow" });
+      // the timeout covers the body too: a connection that stalls mid-body is abandoned and retried
+      return doFetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
     });
+  const tokens = createTokenSource({ fetch: rawFetch, basic, policy, base });
 
-  async function fetchToken(realm: string, service: string | undefined, scope: string, fresh = false): Promise<string> {
-    const key = `${realm}|${service ?? ""}|${scope}`;
-    if (fresh) tokens.delete(key); // the cached token was refused: it expired
-    let p = tokens.get(key);
-    if (!p) {
-      p = (async () => {
-        const u = new URL(realm);
-        if (service) u.searchParams.set("service", service);
-        u.searchParams.set("scope", scope);
-        const res = await rawFetch(u.href, { headers: basic ? { Authorization: `Basic ${basic}` } : {} });
-        if (!res.ok) {
-          const why = res.status === 401 || res.status === 403
-            ? "the token was refused; it needs the read:packages scope and access to the package"
-            : await errorText(res);
-          throw new RegistryError(`The registry refused a pull token for ${scope} (${res.status}): ${why}`, res.status, "DENIED");
-        }
-        const json = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string };
-        const t = json.token ?? json.access_token;
-        if (!t) throw new RegistryError(`The registry's token endpoint answered without a token for ${scope}`, res.status);
-        registerSecret(t);
-        return t;
-      })();
-      tokens.set(key, p);
-      p.catch(() => tokens.delete(key));
-    }
-    return p;
-  }
-
-  /** One registry request with the auth handshake and bounded retries of 429/5xx/network failures. */
-  async function send(name: string, method: "GET" | "HEAD", url: string, accept?: string): Promise<Response> {
-    let authTried = false;
+  /**
+   * One registry request: the auth handshake, then `read` of the answer, with bounded retries of
+   * whatever is transient (429/5xx/secondary rate limit, network errors, bodies cut short).
+   */
+  async function send<T>(name: string, method: "GET" | "HEAD", url: string, accept: string | undefined, read: (res: Response) => Promise<T>): Promise<T> {
     if (!authFor.has(name) && knownRealm) {
-      authFor.set(name, `Bearer ${await fetchToken(knownRealm.realm, knownRealm.service, `repository:${name}:pull`)}`);
+      authFor.set(name, `Bearer ${await tokens.get(knownRealm.realm, knownRealm.service, `repository:${name}:pull`)}`);
     }
-    for (let attempt = 0; ; attempt++) {
+    let authTried = false;
+    const once = async (): Promise<Response> => {
       const headers: Record<string, string> = {};
       if (accept) headers.Accept = accept;
       const auth = authFor.get(name);
       if (auth) headers.Authorization = auth;
-      let res: Response;
       try {
-        res = await rawFetch(url, { method, headers });
+        return await rawFetch(url, { method, headers });
       } catch (err) {
-        if (attempt < maxRetries) {
-          await sleep(retryBaseMs * 2 ** attempt);
-          continue;
-        }
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-        throw new RegistryError(`Could not reach the registry at ${base}: ${cause}`);
+        throw networkFailure(err, base);
       }
+    };
+    return withRetries(policy, async () => {
+      let res = await once();
       if (res.status === 401 && !authTried) {
-        authTried = true;
+        authTried = true; // the handshake is not a retry, but happens once per request
         const challenge = parseWwwAuthenticate(res.headers.get("www-authenticate") ?? "");
         discardBody(res);
         const bearer = challenge.find((c) => c.scheme === "bearer");
@@ -152,32 +121,27 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
           const scope = bearer.params.scope ?? `repository:${name}:pull`;
           knownRealm = { realm: bearer.params.realm, service: bearer.params.service };
           const hadToken = authFor.get(name)?.startsWith("Bearer ") ?? false;
-          authFor.set(name, `Bearer ${await fetchToken(bearer.params.realm, bearer.params.service, scope, hadToken)}`);
-          attempt--; // the handshake is not a retry
-          continue;
-        }
-        if (challenge.some((c) => c.scheme === "basic") && basic) {
+          authFor.set(name, `Bearer ${await tokens.get(bearer.params.realm, bearer.params.service, scope, hadToken)}`);
+          res = await once();
+        } else if (challenge.some((c) => c.scheme === "basic") && basic) {
           authFor.set(name, `Basic ${basic}`);
-          attempt--;
-          continue;
+          res = await once();
         }
       }
       if (res.status === 401) {
         discardBody(res);
         throw new RegistryError(`The registry rejected the credentials for ${name} (401)`, 401, "UNAUTHORIZED");
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < maxRetries) {
-        const ra = res.headers.get("retry-after");
-        const raMs = ra && /^\d+$/.test(ra) ? Number(ra) * 1000 : null;
-        discardBody(res);
-        if (raMs !== null && raMs > maxRetryAfterMs) {
-          throw new RegistryError(`The registry asked to wait ${Math.ceil(raMs / 1000)} s (${res.status}); cacheguard gave up`, res.status, "TOOMANYREQUESTS");
-        }
-        await sleep(raMs ?? retryBaseMs * 2 ** attempt);
-        continue;
-      }
-      return res;
-    }
+      return read(res);
+    });
+  }
+
+  /** Throw the right error for a non-2xx answer: transient ones are retried by `send`. */
+  async function ensureOk(res: Response, doing: string): Promise<void> {
+    if (res.ok) return;
+    const c = await transientOrText(res, doing);
+    if ("transient" in c) throw c.transient;
+    throw await failure(res, doing, c.text);
   }
 
   const manifestUrl = (name: string, ref: string) => `${base}/v2/${name}/manifests/${encodeURIComponent(ref)}`;
@@ -198,15 +162,19 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     async listTags(name: string): Promise<string[]> {
       const tags: string[] = [];
       const seen = new Set<string>();
+      const doing = `listing the tags of ${name}`;
       let url: string | null = `${base}/v2/${name}/tags/list?n=${pageSize}`;
       for (let page = 0; url && page < 10_000; page++) {
-        const res = await send(name, "GET", url);
-        if (!res.ok) throw await failure(res, `listing the tags of ${name}`);
-        const body = (await res.json().catch(() => null)) as { tags?: unknown } | null;
-        const pageTags = Array.isArray(body?.tags) ? body.tags.filter((t): t is string => typeof t === "string") : [];
+        const here: string = url;
+        const { pageTags, next } = await send(name, "GET", here, undefined, async (res) => {
+          await ensureOk(res, doing);
+          // a page cut short would silently drop tags: readJson makes it a retried failure
+          const body = (await readJson(res, doing)) as { tags?: unknown } | null;
+          const pageTags = Array.isArray(body?.tags) ? body.tags.filter((t): t is string => typeof t === "string") : [];
+          return { pageTags, next: nextLink(res.headers.get("link"), here) };
+        });
         let added = 0;
         for (const t of pageTags) if (!seen.has(t)) (seen.add(t), tags.push(t), added++);
-        const next = nextLink(res.headers.get("link"), url);
         if (next) url = next;
         // no Link but a full page: ask for the tags after the last one (OCI `last`), until a page adds nothing
         else if (pageTags.length >= pageSize && added > 0) url = `${base}/v2/${name}/tags/list?n=${pageSize}&last=${encodeURIComponent(pageTags[pageTags.length - 1])}`;
@@ -217,44 +185,68 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     },
 
     async headManifest(name: string, ref: string): Promise<ManifestHead | null> {
-      const res = await send(name, "HEAD", manifestUrl(name, ref), MANIFEST_ACCEPT);
-      if (res.status === 404) return null;
-      if (!res.ok) throw await failure(res, `reading ${name}:${ref}`);
-      const digest = res.headers.get("docker-content-digest");
-      const mediaType = stripParams(res.headers.get("content-type"));
-      const len = res.headers.get("content-length");
-      if (!digest || !mediaType) {
+      const head = await send(name, "HEAD", manifestUrl(name, ref), MANIFEST_ACCEPT, async (res) => {
+        if (res.status === 404) {
+          discardBody(res);
+          return null;
+        }
+        await ensureOk(res, `reading ${refText(name, ref)}`);
+        discardBody(res);
+        const len = res.headers.get("content-length");
+        return {
+          digest: res.headers.get("docker-content-digest"),
+          mediaType: stripParams(res.headers.get("content-type")),
+          size: len && /^\d+$/.test(len) ? Number(len) : null,
+        };
+      });
+      if (!head) return null;
+      if (!head.digest || !head.mediaType) {
         // some registries omit the digest on HEAD: the GET computes it
         const m = await client.getManifest(name, ref);
         return { digest: m.digest, mediaType: m.mediaType, size: m.size };
       }
-      return { digest, mediaType, size: len && /^\d+$/.test(len) ? Number(len) : null };
+      return { digest: head.digest, mediaType: head.mediaType, size: head.size };
     },
 
     async getManifest(name: string, ref: string): Promise<Manifest> {
-      const res = await send(name, "GET", manifestUrl(name, ref), MANIFEST_ACCEPT);
-      if (!res.ok) throw await failure(res, `reading ${name}:${ref}`);
-      const bytes = Buffer.from(await res.arrayBuffer());
-      const headerDigest = res.headers.get("docker-content-digest");
-      const expected = isDigest(ref) ? ref : headerDigest;
-      const algo = (expected?.split(":")[0] ?? "sha256").toLowerCase();
-      const computed = `${algo}:${createHash(algo === "sha512" ? "sha512" : "sha256").update(bytes).digest("hex")}`;
-      if (expected && (algo === "sha256" || algo === "sha512") && expected !== computed) {
-        throw new RegistryError(`Digest mismatch for ${name}@${expected}: the bytes served hash to ${computed}`, res.status, "DIGEST_INVALID");
+      // bytes that do not hash to the digest may be a glitch in transit: fetch once more, then report
+      for (let fetches = 1; ; fetches++) {
+        try {
+          return await send(name, "GET", manifestUrl(name, ref), MANIFEST_ACCEPT, (res) => readManifest(res, name, ref, fetches));
+        } catch (err) {
+          if (fetches < 2 && err instanceof RegistryError && err.code === "DIGEST_INVALID") continue;
+          throw err;
+        }
       }
-      const raw = bytes.toString("utf8");
-      let body: unknown = null;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = null;
-      }
-      const bodyType = body && typeof body === "object" && typeof (body as { mediaType?: unknown }).mediaType === "string" ? (body as { mediaType: string }).mediaType : "";
-      return { digest: expected ?? computed, mediaType: stripParams(res.headers.get("content-type")) || bodyType, body, raw, size: bytes.length };
     },
   };
   return client;
+
+  async function readManifest(res: Response, name: string, ref: string, fetches: number): Promise<Manifest> {
+    const doing = `reading ${refText(name, ref)}`;
+    await ensureOk(res, doing);
+    const bytes = await readBytes(res, doing);
+    const headerDigest = res.headers.get("docker-content-digest");
+    const expected = isDigest(ref) ? ref : headerDigest;
+    const algo = (expected?.split(":")[0] ?? "sha256").toLowerCase();
+    const computed = `${algo}:${createHash(algo === "sha512" ? "sha512" : "sha256").update(bytes).digest("hex")}`;
+    if (expected && (algo === "sha256" || algo === "sha512") && expected !== computed) {
+      const times = fetches > 1 ? ` (fetched ${fetches} times)` : "";
+      throw new RegistryError(`Digest mismatch for ${name}@${expected}: the bytes served hash to ${computed}${times}`, res.status, "DIGEST_INVALID");
+    }
+    const raw = bytes.toString("utf8");
+    let body: unknown = null;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = null; // whole (length and digest checked) but not JSON: the classifier says why
+    }
+    const bodyType = body && typeof body === "object" && typeof (body as { mediaType?: unknown }).mediaType === "string" ? (body as { mediaType: string }).mediaType : "";
+    return { digest: expected ?? computed, mediaType: stripParams(res.headers.get("content-type")) || bodyType, body, raw, size: bytes.length };
+  }
 }
+
+const refText = (name: string, ref: string) => (isDigest(ref) ? `${name}@${ref}` : `${name}:${ref}`);
 
 function stripParams(ct: string | null): string {
   return (ct ?? "").split(";")[0].trim();
@@ -268,35 +260,4 @@ export function nextLink(link: string | null, current: string): string | null {
     if (m && /\brel\s*=\s*"?next"?/i.test(m[2])) return new URL(m[1], current).href;
   }
   return null;
-}
-
-async function errorText(res: Response): Promise<string> {
-  const text = await res.text().catch(() => "");
-  try {
-    const j = JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> };
-    if (j.errors?.length) return j.errors.map((e) => [e.code, e.message].filter(Boolean).join(": ")).join("; ");
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return text.slice(0, 200) || res.statusText;
-}
-
-async function failure(res: Response, doing: string): Promise<RegistryError> {
-  const text = await errorText(res);
-  const code = /^([A-Z_]+)/.exec(text)?.[1];
-  if (res.status === 404) return new RegistryError(`Not found while ${doing}: ${text}`, 404, code ?? "MANIFEST_UNKNOWN");
-  if (res.status === 403) return new RegistryError(`The registry denied access while ${doing} (403): ${text}`, 403, code ?? "DENIED");
-  return new RegistryError(`The registry answered ${res.status} while ${doing}: ${text}`, res.status, code);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/**
- * Drop a response body we will not read. Never awaited: under Next's patched fetch the body can
- * be one branch of a tee'd stream, and cancelling it waits for the other branch forever.
- */
-function discardBody(res: Response): void {
-  void res.body?.cancel().catch(() => undefined);
 }

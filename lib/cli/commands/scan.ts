@@ -86,7 +86,7 @@ function textReport(s: ScanSummary): string {
 }
 
 function progressLine(p: ScanProgress): string {
-  const repoPhase = p.phase === "workflows" || p.phase === "bake-files";
+  const repoPhase = p.phase === "workflows" || p.phase === "bake-files" || p.phase === "workflows+packages";
   const repos = repoPhase && p.reposTotal > 0 ? ` ${p.reposDone}/${p.reposTotal} repos` : "";
   return `[scan #${p.scanId}] ${p.phase}${repos}${p.message ? ` - ${p.message}` : ""}\n`;
 }

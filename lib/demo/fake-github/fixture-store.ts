@@ -10,7 +10,11 @@ const STAT_WALK_LIMIT = 3000;
  * Serves the fixture and reloads it when a file changes, so a test (or the benchmark) can edit the
  * fixture between scans. Small trees are checked by a stat walk on every request (no race with a
  * write that just happened); large ones by a recursive fs.watch that marks the cache dirty.
+ * `manual`: no checks at all, only reload() (POST /__reload) re-reads the folder; for benchmarks,
+ * where the per-request stat walk would cost more than the latency being modelled.
  */
+export type ReloadMode = "auto" | "manual";
+
 export class FixtureStore {
   private current: Fixture;
   private signature: string;
@@ -18,9 +22,10 @@ export class FixtureStore {
   private dirty = false;
   private watcher: FSWatcher | null = null;
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, readonly mode: ReloadMode = "auto") {
     this.current = loadFixture(root);
-    this.signature = this.computeSignature();
+    this.signature = mode === "auto" ? this.computeSignature() : "";
+    if (mode === "manual") return;
     try {
       this.watcher = watch(root, { recursive: true }, () => { this.dirty = true; });
       this.watcher.on("error", () => { this.watcher = null; });
@@ -30,6 +35,7 @@ export class FixtureStore {
   }
 
   get(): Fixture {
+    if (this.mode === "manual") return this.current;
     if (this.dirty || this.entries <= STAT_WALK_LIMIT || !this.watcher) {
       const sig = this.computeSignature();
       if (sig !== this.signature || this.dirty) this.reload(sig);
@@ -38,7 +44,7 @@ export class FixtureStore {
   }
 
   /** Force a reload (e.g. after writing files from another process without waiting for the watcher). */
-  reload(signature = this.computeSignature()): void {
+  reload(signature = this.mode === "auto" ? this.computeSignature() : ""): void {
     this.dirty = false;
     // A half-written fixture keeps serving the previous good snapshot.
     try {

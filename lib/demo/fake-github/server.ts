@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FaultInjector, type FaultOptions, type FaultStats } from "./faults";
-import { FixtureStore } from "./fixture-store";
+import { FixtureStore, type ReloadMode } from "./fixture-store";
 import { lookupToken, parseToken, send, sendError, type Ctx, type ServerState } from "./http";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import { matchRoute } from "./routes";
@@ -20,6 +20,11 @@ export interface FakeGitHubOptions {
   rateLimitWindowMs?: number;
   /** injected failures on REST, GraphQL and registry requests (never on /__stats or OAuth) */
   faults?: FaultOptions;
+  /**
+   * "auto" (default): fixture edits are picked up by themselves (a stat walk per request on small
+   * fixtures). "manual": only reload() / POST /__reload re-read the fixture; no per-request cost.
+   */
+  reload?: ReloadMode;
 }
 
 export interface FakeStats { rest: number; graphql: number; registry: number; oauth: number; byRoute: Record<string, number>; faults: FaultStats }
@@ -38,7 +43,7 @@ const emptyStats = () => ({ rest: 0, graphql: 0, registry: 0, oauth: 0, byRoute:
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitHub> {
-  const store = new FixtureStore(opts.fixture);
+  const store = new FixtureStore(opts.fixture, opts.reload ?? "auto");
   const state: ServerState = {
     stats: emptyStats(),
     rateLimit: { limit: opts.rateLimit ?? null, windowMs: opts.rateLimitWindowMs ?? 3_600_000, windows: new Map() },

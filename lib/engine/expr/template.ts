@@ -1,7 +1,7 @@
 /** `${{ }}` templates: scanning, evaluation of each piece, cartesian product of the alternatives. */
 import { type Br, branchText, findClose, settle } from "./branch";
 import { evalNode } from "./evaluate";
-import { parseExpression } from "./parser";
+import { ExprSyntaxError, parseExpression, type Node } from "./parser";
 import { printNode } from "./print";
 import { TOKEN_OPEN, type Alternative, type Contexts } from "./types";
 
@@ -9,8 +9,44 @@ export const DEFAULT_MAX_ALTERNATIVES = 64;
 
 type Piece = { lit: string } | { expr: string; raw: string };
 
+/**
+ * Templates and expressions repeat: the same `with:` text is evaluated once per matrix combination,
+ * and the same `${{ env.IMAGE }}` appears all over a file. Scanned pieces and parsed trees depend on
+ * the text alone (evaluation never mutates them), so each distinct text is scanned/parsed once.
+ * Bounded: cleared when full, so a hostile input cannot grow memory.
+ */
+const MAX_MEMO = 20_000;
+const scanned = new Map<string, readonly Piece[]>();
+const parsedExprs = new Map<string, Node | ExprSyntaxError>();
+
+function parseCached(expr: string): Node {
+  let r = parsedExprs.get(expr);
+  if (r === undefined) {
+    if (parsedExprs.size >= MAX_MEMO) parsedExprs.clear();
+    try {
+      r = parseExpression(expr);
+    } catch (err) {
+      // Only syntax errors are stable facts about the text; anything else (a stack limit) is rethrown uncached.
+      if (!(err instanceof ExprSyntaxError)) throw err;
+      r = err;
+    }
+    parsedExprs.set(expr, r);
+  }
+  if (r instanceof ExprSyntaxError) throw r;
+  return r;
+}
+
 /** Splits a template into literal text and expressions; an unterminated `${{` stays literal to the end. */
 export function scanTemplate(template: string): Piece[] {
+  const hit = scanned.get(template);
+  if (hit) return hit as Piece[];
+  const out = scanUncached(template);
+  if (scanned.size >= MAX_MEMO) scanned.clear();
+  scanned.set(template, out);
+  return out;
+}
+
+function scanUncached(template: string): Piece[] {
   const out: Piece[] = [];
   let i = 0;
   while (i < template.length) {
@@ -29,7 +65,7 @@ export function scanTemplate(template: string): Piece[] {
 /** Canonical text of an expression (parsed, not evaluated), or null when it does not parse. */
 export function normalizeExpression(expr: string): string | null {
   try {
-    return printNode(parseExpression(expr)).text;
+    return printNode(parseCached(expr)).text;
   } catch {
     return null;
   }
@@ -42,7 +78,7 @@ export function hasExpression(s: string): boolean {
 /** Parses and evaluates one expression; unparseable text yields null. Never throws on bad input. */
 export function evaluateToBranches(expr: string, ctx: Contexts): Br[] | null {
   try {
-    return evalNode(ctx, parseExpression(expr)).map(settle);
+    return evalNode(ctx, parseCached(expr)).map(settle);
   } catch {
     // Workflows are untrusted input: any failure (syntax, a stack limit) leaves the text unresolved.
     return null;

@@ -5,6 +5,7 @@ import { bakeAction, buildPushAction, dockerAction, metadataAction, type MetaTag
 import type { Contexts, ExprValue } from "./expr-bridge";
 import { evaluate } from "./expr-bridge";
 import { comboId, comboStrings, expandMatrix, MAX_COMBINATIONS } from "./matrix";
+import { capture, comboKey, mark, matrixKeysRead, replay, type Capture } from "./matrix-replay";
 import { warnOnce, type FileState, type StepState } from "./model";
 import { runStep } from "./run-step";
 import { locate, nodeSpan, valuesFrom } from "./values";
@@ -135,13 +136,20 @@ export async function extractJobs(fs: FileState, base: Contexts): Promise<void> 
         column: span.column,
       });
     }
+    const read = combos.length > 1 ? matrixKeysRead(y, job.value, mapGet(y, job.value, "strategy")) : "all";
+    const done = new Map<string, Capture | null>();
     for (const raw of combos) {
       const ctx: Contexts = { ...base, env: wfEnv };
       const combo = raw ? evalMatrixStrings(raw, base) : undefined;
+      const key = combo ? comboKey(combo, read) : null;
+      const prev = key !== null ? done.get(key) : undefined;
+      if (combo && prev && replay(fs, prev, combo)) continue;
+      const before = mark(fs);
       if (combo) ctx.matrix = combo;
       const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), ctx);
       await runSteps(fs, job.key, job.value, { ...ctx, env: jobEnv }, combo);
       if (fs.budget.steps <= 0) return;
+      if (combo && key !== null && !done.has(key)) done.set(key, capture(fs, before, combo));
     }
   }
 }

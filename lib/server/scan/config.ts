@@ -18,6 +18,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
       token: DEMO_TOKEN,
       includeArchived: false,
       includeForks: false,
+      registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
     };
   }
   return {
@@ -31,5 +32,6 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
         : undefined,
     includeArchived: truthy(env.CACHEGUARD_INCLUDE_ARCHIVED),
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
+    registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
   };
 }

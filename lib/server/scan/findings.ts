@@ -1,6 +1,7 @@
 import { fingerprint } from "@/lib/engine/fingerprint";
 import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
+import { chunks } from "@/lib/server/scan/chunk";
 import type { ScanFinding } from "@/lib/server/scan/types";
 
 export interface PersistInput {
@@ -72,8 +73,9 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
       (e.repoId === null || input.resolvableRepoIds.has(e.repoId)) &&
       (e.repoId === null || e.ruleId === "registry-tag-holds-cache" ? input.registryComplete : true),
   );
-  if (toResolve.length > 0) {
-    ops.push(db.finding.updateMany({ where: { id: { in: toResolve.map((e) => e.id) } }, data: { resolvedScanId: scanId } }));
+  // an org-wide fix can resolve thousands at once: chunked below SQLite's bound-parameter limit
+  for (const ids of chunks(toResolve.map((e) => e.id))) {
+    ops.push(db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId } }));
   }
   await db.$transaction(ops);
   const openCount = await db.finding.count({ where: { orgId, resolvedScanId: null } });

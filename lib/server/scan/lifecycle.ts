@@ -107,3 +107,22 @@ export function progressReporter(db: Db, scanId: number, onProgress?: (p: ScanPr
 }
 
 export type ProgressReporter = ReturnType<typeof progressReporter>;
+
+/**
+ * The view of the reporter that the repo and package phases share while they run side by side:
+ * one phase ("workflows+packages"), repo counts from the repo side, the sub-phase in the message
+ * (so the phase does not flap between the two).
+ */
+export function concurrentProgress(progress: ProgressReporter): ProgressReporter {
+  const label: Partial<Record<ScanProgress["phase"], string>> = { repos: "listing repos", "bake-files": "bake files", packages: "packages" };
+  return {
+    get state() {
+      return progress.state;
+    },
+    update(p: Partial<Omit<ScanProgress, "scanId">>, force = false): Promise<void> {
+      const sub = p.phase && p.phase !== "workflows" ? label[p.phase] : undefined;
+      const message = p.message ?? sub ?? (p.phase ? undefined : progress.state.message);
+      return progress.update({ ...p, phase: "workflows+packages", message }, force);
+    },
+  };
+}

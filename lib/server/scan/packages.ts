@@ -1,16 +1,18 @@
 import type { RegistryTagInfo } from "@/lib/engine/rules/registry-tag-holds-cache";
 import type { GitHubClient } from "@/lib/github/client";
+import { createLimiter } from "@/lib/github/limiter";
 import { type PackageInfo, listContainerPackages } from "@/lib/github/packages";
 import type { RequestStats } from "@/lib/github/client";
-import { classifyManifest } from "@/lib/registry/classify";
 import { createRegistryClient } from "@/lib/registry/client";
 import type { Db } from "@/lib/server/db";
+import { chunks } from "@/lib/server/scan/chunk";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
+import { type Classified, readTag, tagClassifier } from "@/lib/server/scan/tag-kinds";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
 
+/** registry requests in flight at once; GitHub's secondary limits are about api.github.com, not ghcr.io */
+export const DEFAULT_REGISTRY_CONCURRENCY = 16;
 const TAG_CONCURRENCY = 8;
-/** packages read at once (the shared limiter still caps requests in flight) */
-const PACKAGE_CONCURRENCY = 4;
 
 export interface PackagesPhaseResult {
   tags: RegistryTagInfo[];
@@ -22,11 +24,11 @@ export interface PackagesPhaseResult {
   complete: boolean;
 }
 
-type TagRow = { tag: string; digest: string; kind: string; platforms: string[]; reason: string };
+type TagRow = Classified & { tag: string };
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -48,9 +50,11 @@ async function storedTags(db: Db, orgId: number, org: string, packageId?: number
 }
 
 /**
- * Read every container package's tags from the registry: HEAD each tag for its digest and GET +
- * classify only digests never seen before (a digest's content never changes). Packages whose
- * `updated_at` is unchanged are not read again.
+ * Read every container package's tags from the registry and classify what each holds. A package
+ * never read before (cold) costs one GET per tag; a changed package one HEAD per tag plus one GET
+ * per digest never seen (a digest's content never changes). Packages whose `updated_at` is
+ * unchanged are not read again. Registry requests have their own limiter: they do not queue
+ * behind (or crowd out) the GitHub API calls of the repo phase running alongside.
  */
 export async function scanPackages(
   db: Db, gh: GitHubClient, stats: RequestStats, config: ScanConfig, orgId: number, progress: ProgressReporter,
@@ -66,12 +70,16 @@ export async function scanPackages(
       errors: [{ repo: "packages", message: errText(e) }], complete: false,
     };
   }
-  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: gh.limiter });
+  const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
+  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: createLimiter(concurrency) });
+  const classify = tagClassifier(db, registry);
   const errors: RepoError[] = [];
   const tags: RegistryTagInfo[] = [];
   let packagesRead = 0;
 
-  await mapLimit(listed, PACKAGE_CONCURRENCY, async (p) => {
+  // as many packages at once as requests may be in flight: each package starts with two sequential
+  // round trips (token, tags/list), so fewer would leave the limiter idle
+  await mapLimit(listed, concurrency, async (p) => {
     const name = `${config.org}/${p.name}`.toLowerCase();
     const stored = await db.package.findUnique({ where: { orgId_name: { orgId, name: p.name } } });
     const updatedAt = new Date(p.updatedAt);
@@ -80,34 +88,28 @@ export async function scanPackages(
       return;
     }
     packagesRead++;
+    const oldRows = stored ? await db.packageTag.findMany({ where: { packageId: stored.id } }) : [];
+    const old = new Map(oldRows.map((r) => [r.tag, r]));
     let names: string[];
     try {
       names = await registry.listTags(name);
     } catch (e) {
       errors.push({ repo: `package:${p.name}`, message: `listing tags: ${errText(e)}` });
-      if (stored) tags.push(...(await storedTags(db, orgId, config.org, stored.id)));
+      for (const r of oldRows) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
       return;
     }
     let failed = false;
-    const newKinds = new Map<string, { digest: string; mediaType: string; kind: string; platforms: string; reason: string }>();
+    const cold = oldRows.length === 0;
     const rows = await mapLimit(names, TAG_CONCURRENCY, async (tag): Promise<TagRow | null> => {
       try {
-        const head = await registry.headManifest(name, tag);
-        if (!head) return null; // deleted between listing and HEAD
-        const known = await db.manifestKind.findUnique({ where: { digest: head.digest } });
-        if (known) {
-          return { tag, digest: head.digest, kind: known.kind, platforms: JSON.parse(known.platforms) as string[], reason: known.reason };
-        }
-        const m = await registry.getManifest(name, head.digest);
-        const c = classifyManifest({ mediaType: m.mediaType, body: m.body }, { tag });
-        newKinds.set(head.digest, { digest: head.digest, mediaType: m.mediaType, kind: c.kind, platforms: JSON.stringify(c.platforms), reason: c.reason });
-        return { tag, digest: head.digest, kind: c.kind, platforms: c.platforms, reason: c.reason };
+        const got = await readTag(registry, classify, name, tag, cold ? { cold } : { cold, stored: old.get(tag) });
+        return got && { tag, ...got };
       } catch (e) {
         failed = true;
         errors.push({ repo: `package:${p.name}`, message: `tag ${tag}: ${errText(e)}` });
         // keep what the last scan learned about this tag: a transient failure must not change it
-        const old = stored ? await db.packageTag.findUnique({ where: { packageId_tag: { packageId: stored.id, tag } } }) : null;
-        return old ? { tag, digest: old.digest, kind: old.kind, platforms: JSON.parse(old.platforms) as string[], reason: old.reason } : null;
+        const o = old.get(tag);
+        return o ? { tag, digest: o.digest, mediaType: "", kind: o.kind, platforms: JSON.parse(o.platforms) as string[], reason: o.reason, fresh: false } : null;
       }
     });
     const pkg = await db.package.upsert({
@@ -117,9 +119,17 @@ export async function scanPackages(
       update: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
     });
     const present = rows.filter((r): r is TagRow => r !== null);
+    const presentTags = new Set(present.map((r) => r.tag));
+    // the set difference in JS: a `notIn` of every tag would exceed SQLite's parameter limit
+    const goneIds = oldRows.filter((r) => !presentTags.has(r.tag)).map((r) => r.id);
+    const fresh = new Map(present.filter((r) => r.fresh).map((r) => [r.digest, r]));
     await db.$transaction([
-      ...[...newKinds.values()].map((k) => db.manifestKind.upsert({ where: { digest: k.digest }, create: k, update: {} })),
-      db.packageTag.deleteMany({ where: { packageId: pkg.id, tag: { notIn: present.map((r) => r.tag) } } }),
+      // kinds classified in this scan; another package may store the same digest too (update: {} is a no-op)
+      ...[...fresh.values()].map((k) => {
+        const data = { digest: k.digest, mediaType: k.mediaType, kind: k.kind, platforms: JSON.stringify(k.platforms), reason: k.reason };
+        return db.manifestKind.upsert({ where: { digest: k.digest }, create: data, update: {} });
+      }),
+      ...chunks(goneIds).map((ids) => db.packageTag.deleteMany({ where: { id: { in: ids } } })),
       ...present.map((r) => {
         const data = { digest: r.digest, kind: r.kind, platforms: JSON.stringify(r.platforms), reason: r.reason, seenAt: new Date() };
         return db.packageTag.upsert({
@@ -130,8 +140,10 @@ export async function scanPackages(
     for (const r of present) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
     await progress.update({ phase: "packages", message: `package ${p.name}: ${present.length} tags` });
   });
-  // packages that no longer exist: drop their tags so their findings resolve
-  const names = listed.map((p) => p.name);
-  await db.package.deleteMany({ where: { orgId, name: { notIn: names } } });
+  // packages that no longer exist: drop them (their tags cascade) so their findings resolve
+  const listedNames = new Set(listed.map((p) => p.name));
+  const storedPkgs = await db.package.findMany({ where: { orgId }, select: { id: true, name: true } });
+  const gonePkgs = storedPkgs.filter((s) => !listedNames.has(s.name)).map((s) => s.id);
+  for (const ids of chunks(gonePkgs)) await db.package.deleteMany({ where: { id: { in: ids } } });
   return { tags, packages: listed.length, packagesRead, errors, complete: errors.length === 0 };
 }

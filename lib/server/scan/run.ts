@@ -4,7 +4,7 @@ import { type RequestStats, createGitHub, newStats } from "@/lib/github/client";
 import { redact } from "@/lib/github/redact";
 import type { Db } from "@/lib/server/db";
 import { persistFindings } from "@/lib/server/scan/findings";
-import { beginScan, progressReporter } from "@/lib/server/scan/lifecycle";
+import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
@@ -27,12 +27,23 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   let repoErrors: RepoError[] = [];
   try {
     const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app }, stats);
-    const repos = await scanRepos(db, gh, config, orgId, scanId, progress);
+    // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
+    // independent until the analysis: run them side by side, reported as one phase
+    const both = concurrentProgress(progress);
+    const [reposOut, pkgsOut] = await Promise.allSettled([
+      scanRepos(db, gh, config, orgId, scanId, both),
+      scanPackages(db, gh, stats, config, orgId, both),
+    ]);
+    // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
+    if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
+    if (reposOut.status === "rejected") throw reposOut.reason;
+    if (pkgsOut.status === "rejected") throw pkgsOut.reason;
+    const repos = reposOut.value;
+    const pkgs = pkgsOut.value;
     summary.repos = repos.listed;
     summary.reposFetched = repos.fetched;
     summary.reposSkipped = repos.skipped;
     summary.warnings = repos.warnings;
-    const pkgs = await scanPackages(db, gh, stats, config, orgId, progress);
     summary.packages = pkgs.packages;
     repoErrors = [...repos.errors, ...pkgs.errors];
 

@@ -9,10 +9,12 @@ export interface ScanConfig {
   app?: { appId: string; privateKey: string; installationId: number };
   includeArchived?: boolean;
   includeForks?: boolean;
+  /** registry requests in flight at once (default 16); the GitHub API keeps its own, smaller cap */
+  registryConcurrency?: number;
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
-export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "analyze" | "findings" | "done";
+export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "findings" | "done";
 
 export interface ScanProgress {
   scanId: number;

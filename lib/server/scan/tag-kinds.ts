@@ -1,0 +1,76 @@
+import { classifyManifest } from "@/lib/registry/classify";
+import { type RegistryClient, RegistryError } from "@/lib/registry/client";
+import type { Db } from "@/lib/server/db";
+
+/** What a digest holds. `fresh`: classified in this scan, not yet in ManifestKind. */
+export interface Classified { digest: string; mediaType: string; kind: string; platforms: string[]; reason: string; fresh: boolean }
+
+export interface TagClassifier {
+  /** the kind of a digest: this scan's earlier answer, else the database's, else GET by digest */
+  byDigest(name: string, digest: string, tag: string): Promise<Classified>;
+  /** the kind of a manifest already fetched (by tag), unless this scan classified its digest before */
+  fromManifest(m: { digest: string; mediaType: string; body: unknown }, tag: string): Promise<Classified>;
+}
+
+function classified(m: { digest: string; mediaType: string; body: unknown }, tag: string): Classified {
+  const c = classifyManifest({ mediaType: m.mediaType, body: m.body }, { tag });
+  return { digest: m.digest, mediaType: m.mediaType, kind: c.kind, platforms: c.platforms, reason: c.reason, fresh: true };
+}
+
+/**
+ * One classification per digest for the whole scan, across packages: tags are read in parallel, so
+ * the promise is remembered (not the result), and tags sharing a digest wait for the one request.
+ */
+export function tagClassifier(db: Db, registry: RegistryClient): TagClassifier {
+  const memo = new Map<string, Promise<Classified>>();
+  const remember = (digest: string, make: () => Promise<Classified>): Promise<Classified> => {
+    let p = memo.get(digest);
+    if (!p) {
+      p = make();
+      memo.set(digest, p);
+      // a failed fetch may succeed for the next tag that needs it
+      p.catch(() => memo.delete(digest));
+    }
+    return p;
+  };
+  return {
+    byDigest: (name, digest, tag) =>
+      remember(digest, async () => {
+        const known = await db.manifestKind.findUnique({ where: { digest } });
+        if (known) {
+          return { digest, mediaType: known.mediaType, kind: known.kind, platforms: JSON.parse(known.platforms) as string[], reason: known.reason, fresh: false };
+        }
+        return classified(await registry.getManifest(name, digest), tag);
+      }),
+    fromManifest: (m, tag) => remember(m.digest, async () => classified(m, tag)),
+  };
+}
+
+/**
+ * Read one tag. Cold (the package has no stored tags): GET by tag, whose answer carries both the
+ * digest and the body (one request, where HEAD + GET would be two). Otherwise HEAD for the digest;
+ * an unchanged digest reuses the stored row, a new one is classified once per scan.
+ * Null when the tag vanished since the listing.
+ */
+export async function readTag(
+  registry: RegistryClient, kinds: TagClassifier, name: string, tag: string,
+  mode: { cold: true } | { cold: false; stored?: { digest: string; kind: string; platforms: string; reason: string } },
+): Promise<Classified | null> {
+  if (mode.cold) {
+    let m;
+    try {
+      m = await registry.getManifest(name, tag);
+    } catch (e) {
+      if (e instanceof RegistryError && e.status === 404) return null;
+      throw e;
+    }
+    return kinds.fromManifest(m, tag);
+  }
+  const head = await registry.headManifest(name, tag);
+  if (!head) return null;
+  const s = mode.stored;
+  if (s && s.digest === head.digest) {
+    return { digest: s.digest, mediaType: head.mediaType, kind: s.kind, platforms: JSON.parse(s.platforms) as string[], reason: s.reason, fresh: false };
+  }
+  return kinds.byDigest(name, head.digest, tag);
+}
