@@ -152,13 +152,39 @@ function hasUnresolved(text: string): boolean {
   return text.includes(TOKEN_OPEN);
 }
 
+interface LocatedLine {
+  rawLine: string;
+  lineSpan: Span;
+  rawParsed: ParsedLine;
+  refRaw?: string;
+  refSpan: Span;
+}
+
 /**
- * Parse every spec in `input` (a block of lines). Comment lines (`#`) and blank lines are skipped.
- * With `opts.evaluate`, `${{ }}` in each line is evaluated and one spec is made per alternative; spans and
- * `raw` always describe the characters as written.
+ * Where each line of `input` was written. This depends on the characters alone, while the same input
+ * is evaluated once per matrix combination: keep the answers for the file being read (only one file's,
+ * so memory stays bounded and nothing outlives the file).
  */
-export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOptions = {}): CacheSpec[] {
-  const out: CacheSpec[] = [];
+let memoText: string | null = null;
+const memo = new Map<string, LocatedLine[]>();
+
+function locateLines(input: string, where: SpecLocation): LocatedLine[] {
+  if (memoText !== where.text) {
+    memo.clear();
+    memoText = where.text;
+  }
+  const key = `${where.path}\u0000${where.offset}\u0000${where.end ?? ""}\u0000${where.fallback?.offset ?? ""}:${where.fallback?.endOffset ?? ""}\u0000${input}`;
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = locateUncached(input, where);
+    if (memo.size > 5_000) memo.clear();
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+function locateUncached(input: string, where: SpecLocation): LocatedLine[] {
+  const out: LocatedLine[] = [];
   const searchEnd = Math.min(where.text.length, where.end ?? where.offset + input.length * 2 + 256);
   let cursor = where.offset;
   const lines = input.split(/\r?\n|\r/);
@@ -184,6 +210,19 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
         if (found) refSpan = spanAt(where.path, where.text, found.at, found.end);
       }
     }
+    out.push({ rawLine, lineSpan, rawParsed, refSpan, ...(refRaw !== undefined ? { refRaw } : {}) });
+  }
+  return out;
+}
+
+/**
+ * Parse every spec in `input` (a block of lines). Comment lines (`#`) and blank lines are skipped.
+ * With `opts.evaluate`, `${{ }}` in each line is evaluated and one spec is made per alternative; spans and
+ * `raw` always describe the characters as written.
+ */
+export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOptions = {}): CacheSpec[] {
+  const out: CacheSpec[] = [];
+  for (const { rawLine, lineSpan, rawParsed, refRaw, refSpan } of locateLines(input, where)) {
     const alternatives: SpecAlternative[] = opts.evaluate
       ? opts.evaluate(rawLine)
       : [{ text: rawLine, resolved: !hasUnresolved(rawLine), speculative: false }];
@@ -192,7 +231,7 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
       for (const evLine of alt.text.split(/\r?\n|\r/)) {
         const line = evLine.trim();
         if (line === "" || line.startsWith("#")) continue;
-        const parsed = opts.evaluate ? parseLine(line) : rawParsed;
+        const parsed = opts.evaluate ? parseLine(line) : { ...rawParsed, attrs: { ...rawParsed.attrs } };
         const spec: CacheSpec = { type: parsed.type, attrs: parsed.attrs, raw: rawLine, span: lineSpan };
         if (parsed.type === "registry" && parsed.attrs.ref !== undefined) {
           const text = parsed.attrs.ref;

@@ -65,3 +65,33 @@ describe("the demo org", () => {
     expect(skipped.archived + skipped.forks + skipped.empty).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("a GraphQL answer cut short", () => {
+  it("is asked for again, so the workflows still arrive and no repo is reported as failed", async () => {
+    let served = 0;
+    const s = await startTestServer((req, res) => {
+      served++;
+      const body = JSON.stringify({ data: { r0: { object: { entries: [] } } } });
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      // the first answer loses its second half on the way, as a dropped connection would
+      res.end(served === 1 ? body.slice(0, body.length / 2) : body);
+    });
+    closers.push(s.close);
+    const stats = newStats();
+    const gh = createGitHub({ apiUrl: s.url, token: "t0k3n-for-test", retryBaseMs: 1, warn: () => {} }, stats);
+    const files = await fetchWorkflowFiles(gh, "acme", [{ name: "api" }]);
+    expect(files.get("api")?.error).toBeUndefined();
+    expect(stats.graphql).toBe(2);
+  });
+
+  it("reports a repeatedly broken answer as a network failure of that repo, not as an empty repo", async () => {
+    const s = await startTestServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"data": {"r0": {"obj');
+    });
+    closers.push(s.close);
+    const gh = createGitHub({ apiUrl: s.url, token: "t0k3n-for-test", retryBaseMs: 1, warn: () => {} });
+    const files = await fetchWorkflowFiles(gh, "acme", [{ name: "api" }]);
+    expect(files.get("api")?.error).toMatch(/incomplete GraphQL answer/);
+  });
+});

@@ -5,7 +5,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { GraphqlResponseError } from "@octokit/graphql";
 import { bindLimiter, createLimiter, limiterFor, type Limiter } from "./limiter";
 import { redact, registerSecret } from "./redact";
-import { rateLimitWaitMs, toGitHubError, type ErrorContext, type GitHubError } from "./errors";
+import { GitHubError, rateLimitWaitMs, toGitHubError, type ErrorContext } from "./errors";
 
 const GitHubOctokit = RestOctokit.plugin(throttling, retry);
 export type Octokit = InstanceType<typeof GitHubOctokit>;
@@ -72,6 +72,9 @@ export function graphqlUrlFor(apiUrl: string): string {
 }
 
 let clientSeq = 0;
+
+/** How often a GraphQL answer that came back cut short is asked for again. */
+const INCOMPLETE_ANSWER_RETRIES = 2;
 
 export function createGitHub(config: GitHubConfig, stats: RequestStats = newStats()): GitHubClient {
   const maxWait = config.maxRateLimitWaitMs ?? 60_000;
@@ -148,8 +151,14 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
     // @octokit/graphql derives the same URL as graphqlUrlFor (GHES /api/v3 -> /api/graphql)
     const request = opts.retries !== undefined ? { request: { retries: opts.retries } } : {};
     try {
-      const data = await octokit.graphql<T>(query, { ...vars, ...request });
-      return { data, errors: [] as GraphqlErrorItem[] };
+      // A body cut short parses to nothing: that is a transport fault, not "no data". Ask again
+      // (bounded); if it stays broken, report it as a network error so batches can split.
+      for (let attempt = 0; ; attempt++) {
+        const data = await octokit.graphql<T>(query, { ...vars, ...request });
+        if (data !== null && typeof data === "object") return { data, errors: [] as GraphqlErrorItem[] };
+        if (attempt >= INCOMPLETE_ANSWER_RETRIES) throw new GitHubError("network", "GitHub sent an incomplete GraphQL answer (the response was cut short)");
+        await new Promise((r) => setTimeout(r, (config.retryBaseMs ?? 500) * 2 ** attempt));
+      }
     } catch (err) {
       if (err instanceof GraphqlResponseError) {
         const errors = (err.errors ?? []) as GraphqlErrorItem[];

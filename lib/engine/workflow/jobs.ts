@@ -14,9 +14,10 @@ import { spanAt } from "../span";
 
 /** Evaluate one `env:` mapping on top of `ctx.env`; a value that is not one known text is dropped. */
 export function evalEnv(y: YamlDoc, envNode: unknown, ctx: Contexts): Record<string, string> {
-  const env = { ...(ctx.env ?? {}) };
   const node = deref(y, envNode);
-  if (!node || !isMap(node)) return env;
+  // Most steps set no env: share the enclosing one (nothing mutates an env once it is built).
+  if (!node || !isMap(node)) return ctx.env ?? {};
+  const env = { ...(ctx.env ?? {}) };
   for (const e of mapEntries(y, node)) {
     const raw = scalarString(y, e.value);
     if (raw === null) {

@@ -54,8 +54,14 @@ export function locate(path: string, text: string, raw: string, from: number, to
 
 export function nodeSpan(y: YamlDoc, node: unknown): Span {
   const n = deref(y, node);
+  // Asked once per step and matrix combination; the span is shared and never mutated.
+  const memo = (y.spans ??= new Map());
+  const hit = memo.get(n);
+  if (hit) return hit;
   const r = n?.range;
-  return spanAt(y.path, y.text, r ? r[0] : 0, r ? r[1] : 0);
+  const span = spanAt(y.path, y.text, r ? r[0] : 0, r ? r[1] : 0);
+  memo.set(n, span);
+  return span;
 }
 
 /** Values for one evaluated alternative list; one Value per item when the text holds several. */
@@ -82,6 +88,16 @@ export interface ListItem {
 export function rawItems(y: YamlDoc, node: unknown, commas: boolean): ListItem[] {
   const n = deref(y, node);
   if (!n) return [];
+  // The same input is split and located once per matrix combination: keep the answer on the document.
+  const memo = commas ? (y.itemsCommas ??= new Map()) : (y.itemsLines ??= new Map());
+  const hit = memo.get(n);
+  if (hit) return hit;
+  const out = rawItemsOf(y, n, commas);
+  memo.set(n, out);
+  return out;
+}
+
+function rawItemsOf(y: YamlDoc, n: NonNullable<ReturnType<typeof deref>>, commas: boolean): ListItem[] {
   if (isSeq(n)) return seqItems(y, n).flatMap((it) => rawItems(y, it, commas));
   const info = scalarInfo(y, n);
   if (!info) return [];

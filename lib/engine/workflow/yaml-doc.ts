@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type YAMLMap } from "yaml";
 import { lineColumn } from "../span";
-import type { ParseError } from "../types";
+import type { ParseError, Span } from "../types";
 
 export const MAX_ALIAS_COUNT = 1000;
 
@@ -16,6 +16,11 @@ export interface YamlDoc {
   root: Node;
   /** alias node -> the anchored node it stands for */
   aliases: Map<Node, Node>;
+  /** memos filled during extraction (see mapEntries, nodeSpan) */
+  entries?: Map<Node, Entry[]>;
+  spans?: Map<unknown, Span>;
+  itemsCommas?: Map<Node, Array<{ raw: string; span: Span }>>;
+  itemsLines?: Map<Node, Array<{ raw: string; span: Span }>>;
 }
 
 export type ParseOutcome = { ok: true; yaml: YamlDoc; warnings: ParseError[] } | { ok: false; errors: ParseError[]; warnings: ParseError[] };
@@ -186,10 +191,30 @@ export interface Entry {
   value: Node | null;
 }
 
+/**
+ * Entries per mapping node. Extraction asks the same mappings for keys again and again (every `with:`
+ * input, once per matrix combination), and each answer used to rebuild the whole entry list. A node
+ * belongs to one document, so the memo lives on the document (a WeakMap costs more in GC than it saves
+ * when documents die young). Callers must not mutate the result.
+ */
+const NO_ENTRIES: Entry[] = [];
+
 /** Entries of a mapping with merge keys applied (own keys win, earlier merge sources win). */
 export function mapEntries(y: YamlDoc, node: unknown, depth = 0): Entry[] {
   const map = deref(y, node);
-  if (!map || !isMap(map) || depth > 8) return [];
+  if (!map || !isMap(map) || depth > 8) return NO_ENTRIES;
+  if (depth === 0) {
+    const memo = (y.entries ??= new Map());
+    const hit = memo.get(map);
+    if (hit) return hit;
+    const out = entriesOf(y, map, depth);
+    memo.set(map, out);
+    return out;
+  }
+  return entriesOf(y, map, depth);
+}
+
+function entriesOf(y: YamlDoc, map: YAMLMap, depth: number): Entry[] {
   const own: Entry[] = [];
   const merged: Entry[] = [];
   for (const pair of map.items) {

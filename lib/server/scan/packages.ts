@@ -41,6 +41,51 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Pr
   return out;
 }
 
+/**
+ * ManifestKind rows for the digests this scan classified, each written by one package only (the
+ * claim is taken synchronously, before any await, so two packages never insert the same digest).
+ */
+async function kindWrites(db: Db, claimed: Set<string>, present: TagRow[]) {
+  const mine = new Map<string, TagRow>();
+  for (const r of present) if (r.fresh && !claimed.has(r.digest)) mine.set(r.digest, r);
+  for (const d of mine.keys()) claimed.add(d);
+  if (mine.size === 0) return [];
+  // a digest fetched by tag may be known from an earlier scan
+  const known = await db.manifestKind.findMany({ where: { digest: { in: [...mine.keys()] } }, select: { digest: true } });
+  for (const k of known) mine.delete(k.digest);
+  if (mine.size === 0) return [];
+  const data = [...mine.values()].map((k) => ({ digest: k.digest, mediaType: k.mediaType, kind: k.kind, platforms: JSON.stringify(k.platforms), reason: k.reason }));
+  return [db.manifestKind.createMany({ data })];
+}
+
+/**
+ * Replace a package's stored tags with what the registry lists now, in a few statements: new tags
+ * in one insert, unchanged ones only touched (seenAt), changed ones updated, vanished ones deleted
+ * by id (a `notIn` of every tag would exceed SQLite's parameter limit).
+ */
+function tagWrites(db: Db, packageId: number, oldRows: Array<{ id: number; tag: string; digest: string; kind: string; platforms: string; reason: string }>, present: TagRow[]) {
+  const old = new Map(oldRows.map((r) => [r.tag, r]));
+  const presentTags = new Set(present.map((r) => r.tag));
+  const seenAt = new Date();
+  const goneIds = oldRows.filter((r) => !presentTags.has(r.tag)).map((r) => r.id);
+  const added = [];
+  const same: number[] = [];
+  const changed = [];
+  for (const r of present) {
+    const data = { digest: r.digest, kind: r.kind, platforms: JSON.stringify(r.platforms), reason: r.reason, seenAt };
+    const o = old.get(r.tag);
+    if (!o) added.push({ packageId, tag: r.tag, ...data });
+    else if (o.digest === data.digest && o.kind === data.kind && o.platforms === data.platforms && o.reason === data.reason) same.push(o.id);
+    else changed.push(db.packageTag.update({ where: { id: o.id }, data }));
+  }
+  return [
+    ...chunks(goneIds).map((ids) => db.packageTag.deleteMany({ where: { id: { in: ids } } })),
+    ...(added.length > 0 ? [db.packageTag.createMany({ data: added })] : []),
+    ...chunks(same).map((ids) => db.packageTag.updateMany({ where: { id: { in: ids } }, data: { seenAt } })),
+    ...changed,
+  ];
+}
+
 async function storedTags(db: Db, orgId: number, org: string, packageId?: number): Promise<RegistryTagInfo[]> {
   const rows = await db.packageTag.findMany({
     where: packageId ? { packageId } : { package: { orgId } },
@@ -73,18 +118,23 @@ export async function scanPackages(
   const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
   const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: createLimiter(concurrency) });
   const classify = tagClassifier(db, registry);
+  /** digests some package of this scan has written (or is writing) to ManifestKind */
+  const claimed = new Set<string>();
   const errors: RepoError[] = [];
   const tags: RegistryTagInfo[] = [];
   let packagesRead = 0;
+  // one query for every stored package (not one per package): each Prisma call costs ~1 ms of CPU
+  const storedPkgs = new Map((await db.package.findMany({ where: { orgId } })).map((r) => [r.name, r]));
+  const unchangedIds: number[] = [];
 
   // as many packages at once as requests may be in flight: each package starts with two sequential
   // round trips (token, tags/list), so fewer would leave the limiter idle
   await mapLimit(listed, concurrency, async (p) => {
     const name = `${config.org}/${p.name}`.toLowerCase();
-    const stored = await db.package.findUnique({ where: { orgId_name: { orgId, name: p.name } } });
+    const stored = storedPkgs.get(p.name);
     const updatedAt = new Date(p.updatedAt);
     if (stored?.updatedAt && stored.updatedAt.getTime() === updatedAt.getTime()) {
-      tags.push(...(await storedTags(db, orgId, config.org, stored.id)));
+      unchangedIds.push(stored.id); // their stored tags are read at the end, all at once
       return;
     }
     packagesRead++;
@@ -112,38 +162,28 @@ export async function scanPackages(
         return o ? { tag, digest: o.digest, mediaType: "", kind: o.kind, platforms: JSON.parse(o.platforms) as string[], reason: o.reason, fresh: false } : null;
       }
     });
-    const pkg = await db.package.upsert({
-      where: { orgId_name: { orgId, name: p.name } },
-      // a package that failed keeps its old updatedAt, so the next scan reads it again
-      create: { orgId, name: p.name, visibility: p.visibility, repoName: p.repository, updatedAt: failed ? null : updatedAt },
-      update: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
-    });
+    const pkg = stored
+      ? await db.package.update({
+        where: { id: stored.id },
+        // a package that failed keeps its old updatedAt, so the next scan reads it again
+        data: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
+      })
+      : await db.package.create({ data: { orgId, name: p.name, visibility: p.visibility, repoName: p.repository, updatedAt: failed ? null : updatedAt } });
     const present = rows.filter((r): r is TagRow => r !== null);
-    const presentTags = new Set(present.map((r) => r.tag));
-    // the set difference in JS: a `notIn` of every tag would exceed SQLite's parameter limit
-    const goneIds = oldRows.filter((r) => !presentTags.has(r.tag)).map((r) => r.id);
-    const fresh = new Map(present.filter((r) => r.fresh).map((r) => [r.digest, r]));
     await db.$transaction([
-      // kinds classified in this scan; another package may store the same digest too (update: {} is a no-op)
-      ...[...fresh.values()].map((k) => {
-        const data = { digest: k.digest, mediaType: k.mediaType, kind: k.kind, platforms: JSON.stringify(k.platforms), reason: k.reason };
-        return db.manifestKind.upsert({ where: { digest: k.digest }, create: data, update: {} });
-      }),
-      ...chunks(goneIds).map((ids) => db.packageTag.deleteMany({ where: { id: { in: ids } } })),
-      ...present.map((r) => {
-        const data = { digest: r.digest, kind: r.kind, platforms: JSON.stringify(r.platforms), reason: r.reason, seenAt: new Date() };
-        return db.packageTag.upsert({
-          where: { packageId_tag: { packageId: pkg.id, tag: r.tag } }, create: { packageId: pkg.id, tag: r.tag, ...data }, update: data,
-        });
-      }),
+      ...(await kindWrites(db, claimed, present)),
+      ...tagWrites(db, pkg.id, oldRows, present),
     ]);
     for (const r of present) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
     await progress.update({ phase: "packages", message: `package ${p.name}: ${present.length} tags` });
   });
+  for (const ids of chunks(unchangedIds)) {
+    const rows = await db.packageTag.findMany({ where: { packageId: { in: ids } }, include: { package: { select: { name: true } } } });
+    for (const r of rows) tags.push({ package: r.package.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
+  }
   // packages that no longer exist: drop them (their tags cascade) so their findings resolve
   const listedNames = new Set(listed.map((p) => p.name));
-  const storedPkgs = await db.package.findMany({ where: { orgId }, select: { id: true, name: true } });
-  const gonePkgs = storedPkgs.filter((s) => !listedNames.has(s.name)).map((s) => s.id);
+  const gonePkgs = [...storedPkgs.values()].filter((s) => !listedNames.has(s.name)).map((s) => s.id);
   for (const ids of chunks(gonePkgs)) await db.package.deleteMany({ where: { id: { in: ids } } });
   return { tags, packages: listed.length, packagesRead, errors, complete: errors.length === 0 };
 }

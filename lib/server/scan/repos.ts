@@ -4,6 +4,7 @@ import type { GitHubClient } from "@/lib/github/client";
 import { type FetchedFile, fetchFilesByPath, fetchWorkflowFiles } from "@/lib/github/files";
 import { type RepoInfo, listOrgRepos } from "@/lib/github/repos";
 import type { Db } from "@/lib/server/db";
+import { chunks } from "@/lib/server/scan/chunk";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
 
@@ -13,7 +14,6 @@ import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
  * this is also the progress granularity.
  */
 const FETCH_BATCH = 100;
-const IN_CHUNK = 500;
 
 export interface RepoFiles {
   repoId: number;
@@ -52,13 +52,19 @@ function usable(files: FetchedFile[], fullName: string): { inputs: InputFile[]; 
   return { inputs, problems };
 }
 
-/** Statements replacing a repo's stored files with what this scan read, marking it completely scanned. */
-function storeRepoFiles(db: Db, repoId: number, scanId: number, head: string | null, files: FetchedFile[]) {
-  const keep = files.filter((f) => f.text != null && !f.binary && !f.truncated);
+/**
+ * Statements replacing the stored files of completely read repos with what this scan read, marking
+ * them completely scanned: one delete and one insert for the whole batch, one update per repo.
+ */
+function storeRepoFiles(db: Db, scanId: number, repos: Array<{ repoId: number; head: string | null; files: FetchedFile[] }>) {
+  if (repos.length === 0) return [];
+  const data = repos.flatMap((r) =>
+    r.files.filter((f) => f.text != null && !f.binary && !f.truncated).map((f) => ({ repoId: r.repoId, path: f.path, sha: f.sha, text: f.text! })),
+  );
   return [
-    db.sourceFile.deleteMany({ where: { repoId } }),
-    db.sourceFile.createMany({ data: keep.map((f) => ({ repoId, path: f.path, sha: f.sha, text: f.text! })) }),
-    db.repo.update({ where: { id: repoId }, data: { scannedHeadSha: head, lastCompleteScanId: scanId, lastError: null } }),
+    ...chunks(repos.map((r) => r.repoId)).map((ids) => db.sourceFile.deleteMany({ where: { repoId: { in: ids } } })),
+    ...(data.length > 0 ? [db.sourceFile.createMany({ data })] : []),
+    ...repos.map((r) => db.repo.update({ where: { id: r.repoId }, data: { scannedHeadSha: r.head, lastCompleteScanId: scanId, lastError: null } })),
   ];
 }
 
@@ -74,21 +80,29 @@ export async function scanRepos(
   const listed = await listOrgRepos(gh, config.org, {
     includeArchived: config.includeArchived, includeForks: config.includeForks,
   });
+  // new repos in one insert, changed ones updated, unchanged ones untouched: one Prisma call per
+  // repo costs ~1 ms of CPU, which adds up at thousands of repos
+  const before = new Map((await db.repo.findMany({ where: { orgId } })).map((row) => [row.name, row]));
+  const added = [];
+  const updates = [];
+  for (const r of listed) {
+    const data = {
+      defaultBranch: r.defaultBranch, headSha: r.headOid, archived: r.archived, fork: r.fork,
+      private: r.isPrivate, pushedAt: r.pushedAt ? new Date(r.pushedAt) : null,
+    };
+    const old = before.get(r.name);
+    if (!old) added.push({ orgId, name: r.name, ...data });
+    else if (
+      old.defaultBranch !== data.defaultBranch || old.headSha !== data.headSha || old.archived !== data.archived ||
+      old.fork !== data.fork || old.private !== data.private || old.pushedAt?.getTime() !== data.pushedAt?.getTime()
+    ) updates.push(db.repo.update({ where: { id: old.id }, data }));
+  }
   // one transaction: a commit per repo would cost a disk sync each
-  const upserted = await db.$transaction(
-    listed.map((r) => {
-      const data = {
-        defaultBranch: r.defaultBranch, headSha: r.headOid, archived: r.archived, fork: r.fork,
-        private: r.isPrivate, pushedAt: r.pushedAt ? new Date(r.pushedAt) : null,
-      };
-      return db.repo.upsert({
-        where: { orgId_name: { orgId, name: r.name } }, create: { orgId, name: r.name, ...data }, update: data,
-      });
-    }),
-  );
-  const rows = new Map(upserted.map((row) => [row.name, row]));
-  const stored = await db.repo.findMany({ where: { orgId }, select: { id: true, name: true } });
-  const goneRepoIds = stored.filter((s) => !rows.has(s.name)).map((s) => s.id);
+  await db.$transaction([...(added.length > 0 ? [db.repo.createMany({ data: added })] : []), ...updates]);
+  const listedNames = new Set(listed.map((r) => r.name));
+  const stored = await db.repo.findMany({ where: { orgId } });
+  const rows = new Map(stored.filter((row) => listedNames.has(row.name)).map((row) => [row.name, row]));
+  const goneRepoIds = stored.filter((row) => !rows.has(row.name)).map((row) => row.id);
 
   const result: RepoFiles[] = [];
   const errors: RepoError[] = [];
@@ -98,16 +112,14 @@ export async function scanRepos(
   const toFetch = listed.filter((r) => !unchangedSet.has(r) && !r.isEmpty && r.headOid);
   const fetchSet = new Set(toFetch);
   // an empty repo (no head) has nothing to read: complete with no files
-  for (const r of listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x))) {
-    const id = rows.get(r.name)!.id;
-    await db.$transaction(storeRepoFiles(db, id, scanId, r.headOid, []));
-    result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: [], complete: true });
-  }
+  const empty = listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x));
+  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [] }))));
+  for (const r of empty) result.push({ repoId: rows.get(r.name)!.id, name: r.name, fullName: r.nameWithOwner, files: [], complete: true });
   // stored files of unchanged repos, a few queries for all of them
   const storedFiles = new Map<number, InputFile[]>();
   const unchangedIds = unchanged.map((r) => rows.get(r.name)!.id);
-  for (let i = 0; i < unchangedIds.length; i += IN_CHUNK) {
-    const files = await db.sourceFile.findMany({ where: { repoId: { in: unchangedIds.slice(i, i + IN_CHUNK) } }, orderBy: { path: "asc" } });
+  for (const ids of chunks(unchangedIds)) {
+    const files = await db.sourceFile.findMany({ where: { repoId: { in: ids } }, orderBy: { path: "asc" } });
     for (const f of files) {
       const list = storedFiles.get(f.repoId) ?? [];
       list.push({ path: f.path, text: f.text });
@@ -152,6 +164,7 @@ export async function scanRepos(
       }
     }
     const writes = [];
+    const complete: Array<{ repoId: number; head: string | null; files: FetchedFile[] }> = [];
     for (const r of batch) {
       const id = rows.get(r.name)!.id;
       const got = lookup(fetched, r);
@@ -175,10 +188,10 @@ export async function scanRepos(
       const { inputs, problems } = usable(all, r.nameWithOwner);
       // unreadable files are reported but do not make the repo incomplete: they can never be read
       for (const p of problems) warnings.push({ repo: r.name, message: p });
-      writes.push(...storeRepoFiles(db, id, scanId, r.headOid, all));
+      complete.push({ repoId: id, head: r.headOid, files: all });
       result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: inputs, complete: true });
     }
-    await db.$transaction(writes);
+    await db.$transaction([...writes, ...storeRepoFiles(db, scanId, complete)]);
     done += batch.length;
     await progress.update({ phase: "workflows", reposDone: done });
   }
