@@ -62,7 +62,9 @@ export class RequestTap {
       if (purpose === "registry:manifest-get" && res.ok) {
         const digest = res.headers.get("docker-content-digest");
         const name = url.pathname.replace(/^\/v2\//, "").replace(/\/manifests\/[^/]+$/, "");
-        this.counts.manifestGets.push(`${name}@${digest ?? url.pathname.split("/").pop()}`);
+        const ref = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+        // a GET by tag (a cold package's one request per tag) is marked: it is a tag read, not a digest fetch
+        this.counts.manifestGets.push(`${name}@${digest ?? ref}${/^sha(256|512):/.test(ref) ? "" : " by-tag"}`);
       }
       return res;
     };

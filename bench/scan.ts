@@ -112,13 +112,28 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
   return runs;
 }
 
-/** Manifest GETs per (package, digest) over all scans: the target is exactly one each. */
-export function manifestGetsPerDigest(runs: ScanRun[]): { gets: number; digests: number; repeated: string[] } {
-  const count = new Map<string, number>();
-  for (const r of runs) for (const d of r.manifestGets) count.set(d, (count.get(d) ?? 0) + 1);
+/**
+ * Manifest GETs per (package, digest) over all scans. A digest is to be fetched by digest at most
+ * once, and never after a GET by tag brought its body. GETs by tag (cold packages: one request per
+ * tag, in place of HEAD + GET) are counted apart: tags sharing a digest each read it, at no extra request.
+ */
+export function manifestGetsPerDigest(runs: ScanRun[]): { gets: number; digests: number; byTag: number; repeated: string[]; sharedByTag: number } {
+  const byDigest = new Map<string, number>();
+  const byTag = new Map<string, number>();
+  let gets = 0;
+  for (const r of runs) {
+    for (const entry of r.manifestGets) {
+      gets++;
+      const tagRead = entry.endsWith(" by-tag");
+      const key = tagRead ? entry.slice(0, -" by-tag".length) : entry;
+      const m = tagRead ? byTag : byDigest;
+      m.set(key, (m.get(key) ?? 0) + 1);
+    }
+  }
+  const digests = new Set([...byDigest.keys(), ...byTag.keys()]);
   return {
-    gets: [...count.values()].reduce((a, b) => a + b, 0),
-    digests: count.size,
-    repeated: [...count].filter(([, n]) => n > 1).map(([d, n]) => `${d} x${n}`),
+    gets, digests: digests.size, byTag: [...byTag.values()].reduce((a, b) => a + b, 0),
+    repeated: [...byDigest].filter(([d, n]) => n + (byTag.has(d) ? 1 : 0) > 1).map(([d, n]) => `${d} x${n}${byTag.has(d) ? " after a GET by tag" : ""}`),
+    sharedByTag: [...byTag.values()].filter((n) => n > 1).length,
   };
 }

@@ -11,7 +11,7 @@ export interface BenchData {
   repos: number;
   latencyMs: number;
   scans?: ScanRun[];
-  manifests?: { gets: number; digests: number; repeated: string[] };
+  manifests?: { gets: number; digests: number; byTag?: number; repeated: string[]; sharedByTag?: number };
   baseline?: BaselineRun;
   engine?: EngineBenchResult[];
   dashboard?: DashboardRun;
@@ -33,7 +33,8 @@ export function judge(d: BenchData): TargetResult[] {
   if (d.manifests) {
     const warmGets = warm?.byPurpose["registry:manifest-get"] ?? 0;
     out.push({
-      target: "registry manifests fetched once per digest", measured: `${d.manifests.gets} GETs for ${d.manifests.digests} digests over all scans; ${d.manifests.repeated.length} repeated; warm rescan ${warmGets} GETs`,
+      target: "registry manifests fetched once per digest", measured: `${d.manifests.gets} GETs for ${d.manifests.digests} digests over all scans (${d.manifests.byTag ?? 0} by tag: cold packages, one request per tag); ` +
+        `${d.manifests.repeated.length} digests fetched by digest again; ${d.manifests.sharedByTag ?? 0} digests read by several tags of a cold package (no extra request); warm rescan ${warmGets} GETs`,
       verdict: v(d.manifests.repeated.length === 0 && warmGets === 0),
     });
   }

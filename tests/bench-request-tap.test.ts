@@ -46,7 +46,10 @@ describe("bench RequestTap", () => {
     expect(c.byPurpose["registry:tags-list"]).toBe(2);
     expect(c.byPurpose["registry:token"]).toBe(1);
     expect(c.byPurpose["registry:manifest-get"]).toBe(1);
-    expect(c.manifestGets).toEqual([`${name}@${m.digest}`]);
+    // a GET by tag is marked apart from a GET by digest (manifestGetsPerDigest counts them apart)
+    expect(c.manifestGets).toEqual([`${name}@${m.digest} by-tag`]);
+    await registry.getManifest(name, m.digest);
+    expect(tap.take().manifestGets).toEqual([`${name}@${m.digest}`]);
     // after take(), counting starts again from zero
     expect(tap.take().byPurpose).toEqual({});
   });

@@ -10,6 +10,7 @@ import type { InputFile, RepoModel } from "./types";
 import { dockerAction } from "./workflow/actions";
 import { dockerfileConsumers, isDockerfilePath } from "./workflow/dockerfile";
 import { evaluate, type Contexts, type ExprValue } from "./workflow/expr-bridge";
+import { inertJobs, mayDefineBuilds } from "./workflow/inert";
 import { evalEnv, extractJobs } from "./workflow/jobs";
 import { isGitHubRepoName, newBudget, type FileState } from "./workflow/model";
 import { rawItems } from "./workflow/values";
@@ -92,6 +93,10 @@ async function extractFile(file: InputFile, files: Map<string, InputFile>, repo:
   if (name !== null) fs.workflowName = name;
   if (!isMap(deref(y, mapGet(y, y.root, "jobs")))) {
     model.warnings.push({ path: file.path, message: "workflow has no `jobs:` mapping", line: 1, column: 1 });
+    return;
+  }
+  if (!mayDefineBuilds(file.text)) {
+    inertJobs(fs);
     return;
   }
   await extractJobs(fs, baseContexts(y, repo));

@@ -99,6 +99,24 @@ export function separateCacheFix(
   allBuilds: Build[],
   files: Map<string, string>,
 ): Fix | undefined {
+  // Matrix copies of one step ask for the same fix (same characters, same builds): diff once per run
+  // of the rules. The memo hangs off this run's build list, so it goes when the run does.
+  let memo = fixMemo.get(allBuilds);
+  if (!memo || memo.files !== files) fixMemo.set(allBuilds, (memo = { files, fixes: new Map() }));
+  const key = `${repo ?? ""}\u0000${cacheRef.span.path}\u0000${cacheRef.span.offset}\u0000${cacheRef.span.endOffset}\u0000${cacheRef.text}`;
+  if (!memo.fixes.has(key)) memo.fixes.set(key, computeSeparateCacheFix(cacheRef, repo, allBuilds, files));
+  const fix = memo.fixes.get(key);
+  return fix ? { ...fix } : undefined;
+}
+
+const fixMemo = new WeakMap<Build[], { files: Map<string, string>; fixes: Map<string, Fix | undefined> }>();
+
+function computeSeparateCacheFix(
+  cacheRef: Value,
+  repo: string | undefined,
+  allBuilds: Build[],
+  files: Map<string, string>,
+): Fix | undefined {
   const path = cacheRef.span.path;
   const text = files.get(fileKey(repo, path));
   if (text === undefined) return undefined;

@@ -118,6 +118,8 @@ function keyOf(b: Br): string {
 
 /** Dedupe (a value possible without speculation stays non-speculative) and cap the branch count. */
 export function finish(list: Br[], cap = MAX_BRANCHES): Br[] {
+  // Nearly every expression has one branch: nothing to dedupe.
+  if (list.length <= 1 && cap >= 1) return list;
   const seen = new Map<string, number>();
   const out: Br[] = [];
   for (const b of list) {

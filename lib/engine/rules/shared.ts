@@ -21,7 +21,8 @@ export function pushesImage(build: Build): boolean {
 
 /** Builds that run from the same step (or bake target) across matrix combinations share this key. */
 export function stepKey(build: Build): string {
-  return [build.repo ?? "", build.path, build.job, build.stepIndex ?? "", build.bakeTarget ?? ""].join("#");
+  // A template string, not [...].join: rules call this in their inner loops.
+  return `${build.repo ?? ""}#${build.path}#${build.job}#${build.stepIndex ?? ""}#${build.bakeTarget ?? ""}`;
 }
 
 export function describeBuild(build: Build): string {

@@ -13,9 +13,8 @@ const MAX_ALTERNATIVES = 16;
 export function evaluate(template: string, ctx: Contexts): Alternative[] {
   if (!template.includes("${{")) return [{ text: template, resolved: true, speculative: false }];
   try {
-    const alts = evaluateTemplate(template, ctx, { maxAlternatives: MAX_ALTERNATIVES });
-    // Text substituted from env may itself carry tokens; `resolved` must say whether any remain.
-    return alts.map((a) => ({ ...a, resolved: a.resolved && !a.text.includes("${{") }));
+    // evaluateTemplate already marks text still holding tokens (e.g. substituted from env) unresolved.
+    return evaluateTemplate(template, ctx, { maxAlternatives: MAX_ALTERNATIVES });
   } catch {
     return [{ text: template, resolved: false, speculative: false }];
   }

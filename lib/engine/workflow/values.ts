@@ -54,14 +54,8 @@ export function locate(path: string, text: string, raw: string, from: number, to
 
 export function nodeSpan(y: YamlDoc, node: unknown): Span {
   const n = deref(y, node);
-  // Asked once per step and matrix combination; the span is shared and never mutated.
-  const memo = (y.spans ??= new Map());
-  const hit = memo.get(n);
-  if (hit) return hit;
   const r = n?.range;
-  const span = spanAt(y.path, y.text, r ? r[0] : 0, r ? r[1] : 0);
-  memo.set(n, span);
-  return span;
+  return spanAt(y.path, y.text, r ? r[0] : 0, r ? r[1] : 0);
 }
 
 /** Values for one evaluated alternative list; one Value per item when the text holds several. */

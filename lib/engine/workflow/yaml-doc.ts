@@ -3,9 +3,9 @@
  * pass (yaml's own Alias.resolve walks the whole document per call), and `<<` merge keys are followed on
  * lookup, so every value keeps the range of the characters that wrote it.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type YAMLMap } from "yaml";
-import { lineColumn } from "../span";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
 import type { ParseError, Span } from "../types";
+import { errorAt, isMergeKey, walkNodes } from "./yaml-walk";
 
 export const MAX_ALIAS_COUNT = 1000;
 
@@ -16,20 +16,14 @@ export interface YamlDoc {
   root: Node;
   /** alias node -> the anchored node it stands for */
   aliases: Map<Node, Node>;
-  /** memos filled during extraction (see mapEntries, nodeSpan) */
+  /** memos filled during extraction (see mapEntries, mapGet, rawItems) */
   entries?: Map<Node, Entry[]>;
-  spans?: Map<unknown, Span>;
+  keyIndex?: Map<Node, Map<string, Node | null>>;
   itemsCommas?: Map<Node, Array<{ raw: string; span: Span }>>;
   itemsLines?: Map<Node, Array<{ raw: string; span: Span }>>;
 }
 
 export type ParseOutcome = { ok: true; yaml: YamlDoc; warnings: ParseError[] } | { ok: false; errors: ParseError[]; warnings: ParseError[] };
-
-function errorAt(path: string, text: string, message: string, offset?: number): ParseError {
-  if (offset === undefined) return { path, message };
-  const { line, column } = lineColumn(text, offset);
-  return { path, message, line, column };
-}
 
 /** Parse one workflow file. Never throws: failures come back as ParseErrors with a position. */
 export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
@@ -75,33 +69,11 @@ export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
       warnings,
     };
   }
-  let sawAlias = false;
-  let recursive: Node | null = null;
-  const aliases = new Map<Node, Node>();
-  const anchors = new Map<string, Node>();
-  const duplicates: ParseError[] = [];
-  visit(doc, {
-    Node(_key, node, ancestors) {
-      if (isMap(node) && duplicates.length < 5) duplicateKeys(path, text, node, duplicates);
-      if (isAlias(node)) {
-        sawAlias = true;
-        const target = anchors.get(node.source);
-        if (!target) return;
-        // An alias inside its own anchor describes an infinite value.
-        if (ancestors.includes(target as never)) {
-          recursive = node;
-          return visit.BREAK;
-        }
-        aliases.set(node, target);
-      } else if (node.anchor) {
-        anchors.set(node.anchor, node);
-      }
-    },
-  });
+  const { aliases, sawAlias, recursive, duplicates } = walkNodes(path, text, doc.contents);
   // GitHub rejects a workflow with a repeated key ("'runs-on' is already defined"), as YAML does.
   if (duplicates.length > 0) return { ok: false, errors: duplicates, warnings };
   if (recursive !== null) {
-    const r = recursive as Node;
+    const r = recursive;
     return {
       ok: false,
       errors: [errorAt(path, text, "YAML alias refers to the node that contains it (a recursive value)", r.range?.[0] ?? 0)],
@@ -130,23 +102,6 @@ export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
   return { ok: true, yaml: { path, text, doc, root, aliases }, warnings };
 }
 
-/** Keys repeated in one mapping (scalar keys compared by type and value, as yaml's own check does). */
-function duplicateKeys(path: string, text: string, map: YAMLMap, out: ParseError[]): void {
-  if (map.items.length < 2) return;
-  const seen = new Set<string>();
-  for (const pair of map.items) {
-    const k = pair.key;
-    if (!isScalar(k) || isMergeKey(k)) continue;
-    const id = `${typeof k.value}:${String(k.value)}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      continue;
-    }
-    out.push(errorAt(path, text, "YAML syntax error: Map keys must be unique", k.range?.[0] ?? 0));
-    if (out.length >= 5) return;
-  }
-}
-
 /** Expand aliases the bounded way yaml does; the error message when that fails, else null. */
 function aliasProblem(doc: Document.Parsed): string | null {
   try {
@@ -167,12 +122,6 @@ export function deref(y: YamlDoc, node: unknown): Node | null {
   for (let i = 0; i < 16 && cur && isAlias(cur); i++) cur = y.aliases.get(cur) ?? null;
   if (!cur || isAlias(cur)) return null;
   return cur;
-}
-
-function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key)) return false;
-  const v = key.value;
-  return v === "<<" || (typeof v === "symbol" && v.description === "<<");
 }
 
 function keyString(key: unknown): string | null {
@@ -241,8 +190,17 @@ function entriesOf(y: YamlDoc, map: YAMLMap, depth: number): Entry[] {
 }
 
 export function mapGet(y: YamlDoc, node: unknown, key: string): Node | null {
-  for (const e of mapEntries(y, node)) if (e.key === key) return e.value;
-  return null;
+  const map = deref(y, node);
+  if (!map || !isMap(map)) return null;
+  // Keyed lookup per mapping, built once: steps are asked for a dozen keys per matrix combination.
+  const index = (y.keyIndex ??= new Map());
+  let keys = index.get(map);
+  if (!keys) {
+    keys = new Map();
+    for (const e of mapEntries(y, map)) if (!keys.has(e.key)) keys.set(e.key, e.value);
+    index.set(map, keys);
+  }
+  return keys.get(key) ?? null;
 }
 
 export function seqItems(y: YamlDoc, node: unknown): Node[] {
@@ -293,6 +251,12 @@ export function nodeRange(y: YamlDoc, node: unknown): [number, number] {
 export function nodeToJs(y: YamlDoc, node: unknown): unknown {
   const n = deref(y, node);
   if (!n) return null;
+  // A scalar's JS value is its value (yaml's toJS would build a whole conversion context for it).
+  if (isScalar(n)) {
+    const v = n.value;
+    if (v === null || v === undefined) return null;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  }
   try {
     return n.toJS(y.doc, { maxAliasCount: MAX_ALIAS_COUNT });
   } catch {

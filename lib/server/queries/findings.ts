@@ -1,4 +1,5 @@
 import { Prisma } from "@prisma/client";
+import { chunks } from "../chunk";
 import type { Db } from "../db";
 import type { FindingFilters } from "./finding-filters";
 import { newFindingsScanId, type OrgRef } from "./org";
@@ -94,7 +95,7 @@ function parseRelated(json: string): RelatedLocation[] {
 export async function toRows(db: Db, orgId: number, found: FindingWithRepo[]): Promise<FindingRow[]> {
   const newScanId = await newFindingsScanId(db, orgId);
   const scanIds = [...new Set(found.map((f) => f.firstSeenScanId))];
-  const scans = await db.scan.findMany({ where: { id: { in: scanIds } }, select: { id: true, startedAt: true } });
+  const scans = (await Promise.all(chunks(scanIds).map((ids) => db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true } })))).flat();
   const startedAt = new Map(scans.map((s) => [s.id, s.startedAt.toISOString()]));
   return found.map((f) => ({
     id: f.id,
@@ -134,7 +135,8 @@ export async function listFindings(db: Db, org: OrgRef, filters: FindingFilters)
     Prisma.sql`SELECT f."id" AS id ${from} ${orderBy(filters)} LIMIT ${filters.pageSize} OFFSET ${(page - 1) * filters.pageSize}`,
   );
   const ids = idRows.map((r) => Number(r.id));
-  const found = await db.finding.findMany({ where: { id: { in: ids } }, include: { repo: { select: { name: true } } } });
+  // an export asks for up to 50,000 rows: chunked below SQLite's bound-parameter limit
+  const found = (await Promise.all(chunks(ids).map((part) => db.finding.findMany({ where: { id: { in: part } }, include: { repo: { select: { name: true } } } })))).flat();
   const byId = new Map(found.map((f) => [f.id, f]));
   const ordered = ids.map((id) => byId.get(id)).filter((f): f is FindingWithRepo => f !== undefined);
   return { rows: await toRows(db, org.id, ordered), total, page, pageSize: filters.pageSize, pageCount };
@@ -160,10 +162,8 @@ export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets>
     db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
     db.finding.groupBy({ by: ["repoId"], where: open, _count: { _all: true } }),
   ]);
-  const repoNames = await db.repo.findMany({
-    where: { id: { in: repos.map((r) => r.repoId).filter((x): x is number => x !== null) } },
-    select: { id: true, name: true },
-  });
+  const repoIds = repos.map((r) => r.repoId).filter((x): x is number => x !== null);
+  const repoNames = (await Promise.all(chunks(repoIds).map((ids) => db.repo.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })))).flat();
   const nameOf = new Map(repoNames.map((r) => [r.id, r.name]));
   return {
     rules: rules.map((r) => ({ value: r.ruleId, count: r._count._all })),

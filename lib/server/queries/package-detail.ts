@@ -1,3 +1,4 @@
+import { chunks } from "../chunk";
 import type { Db } from "../db";
 import { refUsage, type RefUse } from "./build-index";
 import type { OrgRef } from "./org";
@@ -43,10 +44,11 @@ export async function getPackage(db: Db, org: OrgRef, name: string): Promise<Pac
   if (!pkg) return null;
   const refs = pkg.tags.map((t) => tagRef(org.login, pkg.name, t.tag));
   const [findings, usage] = await Promise.all([
-    db.finding.findMany({
-      where: { orgId: org.id, resolvedScanId: null, ref: { in: refs } },
+    // a package can have thousands of tags: chunked below SQLite's bound-parameter limit
+    Promise.all(chunks(refs).map((part) => db.finding.findMany({
+      where: { orgId: org.id, resolvedScanId: null, ref: { in: part } },
       select: { id: true, ruleId: true, severity: true, ref: true, repo: { select: { name: true } } },
-    }),
+    }))).then((parts) => parts.flat()),
     refUsage(db, org),
   ]);
   const tags = pkg.tags.map((t): PackageTagRow => {

@@ -1,7 +1,7 @@
 import { fingerprint } from "@/lib/engine/fingerprint";
 import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
-import { chunks } from "@/lib/server/scan/chunk";
+import { chunks } from "@/lib/server/chunk";
 import type { ScanFinding } from "@/lib/server/scan/types";
 
 export interface PersistInput {

@@ -5,7 +5,7 @@ import { type PackageInfo, listContainerPackages } from "@/lib/github/packages";
 import type { RequestStats } from "@/lib/github/client";
 import { createRegistryClient } from "@/lib/registry/client";
 import type { Db } from "@/lib/server/db";
-import { chunks } from "@/lib/server/scan/chunk";
+import { chunks } from "@/lib/server/chunk";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import { type Classified, readTag, tagClassifier } from "@/lib/server/scan/tag-kinds";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";

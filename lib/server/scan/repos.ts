@@ -4,7 +4,7 @@ import type { GitHubClient } from "@/lib/github/client";
 import { type FetchedFile, fetchFilesByPath, fetchWorkflowFiles } from "@/lib/github/files";
 import { type RepoInfo, listOrgRepos } from "@/lib/github/repos";
 import type { Db } from "@/lib/server/db";
-import { chunks } from "@/lib/server/scan/chunk";
+import { chunks } from "@/lib/server/chunk";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
 
@@ -150,7 +150,9 @@ export async function scanRepos(
       if (!got || got.error) continue;
       const { inputs } = usable(got.files, r.nameWithOwner);
       const have = new Set(got.files.map((f) => f.path));
-      const paths = bakeFilesNamed(inputs).filter((p) => !have.has(p));
+      // only a workflow that mentions bake (bake-action, or a run step with `bake`) can name a bake
+      // file: parse just those here (the analysis parses every file anyway, later)
+      const paths = bakeFilesNamed(inputs.filter((f) => /bake/i.test(f.text))).filter((p) => !have.has(p));
       if (paths.length > 0) wanted.push({ repo: r.name, paths });
     }
     let extra = new Map<string, FetchedFile[]>();
