@@ -65,7 +65,7 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
     lines.push("");
   }
   if (d.engine?.length) {
-    lines.push("| engine set | files | files/s, full analysis | files/s, yaml parse only | analysis / parsing (CPU time, best of 9) |", "|---|---|---|---|---|");
+    lines.push("| engine set | files | files/s, full analysis | files/s, yaml parse only | analysis / parsing (CPU time, best of 15) |", "|---|---|---|---|---|");
     for (const e of d.engine) lines.push(`| ${e.set} | ${e.files} | ${e.filesPerSecond} | ${e.yamlFilesPerSecond} | ${e.ratioToYaml}x |`);
     lines.push("");
   }

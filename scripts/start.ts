@@ -110,8 +110,7 @@ async function main(): Promise<void> {
     }
   }
 
-  // --optimize-for-size: scans allocate fast and V8 would otherwise let the heap grow around dead
-  // objects (5,000-repo scan: 390 MB peak RSS without it, 260 MB with it; `npm run bench`).
+  // The server runs scans: the same heap tuning as lib/server/scan/heap.ts, from the start.
   const server = spawn(process.execPath, ["--optimize-for-size", NEXT_BIN, "start", "-p", String(port)], { cwd: ROOT, env: { ...childEnv, NODE_ENV: "production" }, stdio: "inherit" });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,4 +1,5 @@
 import type { CliIo } from "@/lib/cli/io";
+import { tuneHeapForScans } from "../../server/scan/heap";
 import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type ScanSummary, runScan } from "@/lib/server/scan";
@@ -101,6 +102,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     io.stderr(`cacheguard scan: ${args}\n${USAGE}`);
     return 2;
   }
+  tuneHeapForScans();
   const url = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   try {
     await ensureDatabase(url);
