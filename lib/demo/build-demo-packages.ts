@@ -3,55 +3,12 @@
  * digest an index or a signature tag refers to is the sha256 of a file the fake registry serves.
  * Deterministic: run it again and nothing changes. `npx tsx lib/demo/build-demo-packages.ts [DIR]`
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
-
-const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-const OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-const DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-const DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-const CACHE_CONFIG = "application/vnd.buildkit.cacheconfig.v0";
-
-interface Descriptor { mediaType: string; digest: string; size: number; [k: string]: unknown }
-type Json = Record<string, unknown>;
-
-const hex = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
-/** A layer that is never downloaded: a stable fake digest and a plausible size. */
-const layer = (mediaType: string, seed: string, extra: Json = {}): Descriptor => ({
-  mediaType,
-  digest: `sha256:${hex(seed)}`,
-  size: 1_000_000 + (parseInt(hex(seed).slice(0, 6), 16) % 30_000_000),
-  ...extra,
-});
-
-class PackageWriter {
-  readonly dir: string;
-  constructor(root: string, readonly name: string, meta?: Json) {
-    this.dir = path.join(root, name);
-    mkdirSync(this.dir, { recursive: true });
-    if (meta) writeFileSync(path.join(this.dir, "package.json"), `${JSON.stringify(meta, null, 2)}\n`);
-  }
-  private write(sub: string, file: string, body: Json): Descriptor {
-    const bytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
-    mkdirSync(path.join(this.dir, sub), { recursive: true });
-    writeFileSync(path.join(this.dir, sub, file), bytes);
-    return { mediaType: String(body.mediaType ?? OCI_MANIFEST), digest: `sha256:${hex(bytes)}`, size: bytes.length };
-  }
-  blob(name: string, body: Json, mediaType: string): Descriptor {
-    return { ...this.write("blobs", `${name}.json`, body), mediaType };
-  }
-  manifest(name: string, body: Json): Descriptor {
-    return this.write("manifests", `${name}.json`, body);
-  }
-  tag(tag: string, body: Json): Descriptor {
-    return this.write("tags", `${tag}.json`, body);
-  }
-}
+import {
+  CACHE_CONFIG, DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LIST, DOCKER_MANIFEST, FixturePackageWriter as PackageWriter,
+  hex, layer, OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, type Descriptor, type Json,
+} from "./oci-fixture";
 
 function imageConfig(p: PackageWriter, name: string, arch: string, layers: Descriptor[], docker = false): Descriptor {
   const body = {

@@ -5,58 +5,30 @@
  * not export its writers): single-platform images, multi-arch indexes with attestation manifests,
  * BuildKit caches in the image-manifest form and the older index form, cosign signatures.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
-
-const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-const OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-const DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-const CACHE_CONFIG = "application/vnd.buildkit.cacheconfig.v0";
-
-interface Descriptor { mediaType: string; digest: string; size: number; [k: string]: unknown }
-type Json = Record<string, unknown>;
-
-const hex = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
-const layer = (mediaType: string, seed: string, extra: Json = {}): Descriptor => ({
-  mediaType, digest: `sha256:${hex(seed)}`, size: 1_000_000 + (parseInt(hex(seed).slice(0, 6), 16) % 30_000_000), ...extra,
-});
+import {
+  CACHE_CONFIG, DOCKER_LAYER, DOCKER_LIST, FixturePackageWriter, hex, layer, OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST,
+  type Descriptor, type Json,
+} from "./oci-fixture";
 
 /** What the generator wrote for one package: tag -> digest, and every manifest digest. */
 export interface WrittenPackage { name: string; tags: Record<string, string>; digests: string[]; kinds: Record<string, TagShape> }
 export type TagShape = "image" | "multi-arch" | "cache" | "cache-index" | "signature";
 
-export class PackageWriter {
-  readonly dir: string;
+export class PackageWriter extends FixturePackageWriter {
   readonly written: WrittenPackage;
-  constructor(root: string, readonly name: string, meta: Json) {
-    this.dir = path.join(root, name);
-    mkdirSync(this.dir, { recursive: true });
-    writeFileSync(path.join(this.dir, "package.json"), `${JSON.stringify(meta)}\n`);
+  constructor(root: string, name: string, meta: Json) {
+    super(root, name, meta, true);
     this.written = { name, tags: {}, digests: [], kinds: {} };
   }
-  private write(sub: string, file: string, body: Json): Descriptor {
-    // compact JSON: thousands of packages should not cost a slow fixture load
-    const bytes = Buffer.from(`${JSON.stringify(body)}\n`);
-    mkdirSync(path.join(this.dir, sub), { recursive: true });
-    writeFileSync(path.join(this.dir, sub, file), bytes);
-    return { mediaType: String(body.mediaType ?? OCI_MANIFEST), digest: `sha256:${hex(bytes)}`, size: bytes.length };
-  }
-  blob(name: string, body: Json, mediaType: string): Descriptor {
-    return { ...this.write("blobs", `${name}.json`, body), mediaType };
-  }
-  manifest(name: string, body: Json): Descriptor {
-    const d = this.write("manifests", `${name}.json`, body);
+  override manifest(name: string, body: Json): Descriptor {
+    const d = super.manifest(name, body);
     this.written.digests.push(d.digest);
     return d;
   }
-  tag(tag: string, body: Json, shape: TagShape): Descriptor {
-    const d = this.write("tags", `${tag}.json`, body);
+  override tag(tag: string, body: Json, shape?: TagShape): Descriptor {
+    const d = super.tag(tag, body);
     this.written.tags[tag] = d.digest;
-    this.written.kinds[tag] = shape;
+    if (shape) this.written.kinds[tag] = shape;
     if (!this.written.digests.includes(d.digest)) this.written.digests.push(d.digest);
     return d;
   }
