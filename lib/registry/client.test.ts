@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, startTestServer } from "@/lib/github/test-http";
+import { createLimiter } from "@/lib/github/limiter";
 import { createRegistryClient, MANIFEST_ACCEPT, nextLink, RegistryError } from "./client";
 import { inspectRef } from "./inspect";
 import { createGitHub, newStats } from "@/lib/github/client";
@@ -124,6 +125,17 @@ describe("registry client", () => {
     const before = s.requests.length;
     await reg.listTags("acme/other");
     expect(s.requests.slice(before).map((r) => r.url.split("?")[0])).toEqual(["/token", "/v2/acme/other/tags/list", "/v2/acme/other/tags/list", "/v2/acme/other/tags/list"]);
+  });
+
+  it("pays one challenge round trip for the whole scan, even when repositories start at once", async () => {
+    const s = await fakeRegistry();
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN, stats: { rest: 0, graphql: 0, registry: 0 }, limiter: createLimiter(16) });
+    const names = ["acme/a", "acme/b", "acme/c", "acme/d", "acme/e"];
+    const lists = await Promise.all(names.map((n) => reg.listTags(n)));
+    expect(lists.every((l) => l.length === TAGS.length)).toBe(true);
+    const challenged = s.requests.filter((r) => r.url.startsWith("/v2/") && !r.headers.authorization);
+    expect(challenged).toHaveLength(1);
+    expect(s.requests.filter((r) => r.url.startsWith("/token"))).toHaveLength(names.length);
   });
 
   it("falls back to `last` pagination when the registry sends no Link", async () => {

@@ -81,6 +81,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   const authFor = new Map<string, string>();
   /** the bearer realm learned from the first challenge: later repositories skip their own 401 round trip */
   let knownRealm: { realm: string; service?: string } | null = null;
+  let discovery: Promise<void> | null = null;
 
   const rawFetch = (url: string, init: RequestInit) =>
     limiter.run(async () => {
@@ -95,6 +96,21 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
    * whatever is transient (429/5xx/secondary rate limit, network errors, bodies cut short).
    */
   async function send<T>(name: string, method: "GET" | "HEAD", url: string, accept: string | undefined, read: (res: Response) => Promise<T>): Promise<T> {
+    // The first request learns the token realm from its 401; requests started meanwhile wait for
+    // it instead of each paying their own challenge round trip.
+    let discovered: (() => void) | undefined;
+    if (!knownRealm && !authFor.has(name)) {
+      if (discovery) await discovery;
+      else discovery = new Promise<void>((resolve) => (discovered = resolve));
+    }
+    try {
+      return await sendAuthorized(name, method, url, accept, read);
+    } finally {
+      discovered?.();
+    }
+  }
+
+  async function sendAuthorized<T>(name: string, method: "GET" | "HEAD", url: string, accept: string | undefined, read: (res: Response) => Promise<T>): Promise<T> {
     if (!authFor.has(name) && knownRealm) {
       authFor.set(name, `Bearer ${await tokens.get(knownRealm.realm, knownRealm.service, `repository:${name}:pull`)}`);
     }
