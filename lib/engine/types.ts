@@ -61,14 +61,45 @@ export interface CacheSpec {
 
 export type BuildSource = "build-push-action" | "bake-action" | "run";
 
+/**
+ * One hop on the way from a workflow to the file a build is written in: the step that uses a composite
+ * action, the job that calls a reusable workflow, the command that runs a script or `make`.
+ */
+export interface CallSite {
+  kind: "composite-action" | "reusable-workflow" | "script" | "make";
+  /** the calling file (engine path) and where the call stands in it */
+  path: string;
+  line: number;
+  column: number;
+  job: string;
+  stepIndex?: number;
+  stepName?: string;
+  /** what was called, as written (`./.github/actions/build`, `scripts/build.sh`, `make image`) */
+  target: string;
+}
+
 /** One build: a build-push-action step, one bake target, or one buildx/docker build command. */
 export interface Build {
   /** stable id: `<path>#<job>#<step index>[#<bake target>][#<matrix combination>]` */
   id: string;
   source: BuildSource;
   repo?: string;
-  /** the workflow file the build runs from */
+  /** the file the build is written in (a workflow, or an action, script or Makefile it runs) */
   path: string;
+  /**
+   * The workflow file whose run executes this build: `path` for a step written in a workflow, the
+   * calling workflow for builds in composite actions, reusable workflows, scripts and Makefiles.
+   */
+  workflow: string;
+  /** how the run reached `path`, outermost call first; absent for a step written in the workflow */
+  via?: CallSite[];
+  /**
+   * Order of the build within its job's run (steps in order, commands in a script in order). Two builds
+   * of one job and matrix combination run one after the other in `seq` order.
+   */
+  seq: number;
+  /** every job of the same run this build's job waits for (`needs:`, transitively) */
+  needs: string[];
   workflowName?: string;
   job: string;
   stepIndex?: number;
@@ -109,14 +140,29 @@ export type ConsumerKind =
   | "job-container"
   | "service-container"
   | "uses-docker"
-  | "dockerfile-from";
+  | "dockerfile-from"
+  /** a source of `docker buildx imagetools create` */
+  | "imagetools-source"
+  /** `crane copy|pull|export` source */
+  | "crane"
+  /** `skopeo copy|inspect docker://…` source */
+  | "skopeo"
+  /** `regctl image copy` source */
+  | "regctl"
+  /** `az acr import --source` */
+  | "acr-import";
 
 /** A reference pulled or run as an image. */
 export interface Consumer {
   kind: ConsumerKind;
   repo?: string;
   path: string;
+  /** the workflow whose run pulls the ref (see Build.workflow) */
+  workflow?: string;
   job?: string;
+  via?: CallSite[];
+  /** order within the job's run, as Build.seq */
+  seq?: number;
   matrix?: Record<string, string>;
   ref: Value;
 }
@@ -136,6 +182,23 @@ export interface RepoModel {
   errors: ParseError[];
   /** notes about bounded work (matrix too large, alias expansion capped, …) */
   warnings: ParseError[];
+  /**
+   * Files extraction looked for and was not given (an action, a script, a Makefile, a bake file): the
+   * discovery loop reads them and extracts again. Never reported to the user as such.
+   */
+  wanted: FileWant[];
+}
+
+/**
+ * A file extraction asked for. `repo` is set for a file of another repository (`uses: org/repo/path@ref`);
+ * `optional` for names that may well not exist (buildx's default bake files,
+ * `action.yaml` beside `action.yml`): their absence is no warning.
+ */
+export interface FileWant {
+  path: string;
+  repo?: string;
+  ref?: string;
+  optional?: boolean;
 }
 
 export interface Fix {
@@ -156,6 +219,8 @@ export interface Finding {
   ref: string;
   message: string;
   fix?: Fix;
+  /** how the run reaches the file `path` points into (composite action, reusable workflow, script, Makefile) */
+  via?: CallSite[];
   /** other places involved (the image push, the consumer, the other build) */
   related?: Array<{ repo?: string; path: string; line: number; column: number; message: string }>;
 }
