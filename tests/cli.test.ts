@@ -21,10 +21,12 @@ const JsonOutput = z
           ref: z.string(),
           message: z.string(),
           fix: z.object({ description: z.string(), diff: z.string() }).strict().optional(),
+          via: z.array(z.object({ kind: z.string(), path: z.string(), line: z.number(), column: z.number(), job: z.string(), target: z.string() }).passthrough()).optional(),
         })
         .strict(),
     ),
     errors: z.array(z.object({ path: z.string(), message: z.string() }).strict()),
+    warnings: z.array(z.object({ path: z.string(), line: z.number().int().optional(), message: z.string() }).strict()),
   })
   .strict();
 

@@ -7,14 +7,14 @@ const value = (text: string, path: string, line: number): Value => ({ raw: text,
 
 function build(repo: string, path: string, tag: string, line: number): Build {
   return {
-    id: `${path}#build#0`, source: "build-push-action", repo, path, job: "build", tags: [value(tag, path, line)],
+    id: `${path}#build#0`, source: "build-push-action", repo, path, workflow: path, seq: 0, needs: [], job: "build", tags: [value(tag, path, line)],
     cacheTo: [], cacheFrom: [], push: true, load: false, outputs: [], span: span(path, line - 3),
   };
 }
 function consumer(repo: string, path: string, ref: string, line: number): Consumer {
   return { kind: "docker-run", repo, path, job: "e2e", ref: value(ref, path, line) };
 }
-const model = (repo: string, builds: Build[], consumers: Consumer[] = []): RepoModel => ({ repo, builds, consumers, errors: [], warnings: [] });
+const model = (repo: string, builds: Build[], consumers: Consumer[] = []): RepoModel => ({ repo, builds, consumers, errors: [], warnings: [], wanted: [] });
 const tag = (pkg: string, t: string, kind: string): RegistryTagInfo => ({ package: pkg, owner: "acme", tag: t, kind, digest: `sha256:${"ab".repeat(32)}` });
 
 describe("registry-tag-holds-cache", () => {

@@ -13,12 +13,14 @@ export function formatJson(report: Report): string {
       ref: f.ref,
       message: f.message,
     };
+    if (f.via) o.via = f.via;
     if (f.fix) o.fix = { description: f.fix.description, diff: f.fix.diff };
     return o;
   });
+  const warnings = report.warnings.map((w) => ({ path: w.path, ...(w.line !== undefined ? { line: w.line } : {}), message: w.message }));
   const errors = report.errors.map((e) => ({
     path: e.path,
     message: e.line !== undefined ? `line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ""}: ${e.message}` : e.message,
   }));
-  return `${JSON.stringify({ findings, errors }, null, 2)}\n`;
+  return `${JSON.stringify({ findings, errors, warnings }, null, 2)}\n`;
 }

@@ -1,5 +1,13 @@
 /** Compiler-style text: `path:line:col: severity: message [rule-id]`, the fix diff indented, a summary. */
+import type { CallSite } from "../engine/types";
 import type { Report } from "./report";
+
+/** "runs ./scripts/build.sh from step 3 of job build", for the call chain under a finding. */
+export function describeCall(c: CallSite): string {
+  const what = { "composite-action": "uses action", "reusable-workflow": "calls workflow", script: "runs script", make: "runs" }[c.kind];
+  const step = c.stepName ? `step "${c.stepName}"` : c.stepIndex !== undefined ? `step ${c.stepIndex + 1}` : "";
+  return `${what} ${c.target}${step ? ` in ${step} of` : " in"} job "${c.job}"`;
+}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -10,6 +18,7 @@ export function formatText(report: Report): string {
   for (const f of report.findings) {
     const conf = f.confidence === "high" ? "" : ` (confidence: ${f.confidence})`;
     lines.push(`${f.path}:${f.line}:${f.column}: ${f.severity}: ${f.message}${conf} [${f.ruleId}]`);
+    for (const c of f.via ?? []) lines.push(`    ${c.path}:${c.line}:${c.column}: ${describeCall(c)}`);
     for (const r of f.related ?? []) lines.push(`    ${r.path}:${r.line}:${r.column}: ${r.message}`);
     if (f.fix) {
       lines.push(`  fix: ${f.fix.description}`);

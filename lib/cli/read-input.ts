@@ -4,7 +4,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { bakeFilesNamed, isWorkflowPath } from "../engine/extract";
+import { isWorkflowPath } from "../engine/extract";
+import { parseForeignPath } from "../engine/paths";
+import type { ReadAnswer } from "../engine/discover";
 import type { InputFile, ParseError } from "../engine/types";
 
 /** Real workflows are a few KB; a file this large is a mistake or an attack, so it is not parsed. */
@@ -20,6 +22,32 @@ export interface InputUnit {
   display: Map<string, string>;
   /** a checkout without workflows is worth a word, not an error */
   empty?: string;
+  /** names at the checkout's root (bake and compose files nobody names are audited too) */
+  rootNames?: string[];
+  /**
+   * Read a file extraction asks for (an action, script, Makefile, bake file), by engine path; also
+   * records it for display. Files of other repositories are not read offline.
+   */
+  read: (enginePath: string) => ReadAnswer;
+}
+
+/** A reader for files under `dir`, shown as `prefix/…`, recording what it read into the unit. */
+function diskReader(unit: Omit<InputUnit, "read">, dir: string | null, show: (rel: string) => string): (p: string) => ReadAnswer {
+  return (p) => {
+    if (parseForeignPath(p)) return { error: "in another repository; an offline check does not read it" };
+    if (dir === null) return { error: "not given on the command line (check the whole checkout to follow it)" };
+    const clean = posix(path.posix.normalize(p));
+    if (clean.startsWith("../") || path.isAbsolute(clean)) return { error: "outside the checkout" };
+    const abs = path.join(dir, clean);
+    try {
+      if (!statSync(abs).isFile()) return {};
+    } catch {
+      return {};
+    }
+    unit.display.set(clean, show(clean));
+    const r = readText(abs, show(clean));
+    return "error" in r ? { error: r.error.message.replace(/; not analyzed$/, "") } : { text: r.text };
+  };
 }
 
 export class UsageError extends Error {}
@@ -60,8 +88,14 @@ export function readText(abs: string, shown: string): { text: string } | { error
 }
 
 function readCheckout(dir: string, prefix: string, typed: string): InputUnit {
-  const unit: InputUnit = { label: prefix || ".", files: [], errors: [], display: new Map() };
   const show = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
+  const base: Omit<InputUnit, "read"> = { label: prefix || ".", files: [], errors: [], display: new Map() };
+  const unit: InputUnit = { ...base, read: diskReader(base, dir, show) };
+  try {
+    unit.rootNames = readdirSync(dir).sort();
+  } catch {
+    // an unreadable root lists nothing; the workflows below say what went wrong
+  }
   const wfDir = path.join(dir, ".github", "workflows");
   let names: string[] = [];
   try {
@@ -84,20 +118,6 @@ function readCheckout(dir: string, prefix: string, typed: string): InputUnit {
     if ("error" in r) unit.errors.push(r.error);
     else unit.files.push({ path: rel, text: r.text });
     unit.display.set(rel, show(rel));
-  }
-  for (const rel of bakeFilesNamed(unit.files)) {
-    const clean = posix(path.posix.normalize(rel));
-    if (clean.startsWith("../") || path.isAbsolute(clean)) continue;
-    const abs = path.join(dir, clean);
-    try {
-      if (!statSync(abs).isFile()) continue;
-    } catch {
-      continue; // default bake file names that do not exist are not an error
-    }
-    const r = readText(abs, show(clean));
-    if ("error" in r) unit.errors.push(r.error);
-    else unit.files.push({ path: clean, text: r.text });
-    unit.display.set(clean, show(clean));
   }
   return unit;
 }
@@ -128,7 +148,15 @@ export function readInputs(paths: string[], cwd: string): InputUnit[] {
     units.push(readCheckout(abs, prefix === "." ? "" : prefix, d));
   }
   if (files.length) {
-    const unit: InputUnit = { label: "(files)", files: [], errors: [], display: new Map() };
+    // Single workflows of one checkout (`path/.github/workflows/x.yml`) follow calls into that checkout.
+    const roots = new Set(files.map((f) => {
+      const m = /^(.*?)(?:^|\/)\.github\/workflows\/[^/]+$/.exec(posix(path.resolve(cwd, f)));
+      return m ? m[1] || "/" : null;
+    }));
+    const root = roots.size === 1 ? [...roots][0] : null;
+    const base: Omit<InputUnit, "read"> = { label: "(files)", files: [], errors: [], display: new Map() };
+    const rootShown = root === null ? "" : posix(path.relative(cwd, root));
+    const unit: InputUnit = { ...base, read: diskReader(base, root, (rel) => (rootShown ? `${rootShown}/${rel}` : rel)) };
     const taken = new Set<string>();
     for (const f of files) {
       const shown = posix(path.normalize(f));

@@ -1,7 +1,8 @@
 /**
  * The check command's report: engine results with paths as the user sees them, ready to format.
  */
-import { analyze, analyzeRepos } from "../engine/analyze";
+import { analyzeFollowing } from "../engine/analyze";
+import { readKey, type ReadAnswer, type WantReader } from "../engine/discover";
 import type { Finding, ParseError } from "../engine/types";
 import type { InputUnit } from "./read-input";
 
@@ -25,9 +26,17 @@ function rewriteDiffHeaders(diff: string, from: string, to: string): string {
 
 export async function buildReport(units: InputUnit[]): Promise<Report> {
   const single = units.length === 1;
-  const result = single
-    ? await analyze(units[0].files)
-    : await analyzeRepos(units.map((u) => ({ repo: u.label, files: u.files })));
+  const read: WantReader = async (wants) => {
+    const out = new Map<string, ReadAnswer>();
+    for (const w of wants) out.set(readKey(w.unit, w.key), units[w.unit].read(w.key));
+    return out;
+  };
+  const result = await analyzeFollowing(
+    units.map((u) => ({ ...(single ? {} : { repo: u.label }), files: u.files, ...(u.rootNames ? { rootNames: u.rootNames } : {}) })),
+    read,
+  );
+  // Files discovery read (actions, scripts, Makefiles, bake files) are part of what was analysed.
+  for (const [i, d] of result.discovered.entries()) units[i].files = d.files.map((f) => ({ path: f.path, text: f.text }));
   const unitOf = (repo: string | undefined) => (single ? units[0] : units.find((u) => u.label === repo));
   const show = (repo: string | undefined, p: string) => unitOf(repo)?.display.get(p) ?? p;
 
@@ -37,6 +46,7 @@ export async function buildReport(units: InputUnit[]): Promise<Report> {
   const findings = result.findings.map((f) => {
     const out: Finding = { ...f, path: show(f.repo, f.path), message: rename(f.message) };
     delete out.repo;
+    if (f.via) out.via = f.via.map((c) => ({ ...c, path: show(f.repo, c.path) }));
     if (f.related) {
       out.related = f.related.map((r) => {
         const rr = { ...r, path: show(r.repo ?? f.repo, r.path), message: rename(r.message) };

@@ -2,6 +2,7 @@
  * The analysis entry point: files in, findings out. Used by the CLI, the org scan and tests.
  */
 import { confidenceRank } from "./compare";
+import { discover, type Discovered, type DiscoveryUnit, type WantReader } from "./discover";
 import { extractRepo, isWorkflowPath } from "./extract";
 import { fingerprint } from "./fingerprint";
 import { rules } from "./rules/index";
@@ -30,6 +31,16 @@ export async function analyzeRepos(repos: Array<{ repo: string; files: InputFile
   return finish(models, repos.flatMap((r) => r.files.map((f) => ({ ...f, repo: r.repo }))));
 }
 
+/**
+ * Analyze units (repositories or checkouts) following every call into the files it names: `read`
+ * fetches what extraction asks for, round after round (see discover.ts). Returns the files read too.
+ */
+export async function analyzeFollowing(units: DiscoveryUnit[], read: WantReader): Promise<AnalysisResult & { discovered: Discovered[] }> {
+  const discovered = await discover(units, read);
+  const files = discovered.flatMap((d, i) => d.files.map((f) => ({ ...f, repo: f.repo ?? units[i].repo })));
+  return { ...finish(discovered.map((d) => d.model), files), discovered };
+}
+
 /** Run every rule over models that were already extracted (the scan job reuses this). */
 export function runRules(models: RepoModel[], files: InputFile[]): Finding[] {
   const ctx: RuleContext = {
@@ -39,7 +50,19 @@ export function runRules(models: RepoModel[], files: InputFile[]): Finding[] {
   };
   const raw: Finding[] = [];
   for (const rule of rules) raw.push(...rule.check(ctx));
+  for (const f of raw) placeFinding(f);
   return sortFindings(mergeMatrixCopies(raw, ctx.builds));
+}
+
+/**
+ * What every finding about a build carries, whichever rule made it: the call chain that reaches the
+ * file it points into, and no more than `medium` confidence for a build no workflow was seen running.
+ */
+function placeFinding(f: Finding): void {
+  const b = findingBuild.get(f);
+  if (!b) return;
+  if (b.via && !f.via) f.via = b.via;
+  if (b.unseen && f.confidence === "high") f.confidence = "medium";
 }
 
 function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {
@@ -62,7 +85,7 @@ async function safeExtract(files: InputFile[], repo: string | undefined): Promis
   } catch (whole) {
     const workflows = files.filter((f) => isWorkflowPath(f.path));
     const others = files.filter((f) => !isWorkflowPath(f.path));
-    const merged: RepoModel = { repo, builds: [], consumers: [], errors: [], warnings: [] };
+    const merged: RepoModel = { repo, builds: [], consumers: [], errors: [], warnings: [], wanted: [] };
     if (workflows.length <= 1) {
       const path = workflows[0]?.path ?? files[0]?.path ?? "";
       merged.errors.push({ path, message: `analysis failed: ${errorMessage(whole)}` });

@@ -12,7 +12,9 @@ import { dockerfileConsumers, isDockerfilePath } from "./workflow/dockerfile";
 import { evaluate, type Contexts, type ExprValue } from "./workflow/expr-bridge";
 import { inertJobs, mayDefineBuilds } from "./workflow/inert";
 import { evalEnv, extractJobs } from "./workflow/jobs";
-import { isGitHubRepoName, newBudget, type FileState } from "./workflow/model";
+import { onlyCalled } from "./workflow/calls";
+import { auditUnseenBakeFiles } from "./workflow/unseen-bake";
+import { isGitHubRepoName, newBudget, type FileState, type RepoState } from "./workflow/model";
 import { rawItems } from "./workflow/values";
 import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, seqItems, type YamlDoc } from "./workflow/yaml-doc";
 
@@ -71,42 +73,84 @@ function baseContexts(y: YamlDoc, repo: string | undefined): Contexts {
   return ctx;
 }
 
-async function extractFile(file: InputFile, files: Map<string, InputFile>, repo: string | undefined, model: RepoModel): Promise<void> {
+async function extractFile(file: InputFile, rs: RepoState, calledOnly: boolean): Promise<void> {
   const parsed = parseWorkflowYaml(file.path, file.text);
-  model.warnings.push(...parsed.warnings);
+  rs.warnings.push(...parsed.warnings);
   if (!parsed.ok) {
-    model.errors.push(...parsed.errors);
+    rs.errors.push(...parsed.errors);
     return;
   }
   const y = parsed.yaml;
+  rs.docs.set(file.path, y);
   const fs: FileState = {
     y,
-    files,
-    builds: model.builds,
-    consumers: model.consumers,
-    errors: model.errors,
-    warnings: model.warnings,
+    files: rs.files,
+    builds: rs.builds,
+    consumers: rs.consumers,
+    errors: rs.errors,
+    warnings: rs.warnings,
     budget: newBudget(),
-    ...(repo ? { repo } : {}),
+    rs,
+    workflow: file.path,
+    via: [],
+    jobPrefix: "",
+    outerNeeds: [],
+    ...(rs.repo ? { repo: rs.repo } : {}),
   };
   const name = scalarString(y, mapGet(y, y.root, "name"));
   if (name !== null) fs.workflowName = name;
   if (!isMap(deref(y, mapGet(y, y.root, "jobs")))) {
-    model.warnings.push({ path: file.path, message: "workflow has no `jobs:` mapping", line: 1, column: 1 });
+    rs.warnings.push({ path: file.path, message: "workflow has no `jobs:` mapping", line: 1, column: 1 });
     return;
   }
-  if (!mayDefineBuilds(file.text)) {
+  // A workflow only other workflows call is analysed once per caller, with the caller's inputs.
+  if (calledOnly && onlyCalled(y)) return;
+  if (!mayDefineBuilds(file.text, rs.repo)) {
     inertJobs(fs);
     return;
   }
-  await extractJobs(fs, baseContexts(y, repo));
+  await extractJobs(fs, baseContexts(y, rs.repo));
 }
 
-export async function extractRepo(files: InputFile[], opts: { repo?: string } = {}): Promise<RepoModel> {
+/** Local reusable workflows some workflow of the repository calls (`jobs.<id>.uses: ./.github/workflows/x.yml`). */
+function calledWorkflows(files: InputFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (!isWorkflowPath(f.path) || !/uses:\s*["']?\.\/\.github\/workflows\//.test(f.text)) continue;
+    for (const m of f.text.matchAll(/uses:\s*["']?\.\/(\.github\/workflows\/[^\s"'#]+)/g)) out.add(normalizePath(m[1]));
+  }
+  return out;
+}
+
+export interface ExtractOptions {
+  repo?: string;
+  /**
+   * Engine paths already looked for and not found (value: why, "" for "does not exist"). A lookup of any
+   * other file that was not given is recorded in `wanted`. Without it, every file not given is missing:
+   * the files given are the whole checkout.
+   */
+  missing?: Map<string, string>;
+}
+
+export async function extractRepo(files: InputFile[], opts: ExtractOptions = {}): Promise<RepoModel> {
   const repo = opts.repo ?? files.find((f) => f.repo)?.repo;
-  const model: RepoModel = { builds: [], consumers: [], errors: [], warnings: [], ...(repo ? { repo } : {}) };
+  const model: RepoModel = { builds: [], consumers: [], errors: [], warnings: [], wanted: [], ...(repo ? { repo } : {}) };
   const byPath = new Map<string, InputFile>();
   for (const f of files) byPath.set(normalizePath(f.path), f);
+  const rs: RepoState = {
+    files: byPath,
+    missing: opts.missing ?? new MissingEverything(byPath),
+    wanted: new Map(),
+    docs: new Map(),
+    builds: model.builds,
+    consumers: model.consumers,
+    errors: model.errors,
+    warnings: model.warnings,
+    said: new Set(),
+    bakeRead: new Set(),
+    ...(repo ? { repo } : {}),
+  };
+  const called = calledWorkflows(files);
   for (const f of files) {
     if (isDockerfilePath(f.path) && typeof f.text === "string") {
       try {
@@ -122,13 +166,29 @@ export async function extractRepo(files: InputFile[], opts: { repo?: string } = 
         model.errors.push({ path: f.path, message: "file has no text" });
         continue;
       }
-      await extractFile({ ...f, path: normalizePath(f.path) }, byPath, repo, model);
+      const path = normalizePath(f.path);
+      await extractFile({ ...f, path }, rs, called.has(path));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       model.errors.push({ path: f.path, message: `could not analyse this workflow: ${message}` });
     }
   }
+  await auditUnseenBakeFiles(rs);
+  model.wanted = [...rs.wanted.values()];
   return model;
+}
+
+/** "Every file not given is missing": a Map view that answers for any path (reason: does not exist). */
+class MissingEverything extends Map<string, string> {
+  constructor(private readonly given: Map<string, InputFile>) {
+    super();
+  }
+  override has(key: string): boolean {
+    return !this.given.has(key);
+  }
+  override get(key: string): string | undefined {
+    return this.given.has(key) ? undefined : "";
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 /** The engine's public surface: pure analysis, files and API data in, plain data out. */
 export type * from "./types";
-export { analyze, analyzeRepos, runRules, sortFindings, withFingerprints, type AnalysisResult } from "./analyze";
+export { discover, readKey, unnamedBakeCandidates, type DiscoveryUnit, type Discovered, type ReadAnswer, type WantReader } from "./discover";
+export { displayPath, foreignPath, ownPath, parseForeignPath } from "./paths";
+export { analyze, analyzeFollowing, analyzeRepos, runRules, sortFindings, withFingerprints, type AnalysisResult } from "./analyze";
 export { fingerprint } from "./fingerprint";
 export { compareRefs, normalizedRef } from "./compare";
 export { cacheTagFor, separateCacheFix, separateCacheRaw, unifiedDiff } from "./fix";

@@ -59,7 +59,8 @@ export interface CacheSpec {
   span: Span;
 }
 
-export type BuildSource = "build-push-action" | "bake-action" | "run";
+/** `bake-file`: a target of a bake or compose file no workflow was seen running (audited with its defaults) */
+export type BuildSource = "build-push-action" | "bake-action" | "run" | "bake-file";
 
 /**
  * One hop on the way from a workflow to the file a build is written in: the step that uses a composite
@@ -114,6 +115,8 @@ export interface Build {
   cacheFrom: CacheSpec[];
   /** true / false, or null when it depends on run-time values */
   push: boolean | null;
+  /** no workflow was seen running this build (a bake file nobody names): its findings are at most `medium` */
+  unseen?: boolean;
   load: boolean;
   /** raw `outputs:` / `--output` specs */
   outputs: string[];

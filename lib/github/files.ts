@@ -1,38 +1,34 @@
 import path from "node:path";
 import type { GitHubClient, GraphqlErrorItem } from "./client";
 import { runBatched } from "./batch";
+import { BLOB_FIELDS, type BlobNode, type BlobReadOptions, type FetchedFile, errorFile, incompleteAnswer, readBlob } from "./blob-files";
+import { isValidGitRef } from "./git-ref";
 
-export interface FetchedFile {
-  path: string;
-  sha: string;
-  /** UTF-8 text; null for binary files and blobs too large to fetch */
-  text: string | null;
-  binary: boolean;
-  /** GitHub truncated the GraphQL text; `text` was then fetched by REST unless `error` says why not */
-  truncated: boolean;
-  byteSize: number;
-  /** why this file's text is missing (too large, REST fetch failed) */
+export type { FetchedFile } from "./blob-files";
+
+export interface FetchFilesOptions extends BlobReadOptions {
+  /** repositories per GraphQL request (default 25) */
+  batchSize?: number;
+}
+
+/** A name at the root of a repository's default branch (submodules left out). */
+export interface RootEntry { name: string; type: "blob" | "tree" }
+
+export interface RepoWorkflowFiles {
+  files: FetchedFile[];
+  /** what the root of the default branch holds, so bake/compose files nobody names can be found */
+  rootEntries: RootEntry[];
+  /** the repository could not be read (not found, refused, incomplete answer); files and rootEntries are then empty */
   error?: string;
 }
 
-export interface FetchFilesOptions {
-  /** repositories per GraphQL request (default 25) */
-  batchSize?: number;
-  /** truncated blobs at most this large are fetched by REST (default 10 MB) */
-  maxBlobBytes?: number;
-}
-
-const BLOB_FIELDS = "oid text isBinary isTruncated byteSize";
-const DEFAULT_MAX_BLOB = 10 * 1024 * 1024;
-
-interface BlobNode { oid?: string; text?: string | null; isBinary?: boolean; isTruncated?: boolean; byteSize?: number }
-interface TreeEntryNode { name: string; path?: string | null; type: string; oid: string; object?: BlobNode | null }
+interface TreeEntryNode { name?: unknown; path?: unknown; type?: unknown; oid?: unknown; object?: BlobNode | null }
 
 export const WORKFLOW_DIR = ".github/workflows";
 
 /**
- * The workflow files (.github/workflows/*.yml|yaml) of each repository's default branch,
- * with their texts, in one aliased GraphQL request per batch of repositories.
+ * The workflow files (.github/workflows/*.yml|yaml) of each repository's default branch, with
+ * their texts, and the names at its root, in one aliased GraphQL request per batch of repositories.
  * Keyed by repository name; a repository that could not be read has `error` set.
  */
 export async function fetchWorkflowFiles(
@@ -40,8 +36,9 @@ export async function fetchWorkflowFiles(
   org: string,
   repos: Array<{ name: string }>,
   opts: FetchFilesOptions = {},
-): Promise<Map<string, { files: FetchedFile[]; error?: string }>> {
-  const out = new Map<string, { files: FetchedFile[]; error?: string }>();
+): Promise<Map<string, RepoWorkflowFiles>> {
+  const out = new Map<string, RepoWorkflowFiles>();
+  const fail = (name: string, error: string) => out.set(name, { files: [], rootEntries: [], error });
   const names = [...new Set(repos.map((r) => r.name))];
   await runBatched(
     gh,
@@ -55,8 +52,10 @@ export async function fetchWorkflowFiles(
         decl.push(`$n${i}: String!`);
         return `r${i}: repository(owner: $owner, name: $n${i}) {
     object(expression: ${JSON.stringify(`HEAD:${WORKFLOW_DIR}`)}) {
+      __typename
       ... on Tree { entries { name path type oid object { ... on Blob { ${BLOB_FIELDS} } } } }
     }
+    root: object(expression: "HEAD:") { __typename ... on Tree { entries { name type } } }
   }`;
       });
       return { query: `query(${decl.join(", ")}) {\n  ${fields.join("\n  ")}\n}`, variables: vars };
@@ -64,46 +63,84 @@ export async function fetchWorkflowFiles(
     async (batch, data, errors) => {
       await Promise.all(
         batch.map(async (name, i) => {
-          const repo = data[`r${i}`] as { object?: { entries?: TreeEntryNode[] } | null } | null | undefined;
-          if (!repo) {
-            out.set(name, { files: [], error: repoError(org, name, errors.get(`r${i}`)) });
-            return;
-          }
-          const entries = repo.object?.entries ?? [];
+          if (!(`r${i}` in data)) return fail(name, incompleteAnswer(`repository ${org}/${name}`));
+          const repo = data[`r${i}`] as Record<string, unknown> | null;
+          if (!repo) return fail(name, repoError(org, name, errors.get(`r${i}`)));
+          const workflows = "object" in repo ? entriesOf(repo.object) : undefined;
+          const root = "root" in repo ? entriesOf(repo.root) : undefined;
+          if (!workflows) return fail(name, incompleteAnswer(`the ${WORKFLOW_DIR} tree of ${org}/${name}`));
+          if (!root) return fail(name, incompleteAnswer(`the root tree of ${org}/${name}`));
+          const rootEntries: RootEntry[] = [];
+          for (const e of root) if (e.type === "blob" || e.type === "tree") rootEntries.push({ name: e.name, type: e.type });
           const files: FetchedFile[] = [];
-          for (const e of entries) {
+          for (const e of workflows) {
             if (e.type !== "blob" || !/\.ya?ml$/i.test(e.name)) continue;
-            const p = e.path ?? `${WORKFLOW_DIR}/${e.name}`;
-            files.push(await toFile(gh, org, name, p, e.oid, e.object ?? {}, opts));
+            const p = typeof e.path === "string" ? e.path : `${WORKFLOW_DIR}/${e.name}`;
+            files.push(await readBlob(gh, org, name, p, e.object ?? {}, opts));
           }
           files.sort((a, b) => a.path.localeCompare(b.path));
-          out.set(name, { files });
+          out.set(name, { files, rootEntries });
         }),
       );
     },
-    (name, message) => out.set(name, { files: [], error: message }),
+    fail,
   );
   return out;
 }
 
+/** Files wanted from one repository at one ref (absent or `HEAD`: the default branch). */
+export interface WantedFiles {
+  repo: string;
+  /** a branch, tag or full commit sha, sent as `REF:path` the way `Repository.object(expression:)` reads it */
+  ref?: string;
+  paths: string[];
+}
+
+/** The key fetchFilesByPath files its results under: `repo` at HEAD (ref absent or "HEAD"), `repo@ref` otherwise. */
+export function filesKey(repo: string, ref?: string): string {
+  return ref === undefined || ref === "HEAD" ? repo : `${repo}@${ref}`;
+}
+
+interface RefGroup { key: string; rev: string; paths: string[] }
+
 /**
- * Named files (bake/compose files the workflows reference) from each repository's default
- * branch, same aliased pattern. Files that do not exist are left out; a repository that
- * could not be read yields one entry per wanted path with `error` set.
+ * Named files (bake/compose files the workflows reference, actions and reusable workflows of the
+ * same organization) at a ref of each repository, in one aliased GraphQL request per batch of
+ * repositories (several refs of one repository share its alias). Results are keyed by
+ * `filesKey(repo, ref)`: one entry per key asked for. Files that do not exist at that ref, or a
+ * ref that does not exist, are left out; a repository that could not be read, an answer that
+ * came back incomplete, and a ref that is not a valid git ref name (never sent) yield one entry
+ * per wanted path with `error` set.
  */
 export async function fetchFilesByPath(
   gh: GitHubClient,
   org: string,
-  wanted: Array<{ repo: string; paths: string[] }>,
+  wanted: WantedFiles[],
   opts: FetchFilesOptions = {},
 ): Promise<Map<string, FetchedFile[]>> {
   const out = new Map<string, FetchedFile[]>();
-  const items: Array<{ repo: string; paths: string[] }> = [];
+  const groups = new Map<string, RefGroup & { repo: string }>();
   for (const w of wanted) {
-    const paths = [...new Set(w.paths.map(normalizeRepoPath).filter((p): p is string => p !== null))];
-    if (paths.length > 0) items.push({ repo: w.repo, paths });
-    out.set(w.repo, []);
+    const key = filesKey(w.repo, w.ref);
+    const group = groups.get(key) ?? { key, repo: w.repo, rev: w.ref ?? "HEAD", paths: [] };
+    for (const p of w.paths.map(normalizeRepoPath)) if (p !== null && !group.paths.includes(p)) group.paths.push(p);
+    groups.set(key, group);
+    out.set(key, []);
   }
+  const byRepo = new Map<string, RefGroup[]>();
+  for (const g of groups.values()) {
+    if (!isValidGitRef(g.rev)) {
+      out.set(g.key, g.paths.map((p) => errorFile(p, `${JSON.stringify(g.rev)} is not a valid git ref name; not requested`)));
+    } else if (g.paths.length > 0) {
+      byRepo.set(g.repo, [...(byRepo.get(g.repo) ?? []), g]);
+    }
+  }
+  const items = [...byRepo].map(([repo, refs]) => ({ repo, wanted: refs.flatMap((g) => g.paths.map((p) => ({ group: g, path: p }))) }));
+  const failAll = (item: (typeof items)[number], message: string) => {
+    for (const key of new Set(item.wanted.map((w) => w.group.key))) {
+      out.set(key, item.wanted.filter((w) => w.group.key === key).map((w) => errorFile(w.path, message)));
+    }
+  };
   await runBatched(
     gh,
     items,
@@ -114,10 +151,10 @@ export async function fetchFilesByPath(
       const fields = batch.map((item, i) => {
         vars[`n${i}`] = item.repo;
         decl.push(`$n${i}: String!`);
-        const objs = item.paths.map((p, j) => {
-          vars[`e${i}_${j}`] = `HEAD:${p}`;
+        const objs = item.wanted.map((w, j) => {
+          vars[`e${i}_${j}`] = `${w.group.rev}:${w.path}`;
           decl.push(`$e${i}_${j}: String!`);
-          return `f${j}: object(expression: $e${i}_${j}) { ... on Blob { ${BLOB_FIELDS} } }`;
+          return `f${j}: object(expression: $e${i}_${j}) { __typename ... on Blob { ${BLOB_FIELDS} } }`;
         });
         return `r${i}: repository(owner: $owner, name: $n${i}) {\n    ${objs.join("\n    ")}\n  }`;
       });
@@ -126,24 +163,27 @@ export async function fetchFilesByPath(
     async (batch, data, errors) => {
       await Promise.all(
         batch.map(async (item, i) => {
-          const repo = data[`r${i}`] as Record<string, BlobNode | null> | null | undefined;
-          if (!repo) {
-            const error = repoError(org, item.repo, errors.get(`r${i}`));
-            out.set(item.repo, item.paths.map((p) => errorFile(p, error)));
-            return;
+          if (!(`r${i}` in data)) return failAll(item, incompleteAnswer(`repository ${org}/${item.repo}`));
+          const repo = data[`r${i}`] as Record<string, (BlobNode & { __typename?: unknown }) | null> | null;
+          if (!repo) return failAll(item, repoError(org, item.repo, errors.get(`r${i}`)));
+          const files = new Map<string, FetchedFile[]>();
+          for (const [j, { group, path: p }] of item.wanted.entries()) {
+            const list = files.get(group.key) ?? [];
+            files.set(group.key, list);
+            const obj = repo[`f${j}`];
+            const at = group.rev === "HEAD" ? p : `${p} at ${group.rev}`;
+            if (obj === undefined) list.push(errorFile(p, incompleteAnswer(at)));
+            // null: no such path, or no such ref
+            else if (obj === null) continue;
+            else if (obj.__typename === "Blob") list.push(await readBlob(gh, org, item.repo, p, obj, opts));
+            // a directory (Tree) or a submodule (Commit): not a file
+            else if (typeof obj.__typename !== "string") list.push(errorFile(p, incompleteAnswer(`the object type of ${at}`)));
           }
-          const files: FetchedFile[] = [];
-          for (const [j, p] of item.paths.entries()) {
-            const blob = repo[`f${j}`];
-            // null: no such path; an object without oid: a directory (Tree), not a file
-            if (!blob || typeof blob.oid !== "string") continue;
-            files.push(await toFile(gh, org, item.repo, p, blob.oid, blob, opts));
-          }
-          out.set(item.repo, files);
+          for (const [key, list] of files) out.set(key, list);
         }),
       );
     },
-    (item, message) => out.set(item.repo, item.paths.map((p) => errorFile(p, message))),
+    failAll,
   );
   return out;
 }
@@ -155,31 +195,19 @@ export function normalizeRepoPath(p: string): string | null {
   return n;
 }
 
+/** A Tree answer's entries: [] when there is no tree there (null, or a file); undefined when the answer is incomplete. */
+function entriesOf(obj: unknown): Array<TreeEntryNode & { name: string; type: string }> | undefined {
+  if (obj === null) return [];
+  if (typeof obj !== "object" || obj === undefined) return undefined;
+  const { __typename, entries } = obj as { __typename?: unknown; entries?: unknown };
+  if (Array.isArray(entries)) {
+    const ok = entries.every((e: TreeEntryNode | null) => typeof e?.name === "string" && typeof e.type === "string");
+    return ok ? (entries as Array<TreeEntryNode & { name: string; type: string }>) : undefined;
+  }
+  return typeof __typename === "string" && __typename !== "Tree" ? [] : undefined;
+}
+
 function repoError(org: string, name: string, errors: GraphqlErrorItem[] | undefined): string {
   if (errors?.some((e) => e.type === "NOT_FOUND")) return `Repository '${org}/${name}' not found or not visible to this token`;
   return errors?.map((e) => e.message).join("; ") || `Repository '${org}/${name}' could not be read`;
-}
-
-function errorFile(p: string, error: string): FetchedFile {
-  return { path: p, sha: "", text: null, binary: false, truncated: false, byteSize: 0, error };
-}
-
-async function toFile(gh: GitHubClient, org: string, repo: string, p: string, sha: string, blob: BlobNode, opts: FetchFilesOptions): Promise<FetchedFile> {
-  const byteSize = blob.byteSize ?? 0;
-  if (blob.isBinary) return { path: p, sha, text: null, binary: true, truncated: false, byteSize };
-  if (!blob.isTruncated) return { path: p, sha, text: blob.text ?? "", binary: false, truncated: false, byteSize };
-  const max = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB;
-  if (byteSize > max) {
-    return { path: p, sha, text: null, binary: false, truncated: true, byteSize,
-      error: `${p} is ${(byteSize / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit; not read` };
-  }
-  try {
-    const res = await gh.octokit.rest.git.getBlob({ owner: org, repo, file_sha: sha });
-    const { content, encoding } = res.data;
-    const text = encoding === "base64" ? Buffer.from(content, "base64").toString("utf8") : content;
-    return { path: p, sha, text, binary: false, truncated: true, byteSize };
-  } catch (err) {
-    const ge = gh.error(err, { action: `reading ${org}/${repo}/${p}` });
-    return { path: p, sha, text: null, binary: false, truncated: true, byteSize, error: ge.message };
-  }
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { isValidGitRef } from "../../github/git-ref";
 import { buildSnapshot, type GitSnapshot } from "./git-objects";
 
 /** The fixture folder format of issue 3, item 4 (see lib/demo/fixture/README.md). */
@@ -13,13 +14,17 @@ const orgSchema = z.object({
   /** user the OAuth authorize endpoint signs in when the request names none */
   oauth_login: z.string().optional(),
 });
+const refName = z.string().refine(isValidGitRef, { message: "is not a valid git ref name" });
 const repoMetaSchema = z.object({
   archived: z.boolean().optional(),
   fork: z.boolean().optional(),
   private: z.boolean().optional(),
-  default_branch: z.string().optional(),
+  default_branch: refName.optional(),
   empty: z.boolean().optional(),
   description: z.string().optional(),
+  /** more refs, all pointing at the one head commit (the default branch is always a branch) */
+  branches: z.array(refName).optional(),
+  tags: z.array(refName).optional(),
 });
 const packageMetaSchema = z.object({
   untagged_versions: z.number().int().nonnegative().optional(),
@@ -46,6 +51,9 @@ export interface FixtureRepo {
   isPrivate: boolean;
   empty: boolean;
   defaultBranch: string;
+  /** branch names, the default branch first; every branch and tag points at the head commit */
+  branches: string[];
+  tags: string[];
   description: string | null;
   createdAt: string;
   pushedAt: string;
@@ -136,6 +144,7 @@ function loadRepo(reposDir: string, name: string, org: string, previous?: Fixtur
   }
   const empty = files.size === 0;
   const pushedAt = iso(newest || Date.UTC(2024, 0, 15));
+  const defaultBranch = meta.default_branch ?? "main";
   return {
     id: stableId(org, name),
     name,
@@ -143,7 +152,9 @@ function loadRepo(reposDir: string, name: string, org: string, previous?: Fixtur
     fork: meta.fork ?? false,
     isPrivate: meta.private ?? false,
     empty,
-    defaultBranch: meta.default_branch ?? "main",
+    defaultBranch,
+    branches: [...new Set([defaultBranch, ...(meta.branches ?? [])])],
+    tags: [...new Set(meta.tags ?? [])],
     description: meta.description ?? null,
     createdAt: "2024-01-15T10:00:00Z",
     pushedAt,

@@ -3,6 +3,7 @@ import { isBinary, type GitBlob, type GitCommit, type GitObject, type GitTree } 
 import type { Ctx } from "./http";
 import { peek, stableUserId } from "./rate-limit";
 import { findRepo, isOrg, visibleRepos } from "./rest-repos";
+import { resolveExpression, resolveRefName } from "./revisions";
 
 /** GitHub truncates Blob.text at exactly 512,000 bytes and says so in isTruncated. */
 export const BLOB_TEXT_LIMIT = 512_000;
@@ -105,10 +106,10 @@ function repoNode(ctx: Ctx, r: FixtureRepo) {
     updatedAt: r.pushedAt,
     pushedAt: r.pushedAt,
     diskUsage: 1,
-    defaultBranchRef: () => refNode(node, r, r.defaultBranch),
+    defaultBranchRef: () => refNode(node, r, r.defaultBranch, "refs/heads/"),
     ref: ({ qualifiedName }: { qualifiedName: string }) => {
-      const name = qualifiedName.replace(/^refs\/heads\//, "");
-      return name === r.defaultBranch ? refNode(node, r, name) : null;
+      const ref = resolveRefName(r, qualifiedName);
+      return ref ? refNode(node, r, ref.name, ref.prefix) : null;
     },
     object: ({ expression, oid }: { expression?: string | null; oid?: string | null }) => {
       const obj = resolveExpression(r, expression ?? oid ?? "");
@@ -118,30 +119,10 @@ function repoNode(ctx: Ctx, r: FixtureRepo) {
   return node;
 }
 
-function refNode(repo: RepoNode, r: FixtureRepo, name: string) {
+function refNode(repo: RepoNode, r: FixtureRepo, name: string, prefix: string) {
   if (!r.git) return null;
-  return { id: `REF_${r.id}_${name}`, name, prefix: "refs/heads/", target: gitNode(repo, r, r.git.head) };
-}
-
-/** `rev:path` or a bare rev (an oid, HEAD or a branch), as git rev-parse would read it. */
-function resolveExpression(r: FixtureRepo, expression: string): GitObject | null {
-  const git = r.git;
-  if (!git) return null;
-  const colon = expression.indexOf(":");
-  const rev = colon === -1 ? expression : expression.slice(0, colon);
-  const isHead = rev === "HEAD" || rev === r.defaultBranch || rev === `refs/heads/${r.defaultBranch}` || (rev.length >= 7 && git.head.oid.startsWith(rev));
-  if (colon === -1) {
-    if (isHead) return git.head;
-    return git.objects.get(rev) ?? null;
-  }
-  const p = expression.slice(colon + 1).replace(/^\/+|\/+$/g, "");
-  let root: GitTree | null = isHead ? git.root : null;
-  const direct = git.objects.get(rev);
-  if (!root && direct?.kind === "tree") root = direct;
-  if (!root) return null;
-  if (!p) return root;
-  const full = root.path ? `${root.path}/${p}` : p;
-  return git.byPath.get(full) ?? null;
+  // lightweight tags: a tag's target is the commit itself, as for a branch
+  return { id: `REF_${r.id}_${prefix}${name}`, name, prefix, repository: repo, target: gitNode(repo, r, r.git.head) };
 }
 
 function gitNode(repo: RepoNode, r: FixtureRepo, obj: GitObject): object {

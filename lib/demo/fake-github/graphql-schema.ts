@@ -69,7 +69,7 @@ export const schema = buildSchema(/* GraphQL */ `
     object(expression: String, oid: GitObjectID): GitObject
   }
 
-  type Ref { id: ID! name: String! prefix: String! target: GitObject }
+  type Ref { id: ID! name: String! prefix: String! repository: Repository! target: GitObject }
 
   interface GitObject { id: ID! oid: GitObjectID! abbreviatedOid: String! repository: Repository! }
 

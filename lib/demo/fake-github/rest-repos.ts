@@ -1,6 +1,7 @@
 import type { FixtureRepo } from "./fixture";
 import type { GitSnapshot, GitTree } from "./git-objects";
 import { hasScope, isMember, notFound, paginate, send, sendError, type Ctx } from "./http";
+import { resolveCommit, resolveTree } from "./revisions";
 import { orgJson, repoJson } from "./shapes";
 
 const CONTENTS_DOCS = "https://docs.github.com/rest/repos/contents#get-repository-content";
@@ -27,11 +28,10 @@ export function isOrg(ctx: Ctx, org: string): boolean {
   return org.toLowerCase() === ctx.fixture.org.login.toLowerCase();
 }
 
-/** The snapshot a ref names: the default branch, HEAD, or the head commit oid (the fixture has one commit). */
+/** The snapshot a ref names (no ref: the default branch); the fixture has one commit, which every branch and tag names. */
 export function snapshotAt(repo: FixtureRepo, ref: string | null): GitSnapshot | null {
   if (!repo.git) return null;
-  if (!ref || ref === "HEAD" || ref === repo.defaultBranch || ref === `refs/heads/${repo.defaultBranch}` || ref === repo.git.head.oid) return repo.git;
-  return null;
+  return !ref || resolveCommit(repo, ref) ? repo.git : null;
 }
 
 export function getOrg(ctx: Ctx, [org]: string[]): void {
@@ -106,10 +106,7 @@ export function getTree(ctx: Ctx, [owner, name, ref]: string[]): void {
   if (!repo) return notFound(ctx, TREES_DOCS);
   if (!repo.git) return sendError(ctx, 409, "Git Repository is empty.", TREES_DOCS);
   const snap = repo.git;
-  const decoded = decodeURIComponent(ref);
-  let tree: GitTree | null = snapshotAt(repo, decoded) ? snap.root : null;
-  const obj = snap.objects.get(decoded);
-  if (!tree && obj?.kind === "tree") tree = obj;
+  const tree = resolveTree(repo, decodeURIComponent(ref));
   if (!tree) return notFound(ctx, TREES_DOCS);
   const recursive = ctx.url.searchParams.has("recursive") && !["0", "false"].includes(ctx.url.searchParams.get("recursive") ?? "");
   const full = `${ctx.fixture.org.login}/${repo.name}`;
@@ -117,7 +114,7 @@ export function getTree(ctx: Ctx, [owner, name, ref]: string[]): void {
   const walk = (t: GitTree) => {
     for (const e of t.entries) {
       const child = snap.objects.get(e.oid);
-      const rel = tree!.path ? e.path.slice(tree!.path.length + 1) : e.path;
+      const rel = tree.path ? e.path.slice(tree.path.length + 1) : e.path;
       out.push({
         path: rel,
         mode: e.mode,

@@ -1,4 +1,4 @@
-import { RefIndex } from "../compare";
+import { parseRef, RefIndex } from "../compare";
 import type { Finding, Rule, RuleContext, Value } from "../types";
 import { baseFinding, compareValues, describeBuild, findingBuild, normalizedRef, registryRef } from "./shared";
 
@@ -51,6 +51,9 @@ export const cacheFromNeverWritten: Rule = {
       for (const spec of build.cacheFrom) {
         const ref = registryRef(spec);
         if (!ref || !ref.resolved || ref.speculative) continue;
+        // Text that is no valid ref (`app:cache-linux/amd64` from a `matrix.platform`) names no registry tag
+        // to look for: a cache-to of the same text is no "writer" the index can find, yet it is the same ref.
+        if (!parseRef(ref)) continue;
         const candidates = written.candidates(ref);
         if (candidates.some((w) => compareValues(ref, build.repo, w.v, w.repo) !== null || (w.cache && templateCovers(w.v, ref)))) continue;
         const name = normalizedRef(ref);

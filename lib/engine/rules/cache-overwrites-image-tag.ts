@@ -1,6 +1,6 @@
 import { maxConfidence, refBucket } from "../compare";
 import { separateCacheFix } from "../fix";
-import type { Confidence, Finding, Rule, RuleContext, Value } from "../types";
+import type { Build, Confidence, Finding, Rule, RuleContext, Value } from "../types";
 import {
   baseFinding, compareValues, describeConsumer, findingBuild, normalizedRef, pushesImage, registryRef, related,
 } from "./shared";
@@ -9,6 +9,24 @@ import {
 export function consumersOf(ctx: RuleContext, ref: Value, repo: string | undefined) {
   const bucket = refBucket(ref);
   return ctx.consumers.filter((c) => refBucket(c.ref) === bucket && compareValues(c.ref, c.repo, ref, repo) !== null);
+}
+
+/**
+ * The build's own image tag that its cache export `ref` lands on (the most confident match), or null.
+ * Other rules ask this too, so that a spec this rule reports is not reported again by them.
+ */
+export function ownTagHit(build: Build, ref: Value): { tag: Value; confidence: Confidence } | null {
+  if (!pushesImage(build)) return null;
+  let best: Confidence | null = null;
+  let tag: Value | undefined;
+  for (const t of build.tags) {
+    const c = compareValues(ref, build.repo, t, build.repo);
+    if (c !== null && maxConfidence(best, c) !== best) {
+      best = c;
+      tag = t;
+    }
+  }
+  return best !== null && tag ? { tag, confidence: best } : null;
 }
 
 export const cacheOverwritesImageTag: Rule = {
@@ -50,16 +68,9 @@ export const cacheOverwritesImageTag: Rule = {
       for (const spec of build.cacheTo) {
         const ref = registryRef(spec);
         if (!ref) continue;
-        let best: Confidence | null = null;
-        let tag: Value | undefined;
-        for (const t of build.tags) {
-          const c = compareValues(ref, build.repo, t, build.repo);
-          if (c !== null && maxConfidence(best, c) !== best) {
-            best = c;
-            tag = t;
-          }
-        }
-        if (best === null || !tag) continue;
+        const hit = ownTagHit(build, ref);
+        if (!hit) continue;
+        const { confidence: best, tag } = hit;
         const name = normalizedRef(ref);
         const users = consumersOf(ctx, ref, build.repo);
         const pulled = users.length

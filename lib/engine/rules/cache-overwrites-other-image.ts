@@ -4,8 +4,56 @@ import type { Build, Confidence, Finding, Rule, RuleContext, Value } from "../ty
 import { consumersOf } from "./cache-overwrites-image-tag";
 import {
   baseFinding, compareValues, describeBuild, describeConsumer, findingBuild, normalizedRef, pushesImage, registryRef,
-  related, stepKey,
+  related, runsBefore, stepKey, surelyPushes,
 } from "./shared";
+
+/** Another build's image push that lands on the ref a cache export writes. */
+export interface ImageHit {
+  other: Build;
+  tag: Value;
+  confidence: Confidence;
+  /** the push runs before the export in the same run: the cache certainly lands last */
+  pushFirst: boolean;
+}
+
+/** The pushed tags of one rule run, indexed once (every collision rule asks for each cache export). */
+const pushedIndex = new WeakMap<Build[], RefIndex<{ other: Build; tag: Value }>>();
+
+function pushedTags(builds: Build[]): RefIndex<{ other: Build; tag: Value }> {
+  let index = pushedIndex.get(builds);
+  if (!index) {
+    index = new RefIndex();
+    for (const other of builds.filter(pushesImage)) for (const tag of other.tags) index.add(tag, { other, tag });
+    pushedIndex.set(builds, index);
+  }
+  return index;
+}
+
+/**
+ * Other builds' image pushes onto the tag that `build`'s cache export `ref` writes, by run order (each the
+ * most confident match):
+ * - `later`: a build that runs after this one in the same run and pushes in every run. The image lands
+ *   last; the cache is thrown away (cache-overwritten-by-image).
+ * - `race`: every other push: one in a job that does not wait (whichever finishes last wins), one that runs
+ *   first (the cache lands last), or a later push decided at run time (it may not happen).
+ * The same step's matrix copies are cache-overwrites-image-tag's business, as are the build's own tags.
+ */
+export function imageCollisions(builds: Build[], build: Build, ref: Value): { race?: ImageHit; later?: ImageHit } {
+  const out: { race?: ImageHit; later?: ImageHit } = {};
+  for (const { other, tag } of pushedTags(builds).candidates(ref)) {
+    if (other === build || stepKey(other) === stepKey(build)) continue;
+    const c = compareValues(ref, build.repo, tag, other.repo);
+    if (c === null) continue;
+    const kind = runsBefore(build, other) && surelyPushes(other) ? "later" : "race";
+    const pushFirst = kind === "race" && runsBefore(other, build);
+    const prev = out[kind];
+    // Most confident first; at equal confidence a known order beats a guessed one (it says more).
+    if (!prev || maxConfidence(prev.confidence, c) !== prev.confidence || (prev.confidence === c && pushFirst && !prev.pushFirst)) {
+      out[kind] = { other, tag, confidence: c, pushFirst };
+    }
+  }
+  return out;
+}
 
 export const cacheOverwritesOtherImage: Rule = {
   id: "cache-overwrites-other-image",
@@ -13,8 +61,11 @@ export const cacheOverwritesOtherImage: Rule = {
   severity: "error",
   description:
     "A build exports a registry cache to a ref that another build (another job, workflow or repository) pushes as an " +
-    "image. Whichever runs last wins: after the cache export the tag holds a BuildKit cache manifest, and everyone " +
-    "who pulls the image gets \"manifest unknown\" or \"unsupported media type\" instead of the image.",
+    "image. When the two are not ordered (parallel jobs, separate workflows) whichever runs last wins; when the image " +
+    "is pushed first in the same run, the cache always lands last. After the cache export the tag holds a BuildKit " +
+    "cache manifest, and everyone who pulls the image gets \"manifest unknown\" or \"unsupported media type\" " +
+    "instead of the image. An image push that surely comes after the export (a later step of the same job, or a job " +
+    "that `needs:` it) is `cache-overwritten-by-image` instead.",
   example: {
     bad: [
       "jobs:",
@@ -44,36 +95,27 @@ export const cacheOverwritesOtherImage: Rule = {
   fix: "Give the cache its own ref (`:buildcache` or `<tag>-cache`) that no build pushes an image to.",
   check(ctx: RuleContext): Finding[] {
     const out: Finding[] = [];
-    const pushed = new RefIndex<{ other: Build; tag: Value }>();
-    for (const other of ctx.builds.filter(pushesImage)) for (const tag of other.tags) pushed.add(tag, { other, tag });
     for (const build of ctx.builds) {
       for (const spec of build.cacheTo) {
         const ref = registryRef(spec);
         if (!ref) continue;
-        let best: Confidence | null = null;
-        let hit: { other: Build; tag: Value } | undefined;
-        for (const { other, tag } of pushed.candidates(ref)) {
-          // The same step (any matrix combination) is cache-overwrites-image-tag's business.
-          if (other === build || stepKey(other) === stepKey(build)) continue;
-          const c = compareValues(ref, build.repo, tag, other.repo);
-          if (c !== null && maxConfidence(best, c) !== best) {
-            best = c;
-            hit = { other, tag };
-          }
-        }
-        if (best === null || !hit) continue;
+        const hit = imageCollisions(ctx.builds, build, ref).race;
+        if (!hit) continue;
+        const best = hit.confidence;
         const name = normalizedRef(ref);
         const users = consumersOf(ctx, ref, build.repo);
         const pulled = users.length ? ` The image is pulled by ${users.map(describeConsumer).join("; ")}.` : "";
         const maybe = best === "low" ? "may overwrite" : "overwrites";
+        const why = hit.pushFirst
+          ? "earlier in the same run: the cache export lands after the image, so the tag holds a cache manifest."
+          : "to the same tag: after the export the tag holds a cache manifest, not an image.";
         const f = baseFinding(
           cacheOverwritesOtherImage,
           build.repo,
           ref,
           name,
           best,
-          `cache export to ${name} ${maybe} the image that ${describeBuild(hit.other)} pushes to the same tag: ` +
-            `after the export the tag holds a cache manifest, not an image.${pulled}`,
+          `cache export to ${name} ${maybe} the image that ${describeBuild(hit.other)} pushes ${hit.pushFirst ? "there " : ""}${why}${pulled}`,
         );
         f.related = [
           related(hit.other.repo, hit.tag, `image tag ${normalizedRef(hit.tag)} pushed here`),

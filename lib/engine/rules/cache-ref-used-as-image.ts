@@ -1,19 +1,63 @@
-import { maxConfidence, minConfidence, RefIndex } from "../compare";
+import { maxConfidence, minConfidence, parseRef, RefIndex } from "../compare";
 import type { Build, Confidence, Finding, Rule, RuleContext, Value } from "../types";
 import {
   baseFinding, compareValues, describeBuild, describeConsumer, normalizedRef, pushesImage, registryRef,
   related,
 } from "./shared";
 
+const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
+
+/** A pushed tag whose registry or repository is not known, so no bucket holds it. */
+interface UnknownName {
+  repo?: string;
+  /** matches the `registry/repository` names the tag could be; null: any name at all */
+  pattern: RegExp | null;
+}
+
+/**
+ * Pushed tags whose name compareRefs cannot place: one unresolved token for the whole name
+ * (`${{ steps.meta.outputs.tags }}`, `${{ env.TAGS }}`, a shell variable, a fromJSON list), text that is
+ * no single ref, or a registry/repository with a token in it (matched as a pattern).
+ */
+function unknownNames(builds: Build[]): UnknownName[] {
+  const out: UnknownName[] = [];
+  for (const b of builds.filter(pushesImage)) {
+    for (const t of b.tags) {
+      const r = parseRef(t);
+      const name = r ? `${r.registry}/${r.repository}` : "";
+      if (r && r.registry !== "" && !name.includes("${{")) continue;
+      const pattern = r && r.registry !== ""
+        ? new RegExp(`^${name.split(TOKEN_RE).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`, "i")
+        : null;
+      out.push({ ...(b.repo ? { repo: b.repo } : {}), pattern });
+    }
+  }
+  return out;
+}
+
+/**
+ * True when a push whose name is unknown could land on `ref`. A wholly unknown name counts only in the
+ * repositories involved (the consumer's and the cache writer's): a build pushes its own repository's
+ * images, and one opaque tag list elsewhere in an organization must not silence the rule everywhere.
+ */
+function unknownPushMayHit(unknown: UnknownName[], ref: Value, repos: Array<string | undefined>): boolean {
+  const r = parseRef(ref);
+  if (!r) return false;
+  const name = `${r.registry}/${r.repository}`;
+  return unknown.some((u) => (u.pattern ? u.pattern.test(name) : repos.includes(u.repo)));
+}
+
 export const cacheRefUsedAsImage: Rule = {
   id: "cache-ref-used-as-image",
   title: "Cache-only ref pulled or run as an image",
   severity: "error",
   description:
-    "A ref only ever receives a registry cache export (some build writes `cache-to` there, no build pushes an image " +
-    "there), yet a workflow pulls or runs it as an image (`docker run`, `docker pull`, a job or service container, " +
-    "`uses: docker://`). A BuildKit cache manifest is not an image: the pull fails with \"manifest unknown\", " +
-    "\"no matching manifest\" or \"unsupported media type application/vnd.buildkit.cacheconfig.v0\".",
+    "A ref only ever receives a registry cache export (some build writes `cache-to` there, and every build's image " +
+    "tags are known not to include it), yet a workflow pulls or runs it as an image (`docker run`, `docker pull`, a " +
+    "job or service container, `uses: docker://`). A BuildKit cache manifest is not an image: the pull fails with \"manifest unknown\", " +
+    "\"no matching manifest\" or \"unsupported media type application/vnd.buildkit.cacheconfig.v0\". A build in the same repository whose " +
+    "tags are not known (a whole tag list from an unresolved output, a shell variable, `fromJSON`) may push that " +
+    "image, so the rule then says nothing.",
   example: {
     bad: [
       "      - uses: docker/build-push-action@v6",
@@ -42,6 +86,7 @@ export const cacheRefUsedAsImage: Rule = {
     }
     const images = new RefIndex<{ build: Build; tag: Value }>();
     for (const b of ctx.builds.filter(pushesImage)) for (const t of b.tags) images.add(t, { build: b, tag: t });
+    const unknown = unknownNames(ctx.builds);
     for (const consumer of ctx.consumers) {
       let best: Confidence | null = null;
       let hit: { build: Build; ref: Value } | undefined;
@@ -55,6 +100,8 @@ export const cacheRefUsedAsImage: Rule = {
       if (best === null || !hit) continue;
       // Any image push that may land on the ref means it is not cache-only (the collision rules speak then).
       if (images.candidates(consumer.ref).some((i) => compareValues(consumer.ref, consumer.repo, i.tag, i.build.repo) !== null)) continue;
+      // A push whose tags are not known may be that image: "only ever receives cache" cannot be claimed.
+      if (unknownPushMayHit(unknown, consumer.ref, [consumer.repo, hit.build.repo])) continue;
       const name = normalizedRef(consumer.ref);
       const f = baseFinding(
         cacheRefUsedAsImage,

@@ -1,6 +1,6 @@
 /** Helpers the rules share: which specs are registry caches, which builds push, how to name things. */
 import { compareRefs, normalizedRef } from "../compare";
-import type { Build, CacheSpec, Confidence, Consumer, Finding, Value } from "../types";
+import type { Build, CacheSpec, Confidence, Consumer, Finding, Severity, Value } from "../types";
 
 /** Key of a file in RuleContext.files. */
 export function fileKey(repo: string | undefined, path: string): string {
@@ -12,17 +12,64 @@ export function registryRef(spec: CacheSpec): Value | undefined {
   return spec.type === "registry" && spec.ref ? spec.ref : undefined;
 }
 
-/** True unless the build is known not to push (push: false and no pushing output). */
-export function pushesImage(build: Build): boolean {
-  if (build.push === true || build.push === null) return true;
+function outputPushes(build: Build): boolean {
   return build.outputs.some((o) => /type=(registry|image)\b/.test(o) && /push=true/.test(o)) ||
     build.outputs.some((o) => /type=registry\b/.test(o));
+}
+
+/** True unless the build is known not to push (push: false and no pushing output). */
+export function pushesImage(build: Build): boolean {
+  return build.push === true || build.push === null || outputPushes(build);
+}
+
+/** True when the build pushes in every run: `push:` known true, or an output that pushes. */
+export function surelyPushes(build: Build): boolean {
+  return build.push === true || outputPushes(build);
 }
 
 /** Builds that run from the same step (or bake target) across matrix combinations share this key. */
 export function stepKey(build: Build): string {
   // A template string, not [...].join: rules call this in their inner loops.
   return `${build.repo ?? ""}#${build.path}#${build.job}#${build.stepIndex ?? ""}#${build.bakeTarget ?? ""}`;
+}
+
+/**
+ * The job a build runs in, as a path through reusable-workflow calls (caller jobs first, then the build's
+ * own job). Composite actions, scripts and Makefiles run inside their caller's job, so they add nothing.
+ */
+function jobPath(build: Build): string[] {
+  const calls = (build.via ?? []).filter((c) => c.kind === "reusable-workflow").map((c) => c.job);
+  return [...calls, build.job];
+}
+
+/** True when both builds run in the same job of one workflow (reached through the same reusable-workflow calls). */
+export function sameJob(a: Build, b: Build): boolean {
+  return a.workflow === b.workflow && jobPath(a).join("\u0000") === jobPath(b).join("\u0000");
+}
+
+function matrixText(m: Record<string, string> | undefined): string {
+  return m ? JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : "";
+}
+
+/**
+ * True when `a` is known to finish before `b` starts in every run: the same repository and workflow run,
+ * and either the same job (and matrix combination) with `a` earlier in it, or `b`'s job waits for `a`'s
+ * (`needs:`). Matrix combinations of one job, and jobs that do not wait for each other, run in parallel:
+ * they are not ordered. Unknown order is never taken as ordered.
+ */
+export function runsBefore(a: Build, b: Build): boolean {
+  if ((a.repo ?? "") !== (b.repo ?? "") || !a.workflow || a.workflow !== b.workflow) return false;
+  const pa = jobPath(a);
+  const pb = jobPath(b);
+  // The first level where the two job paths part: two jobs of one workflow file (or one called workflow).
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  if (i === pa.length && i === pb.length) {
+    return matrixText(a.matrix) === matrixText(b.matrix) && typeof a.seq === "number" && typeof b.seq === "number" && a.seq < b.seq;
+  }
+  if (i === pa.length || i === pb.length) return false;
+  // Models stored before run order was recorded carry no `needs`: then nothing is known to wait.
+  return Array.isArray(b.needs) && b.needs.includes(pa[i]);
 }
 
 export function describeBuild(build: Build): string {
@@ -41,6 +88,11 @@ export function describeConsumer(c: Consumer): string {
     "service-container": "service container",
     "uses-docker": "uses: docker://",
     "dockerfile-from": "Dockerfile FROM",
+    "imagetools-source": "docker buildx imagetools create source",
+    crane: "crane source",
+    skopeo: "skopeo source",
+    regctl: "regctl image copy source",
+    "acr-import": "az acr import --source",
   };
   const repo = c.repo ? `${c.repo}: ` : "";
   const job = c.job ? ` in job "${c.job}"` : "";
@@ -57,17 +109,22 @@ export function related(repo: string | undefined, v: Value, message: string): No
   return r;
 }
 
+/**
+ * A finding of `rule` at `at`. `severity` defaults to the rule's; a rule whose object says "warning,
+ * error when …" passes the raised one (the rule object keeps the severity most findings have).
+ */
 export function baseFinding(
-  rule: { id: string; severity: Finding["severity"] },
+  rule: { id: string; severity: Severity },
   repo: string | undefined,
   at: Value | CacheSpec,
   ref: string,
   confidence: Confidence,
   message: string,
+  severity: Severity = rule.severity,
 ): Finding {
   const f: Finding = {
     ruleId: rule.id,
-    severity: rule.severity,
+    severity,
     confidence,
     path: at.span.path,
     line: at.span.line,

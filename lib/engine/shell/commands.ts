@@ -1,8 +1,13 @@
 /**
  * Recognise the docker / buildx / buildctl commands that build, bake or consume images, from the words
- * of one simple command.
+ * of one simple command; registry tools that read images are in consumers.ts.
  */
+import { recognizeRegistryTool, type ConsumeCommand } from "./consumers";
+import { boolFlag, commandStart, parseFlags, programName, skipGlobals, values } from "./flags";
 import type { Word } from "./tokenize";
+
+export { commandStart } from "./flags";
+export type { ConsumeCommand } from "./consumers";
 
 export interface BuildCommand {
   kind: "build";
@@ -17,6 +22,8 @@ export interface BuildCommand {
   target?: Word;
   file?: Word;
   context?: Word;
+  /** the images `imagetools create` reads (its positional refs); empty for real builds */
+  sources: Word[];
   /** the word that names the command (`docker`/`buildctl`), for the build's span */
   head: Word;
 }
@@ -31,79 +38,7 @@ export interface BakeCommand {
   head: Word;
 }
 
-export interface ConsumeCommand {
-  kind: "consume";
-  verb: "run" | "pull" | "create";
-  image: Word;
-  head: Word;
-}
-
 export type DockerCommand = BuildCommand | BakeCommand | ConsumeCommand;
-
-interface Flag {
-  name: string;
-  value?: Word;
-}
-
-/** A sub-word after `=` (`--tag=x`), keeping raw/text/offsets consistent. */
-function after(w: Word, rawAt: number, textAt: number): Word {
-  return { raw: w.raw.slice(rawAt), text: w.text.slice(textAt), start: w.start + rawAt, end: w.end };
-}
-
-function parseFlags(words: Word[], valueFlags: Set<string>): { flags: Flag[]; positionals: Word[] } {
-  const flags: Flag[] = [];
-  const positionals: Word[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    const t = w.text;
-    if (t === "--") {
-      positionals.push(...words.slice(i + 1));
-      break;
-    }
-    if (t.startsWith("--") && t.length > 2) {
-      const eq = t.indexOf("=");
-      if (eq > 0) {
-        const rawEq = w.raw.indexOf("=");
-        flags.push({ name: t.slice(0, eq), value: after(w, rawEq + 1, eq + 1) });
-      } else if (valueFlags.has(t)) {
-        flags.push({ name: t, value: words[i + 1] });
-        i++;
-      } else flags.push({ name: t });
-    } else if (t.startsWith("-") && t.length > 1 && !t.startsWith("${{")) {
-      // A cluster of short flags (`-it`); the first one that takes a value eats the rest or the next word.
-      for (let k = 1; k < t.length; k++) {
-        const name = `-${t[k]}`;
-        if (!valueFlags.has(name)) {
-          flags.push({ name });
-          continue;
-        }
-        if (k + 1 < t.length) {
-          const rawAt = w.raw.startsWith(t.slice(0, k + 1)) ? k + 1 : 0;
-          const textAt = t[k + 1] === "=" ? k + 2 : k + 1;
-          flags.push({ name, value: after(w, rawAt + (t[k + 1] === "=" ? 1 : 0), textAt) });
-        } else {
-          flags.push({ name, value: words[i + 1] });
-          i++;
-        }
-        break;
-      }
-    } else positionals.push(w);
-  }
-  return { flags, positionals };
-}
-
-function values(flags: Flag[], ...names: string[]): Word[] {
-  return flags.filter((f) => names.includes(f.name) && f.value).map((f) => f.value!);
-}
-
-function boolFlag(flags: Flag[], name: string): boolean {
-  let on = false;
-  for (const f of flags) {
-    if (f.name !== name) continue;
-    on = f.value ? f.value.text.toLowerCase() !== "false" : true;
-  }
-  return on;
-}
 
 const DOCKER_GLOBAL_VALUE = new Set(["--config", "-c", "--context", "-H", "--host", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"]);
 const BUILD_VALUE = new Set(
@@ -122,29 +57,6 @@ const BUILDCTL_VALUE = new Set(
   "--output -o --export-cache --import-cache --frontend --opt --local --secret --ssh --progress --trace --metadata-file --ref-file --allow --source-policy-file".split(" "),
 );
 
-const PREFIX_WORDS = new Set(["sudo", "exec", "time", "command", "then", "do", "else", "if", "elif", "while", "until", "!", "{", "}", "nohup"]);
-
-/** Drop leading `NAME=value`, `sudo`, shell keywords, and `env [-i] NAME=value`. */
-export function commandStart(words: Word[]): number {
-  let i = 0;
-  while (i < words.length) {
-    const t = words[i].text;
-    if (PREFIX_WORDS.has(t) || t === "env" || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t)) i++;
-    else if (i > 0 && (words[i - 1].text === "sudo" || words[i - 1].text === "env") && t.startsWith("-")) i++;
-    else break;
-  }
-  return i;
-}
-
-function skipGlobals(words: Word[], from: number, valueFlags: Set<string>): number {
-  let i = from;
-  while (i < words.length && words[i].text.startsWith("-")) {
-    const t = words[i].text;
-    i += valueFlags.has(t) ? 2 : 1;
-  }
-  return i;
-}
-
 function buildFrom(head: Word, tool: BuildCommand["tool"], rest: Word[]): BuildCommand {
   const { flags, positionals } = parseFlags(rest, BUILD_VALUE);
   const target = values(flags, "--target").pop();
@@ -157,6 +69,7 @@ function buildFrom(head: Word, tool: BuildCommand["tool"], rest: Word[]): BuildC
     ...(file ? { file } : {}),
     ...(positionals[0] ? { context: positionals[0] } : {}),
     tags: values(flags, "-t", "--tag"),
+    sources: [],
     cacheTo: values(flags, "--cache-to"),
     cacheFrom: values(flags, "--cache-from"),
     outputs: values(flags, "-o", "--output"),
@@ -165,12 +78,14 @@ function buildFrom(head: Word, tool: BuildCommand["tool"], rest: Word[]): BuildC
   };
 }
 
+const DOCKER_CONSUMER = { run: "docker-run", pull: "docker-pull", create: "docker-create" } as const;
+
 /** Recognise one command; null when it is not a docker build, bake or image consumer. */
 export function recognize(words: Word[]): DockerCommand | null {
   const s = commandStart(words);
   const head = words[s];
   if (!head) return null;
-  const name = head.text.split("/").pop() ?? "";
+  const name = programName(head);
   if (name === "docker" || name === "podman") {
     let i = skipGlobals(words, s + 1, DOCKER_GLOBAL_VALUE);
     let sub = words[i]?.text;
@@ -180,9 +95,12 @@ export function recognize(words: Word[]): DockerCommand | null {
       if (sub === "build" || sub === "b") return buildFrom(head, "buildx", words.slice(i + 1));
       if (sub === "imagetools" && words[i + 1]?.text === "create") {
         // Merging per-platform digests under a tag is a push of that tag, like a build's `--push`.
-        const { flags } = parseFlags(words.slice(i + 2), IMAGETOOLS_VALUE);
+        // Its sources are read as images: a source tag that holds a cache breaks the merge. `-f` names a
+        // descriptor file, not an image.
+        const { flags, positionals } = parseFlags(words.slice(i + 2), IMAGETOOLS_VALUE);
         if (boolFlag(flags, "--dry-run")) return null;
-        return { kind: "build", tool: "imagetools", head, tags: values(flags, "-t", "--tag"), cacheTo: [], cacheFrom: [], outputs: [], push: true, load: false };
+        const tags = values(flags, "-t", "--tag");
+        return { kind: "build", tool: "imagetools", head, tags, sources: positionals, cacheTo: [], cacheFrom: [], outputs: [], push: true, load: false };
       }
       if (sub === "bake") {
         const { flags, positionals } = parseFlags(words.slice(i + 1), BAKE_VALUE);
@@ -211,7 +129,7 @@ export function recognize(words: Word[]): DockerCommand | null {
       const { positionals } = parseFlags(words.slice(i + 1), sub === "pull" ? PULL_VALUE : RUN_VALUE);
       const image = positionals[0];
       if (!image) return null;
-      return { kind: "consume", verb: sub, image, head };
+      return { kind: "consume", consumer: DOCKER_CONSUMER[sub], images: [image], head };
     }
     return null;
   }
@@ -225,6 +143,7 @@ export function recognize(words: Word[]): DockerCommand | null {
       tool: "buildctl",
       head,
       tags: [],
+      sources: [],
       cacheTo: values(flags, "--export-cache"),
       cacheFrom: values(flags, "--import-cache"),
       outputs,
@@ -232,5 +151,5 @@ export function recognize(words: Word[]): DockerCommand | null {
       load: false,
     };
   }
-  return null;
+  return recognizeRegistryTool(name, head, words.slice(s + 1));
 }

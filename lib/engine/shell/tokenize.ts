@@ -3,8 +3,13 @@
  * a finding must point at the exact characters of `--cache-to=…` inside a `run:` block, and shell-quote
  * returns words without positions (and would expand `${{ }}` as a shell variable).
  * `${{ … }}` stays an opaque unit, `\`-newline joins lines, quotes are removed, `$VAR` / `${VAR}` expand
- * from a lookup, and anything computed at run time (`$(…)`, backticks, `$1`) becomes an opaque token.
+ * from a lookup, and anything computed at run time (`$(…)`, backticks, `$?`) becomes an opaque token.
  */
+import { expander, opaqueShell } from "./expand";
+import { makeLineToShell, type MakeLookup } from "./make-line";
+
+export { unknownVarToken } from "./expand";
+export { unknownMakeToken, type MakeLookup } from "./make-line";
 
 export interface Word {
   /** the characters as written in the script */
@@ -16,8 +21,23 @@ export interface Word {
   end: number;
 }
 
+export interface Redirect {
+  /** the operator as written: `>`, `>>`, `<`, `>&`, `&>`, `<<`, `<<<`, … */
+  op: string;
+  /** the file descriptor written before the operator (`2>&1`) */
+  fd?: number;
+  /** the file (or descriptor, or here-document delimiter) the operator applies to */
+  target: Word;
+}
+
+/** What ends a command: a pipe into the next one, a list operator, a newline or a parenthesis. */
+export type ControlOp = "|" | "||" | "&&" | "&" | ";" | "\n" | "(" | ")";
+
 export interface Command {
   words: Word[];
+  redirects: Redirect[];
+  /** absent for the script's last command */
+  op?: ControlOp;
 }
 
 export interface TokenizeOptions {
@@ -25,34 +45,23 @@ export interface TokenizeOptions {
   lookup: (name: string) => string | undefined;
   /** stop after this many words */
   maxWords?: number;
+  /**
+   * The positional parameters (`$1`, `$@`, `$#`); without it they stay opaque. Read at each expansion, so a
+   * caller may change it between commands (`shift`, `set --`, see applyPositional).
+   */
+  args?: string[];
+  /** The text is one Makefile recipe line: `$(X)` is make's, `$$` is the shell's `$`. */
+  make?: MakeLookup;
 }
 
 const BREAK = new Set([" ", "\t", "\n", "\r", ";", "&", "|", "(", ")", "<", ">"]);
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 
-/** The token that stands for a variable nobody knows; matches how `${{ env.X }}` stays opaque. */
-export function unknownVarToken(name: string): string {
-  return `\${{ env.${name} }}`;
-}
-
-function opaqueShell(raw: string): string {
-  const inner = raw.replace(/[{}]/g, "").replace(/\s+/g, " ").trim().slice(0, 120);
-  return `\${{ shell(${inner}) }}`;
-}
-
-/** Index just past the `)` matching the `(` at `open`, honouring quotes; the end of input if none. */
-function skipParens(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === "\\") i++;
-    else if (c === "'") {
-      const q = s.indexOf("'", i + 1);
-      i = q < 0 ? s.length : q;
-    } else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i + 1;
-  }
-  return s.length;
+interface Token {
+  raw: string;
+  start: number;
+  end: number;
+  /** the words it makes: usually one; `"$@"` makes one per argument, none without arguments */
+  texts: string[];
 }
 
 /**
@@ -60,52 +69,52 @@ function skipParens(s: string, open: number): number {
  * between commands and have later commands see them through `lookup`.
  */
 export function* tokenizeScript(script: string, opts: TokenizeOptions): Generator<Command, { truncated: boolean }> {
+  if (!opts.make) return yield* tokenizeShell(script, opts);
+  const sh = makeLineToShell(script, opts.make);
+  const back = (w: Word): Word => {
+    const start = sh.startOf(w.start);
+    const end = w.end > w.start ? sh.endOf(w.end) : start;
+    return { raw: script.slice(start, end), text: w.text, start, end };
+  };
+  const gen = tokenizeShell(sh.text, { ...opts, make: undefined });
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+    const c = r.value;
+    yield { ...c, words: c.words.map(back), redirects: c.redirects.map((x) => ({ ...x, target: back(x.target) })) };
+  }
+}
+
+function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Command, { truncated: boolean }> {
   const n = script.length;
   const maxWords = opts.maxWords ?? 50_000;
+  const expand = expander(script, opts);
   let words: Word[] = [];
+  let redirects: Redirect[] = [];
   let count = 0;
   let i = 0;
-  let skipNext = false;
+  let pending: { op: string; fd?: number } | null = null;
   const heredocs: Array<{ delim: string; strip: boolean }> = [];
 
-  const expand = (at: number): { text: string; next: number } => {
-    // script[at] === "$"
-    if (script.startsWith("${{", at)) {
-      const close = script.indexOf("}}", at + 3);
-      const end = close < 0 ? n : close + 2;
-      return { text: script.slice(at, end), next: end };
-    }
-    const c = script[at + 1];
-    if (c === "(") {
-      const end = skipParens(script, at + 1);
-      return { text: opaqueShell(script.slice(at, end)), next: end };
-    }
-    if (c === "{") {
-      const close = script.indexOf("}", at + 2);
-      const end = close < 0 ? n : close + 1;
-      const body = script.slice(at + 2, end - 1);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(.*)$/s.exec(body);
-      if (m) {
-        const known = opts.lookup(m[1]);
-        if (m[2] === "") return { text: known ?? unknownVarToken(m[1]), next: end };
-        const dflt = /^:?-(.*)$/s.exec(m[2]);
-        if (dflt) return { text: known !== undefined && known !== "" ? known : dflt[1], next: end };
-      }
-      return { text: opaqueShell(script.slice(at, end)), next: end };
-    }
-    IDENT.lastIndex = at + 1;
-    const m = IDENT.exec(script);
-    if (m) {
-      const known = opts.lookup(m[0]);
-      return { text: known ?? unknownVarToken(m[0]), next: at + 1 + m[0].length };
-    }
-    if (c !== undefined && /[0-9@*#?$!-]/.test(c)) return { text: opaqueShell(script.slice(at, at + 2)), next: at + 2 };
-    return { text: "$", next: at + 1 };
-  };
-
-  const readWord = (): Word => {
+  const readWord = (): Token => {
     const start = i;
-    let text = "";
+    const texts = [""];
+    // A word made only of `"$@"` with no arguments is no word at all; anything else written keeps it.
+    let written = false;
+    let splits = 0;
+    const add = (s: string) => {
+      texts[texts.length - 1] += s;
+      written = true;
+    };
+    const addExpansion = (at: number, quoted: boolean) => {
+      const x = expand(at, quoted);
+      if (x.fields) {
+        splits++;
+        x.fields.forEach((f, k) => (k === 0 ? (texts[texts.length - 1] += f) : texts.push(f)));
+        if (x.fields.length > 0) written = true;
+      } else add(x.text);
+      i = x.next;
+    };
     while (i < n) {
       const c = script[i];
       if (BREAK.has(c)) break;
@@ -113,67 +122,68 @@ export function* tokenizeScript(script: string, opts: TokenizeOptions): Generato
         if (script[i + 1] === "\n") i += 2;
         else if (script[i + 1] === "\r" && script[i + 2] === "\n") i += 3;
         else {
-          text += script[i + 1] ?? "";
+          add(script[i + 1] ?? "");
           i += 2;
         }
       } else if (c === "'") {
         const q = script.indexOf("'", i + 1);
         const end = q < 0 ? n : q;
-        text += script.slice(i + 1, end);
+        add(script.slice(i + 1, end));
         i = end + 1;
       } else if (c === '"') {
         i++;
+        // `""` is an empty word of its own; `"$@"` is one only when there are arguments.
+        if (script[i] === '"') written = true;
         while (i < n && script[i] !== '"') {
           const d = script[i];
           if (d === "\\" && i + 1 < n) {
             const e = script[i + 1];
             if (e === "\n") i += 2;
             else if ('$`"\\'.includes(e)) {
-              text += e;
+              add(e);
               i += 2;
             } else {
-              text += d;
+              add(d);
               i++;
             }
           } else if (d === "$") {
-            const x = expand(i);
-            text += x.text;
-            i = x.next;
+            addExpansion(i, true);
           } else if (d === "`") {
             const q = script.indexOf("`", i + 1);
             const end = q < 0 ? n : q + 1;
-            text += opaqueShell(script.slice(i, end));
+            add(opaqueShell(script.slice(i, end)));
             i = end;
           } else {
-            text += d;
+            add(d);
             i++;
           }
         }
         i++;
       } else if (c === "$") {
-        const x = expand(i);
-        text += x.text;
-        i = x.next;
+        addExpansion(i, false);
       } else if (c === "`") {
         const q = script.indexOf("`", i + 1);
         const end = q < 0 ? n : q + 1;
-        text += opaqueShell(script.slice(i, end));
+        add(opaqueShell(script.slice(i, end)));
         i = end;
       } else {
-        text += c;
+        add(c);
         i++;
       }
     }
     i = Math.min(i, n);
-    return { raw: script.slice(start, i), text, start, end: i };
+    return { raw: script.slice(start, i), start, end: i, texts: splits > 0 && !written ? [] : texts };
   };
 
-  const flush = function* (): Generator<Command> {
+  const flush = function* (op?: ControlOp): Generator<Command> {
+    pending = null;
+    // A command of redirections alone (`> file`) is left out, as before redirections were kept.
     if (words.length > 0) {
-      const cmd = { words };
+      const cmd: Command = { words, redirects, ...(op ? { op } : {}) };
       words = [];
       yield cmd;
     }
+    redirects = [];
   };
 
   while (i < n) {
@@ -192,8 +202,7 @@ export function* tokenizeScript(script: string, opts: TokenizeOptions): Generato
     }
     if (c === "\n" || c === "\r") {
       i++;
-      yield* flush();
-      skipNext = false;
+      yield* flush("\n");
       // Here-document bodies are data, not commands.
       while (heredocs.length > 0) {
         const h = heredocs.shift()!;
@@ -207,36 +216,47 @@ export function* tokenizeScript(script: string, opts: TokenizeOptions): Generato
       }
       continue;
     }
-    if (c === "#" ) {
+    if (c === "#") {
       const eol = script.indexOf("\n", i);
       i = eol < 0 ? n : eol;
       continue;
     }
-    if (c === "<" || c === ">") {
+    if (c === "<" || c === ">" || (c === "&" && script[i + 1] === ">")) {
       const last = words[words.length - 1];
+      let fd: number | undefined;
       // `2>&1`: the digits before a redirection are a file descriptor, not an argument.
-      if (last && last.end === i && /^[0-9]+$/.test(last.raw)) words.pop();
+      if (c !== "&" && last && last.end === i && /^[0-9]+$/.test(last.raw)) {
+        fd = Number(words.pop()!.raw);
+      }
+      const from = i;
       if (script.startsWith("<<<", i)) {
         i += 3;
-        skipNext = true;
+        pending = { op: "<<<" };
       } else if (script.startsWith("<<", i)) {
         i += 2;
         const strip = script[i] === "-";
         if (strip) i++;
+        const op = script.slice(from, i);
         while (script[i] === " " || script[i] === "\t") i++;
         const w = readWord();
-        if (w.text) heredocs.push({ delim: w.text, strip });
+        const delim = w.texts[0] ?? "";
+        if (delim) heredocs.push({ delim, strip });
+        if (w.end > w.start) {
+          redirects.push({ op, ...(fd !== undefined ? { fd } : {}), target: { raw: w.raw, text: delim, start: w.start, end: w.end } });
+        }
       } else {
+        i++;
         while (i < n && /[<>&|]/.test(script[i])) i++;
         if (script[i] === "-") i++;
-        skipNext = true;
+        pending = { op: script.slice(from, i), ...(fd !== undefined ? { fd } : {}) };
       }
       continue;
     }
     if (c === ";" || c === "&" || c === "|" || c === "(" || c === ")") {
-      i++;
-      yield* flush();
-      skipNext = false;
+      const two = script.slice(i, i + 2);
+      const op: ControlOp = two === "&&" || two === "||" ? two : (c as ControlOp);
+      i += op.length;
+      yield* flush(op);
       continue;
     }
     const w = readWord();
@@ -245,11 +265,12 @@ export function* tokenizeScript(script: string, opts: TokenizeOptions): Generato
       continue;
     }
     count++;
-    if (skipNext) {
-      skipNext = false;
+    if (pending) {
+      redirects.push({ ...pending, target: { raw: w.raw, text: w.texts[0] ?? "", start: w.start, end: w.end } });
+      pending = null;
       continue;
     }
-    words.push(w);
+    for (const text of w.texts) words.push({ raw: w.raw, text, start: w.start, end: w.end });
   }
   yield* flush();
   return { truncated: false };

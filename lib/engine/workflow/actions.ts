@@ -5,8 +5,9 @@ import type { Build, Span, Value } from "../types";
 import { boolOf, listValues, rawItems, scalarValue, splitList, valuesFrom } from "./values";
 import { cacheSpecsFrom, orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate, metadataOutputs, type Alternative, type Contexts } from "./expr-bridge";
-import { buildId, takeBuild, type FileState, type StepState } from "./model";
+import { buildId, runFields, takeBuild, type FileState, type StepState } from "./model";
 import { mapGet, scalarInfo } from "./yaml-doc";
+import { lookupFile } from "./files";
 
 const ACTION_RE = /^docker\/(build-push-action|bake-action|metadata-action)@/i;
 
@@ -52,9 +53,10 @@ export function buildPushAction(fs: FileState, st: StepState, withNode: unknown,
   for (const o of outputs) push = orPush(push, parseOutput(o.text).push);
   const load = boolOf(scalarValue(y, get("load"), st.ctx)?.alts, false) === true;
   const build: Build = {
-    id: buildId(st, y.path),
+    id: buildId(fs, st),
     source: "build-push-action",
     path: y.path,
+    ...runFields(fs, st),
     job: st.job,
     stepIndex: st.stepIndex,
     tags: [...tagValues(fs, st, get("tags"), meta), ...outputTags(outputs)],
@@ -146,7 +148,13 @@ export interface BakeCall {
 
 /** Run bake for one step (bake-action or `docker buildx bake`) and record one Build per target. */
 export async function runBake(fs: FileState, st: StepState, call: BakeCall, meta: MetaTags, sub?: number): Promise<void> {
-  const readFile = (p: string): string | undefined => metaBakeFile(p, meta) ?? fs.files.get(p)?.text;
+  const readFile = (p: string): string | undefined => {
+    const generated = metaBakeFile(p, meta);
+    if (generated !== undefined) return generated;
+    fs.rs.bakeRead.add(p);
+    // optional: resolveBake says itself when a file it was told to read is not there
+    return lookupFile(fs.rs, p, { optional: true }).file?.text;
+  };
   let result: Awaited<ReturnType<typeof resolveBake>>;
   try {
     result = await resolveBake(
@@ -171,7 +179,10 @@ export async function runBake(fs: FileState, st: StepState, call: BakeCall, meta
     const key = `${e.path}:${e.line}:${e.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    fs.errors.push(e);
+    // A named file that is not there is the workflow's mistake, said where the step names it.
+    if (e.message.startsWith("bake file not found")) {
+      fs.warnings.push({ path: fs.y.path, line: st.span.line, column: st.span.column, message: `${e.message}; the step's targets were not analysed` });
+    } else fs.errors.push(e);
   }
   const metaFile = call.files.find((f) => f.text.includes(META_BAKE_PREFIX));
   for (const b of result.builds) {
@@ -181,9 +192,10 @@ export async function runBake(fs: FileState, st: StepState, call: BakeCall, meta
       t.span.path.includes(META_BAKE_PREFIX) && metaFile ? { ...t, raw: metaFile.raw, span: metaFile.span } : t,
     );
     const build: Build = {
-      id: buildId(st, fs.y.path, { ...(sub ? { sub } : {}), target: b.target }),
+      id: buildId(fs, st, { ...(sub ? { sub } : {}), target: b.target }),
       source: call.fromRun ? "run" : "bake-action",
       path: fs.y.path,
+      ...runFields(fs, st),
       job: st.job,
       stepIndex: st.stepIndex,
       bakeTarget: b.target,

@@ -13,8 +13,20 @@ import { mapEntries, mapGet, seqItems } from "./yaml-doc";
 /** Case-insensitive like dockerAction(); a superset of what runStep() looks for in a script. */
 const RELEVANT_RE = /docker|buildctl|podman|container|services/i;
 
-export function mayDefineBuilds(text: string): boolean {
-  return RELEVANT_RE.test(text);
+/**
+ * A superset of the commands runStep() follows or records: docker builds and pulls, scripts it runs
+ * (`./x`, `bash x`, `. x`, `x.sh`, workspace and action paths), `make`, and `$GITHUB_OUTPUT` writes.
+ * runStep() skips a script this does not match, so the file-level shortcut below agrees with it.
+ */
+export const SCRIPT_HINT_RE =
+  /docker|buildctl|podman|\b[gm]?make\b|\.\/|\.(?:sh|bash)\b|\b(?:bash|sh|source)[ \t]+[^\s-]|(?:^|[\s;&|])\.[ \t]|GITHUB_WORKSPACE|github\.workspace|action_path|GITHUB_OUTPUT|set-output/i;
+
+/** False only for a file in which extraction cannot find anything: no build, pull, call or script. */
+export function mayDefineBuilds(text: string, repo?: string): boolean {
+  if (RELEVANT_RE.test(text) || SCRIPT_HINT_RE.test(text)) return true;
+  // `uses: <owner>/…` of the same organization may be a composite action or reusable workflow.
+  const owner = repo?.split("/")[0];
+  return owner !== undefined && new RegExp(`uses:\\s*["']?${owner.replace(/[^A-Za-z0-9-]/g, "")}/`, "i").test(text);
 }
 
 /** The warnings extractJobs() gives for a file with nothing to extract, with the same budget use. */

@@ -2,15 +2,17 @@
 import { isMap } from "yaml";
 import type { ConsumerKind } from "../types";
 import { bakeAction, buildPushAction, dockerAction, metadataAction, type MetaTags } from "./actions";
+import { compositeStep, reusableJob } from "./calls";
 import type { Contexts, ExprValue } from "./expr-bridge";
 import { evaluate } from "./expr-bridge";
 import { comboId, comboStrings, expandMatrix, MAX_COMBINATIONS } from "./matrix";
 import { capture, comboKey, mark, matrixKeysRead, replay, type Capture } from "./matrix-replay";
-import { warnOnce, type FileState, type StepState } from "./model";
+import { runFields, warnOnce, type FileState, type JobRun, type StepState } from "./model";
 import { runStep } from "./run-step";
 import { locate, nodeSpan, valuesFrom } from "./values";
 import { deref, mapEntries, mapGet, scalarInfo, scalarString, seqItems, type YamlDoc } from "./yaml-doc";
 import { spanAt } from "../span";
+import type { Node } from "yaml";
 
 /** Evaluate one `env:` mapping on top of `ctx.env`; a value that is not one known text is dropped. */
 export function evalEnv(y: YamlDoc, envNode: unknown, ctx: Contexts): Record<string, string> {
@@ -32,79 +34,111 @@ export function evalEnv(y: YamlDoc, envNode: unknown, ctx: Contexts): Record<str
   return env;
 }
 
-function imageConsumer(fs: FileState, node: unknown, kind: ConsumerKind, job: string, ctx: Contexts, matrix?: Record<string, string>): void {
+export interface StepScope {
+  job: string;
+  ctx: Contexts;
+  meta: MetaTags;
+  run: JobRun;
+  matrix?: Record<string, string>;
+  matrixId?: string;
+  defaultsDir?: string;
+}
+
+export function imageConsumer(fs: FileState, node: unknown, kind: ConsumerKind, scope: StepScope, st?: StepState): void {
   const info = scalarInfo(fs.y, node);
   if (!info) return;
   let raw = info.value.trim();
   if (raw === "") return;
   if (kind === "uses-docker") raw = raw.replace(/^docker:\/\//i, "");
   const span = locate(fs.y.path, fs.y.text, raw, info.start, info.end) ?? spanAt(fs.y.path, fs.y.text, info.start, info.end);
+  const ctx = st?.ctx ?? scope.ctx;
   for (const ref of valuesFrom(raw, span, evaluate(raw, ctx), false)) {
     if (ref.text.trim() === "") continue;
+    const order = st ? runFields(fs, st) : { workflow: fs.workflow, seq: scope.run.seq, ...(fs.via.length ? { via: fs.via } : {}) };
     fs.consumers.push({
       kind,
       path: fs.y.path,
-      job,
+      job: scope.job,
       ref,
+      workflow: order.workflow,
+      seq: order.seq,
+      ...(order.via ? { via: order.via } : {}),
       ...(fs.repo ? { repo: fs.repo } : {}),
-      ...(matrix ? { matrix } : {}),
+      ...(scope.matrix ? { matrix: scope.matrix } : {}),
     });
   }
 }
 
-async function runSteps(fs: FileState, jobId: string, jobNode: unknown, ctx: Contexts, matrix: Record<string, ExprValue> | undefined): Promise<void> {
+/**
+ * Run a list of steps in order (a job's, or a composite action's) in `fs.y`. Returns the steps context
+ * at the end, so a composite action's outputs can be read from it.
+ */
+export async function runStepList(fs: FileState, steps: Node[], scope: StepScope): Promise<Contexts["steps"]> {
   const { y } = fs;
-  const matrixStrings = matrix ? comboStrings(matrix) : undefined;
-  const matrixId = matrix ? comboId(matrix) : undefined;
-  const meta: MetaTags = new Map();
-  const jobCtx: Contexts = { ...ctx, steps: {} };
-  const container = mapGet(y, jobNode, "container");
-  imageConsumer(fs, isMap(container) ? mapGet(y, container, "image") : container, "job-container", jobId, jobCtx, matrixStrings);
-  for (const svc of mapEntries(y, mapGet(y, jobNode, "services"))) {
-    imageConsumer(fs, isMap(svc.value) ? mapGet(y, svc.value, "image") : svc.value, "service-container", jobId, jobCtx, matrixStrings);
-  }
-  const defaultsDir = scalarString(y, mapGet(y, mapGet(y, mapGet(y, jobNode, "defaults"), "run"), "working-directory"));
-  const steps = seqItems(y, mapGet(y, jobNode, "steps"));
+  const scopeCtx: Contexts = { ...scope.ctx, steps: scope.ctx.steps ?? {} };
   for (let i = 0; i < steps.length; i++) {
     if (fs.budget.steps-- <= 0) {
       warnOnce(fs, "steps", "too many steps in this file; the rest were not analysed");
-      return;
+      return scopeCtx.steps;
     }
     const step = steps[i];
     if (!isMap(step)) continue;
-    const stepCtx: Contexts = { ...jobCtx, env: evalEnv(y, mapGet(y, step, "env"), jobCtx) };
+    const stepCtx: Contexts = { ...scopeCtx, env: evalEnv(y, mapGet(y, step, "env"), scopeCtx) };
     const st: StepState = {
-      job: jobId,
+      job: scope.job,
+      run: scope.run,
       stepIndex: i,
       ctx: stepCtx,
       node: step,
       span: nodeSpan(y, step),
-      ...(matrixStrings ? { matrix: matrixStrings, matrixId: matrixId! } : {}),
+      ...(scope.matrix ? { matrix: scope.matrix, matrixId: scope.matrixId! } : {}),
     };
     const name = scalarString(y, mapGet(y, step, "name"));
     if (name !== null) st.stepName = name;
     const usesNode = mapGet(y, step, "uses");
     const uses = scalarString(y, usesNode);
     const withNode = mapGet(y, step, "with");
+    const stepId = scalarString(y, mapGet(y, step, "id"));
     if (uses !== null) {
       st.span = nodeSpan(y, usesNode);
-      if (/^docker:\/\//i.test(uses.trim())) imageConsumer(fs, usesNode, "uses-docker", jobId, stepCtx, matrixStrings);
+      if (/^docker:\/\//i.test(uses.trim())) imageConsumer(fs, usesNode, "uses-docker", scope, st);
       const action = dockerAction(uses);
-      if (action === "build-push-action") buildPushAction(fs, st, withNode, meta);
-      else if (action === "bake-action") await bakeAction(fs, st, withNode, meta);
-      else if (action === "metadata-action") metadataAction(fs, st, withNode, scalarString(y, mapGet(y, step, "id")), meta);
+      if (action === "build-push-action") buildPushAction(fs, st, withNode, scope.meta);
+      else if (action === "bake-action") await bakeAction(fs, st, withNode, scope.meta);
+      else if (action === "metadata-action") metadataAction(fs, st, withNode, stepId, scope.meta);
+      else if (action === null) await compositeStep(fs, st, uses, withNode, stepId, scope);
     } else {
       const runNode = mapGet(y, step, "run");
       const info = scalarInfo(y, runNode);
       if (info) {
         st.span = nodeSpan(y, runNode);
-        const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? defaultsDir ?? undefined;
-        await runStep(fs, st, info, meta, wd && !wd.includes("${{") ? wd : undefined);
+        const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? scope.defaultsDir ?? undefined;
+        await runStep(fs, st, info, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
       }
     }
-    // Later steps see this step's outputs (metadata-action writes them into stepCtx.steps).
-    if (stepCtx.steps !== jobCtx.steps) jobCtx.steps = stepCtx.steps;
+    // Later steps see this step's outputs (metadata-action, composite outputs, $GITHUB_OUTPUT).
+    if (stepCtx.steps !== scopeCtx.steps) scopeCtx.steps = stepCtx.steps;
   }
+  return scopeCtx.steps;
+}
+
+async function runJob(fs: FileState, jobId: string, jobNode: unknown, ctx: Contexts, matrix: Record<string, ExprValue> | undefined, needs: string[]): Promise<void> {
+  const { y } = fs;
+  const scope: StepScope = {
+    job: jobId,
+    ctx,
+    meta: new Map(),
+    run: { seq: 0, needs },
+    ...(matrix ? { matrix: comboStrings(matrix), matrixId: comboId(matrix) } : {}),
+  };
+  const container = mapGet(y, jobNode, "container");
+  imageConsumer(fs, isMap(container) ? mapGet(y, container, "image") : container, "job-container", scope);
+  for (const svc of mapEntries(y, mapGet(y, jobNode, "services"))) {
+    imageConsumer(fs, isMap(svc.value) ? mapGet(y, svc.value, "image") : svc.value, "service-container", scope);
+  }
+  const defaultsDir = scalarString(y, mapGet(y, mapGet(y, mapGet(y, jobNode, "defaults"), "run"), "working-directory"));
+  if (defaultsDir !== null) scope.defaultsDir = defaultsDir;
+  await runStepList(fs, seqItems(y, mapGet(y, jobNode, "steps")), scope);
 }
 
 /** Matrix values may hold expressions themselves (`- ${{ inputs.version }}`); GitHub evaluates them first. */
@@ -119,11 +153,36 @@ function evalMatrixStrings(combo: Record<string, ExprValue>, ctx: Contexts): Rec
   return out;
 }
 
+/** Every job each job waits for, transitively, with the file's job prefix (and the caller's needs). */
+export function jobNeeds(fs: FileState): Map<string, string[]> {
+  const { y } = fs;
+  const direct = new Map<string, string[]>();
+  for (const job of mapEntries(y, mapGet(y, y.root, "jobs"))) {
+    const n = mapGet(y, job.value, "needs");
+    const one = scalarString(y, n);
+    direct.set(job.key, one !== null ? [one] : seqItems(y, n).map((x) => scalarString(y, x)).filter((x): x is string => x !== null));
+  }
+  const out = new Map<string, string[]>();
+  const visit = (id: string, seen: Set<string>): Set<string> => {
+    const all = new Set<string>();
+    for (const d of direct.get(id) ?? []) {
+      if (seen.has(d)) continue;
+      all.add(d);
+      for (const x of visit(d, new Set([...seen, d]))) all.add(x);
+    }
+    return all;
+  };
+  for (const id of direct.keys()) out.set(id, [...fs.outerNeeds, ...[...visit(id, new Set([id]))].map((d) => fs.jobPrefix + d)]);
+  return out;
+}
+
 export async function extractJobs(fs: FileState, base: Contexts): Promise<void> {
   const { y } = fs;
   const wfEnv = evalEnv(y, mapGet(y, y.root, "env"), base);
+  const needs = jobNeeds(fs);
   for (const job of mapEntries(y, mapGet(y, y.root, "jobs"))) {
     if (!job.value || !isMap(job.value)) continue;
+    const jobId = fs.jobPrefix + job.key;
     const m = expandMatrix(y, mapGet(y, mapGet(y, job.value, "strategy"), "matrix"));
     let combos: Array<Record<string, ExprValue> | undefined>;
     if (m.combos === null || m.combos === "unknown") combos = [undefined];
@@ -137,6 +196,7 @@ export async function extractJobs(fs: FileState, base: Contexts): Promise<void> 
         column: span.column,
       });
     }
+    const called = scalarString(y, mapGet(y, job.value, "uses"));
     const read = combos.length > 1 ? matrixKeysRead(y, job.value, mapGet(y, job.value, "strategy")) : "all";
     const done = new Map<string, Capture | null>();
     for (const raw of combos) {
@@ -147,8 +207,14 @@ export async function extractJobs(fs: FileState, base: Contexts): Promise<void> 
       if (combo && prev && replay(fs, prev, combo)) continue;
       const before = mark(fs);
       if (combo) ctx.matrix = combo;
-      const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), ctx);
-      await runSteps(fs, job.key, job.value, { ...ctx, env: jobEnv }, combo);
+      const jobNeedsList = needs.get(job.key) ?? fs.outerNeeds;
+      if (called !== null) {
+        // A job that calls a reusable workflow has no env or steps of its own: the callee's jobs run.
+        await reusableJob(fs, jobId, job.value, called, ctx, combo, jobNeedsList);
+      } else {
+        const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), ctx);
+        await runJob(fs, jobId, job.value, { ...ctx, env: jobEnv }, combo, jobNeedsList);
+      }
       if (fs.budget.steps <= 0) return;
       if (combo && key !== null && !done.has(key)) done.set(key, capture(fs, before, combo));
     }

@@ -5,7 +5,7 @@ import { parseCacheSpecs } from "../cache-spec";
 import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
 import { orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate } from "./expr-bridge";
-import { buildId, isGitHubRepoName, takeBuild, warnOnce, type FileState, type StepState } from "./model";
+import { buildId, isGitHubRepoName, runFields, takeBuild, warnOnce, type FileState, type StepState } from "./model";
 import { decorate, runBake, type MetaTags } from "./actions";
 import { indexWithin, spanAt } from "../span";
 import { valuesFrom } from "./values";
@@ -90,7 +90,7 @@ function defaultEnv(fs: FileState): Record<string, string> {
   return { GITHUB_REPOSITORY: fs.repo, GITHUB_REPOSITORY_OWNER: fs.repo.split("/")[0] };
 }
 
-export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, meta: MetaTags, workdir?: string): Promise<void> {
+export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, meta: MetaTags, workdir?: string, _stepId?: string | null): Promise<void> {
   const script = info.value;
   if (!/docker|buildctl|podman/.test(script)) return;
   const locals = new Map<string, string>();
@@ -143,11 +143,15 @@ async function recordAt(
     const span = located(cmd.image);
     for (const ref of wordValues(st, cmd.image, span)) {
       if (ref.text.trim() === "") continue;
+      const order = runFields(fs, st);
       fs.consumers.push({
         kind: CONSUMER_KIND[cmd.verb],
         path: fs.y.path,
         job: st.job,
         ref,
+        workflow: order.workflow,
+        seq: order.seq,
+        ...(order.via ? { via: order.via } : {}),
         ...(fs.repo ? { repo: fs.repo } : {}),
         ...(st.matrix ? { matrix: st.matrix } : {}),
       });
@@ -202,9 +206,10 @@ async function recordAt(
   for (const o of outputs) push = orPush(push, parseOutput(o.text).push);
   const load = cmd.load || outputs.some((o) => parseOutput(o.text).type === "docker");
   const build: Build = {
-    id: buildId(st, fs.y.path, sub ? { sub } : undefined),
+    id: buildId(fs, st, sub ? { sub } : undefined),
     source: "run",
     path: fs.y.path,
+    ...runFields(fs, st),
     job: st.job,
     stepIndex: st.stepIndex,
     tags: [...cmd.tags.flatMap((w) => wordValues(st, w, located(w))), ...outputTags(outputs)],
