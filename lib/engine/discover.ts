@@ -67,9 +67,12 @@ export async function discover(units: DiscoveryUnit[], read: WantReader, opts: {
       s.rounds++;
       s.model = await extractRepo([...s.files.values()], { ...(units[i].repo ? { repo: units[i].repo } : {}), missing: s.missing });
       const asked = [...s.model.wanted, ...(round === 0 ? s.first.map((path) => ({ path, optional: true })) : [])];
+      const keys = new Set<string>();
       for (const want of asked) {
         const key = wantKey(want);
-        if (!s.files.has(key) && !s.missing.has(key)) wants.push({ unit: i, key, want });
+        if (s.files.has(key) || s.missing.has(key) || keys.has(key)) continue;
+        keys.add(key);
+        wants.push({ unit: i, key, want });
       }
     }
     if (wants.length === 0) break;

@@ -37,11 +37,30 @@ function mask(s: string): string {
   return s.replace(TOKEN_RE, (m) => "x".repeat(m.length));
 }
 
+/** `$IMAGE`, `${IMAGE}` (shell) and `$(IMAGE)` (make): a ref that is one variable and nothing else. */
+const WHOLE_VARIABLE_RE = /^\s*\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\}|\([A-Za-z_]\w*\))\s*$/;
+
 /**
- * The new raw text for a cache ref: its tag through cacheTagFor, `:buildcache` when it has none; a ref
- * that is wholly an expression gets a suffix after the expression, chosen from what it evaluates to. Returns null when no safe edit exists (digest).
+ * The tag an evaluated ref names: the tag text, null when it names none, undefined when its last path
+ * component holds an unresolved expression (which may carry a tag).
  */
-export function separateCacheRaw(raw: string, evaluated: string): string | null {
+function evaluatedTag(evaluated: string): string | null | undefined {
+  const text = evaluated.trim();
+  const masked = mask(text);
+  const from = masked.lastIndexOf("/") + 1;
+  const colon = masked.indexOf(":", from);
+  if (colon >= 0) return text.slice(colon + 1);
+  return text.slice(from).includes("${{") ? undefined : null;
+}
+
+/**
+ * The new raw text for a cache ref: its tag through cacheTagFor, `:buildcache` when it has none. A ref
+ * that is wholly an expression or a shell/make variable gets a suffix after it, chosen from what it
+ * evaluates to: `-cache` when that has a tag, `:buildcache` when it has none (or `tagless` says so: the
+ * same unknown name is written with a tag appended elsewhere). When nothing tells, `-cache`: it is a valid
+ * ref either way, where `:buildcache` after a tag is not. Returns null when no safe edit exists (digest).
+ */
+export function separateCacheRaw(raw: string, evaluated: string, tagless = false): string | null {
   let quote = "";
   let body = raw;
   const q = raw[0];
@@ -52,12 +71,11 @@ export function separateCacheRaw(raw: string, evaluated: string): string | null 
   const masked = mask(body);
   if (masked.includes("@")) return null;
   let next: string;
-  if (/^\s*x+\s*$/.test(masked) && /^\s*\$\{\{/.test(body)) {
-    // Wholly an expression: the evaluated text says whether a tag is there.
-    const ev = mask(evaluated);
-    const colon = ev.indexOf(":", ev.lastIndexOf("/") + 1);
-    const tag = colon >= 0 ? evaluated.slice(colon + 1) : "";
-    next = colon < 0 ? `${body}:buildcache` : CACHE_SUFFIX_RE.test(tag) ? `${body}-buildkit` : `${body}-cache`;
+  if ((/^\s*x+\s*$/.test(masked) && /^\s*\$\{\{/.test(body)) || WHOLE_VARIABLE_RE.test(body)) {
+    // Wholly an expression or a variable: the evaluated text says whether a tag is there.
+    const tag = tagless ? null : evaluatedTag(evaluated);
+    if (tag === null) next = `${body}:buildcache`;
+    else next = tag !== undefined && CACHE_SUFFIX_RE.test(tag) ? `${body}-buildkit` : `${body}-cache`;
   } else {
     const colon = masked.indexOf(":", masked.lastIndexOf("/") + 1);
     if (colon < 0) next = `${body}:buildcache`;
@@ -121,7 +139,10 @@ function computeSeparateCacheFix(
   const text = files.get(fileKey(repo, path));
   if (text === undefined) return undefined;
   const written = text.slice(cacheRef.span.offset, cacheRef.span.endOffset);
-  const replacement = separateCacheRaw(written, cacheRef.text);
+  // `${{ X }}` beside a tag `${{ X }}:v1` in the same file: X is a name without a tag.
+  const tagless = (v: Value) =>
+    allBuilds.some((b) => b.tags.some((t) => t.span.path === path && t.text.trim().startsWith(`${v.text.trim()}:`)));
+  const replacement = separateCacheRaw(written, cacheRef.text, tagless(cacheRef));
   if (replacement === null || replacement === written) return undefined;
 
   const edits: TextEdit[] = [{ offset: cacheRef.span.offset, endOffset: cacheRef.span.endOffset, text: replacement }];
@@ -134,12 +155,12 @@ function computeSeparateCacheFix(
       const c = compareRefs(cacheRef, ref, where);
       if (c !== "high" && c !== "medium") continue;
       const raw = text.slice(ref.span.offset, ref.span.endOffset);
-      const r = separateCacheRaw(raw, ref.text);
+      const r = separateCacheRaw(raw, ref.text, tagless(ref));
       if (r !== null && r !== raw) edits.push({ offset: ref.span.offset, endOffset: ref.span.endOffset, text: r });
     }
   }
   const after = applyEdits(text, edits);
-  const newRef = normalizedRef({ ...cacheRef, text: separateCacheRaw(cacheRef.text, cacheRef.text) ?? cacheRef.text });
+  const newRef = normalizedRef({ ...cacheRef, text: separateCacheRaw(cacheRef.text, cacheRef.text, tagless(cacheRef)) ?? cacheRef.text });
   const others = new Set(edits.map((e) => e.offset)).size - 1;
   const description =
     `Write the cache to its own ref ${newRef} instead of ${normalizedRef(cacheRef)}` +

@@ -198,7 +198,7 @@ export function normalizeRepoPath(p: string): string | null {
 /** A Tree answer's entries: [] when there is no tree there (null, or a file); undefined when the answer is incomplete. */
 function entriesOf(obj: unknown): Array<TreeEntryNode & { name: string; type: string }> | undefined {
   if (obj === null) return [];
-  if (typeof obj !== "object" || obj === undefined) return undefined;
+  if (typeof obj !== "object") return undefined;
   const { __typename, entries } = obj as { __typename?: unknown; entries?: unknown };
   if (Array.isArray(entries)) {
     const ok = entries.every((e: TreeEntryNode | null) => typeof e?.name === "string" && typeof e.type === "string");

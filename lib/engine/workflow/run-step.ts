@@ -82,8 +82,6 @@ function shellSource(
   return null;
 }
 
-const CONSUMER_KIND: Record<string, ConsumerKind> = { run: "docker-run", pull: "docker-pull", create: "docker-create" };
-
 /** GitHub's default environment variables that are known before the run. */
 function defaultEnv(fs: FileState): Record<string, string> {
   if (!fs.repo || !isGitHubRepoName(fs.repo)) return {};
@@ -128,6 +126,28 @@ export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, me
   }
 }
 
+/** One consumer per image word (and per value of it, under a matrix or several expression values). */
+function recordConsumers(fs: FileState, st: StepState, kind: ConsumerKind, images: Word[], located: (w: Word) => Span): void {
+  for (const image of images) {
+    const span = located(image);
+    for (const ref of wordValues(st, image, span)) {
+      if (ref.text.trim() === "") continue;
+      const order = runFields(fs, st);
+      fs.consumers.push({
+        kind,
+        path: fs.y.path,
+        job: st.job,
+        ref,
+        workflow: order.workflow,
+        seq: order.seq,
+        ...(order.via ? { via: order.via } : {}),
+        ...(fs.repo ? { repo: fs.repo } : {}),
+        ...(st.matrix ? { matrix: st.matrix } : {}),
+      });
+    }
+  }
+}
+
 async function recordAt(
   fs: FileState,
   st: StepState,
@@ -140,24 +160,10 @@ async function recordAt(
   workdir?: string,
 ): Promise<void> {
   if (cmd.kind === "consume") {
-    const span = located(cmd.image);
-    for (const ref of wordValues(st, cmd.image, span)) {
-      if (ref.text.trim() === "") continue;
-      const order = runFields(fs, st);
-      fs.consumers.push({
-        kind: CONSUMER_KIND[cmd.verb],
-        path: fs.y.path,
-        job: st.job,
-        ref,
-        workflow: order.workflow,
-        seq: order.seq,
-        ...(order.via ? { via: order.via } : {}),
-        ...(fs.repo ? { repo: fs.repo } : {}),
-        ...(st.matrix ? { matrix: st.matrix } : {}),
-      });
-    }
+    recordConsumers(fs, st, cmd.consumer, cmd.images, located);
     return;
   }
+  if (cmd.kind === "build" && cmd.sources.length > 0) recordConsumers(fs, st, "imagetools-source", cmd.sources, located);
   const stepAtHead: StepState = { ...st, span: headSpan };
   if (cmd.kind === "bake") {
     const first = (w: Word) => evaluate(w.text, st.ctx)[0]?.text ?? w.text;

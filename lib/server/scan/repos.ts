@@ -1,10 +1,10 @@
-import { bakeFilesNamed } from "@/lib/engine/extract";
 import type { InputFile } from "@/lib/engine/types";
 import type { GitHubClient } from "@/lib/github/client";
-import { type FetchedFile, fetchFilesByPath, fetchWorkflowFiles } from "@/lib/github/files";
+import { type FetchedFile, fetchWorkflowFiles, type RepoWorkflowFiles } from "@/lib/github/files";
 import { type RepoInfo, listOrgRepos } from "@/lib/github/repos";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
+import { followBatch, type FollowedRepo } from "@/lib/server/scan/follow-files";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
 
@@ -14,6 +14,13 @@ import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
  * this is also the progress granularity.
  */
 const FETCH_BATCH = 100;
+
+/**
+ * Which files a scan reads for a repository (workflows only; then the files they call): stored files
+ * of an unchanged repository are reused only when they were read by the same discovery.
+ */
+const DISCOVERY_VERSION = "2";
+const discoveryKey = (orgId: number) => `discovery-version:${orgId}`;
 
 export interface RepoFiles {
   repoId: number;
@@ -39,17 +46,6 @@ export interface ReposPhaseResult {
 
 function lookup<T>(m: Map<string, T>, r: RepoInfo): T | undefined {
   return m.get(r.name) ?? m.get(r.nameWithOwner) ?? m.get(r.nameWithOwner.toLowerCase());
-}
-
-function usable(files: FetchedFile[], fullName: string): { inputs: InputFile[]; problems: string[] } {
-  const inputs: InputFile[] = [];
-  const problems: string[] = [];
-  for (const f of files) {
-    if (f.text == null || f.binary) problems.push(`${f.path}: binary or unreadable, skipped`);
-    else if (f.truncated) problems.push(`${f.path}: too large (${f.byteSize} bytes), skipped`);
-    else inputs.push({ path: f.path, text: f.text, repo: fullName });
-  }
-  return { inputs, problems };
 }
 
 /**
@@ -107,7 +103,9 @@ export async function scanRepos(
   const result: RepoFiles[] = [];
   const errors: RepoError[] = [];
   const warnings: RepoError[] = [];
-  const unchanged = listed.filter((r) => r.headOid && r.headOid === rows.get(r.name)!.scannedHeadSha);
+  // Stored files are reused only if they were read by this discovery (older versions read fewer files).
+  const current = (await db.setting.findUnique({ where: { key: discoveryKey(orgId) } }))?.value === DISCOVERY_VERSION;
+  const unchanged = listed.filter((r) => current && r.headOid && r.headOid === rows.get(r.name)!.scannedHeadSha);
   const unchangedSet = new Set(unchanged);
   const toFetch = listed.filter((r) => !unchangedSet.has(r) && !r.isEmpty && r.headOid);
   const fetchSet = new Set(toFetch);
@@ -136,33 +134,26 @@ export async function scanRepos(
 
   for (let i = 0; i < toFetch.length; i += FETCH_BATCH) {
     const batch = toFetch.slice(i, i + FETCH_BATCH);
-    let fetched: Map<string, { files: FetchedFile[]; error?: string }>;
+    let fetched: Map<string, RepoWorkflowFiles>;
     try {
       fetched = await fetchWorkflowFiles(gh, config.org, batch);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      fetched = new Map(batch.map((r) => [r.name, { files: [], error: message }]));
+      fetched = new Map(batch.map((r) => [r.name, { files: [], rootEntries: [], error: message }]));
     }
-    // bake/compose files the workflows name, fetched for the whole batch at once
-    const wanted: Array<{ repo: string; paths: string[] }> = [];
-    for (const r of batch) {
+    // the actions, reusable workflows, scripts, Makefiles and bake files the workflows run, round by round
+    const readable = batch.flatMap((r) => {
       const got = lookup(fetched, r);
-      if (!got || got.error) continue;
-      const { inputs } = usable(got.files, r.nameWithOwner);
-      const have = new Set(got.files.map((f) => f.path));
-      // only a workflow that mentions bake (bake-action, or a run step with `bake`) can name a bake
-      // file: parse just those here (the analysis parses every file anyway, later)
-      const paths = bakeFilesNamed(inputs.filter((f) => /bake/i.test(f.text))).filter((p) => !have.has(p));
-      if (paths.length > 0) wanted.push({ repo: r.name, paths });
-    }
-    let extra = new Map<string, FetchedFile[]>();
-    let extraError: string | undefined;
-    if (wanted.length > 0) {
-      await progress.update({ phase: "bake-files" });
+      return got && !got.error ? [{ name: r.name, fullName: r.nameWithOwner, got }] : [];
+    });
+    let followed = new Map<string, FollowedRepo>();
+    if (readable.length > 0) {
+      await progress.update({ phase: "workflows" });
       try {
-        extra = await fetchFilesByPath(gh, config.org, wanted);
+        followed = await followBatch(gh, config.org, readable);
       } catch (e) {
-        extraError = e instanceof Error ? e.message : String(e);
+        const message = e instanceof Error ? e.message : String(e);
+        followed = new Map(readable.map((r) => [r.name, { files: [], inputs: [], problems: [], error: message }]));
       }
     }
     const writes = [];
@@ -170,32 +161,27 @@ export async function scanRepos(
     for (const r of batch) {
       const id = rows.get(r.name)!.id;
       const got = lookup(fetched, r);
-      const needsExtra = wanted.some((w) => w.repo === r.name);
-      const extraFiles = lookup(extra, r) ?? [];
-      // a file whose download failed can be read next time: the repo is not complete (binary and
-      // over-limit files are permanent and only warned about)
-      const transient = [...(got?.files ?? []), ...extraFiles].find((f) => f.error && f.text == null && !f.binary && !/over the .* limit/.test(f.error));
-      const error = !got ? "no answer for this repository" : got.error ?? (needsExtra ? extraError : undefined) ?? (transient ? `${transient.path}: ${transient.error}` : undefined);
-      if (error) {
-        errors.push({ repo: r.name, message: error });
+      const f = followed.get(r.name);
+      const error = !got ? "no answer for this repository" : got.error ?? f?.error ?? (f ? undefined : "no answer for this repository");
+      if (error || !f) {
+        errors.push({ repo: r.name, message: error ?? "no answer for this repository" });
         writes.push(db.repo.update({ where: { id }, data: { lastError: error } }));
         const old = await db.sourceFile.findMany({ where: { repoId: id } });
         result.push({
           repoId: id, name: r.name, fullName: r.nameWithOwner, complete: false,
-          files: old.map((f) => ({ path: f.path, text: f.text, repo: r.nameWithOwner })),
+          files: old.map((o) => ({ path: o.path, text: o.text, repo: r.nameWithOwner })),
         });
         continue;
       }
-      const all = [...got!.files, ...(lookup(extra, r) ?? [])];
-      const { inputs, problems } = usable(all, r.nameWithOwner);
       // unreadable files are reported but do not make the repo incomplete: they can never be read
-      for (const p of problems) warnings.push({ repo: r.name, message: p });
-      complete.push({ repoId: id, head: r.headOid, files: all });
-      result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: inputs, complete: true });
+      for (const p of f.problems) warnings.push({ repo: r.name, message: p });
+      complete.push({ repoId: id, head: r.headOid, files: f.files });
+      result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: f.inputs, complete: true });
     }
     await db.$transaction([...writes, ...storeRepoFiles(db, scanId, complete)]);
     done += batch.length;
     await progress.update({ phase: "workflows", reposDone: done });
   }
+  await db.setting.upsert({ where: { key: discoveryKey(orgId) }, create: { key: discoveryKey(orgId), value: DISCOVERY_VERSION }, update: { value: DISCOVERY_VERSION } });
   return { repos: result, listed: listed.length, fetched: toFetch.length, skipped: unchanged.length, errors, warnings, goneRepoIds };
 }
