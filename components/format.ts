@@ -1,3 +1,4 @@
+import { parseForeignPath } from "@/lib/engine/paths";
 /**
  * Deterministic formatting (UTC, fixed pattern): server and browser render the same text,
  * so hydration never mismatches and nothing shifts after load.
@@ -29,6 +30,10 @@ export function shortDigest(digest: string): string {
 }
 
 export function githubLineUrl(org: string, repo: string, branch: string, path: string, line: number): string {
-  const safePath = path.split("/").map(encodeURIComponent).join("/");
-  return `https://github.com/${org}/${repo}/blob/${encodeURIComponent(branch)}/${safePath}#L${line}`;
+  // a file of another repository of the org (an action used as `org/actions/x@v1`) links to that repository at that ref
+  const foreign = parseForeignPath(path);
+  const [o, r] = foreign ? foreign.repo.split("/") : [org, repo];
+  const ref = foreign ? foreign.ref : branch;
+  const safePath = (foreign ? foreign.path : path).split("/").map(encodeURIComponent).join("/");
+  return `https://github.com/${o}/${r}/blob/${encodeURIComponent(ref)}/${safePath}#L${line}`;
 }

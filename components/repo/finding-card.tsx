@@ -1,3 +1,4 @@
+import { displayPath } from "@/lib/engine/paths";
 import Link from "next/link";
 import { ConfidenceBadge, NewBadge, SeverityBadge } from "@/components/badges";
 import { CodeView } from "@/components/code/code-view";
@@ -40,7 +41,7 @@ export function FindingCard({
       <p className="mt-2 text-sm"><InlineCode text={finding.message} /></p>
       <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
         <div className="flex gap-1"><dt>Ref</dt><dd><code className="text-zinc-900 dark:text-zinc-100">{finding.ref}</code></dd></div>
-        <div className="flex gap-1"><dt>Location</dt><dd><code>{finding.path}:{finding.line}:{finding.column}</code></dd></div>
+        <div className="flex gap-1"><dt>Location</dt><dd><code>{displayPath(finding.path)}:{finding.line}:{finding.column}</code></dd></div>
         <div className="flex gap-1"><dt>First seen</dt><dd>{formatDate(finding.firstSeenAt)}</dd></div>
         {finding.line > 0 && <div>
           <a href={githubLineUrl(org, repo, branch, finding.path, finding.line)} target="_blank" rel="noreferrer" className="font-medium text-sky-700 underline dark:text-sky-300">

@@ -1,13 +1,6 @@
 /** Compiler-style text: `path:line:col: severity: message [rule-id]`, the fix diff indented, a summary. */
-import type { CallSite } from "../engine/types";
+import { describeCall } from "../engine/describe-call";
 import type { Report } from "./report";
-
-/** "runs ./scripts/build.sh from step 3 of job build", for the call chain under a finding. */
-export function describeCall(c: CallSite): string {
-  const what = { "composite-action": "uses action", "reusable-workflow": "calls workflow", script: "runs script", make: "runs" }[c.kind];
-  const step = c.stepName ? `step "${c.stepName}"` : c.stepIndex !== undefined ? `step ${c.stepIndex + 1}` : "";
-  return `${what} ${c.target}${step ? ` in ${step} of` : " in"} job "${c.job}"`;
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -62,7 +62,10 @@ function placeFinding(f: Finding): void {
   const b = findingBuild.get(f);
   if (!b) return;
   if (b.via && !f.via) f.via = b.via;
-  if (b.unseen && f.confidence === "high") f.confidence = "medium";
+  if (b.unseen) {
+    if (f.confidence === "high") f.confidence = "medium";
+    f.message += " No workflow was seen running this bake file; it was audited with its default variables.";
+  }
 }
 
 function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {

@@ -21,6 +21,27 @@ describe("separateCacheRaw", () => {
     expect(separateCacheRaw("${{ env.REF }}", "ghcr.io/o/a:dev")).toBe("${{ env.REF }}-cache");
   });
 
+  it("extends a ref that is wholly a shell or make variable after it, from what it evaluates to", () => {
+    for (const raw of ["$IMAGE", "${IMAGE}", "$(IMAGE)", '"$IMAGE"']) {
+      const q = raw.startsWith('"') ? '"' : "";
+      const bare = raw.replace(/"/g, "");
+      expect(separateCacheRaw(raw, "ghcr.io/o/a:test")).toBe(`${q}${bare}-cache${q}`);
+      expect(separateCacheRaw(raw, "ghcr.io/o/a")).toBe(`${q}${bare}:buildcache${q}`);
+    }
+    expect(separateCacheRaw("$IMAGE", "ghcr.io/o/a:cache")).toBe("$IMAGE-buildkit");
+    expect(separateCacheRaw("${IMAGE}", "localhost:5000/a")).toBe("${IMAGE}:buildcache");
+    // A variable inside a longer ref is not the whole ref: its own tag is edited.
+    expect(separateCacheRaw("$REGISTRY/app:test", "ghcr.io/o/app:test")).toBe("$REGISTRY/app:test-cache");
+  });
+
+  it("uses -cache when the evaluated name is not known, unless a tag is known to follow it", () => {
+    // `-cache` is a valid ref whether or not the unknown value carries a tag; `:buildcache` is not.
+    expect(separateCacheRaw("${{ inputs.image }}", "${{ inputs.image }}")).toBe("${{ inputs.image }}-cache");
+    expect(separateCacheRaw("$IMAGE", "${{ env.IMAGE }}")).toBe("$IMAGE-cache");
+    expect(separateCacheRaw("${{ inputs.image }}", "${{ inputs.image }}", true)).toBe("${{ inputs.image }}:buildcache");
+    expect(separateCacheRaw("${{ env.R }}", "ghcr.io/o/${{ inputs.name }}")).toBe("${{ env.R }}-cache");
+  });
+
   it("gives up on a digest", () => {
     expect(separateCacheRaw("ghcr.io/o/a@sha256:abc", "ghcr.io/o/a@sha256:abc")).toBeNull();
   });

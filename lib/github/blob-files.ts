@@ -9,8 +9,13 @@ export interface FetchedFile {
   /** GitHub truncated the GraphQL text; `text` was then fetched by REST unless `error` says why not */
   truncated: boolean;
   byteSize: number;
-  /** why this file's text is missing (too large, REST fetch failed, GitHub's answer incomplete) */
+  /** why this file's text is missing (too large, REST fetch failed, GitHub's answer incomplete, invalid ref) */
   error?: string;
+  /**
+   * set with `error` when no retry changes the outcome (over the size limit, a ref that cannot exist):
+   * report it, but the read is as complete as it can be; other errors may succeed next time
+   */
+  permanent?: true;
 }
 
 export interface BlobReadOptions {
@@ -30,8 +35,8 @@ export function incompleteAnswer(what: string): string {
   return `GitHub's answer lacks ${what} (incomplete answer)`;
 }
 
-export function errorFile(p: string, error: string): FetchedFile {
-  return { path: p, sha: "", text: null, binary: false, truncated: false, byteSize: 0, error };
+export function errorFile(p: string, error: string, permanent = false): FetchedFile {
+  return { path: p, sha: "", text: null, binary: false, truncated: false, byteSize: 0, error, ...(permanent ? { permanent: true as const } : {}) };
 }
 
 /**
@@ -52,7 +57,7 @@ export async function readBlob(gh: GitHubClient, org: string, repo: string, p: s
   const file = { path: p, sha, binary: false, truncated: isTruncated, byteSize };
   const max = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB;
   if (byteSize > max) {
-    return { ...file, text: null, error: `${p} is ${(byteSize / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit; not read` };
+    return { ...file, text: null, error: `${p} is ${(byteSize / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit; not read`, permanent: true };
   }
   const why = isTruncated ? "" : `GitHub's text of ${p} is not its ${byteSize} bytes; `;
   try {

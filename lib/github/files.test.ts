@@ -76,6 +76,7 @@ describe("fetchWorkflowFiles batching", () => {
     const big = got.get("x")!.files.find((f) => f.path.endsWith("big.yml"))!;
     expect(big).toMatchObject({ text: null, truncated: true, binary: false });
     expect(big.error).toMatch(/11\.0 MB, over the 10 MB limit/);
+    expect(big.permanent).toBe(true);
     expect(s.requests.filter((r) => r.url.includes("/git/blobs/"))).toHaveLength(0);
   });
 });
@@ -100,6 +101,7 @@ describe("an answer that does not add up is an error, never a missing file", () 
     const got = await fetchFilesByPath(s.gh, "acme", [{ repo: "app", paths: ["compose.yaml", "docker-bake.hcl"] }]);
     expect(got.get("app")).toEqual([expect.objectContaining({ path: "compose.yaml", text: null })]);
     expect(got.get("app")![0].error).toMatch(/text of compose\.yaml is not its 52 bytes; .*not found/i);
+    expect(got.get("app")![0].permanent).toBeUndefined();
     expect(s.requests.filter((r) => r.url.includes("/git/blobs/"))).toHaveLength(1);
 
     const ok = await cannedServer(() => ({ data: { r0: { f0: { __typename: "Blob", ...cut } } } }), { ["a".repeat(40)]: Buffer.from(full) });
@@ -227,7 +229,7 @@ describe("against the fake GitHub server", () => {
     const got = await fetchFilesByPath(gh, "acme", bad.map((ref) => ({ repo: "ci-actions", ref, paths: ["docker-build/action.yml"] })));
     expect(stats.graphql).toBe(0);
     for (const ref of bad) {
-      expect(got.get(`ci-actions@${ref}`)).toEqual([expect.objectContaining({ path: "docker-build/action.yml", text: null, error: expect.stringMatching(/is not a valid git ref name; not requested/) })]);
+      expect(got.get(`ci-actions@${ref}`)).toEqual([expect.objectContaining({ path: "docker-build/action.yml", text: null, error: expect.stringMatching(/is not a valid git ref name; not requested/), permanent: true })]);
     }
     const mixed = await fetchFilesByPath(gh, "acme", [{ repo: "ci-actions", ref: "v1", paths: ["docker-build/action.yml"] }, { repo: "ci-actions", ref: "HEAD~1", paths: ["docker-build/action.yml"] }]);
     expect(stats.graphql).toBe(1);

@@ -109,8 +109,9 @@ interface RefGroup { key: string; rev: string; paths: string[] }
  * repositories (several refs of one repository share its alias). Results are keyed by
  * `filesKey(repo, ref)`: one entry per key asked for. Files that do not exist at that ref, or a
  * ref that does not exist, are left out; a repository that could not be read, an answer that
- * came back incomplete, and a ref that is not a valid git ref name (never sent) yield one entry
- * per wanted path with `error` set.
+ * came back incomplete, and a ref that is not a valid git ref name (never sent; `permanent`) yield
+ * one entry per wanted path with `error` set. Result paths are the normalized ones
+ * (normalizeRepoPath); a path outside the repository is not asked for.
  */
 export async function fetchFilesByPath(
   gh: GitHubClient,
@@ -130,7 +131,7 @@ export async function fetchFilesByPath(
   const byRepo = new Map<string, RefGroup[]>();
   for (const g of groups.values()) {
     if (!isValidGitRef(g.rev)) {
-      out.set(g.key, g.paths.map((p) => errorFile(p, `${JSON.stringify(g.rev)} is not a valid git ref name; not requested`)));
+      out.set(g.key, g.paths.map((p) => errorFile(p, `${JSON.stringify(g.rev)} is not a valid git ref name; not requested`, true)));
     } else if (g.paths.length > 0) {
       byRepo.set(g.repo, [...(byRepo.get(g.repo) ?? []), g]);
     }

@@ -1,5 +1,6 @@
 "use client";
 
+import { displayPath } from "@/lib/engine/paths";
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { ConfidenceBadge, NewBadge, ResolvedBadge, SeverityBadge } from "@/components/badges";
@@ -49,7 +50,7 @@ export const findingColumns: ColumnDef<FindingRow>[] = [
     header: "File",
     cell: ({ row }) => {
       const f = row.original;
-      const label = f.line > 0 ? `${f.path}:${f.line}` : f.path;
+      const label = f.line > 0 ? `${displayPath(f.path)}:${f.line}` : displayPath(f.path);
       return f.repo ? (
         <Link href={`/repos/${encodeURIComponent(f.repo)}#finding-${f.id}`} className="block max-w-[16rem] truncate font-mono text-xs hover:underline" title={label}>
           {label}

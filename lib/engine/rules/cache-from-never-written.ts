@@ -23,7 +23,7 @@ export const cacheFromNeverWritten: Rule = {
   description:
     "A build imports a registry cache (`cache-from: type=registry,ref=…`) from a ref that no build writes: no " +
     "`cache-to` exports there and no image (which could carry inline cache) is pushed there. Every build misses the " +
-    "cache and starts cold, usually because of a typo or a `cache-to` that was renamed. Only resolved refs are checked; " +
+    "cache and starts cold, usually because of a typo or a `cache-to` that was renamed. Only resolved, valid refs are checked; " +
     "a ref written by a repository outside the analysis is reported too, so treat this as a hint.",
   example: {
     bad: [

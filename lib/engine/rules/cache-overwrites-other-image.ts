@@ -4,7 +4,7 @@ import type { Build, Confidence, Finding, Rule, RuleContext, Value } from "../ty
 import { consumersOf } from "./cache-overwrites-image-tag";
 import {
   baseFinding, compareValues, describeBuild, describeConsumer, findingBuild, normalizedRef, pushesImage, registryRef,
-  related, runsBefore, stepKey, surelyPushes,
+  related, runsBefore, sameJob, stepKey, surelyPushes,
 } from "./shared";
 
 /** Another build's image push that lands on the ref a cache export writes. */
@@ -12,9 +12,15 @@ export interface ImageHit {
   other: Build;
   tag: Value;
   confidence: Confidence;
-  /** the push runs before the export in the same run: the cache certainly lands last */
-  pushFirst: boolean;
+  /**
+   * How the push and the export are ordered: `push-first` (the push runs before the export in the same run:
+   * the cache certainly lands last), `maybe-later` (after it, when a push decided at run time happens),
+   * `later` (after it, in every run), `parallel` (not ordered: separate jobs, combinations or workflows).
+   */
+  order: "push-first" | "maybe-later" | "later" | "parallel";
 }
+
+const ORDER_RANK: Record<ImageHit["order"], number> = { parallel: 0, "maybe-later": 1, "push-first": 2, later: 3 };
 
 /** The pushed tags of one rule run, indexed once (every collision rule asks for each cache export). */
 const pushedIndex = new WeakMap<Build[], RefIndex<{ other: Build; tag: Value }>>();
@@ -44,16 +50,35 @@ export function imageCollisions(builds: Build[], build: Build, ref: Value): { ra
     if (other === build || stepKey(other) === stepKey(build)) continue;
     const c = compareValues(ref, build.repo, tag, other.repo);
     if (c === null) continue;
-    const kind = runsBefore(build, other) && surelyPushes(other) ? "later" : "race";
-    const pushFirst = kind === "race" && runsBefore(other, build);
+    const after = runsBefore(build, other);
+    const order: ImageHit["order"] = after
+      ? (surelyPushes(other) ? "later" : "maybe-later")
+      : runsBefore(other, build) ? "push-first" : "parallel";
+    const kind = order === "later" ? "later" : "race";
     const prev = out[kind];
     // Most confident first; at equal confidence a known order beats a guessed one (it says more).
-    if (!prev || maxConfidence(prev.confidence, c) !== prev.confidence || (prev.confidence === c && pushFirst && !prev.pushFirst)) {
-      out[kind] = { other, tag, confidence: c, pushFirst };
+    if (!prev || maxConfidence(prev.confidence, c) !== prev.confidence || (prev.confidence === c && ORDER_RANK[order] > ORDER_RANK[prev.order])) {
+      out[kind] = { other, tag, confidence: c, order };
     }
   }
   return out;
 }
+
+/** The message's account of the order, after "… pushes ". */
+const WHY: Record<ImageHit["order"], (build: Build, other: Build) => string> = {
+  "push-first": () =>
+    "there earlier in the same run: the cache export lands after the image, so the tag holds a cache manifest.",
+  "maybe-later": () =>
+    "there later in the run, but only when its `push:` (decided at run time) is true: in the other runs the tag " +
+    "keeps the cache manifest, not an image.",
+  parallel: (build, other) =>
+    "to the same tag: after the export the tag holds a cache manifest, not an image." +
+    (sameJob(build, other) && build.matrix && JSON.stringify(build.matrix) !== JSON.stringify(other.matrix)
+      ? " Matrix combinations run in parallel, so another combination's export can land last."
+      : ""),
+  // never a race: cache-overwritten-by-image reports it
+  later: () => "there later in the run.",
+};
 
 export const cacheOverwritesOtherImage: Rule = {
   id: "cache-overwrites-other-image",
@@ -106,16 +131,13 @@ export const cacheOverwritesOtherImage: Rule = {
         const users = consumersOf(ctx, ref, build.repo);
         const pulled = users.length ? ` The image is pulled by ${users.map(describeConsumer).join("; ")}.` : "";
         const maybe = best === "low" ? "may overwrite" : "overwrites";
-        const why = hit.pushFirst
-          ? "earlier in the same run: the cache export lands after the image, so the tag holds a cache manifest."
-          : "to the same tag: after the export the tag holds a cache manifest, not an image.";
         const f = baseFinding(
           cacheOverwritesOtherImage,
           build.repo,
           ref,
           name,
           best,
-          `cache export to ${name} ${maybe} the image that ${describeBuild(hit.other)} pushes ${hit.pushFirst ? "there " : ""}${why}${pulled}`,
+          `cache export to ${name} ${maybe} the image that ${describeBuild(hit.other)} pushes ${WHY[hit.order](build, hit.other)}${pulled}`,
         );
         f.related = [
           related(hit.other.repo, hit.tag, `image tag ${normalizedRef(hit.tag)} pushed here`),

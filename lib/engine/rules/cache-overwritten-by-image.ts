@@ -9,7 +9,7 @@ import { baseFinding, describeBuild, findingBuild, normalizedRef, registryRef, r
 function orderText(build: Build, later: Build): string {
   return sameJob(build, later)
     ? "a later step of the same job"
-    : `job "${later.job}" needs this one`;
+    : `job "${later.job}" waits for this one through \`needs:\``;
 }
 
 export const cacheOverwrittenByImage: Rule = {

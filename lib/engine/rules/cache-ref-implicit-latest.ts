@@ -70,12 +70,12 @@ export const cacheRefImplicitLatest: Rule = {
         const pulled = users.filter((c) => strong(compareValues(c.ref, c.repo, ref, build.repo)));
         const error = strong(later?.confidence) || pulled.length > 0;
         const parts = [
-          `cache export to ${ref.text.trim()} names no tag, so the cache is written to ${name}, the tag a pull without a tag takes.`,
+          `cache export to ${ref.text.trim()} names no tag, so the cache is written to ${name}, the tag a pull takes when none is given.`,
         ];
         if (later) {
           parts.push(
-            `${describeBuild(later.other)} ${strong(later.confidence) ? "pushes" : "may push"} the image there later in the run: ` +
-              "until then it holds a cache manifest, not an image, and the cache is thrown away every run.",
+            `The image ${strong(later.confidence) ? "is" : "may be"} pushed there later in the run by ${describeBuild(later.other)}: ` +
+              "until then the tag holds a cache manifest, not an image, and the cache is thrown away every run.",
           );
         }
         if (users.length) parts.push(`It ${pulled.length ? "is" : "may be"} pulled as an image (${users.map(describeConsumer).join("; ")}).`);

@@ -10,7 +10,7 @@ const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
 /** A pushed tag whose registry or repository is not known, so no bucket holds it. */
 interface UnknownName {
   repo?: string;
-  /** matches the `registry/repository` names the tag could be; null: any name at all */
+  /** matches the canonical refs the tag could be (each token any text); null: any ref at all */
   pattern: RegExp | null;
 }
 
@@ -24,10 +24,9 @@ function unknownNames(builds: Build[]): UnknownName[] {
   for (const b of builds.filter(pushesImage)) {
     for (const t of b.tags) {
       const r = parseRef(t);
-      const name = r ? `${r.registry}/${r.repository}` : "";
-      if (r && r.registry !== "" && !name.includes("${{")) continue;
+      if (r && r.registry !== "" && !`${r.registry}/${r.repository}`.includes("${{")) continue;
       const pattern = r && r.registry !== ""
-        ? new RegExp(`^${name.split(TOKEN_RE).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`, "i")
+        ? new RegExp(`^${r.canonical.split(TOKEN_RE).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`, "i")
         : null;
       out.push({ ...(b.repo ? { repo: b.repo } : {}), pattern });
     }
@@ -43,8 +42,7 @@ function unknownNames(builds: Build[]): UnknownName[] {
 function unknownPushMayHit(unknown: UnknownName[], ref: Value, repos: Array<string | undefined>): boolean {
   const r = parseRef(ref);
   if (!r) return false;
-  const name = `${r.registry}/${r.repository}`;
-  return unknown.some((u) => (u.pattern ? u.pattern.test(name) : repos.includes(u.repo)));
+  return unknown.some((u) => (u.pattern ? u.pattern.test(r.canonical) : repos.includes(u.repo)));
 }
 
 export const cacheRefUsedAsImage: Rule = {

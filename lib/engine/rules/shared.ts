@@ -47,6 +47,11 @@ export function sameJob(a: Build, b: Build): boolean {
   return a.workflow === b.workflow && jobPath(a).join("\u0000") === jobPath(b).join("\u0000");
 }
 
+function sameStep(a: Build, b: Build): boolean {
+  const via = (x: Build) => (x.via ?? []).map((c) => `${c.path}:${c.line}:${c.column}`).join(">");
+  return a.path === b.path && a.stepIndex === b.stepIndex && via(a) === via(b);
+}
+
 function matrixText(m: Record<string, string> | undefined): string {
   return m ? JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : "";
 }
@@ -65,6 +70,8 @@ export function runsBefore(a: Build, b: Build): boolean {
   let i = 0;
   while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
   if (i === pa.length && i === pb.length) {
+    // One bake step builds its targets side by side, whatever order they are listed in.
+    if (a.bakeTarget !== undefined && b.bakeTarget !== undefined && sameStep(a, b)) return false;
     return matrixText(a.matrix) === matrixText(b.matrix) && typeof a.seq === "number" && typeof b.seq === "number" && a.seq < b.seq;
   }
   if (i === pa.length || i === pb.length) return false;

@@ -31,6 +31,9 @@ describe("recognize", () => {
     // imagetools create pushes its -t tags (the merge step of multi-platform builds); it builds nothing.
     const it = cmd("docker buildx imagetools create -t a:1 --tag=a:latest -f desc.json a@sha256:1 a@sha256:2");
     expect(it?.kind === "build" && [it.tool, it.push, texts(it.tags), it.cacheTo.length]).toEqual(["imagetools", true, ["a:1", "a:latest"], 0]);
+    // …and reads its sources as images (a source tag holding a cache breaks the merge); `-f` is a file.
+    expect(it?.kind === "build" && texts(it.sources)).toEqual(["a@sha256:1", "a@sha256:2"]);
+    expect(cmd("docker buildx build -t a .")).toMatchObject({ sources: [] });
     expect(cmd("docker buildx imagetools create --dry-run -t a b")).toBeNull();
     expect(cmd("docker buildx imagetools inspect a")).toBeNull();
   });
@@ -48,7 +51,7 @@ describe("recognize", () => {
   it("finds the image of docker run/create/pull past options that take values", () => {
     const image = (s: string) => {
       const c = cmd(s);
-      return c?.kind === "consume" ? `${c.verb} ${c.image.text}` : null;
+      return c?.kind === "consume" ? `${c.consumer.replace("docker-", "")} ${c.images.map((w) => w.text).join(" ")}` : null;
     };
     expect(image("docker run --rm -it -e A=1 -v /a:/b --name x --platform linux/amd64 --entrypoint sh ghcr.io/o/a:test -c 'echo'")).toBe("run ghcr.io/o/a:test");
     expect(image("docker run -d --network=host -p 80:80 nginx")).toBe("run nginx");

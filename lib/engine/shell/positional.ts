@@ -23,7 +23,8 @@ export function applyPositional(words: readonly Word[], args: string[]): boolean
   while (k < words.length && !reset) {
     const t = words[k].text;
     if (t === "--" || t === "-") reset = true;
-    else if (t === "-o" || t === "+o") k++;
+    // `-o pipefail`, also inside a cluster (`-euo pipefail`): the option name is not an argument.
+    else if (/^[-+][A-Za-z]*o$/.test(t)) k++;
     else if (!/^[-+][A-Za-z]+$/.test(t)) break;
     k++;
   }

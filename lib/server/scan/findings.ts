@@ -1,3 +1,4 @@
+import { describeCall } from "@/lib/engine/describe-call";
 import { fingerprint } from "@/lib/engine/fingerprint";
 import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
@@ -27,7 +28,9 @@ function columns(f: Finding, repoId: number | null) {
   return {
     repoId, ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, path: f.path, line: f.line,
     column: f.column, ref: f.ref, message: f.message, fixDescription: f.fix?.description ?? null,
-    fixDiff: f.fix?.diff ? f.fix.diff : null, related: JSON.stringify(f.related ?? []),
+    fixDiff: f.fix?.diff ? f.fix.diff : null,
+    // the call chain first: the dashboard shows where the run enters the action, script or Makefile
+    related: JSON.stringify([...(f.via ?? []).map((c) => ({ path: c.path, line: c.line, column: c.column, message: describeCall(c) })), ...(f.related ?? [])]),
   };
 }
 

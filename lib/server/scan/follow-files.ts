@@ -7,7 +7,7 @@
 import { discover, readKey, type ReadAnswer, type WantReader } from "@/lib/engine/discover";
 import type { InputFile } from "@/lib/engine/types";
 import type { GitHubClient } from "@/lib/github/client";
-import { type FetchedFile, fetchFilesByPath, filesKey, type RepoWorkflowFiles, type WantedFiles } from "@/lib/github/files";
+import { type FetchedFile, fetchFilesByPath, filesKey, normalizeRepoPath, type RepoWorkflowFiles, type WantedFiles } from "@/lib/github/files";
 
 export interface FollowedRepo {
   /** every file read for the repository (engine paths: `//org/repo@ref/path` for other repositories' files) */
@@ -22,7 +22,7 @@ export interface FollowedRepo {
 
 /** Over the limit or binary: nothing a retry changes. */
 function permanent(f: FetchedFile): boolean {
-  return f.binary || (f.error !== undefined && /over the .* limit/.test(f.error));
+  return f.binary || f.permanent === true;
 }
 
 function answerOf(f: FetchedFile): ReadAnswer {
@@ -61,7 +61,9 @@ export async function followBatch(
       const repoName = w.want.repo ? w.want.repo.split("/")[1] : repos[w.unit].name;
       const ref = w.want.repo ? w.want.ref : undefined;
       wanted.push({ repo: repoName, ...(ref ? { ref } : {}), paths: [w.want.path] });
-      asked.push({ unit: w.unit, key: w.key, fetchKey: filesKey(repoName, ref), path: w.want.path });
+      // results come back under normalized paths (`./x` -> `x`); a path outside the repository is never asked
+      const path = normalizeRepoPath(w.want.path);
+      if (path !== null) asked.push({ unit: w.unit, key: w.key, fetchKey: filesKey(repoName, ref), path });
     }
     let fetched: Map<string, FetchedFile[]>;
     try {
