@@ -123,6 +123,8 @@ function uniqueErrors(list: ParseError[]): ParseError[] {
   });
 }
 
+const SEVERITY_RANK: Record<Finding["severity"], number> = { error: 3, warning: 2, note: 1 };
+
 function matrixText(m: Record<string, string>): string {
   return Object.entries(m).map(([k, v]) => `${k}=${v}`).join(", ");
 }
@@ -148,6 +150,9 @@ function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
   for (const group of groups.values()) {
     const best = group.reduce((a, b) => (confidenceRank(b.confidence) > confidenceRank(a.confidence) ? b : a));
     const merged: Finding = { ...best };
+    // a rule may raise one combination's severity (its `:latest` is pushed): the merged finding keeps the highest
+    const severity = group.map((f) => f.severity).sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a])[0];
+    merged.severity = severity;
     const related = new Map<string, NonNullable<Finding["related"]>[number]>();
     for (const f of group) for (const r of f.related ?? []) related.set(`${r.repo ?? ""}:${r.path}:${r.line}:${r.column}`, r);
     if (related.size) merged.related = [...related.values()];

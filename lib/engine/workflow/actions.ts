@@ -185,6 +185,8 @@ export async function runBake(fs: FileState, st: StepState, call: BakeCall, meta
     } else fs.errors.push(e);
   }
   const metaFile = call.files.find((f) => f.text.includes(META_BAKE_PREFIX));
+  // bake builds its targets side by side: one place in the run order for all of them
+  const order = runFields(fs, st);
   for (const b of result.builds) {
     if (!takeBuild(fs)) return;
     // Tags from the synthetic metadata bake file point back at the `files:` item that names it.
@@ -195,7 +197,7 @@ export async function runBake(fs: FileState, st: StepState, call: BakeCall, meta
       id: buildId(fs, st, { ...(sub ? { sub } : {}), target: b.target }),
       source: call.fromRun ? "run" : "bake-action",
       path: fs.y.path,
-      ...runFields(fs, st),
+      ...order,
       job: st.job,
       stepIndex: st.stepIndex,
       bakeTarget: b.target,

@@ -8,6 +8,7 @@ import { foreignPath, parseForeignPath } from "../paths";
 import type { CallSite, Span } from "../types";
 import { evaluate, type Alternative, type Contexts, type ExprValue } from "./expr-bridge";
 import { lookupFile } from "./files";
+import { comboStrings } from "./matrix";
 import { extractJobs, imageConsumer, runStepList, type StepScope } from "./jobs";
 import type { FileState, StepState } from "./model";
 import { nodeSpan } from "./values";
@@ -159,7 +160,7 @@ export function onlyCalled(y: YamlDoc): boolean {
 
 /** A job calls a reusable workflow: analyse the callee's jobs with this caller's `with:`. */
 export async function reusableJob(
-  fs: FileState, jobId: string, jobNode: unknown, uses: string, ctx: Contexts, _matrix: Record<string, ExprValue> | undefined, needs: string[],
+  fs: FileState, jobId: string, jobNode: unknown, uses: string, ctx: Contexts, matrix: Record<string, ExprValue> | undefined, needs: string[],
 ): Promise<void> {
   const usesNode = mapGet(fs.y, jobNode, "uses");
   const at = nodeSpan(fs.y, usesNode);
@@ -171,6 +172,7 @@ export async function reusableJob(
   if (!y) return;
   const site = callSite(fs, "reusable-workflow", jobId, at, uses);
   const child: FileState = { ...fs, y, via: [...fs.via, site], jobPrefix: `${jobId}/`, outerNeeds: needs };
+  if (matrix) child.outerMatrix = { ...(fs.outerMatrix ?? {}), ...comboStrings(matrix) };
   const name = scalarString(y, mapGet(y, y.root, "name"));
   if (name !== null) child.workflowName = name;
   else delete child.workflowName;

@@ -124,12 +124,15 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
 
 async function runJob(fs: FileState, jobId: string, jobNode: unknown, ctx: Contexts, matrix: Record<string, ExprValue> | undefined, needs: string[]): Promise<void> {
   const { y } = fs;
+  // A reusable workflow's jobs carry the calling job's combination too: each caller instance is its own run.
+  const outer = fs.outerMatrix;
+  const labels = matrix || outer ? { ...(outer ?? {}), ...(matrix ? comboStrings(matrix) : {}) } : undefined;
   const scope: StepScope = {
     job: jobId,
     ctx,
     meta: new Map(),
     run: { seq: 0, needs },
-    ...(matrix ? { matrix: comboStrings(matrix), matrixId: comboId(matrix) } : {}),
+    ...(labels ? { matrix: labels, matrixId: outer ? comboId(labels) : comboId(matrix!) } : {}),
   };
   const container = mapGet(y, jobNode, "container");
   imageConsumer(fs, isMap(container) ? mapGet(y, container, "image") : container, "job-container", scope);

@@ -58,6 +58,8 @@ export interface FileState {
   jobPrefix: string;
   /** jobs every job of this file waits for (the caller job's needs, for a reusable workflow) */
   outerNeeds: string[];
+  /** the calling job's matrix combination (a reusable workflow called from a matrix job) */
+  outerMatrix?: Record<string, string>;
 }
 
 /** The order of builds and consumers inside one job run (one matrix combination). */
