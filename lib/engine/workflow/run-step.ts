@@ -1,6 +1,16 @@
-/** `run:` scripts: docker/buildx/buildctl builds, `buildx bake`, and `docker run|pull|create` consumers. */
+/**
+ * Shell: `run:` blocks, the scripts they run and Makefile recipe lines. Records docker/buildx/buildctl
+ * builds, `buildx bake`, image consumers and `$GITHUB_OUTPUT` writes, and follows script and make calls.
+ */
+import { joinPath } from "../bake";
+import type { MakeVars } from "../make";
 import { recognize, commandStart, type DockerCommand } from "../shell/commands";
-import { tokenizeScript, type Word } from "../shell/tokenize";
+import { stepOutputs } from "../shell/github-output";
+import { recognizeInvocation, type InvocationCommand } from "../shell/invocations";
+import { applyPositional } from "../shell/positional";
+import { tokenizeScript, type Command, type TokenizeOptions, type Word } from "../shell/tokenize";
+import { followInvocation } from "./follow-shell";
+import { SCRIPT_HINT_RE } from "./inert";
 import { parseCacheSpecs } from "../cache-spec";
 import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
 import { orPush, outputTags, parseOutput } from "./build-parts";
@@ -37,10 +47,17 @@ class WordLocator {
  * Spans of every word of one command, taken in source order so that a spec written twice
  * (`--export-cache type=registry,ref=X … --import-cache type=registry,ref=X`) gets each occurrence's
  * own characters. A sub-word (`x` of `--tag=x`) lies inside its parent word at a known distance.
+ * Words one source word expands into (`"$@"`, a make variable holding flags) share its span.
  */
 function commandLocator(fs: FileState, loc: WordLocator, words: Word[]): (w: Word) => Span {
   const spans = new Map<Word, Span>();
-  for (const w of words) spans.set(w, loc.span(w));
+  const byStart = new Map<number, Span>();
+  for (const w of words) {
+    const known = byStart.get(w.start);
+    const sp = known && words.some((o) => o !== w && o.start === w.start && spans.has(o)) ? known : loc.span(w);
+    spans.set(w, sp);
+    byStart.set(w.start, sp);
+  }
   const { text, path } = fs.y;
   return (w: Word): Span => {
     const own = spans.get(w);
@@ -59,10 +76,12 @@ function wordValues(st: StepState, w: Word, span: Span): Value[] {
   return valuesFrom(w.raw, span, evaluate(w.text, st.ctx), false);
 }
 
+type ExpandOptions = Omit<TokenizeOptions, "maxWords">;
+
 /** The text of one shell word written `s`, with variables expanded. */
-function expandWord(s: string, lookup: (name: string) => string | undefined): string {
+function expandWord(s: string, opts: ExpandOptions): string {
   const words: string[] = [];
-  const gen = tokenizeScript(s, { lookup, maxWords: 64 });
+  const gen = tokenizeScript(s, { ...opts, maxWords: 64 });
   for (let r = gen.next(); !r.done; r = gen.next()) words.push(...r.value.words.map((w) => w.text));
   return words.join(" ");
 }
@@ -71,14 +90,11 @@ function expandWord(s: string, lookup: (name: string) => string | undefined): st
  * A word's characters without its quotes, when they can be taken verbatim from the file, and how to
  * expand any line of them as the shell would.
  */
-function shellSource(
-  w: Word,
-  lookup: (name: string) => string | undefined,
-): { input: string; expand: (line: string) => string } | null {
+function shellSource(w: Word, opts: ExpandOptions): { input: string; expand: (line: string) => string } | null {
   const raw = w.raw;
-  if (/^"[^"\\`]*"$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => expandWord(`"${line}"`, lookup) };
+  if (/^"[^"\\`]*"$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => expandWord(`"${line}"`, opts) };
   if (/^'[^']*'$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => line };
-  if (!/["'\\`\s]/.test(raw.replace(/\$\{\{[\s\S]*?\}\}/g, ""))) return { input: raw, expand: (line) => expandWord(line, lookup) };
+  if (!/["'\\`\s]/.test(raw.replace(/\$\{\{[\s\S]*?\}\}/g, ""))) return { input: raw, expand: (line) => expandWord(line, opts) };
   return null;
 }
 
@@ -88,31 +104,85 @@ function defaultEnv(fs: FileState): Record<string, string> {
   return { GITHUB_REPOSITORY: fs.repo, GITHUB_REPOSITORY_OWNER: fs.repo.split("/")[0] };
 }
 
-export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, meta: MetaTags, workdir?: string, _stepId?: string | null): Promise<void> {
-  const script = info.value;
-  if (!/docker|buildctl|podman/.test(script)) return;
-  const locals = new Map<string, string>();
+/** One shell that runs text from a file: a `run:` block, a script, one Makefile recipe line. */
+export interface ShellRun {
+  /** the text and where it stands in `fs.y` */
+  info: ScalarInfo;
+  meta: MetaTags;
+  workdir?: string;
+  /** the environment the shell starts with */
+  env: Record<string, string>;
+  /** shell variables (`X=…`); a sourced script shares its caller's */
+  locals: Map<string, string>;
+  /** names of locals that are exported (a child script sees them) */
+  exported: Set<string>;
+  /** `$1…` for a script run with arguments */
+  args?: string[];
+  /** a Makefile recipe line: `$(VAR)` from make */
+  make?: MakeVars;
+  /** the step's `id:`, for `$GITHUB_OUTPUT` writes */
+  stepId?: string | null;
+}
+
+export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, meta: MetaTags, workdir?: string, stepId?: string | null): Promise<void> {
+  // runStep follows nothing SCRIPT_HINT_RE does not match, so the inert-file shortcut agrees with it.
+  if (!SCRIPT_HINT_RE.test(info.value)) return;
   const env = { ...defaultEnv(fs), ...(st.ctx.env ?? {}) };
-  const lookup = (name: string): string | undefined => locals.get(name) ?? env[name];
-  const maxWords = Math.max(0, fs.budget.words);
-  const gen = tokenizeScript(script, { lookup, maxWords });
-  const loc = new WordLocator(fs, info);
+  await runShell(fs, st, { info, meta, env, locals: new Map(), exported: new Set(), ...(workdir ? { workdir } : {}), stepId: stepId ?? null });
+}
+
+/** `$GITHUB_OUTPUT` / `::set-output` writes become `steps.<id>.outputs.<name>` for later steps. */
+function bindOutputs(st: StepState, run: ShellRun, writes: Array<{ name: string; value: string }>): void {
+  if (!run.stepId || writes.length === 0) return;
+  const steps = { ...(st.ctx.steps ?? {}) };
+  const outputs = { ...(steps[run.stepId]?.outputs ?? {}) };
+  for (const w of writes) outputs[w.name] = evaluate(w.value, st.ctx);
+  steps[run.stepId] = { outputs };
+  st.ctx.steps = steps;
+}
+
+export async function runShell(fs: FileState, st: StepState, run: ShellRun): Promise<void> {
+  const { locals } = run;
+  const lookup = (name: string): string | undefined => locals.get(name) ?? run.make?.shellLookup(name) ?? run.env[name];
+  const opts: ExpandOptions = { lookup, ...(run.args ? { args: run.args } : {}), ...(run.make ? { make: run.make } : {}) };
+  const gen = tokenizeScript(run.info.value, { ...opts, maxWords: Math.max(0, fs.budget.words) });
+  const loc = new WordLocator(fs, run.info);
   let sub = 0;
+  let prev: Command | undefined;
   for (;;) {
     const next = gen.next();
     if (next.done) {
       if (next.value.truncated) warnOnce(fs, "words", "run scripts too long; the rest were not analysed", st.span);
       break;
     }
-    const words = next.value.words;
+    const command = next.value;
+    const words = command.words;
     fs.budget.words -= words.length;
+    const before = prev;
+    prev = command;
+    bindOutputs(st, run, stepOutputs(command, before));
+    if (run.args && applyPositional(words, run.args)) continue;
     const s = commandStart(words);
-    if (s === words.length || (words[0]?.text === "export" && words.length > 1)) {
+    const exporting = words[0]?.text === "export" && words.length > 1;
+    if (s === words.length || exporting) {
       // `NAME=value` lines (or `export NAME=value`) define variables later commands expand.
       for (const w of words) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
         if (m) locals.set(m[1], m[2]);
+        if (exporting && m) run.exported.add(m[1]);
       }
+      continue;
+    }
+    if (words[s]?.text === "cd" && words[s + 1]) {
+      // straight-line `cd dir` moves where later relative paths (scripts, bake files) are read
+      const dir = evaluate(words[s + 1].text, st.ctx);
+      if (dir.length === 1 && dir[0].resolved && !dir[0].text.startsWith("/")) run.workdir = joinPath(run.workdir, dir[0].text);
+      continue;
+    }
+    const located = commandLocator(fs, loc, words);
+    const call = invocation(withExpressions(st, words, s), s);
+    if (call) {
+      await followInvocation(fs, st, run, call, located);
       continue;
     }
     const cmd = recognize(words);
@@ -121,9 +191,29 @@ export async function runStep(fs: FileState, st: StepState, info: ScalarInfo, me
       loc.span(words[words.length - 1]);
       continue;
     }
-    const located = commandLocator(fs, loc, words);
-    await recordAt(fs, st, cmd, located, located(cmd.head), meta, sub++, lookup, workdir);
+    await recordAt(fs, st, cmd, located, located(cmd.head), run.meta, sub++, opts, run.workdir);
   }
+}
+
+/**
+ * A script or make call. `${{ github.action_path }}/x.sh` of an action in another repository evaluates
+ * to that repository's engine path (`//org/repo@ref/…`), which is no path in this checkout: take it as is.
+ */
+function invocation(words: Word[], s: number): InvocationCommand | null {
+  const runner = words[s]?.text;
+  const at = runner === "bash" || runner === "sh" || runner === "." || runner === "source" ? s + 1 : s;
+  const w = words[at];
+  if (w && w.text.startsWith("//")) return { kind: "script", path: w, pathText: w.text, args: words.slice(at + 1), head: words[s] };
+  return recognizeInvocation(words);
+}
+
+/** The command's first words with `${{ }}` evaluated (`${{ github.action_path }}/build.sh`), to recognise a call. */
+function withExpressions(st: StepState, words: Word[], s: number): Word[] {
+  return words.map((w, i) => {
+    if (i < s || i > s + 3 || !w.text.includes("${{")) return w;
+    const alts = evaluate(w.text, st.ctx);
+    return alts.length === 1 && !alts[0].speculative ? { ...w, text: alts[0].text } : w;
+  });
 }
 
 /** One consumer per image word (and per value of it, under a matrix or several expression values). */
@@ -156,7 +246,7 @@ async function recordAt(
   headSpan: Span,
   meta: MetaTags,
   sub: number,
-  lookup: (name: string) => string | undefined,
+  opts: ExpandOptions,
   workdir?: string,
 ): Promise<void> {
   if (cmd.kind === "consume") {
@@ -191,7 +281,7 @@ async function recordAt(
       const span = located(w);
       // Parse the characters as written (so each ref's raw and span match the file) and expand the
       // shell variables and `${{ }}` of each line afterwards; fall back to the expanded word.
-      const src = shellSource(w, lookup);
+      const src = shellSource(w, opts);
       const input = src ? src.input : w.text;
       const expand = src ? src.expand : (line: string) => line;
       out.push(
