@@ -35,7 +35,7 @@ export interface InputUnit {
 function diskReader(unit: Omit<InputUnit, "read">, dir: string | null, show: (rel: string) => string): (p: string) => ReadAnswer {
   return (p) => {
     if (parseForeignPath(p)) return { error: "in another repository; an offline check does not read it" };
-    if (dir === null) return { error: "not given on the command line (check the whole checkout to follow it)" };
+    if (dir === null) return { error: "not given on the command line; check the checkout to follow it" };
     const clean = posix(path.posix.normalize(p));
     if (clean.startsWith("../") || path.isAbsolute(clean)) return { error: "outside the checkout" };
     const abs = path.join(dir, clean);

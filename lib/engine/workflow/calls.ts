@@ -106,7 +106,8 @@ function actionFile(fs: FileState, dir: string, uses: string, at: Span): string 
   const b = lookupFile(fs.rs, yaml, { optional: true });
   if (b.file) return yaml;
   if (a.missing && b.missing) {
-    fs.warnings.push({ path: fs.y.path, line: at.line, column: at.column, message: `action ${uses} has no action.yml or action.yaml; what it runs was not analysed` });
+    const why = a.reason ? `could not be read (${a.reason})` : "has no action.yml or action.yaml";
+    fs.warnings.push({ path: fs.y.path, line: at.line, column: at.column, message: `action ${uses} ${why}; what it runs was not analysed` });
     return null;
   }
   return undefined;
