@@ -13,8 +13,9 @@ import { buildReport } from "../report";
 
 export const CHECK_USAGE = `usage: cacheguard check PATH... [--format text|json|sarif]
 
-Audit a checkout (its .github/workflows/*.yml and the bake files they name) or single
-workflow/bake files for Docker build caches that overwrite or pose as image tags.
+Audit a checkout (its .github/workflows/*.yml and the actions, reusable workflows,
+scripts, Makefiles and bake files they run) or single workflow/bake files for Docker
+build caches that overwrite or pose as image tags.
 
   -f, --format FORMAT   text (default), json or sarif
   -h, --help            show this help

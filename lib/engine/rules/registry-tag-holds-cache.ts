@@ -1,6 +1,6 @@
 import { cacheTagFor, separateCacheFix } from "../fix";
 import { normalizeImageRef } from "../refs";
-import type { Build, Finding, Fix, RepoModel, Rule, Value } from "../types";
+import type { Build, ConsumerKind, Finding, Fix, RepoModel, Rule, Value } from "../types";
 
 /** One GHCR tag and what its manifest holds (from the registry, classified once per digest). */
 export interface RegistryTagInfo {
@@ -88,7 +88,7 @@ function confidenceOf(v: Value): Finding["confidence"] {
   return v.resolved ? "high" : "medium";
 }
 
-const CONSUMER_VERB: Record<string, string> = {
+const CONSUMER_VERB: Record<ConsumerKind, string> = {
   "docker-run": "runs it with `docker run`",
   "docker-pull": "pulls it with `docker pull`",
   "docker-create": "creates a container from it",
@@ -96,6 +96,11 @@ const CONSUMER_VERB: Record<string, string> = {
   "service-container": "runs it as a service container",
   "uses-docker": "runs it as a step (`uses: docker://`)",
   "dockerfile-from": "builds FROM it",
+  "imagetools-source": "merges it into a manifest list with `docker buildx imagetools create`",
+  crane: "copies or pulls it with `crane`",
+  skopeo: "copies or inspects it with `skopeo`",
+  regctl: "copies it with `regctl image copy`",
+  "acr-import": "imports it into ACR with `az acr import`",
 };
 
 /** Where workflows pull/run each GHCR tag or push an image to it. */

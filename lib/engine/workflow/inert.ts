@@ -19,7 +19,7 @@ const RELEVANT_RE = /docker|buildctl|podman|container|services/i;
  * runStep() skips a script this does not match, so the file-level shortcut below agrees with it.
  */
 export const SCRIPT_HINT_RE =
-  /docker|buildctl|podman|\b[gm]?make\b|\.\/|\.(?:sh|bash)\b|\b(?:bash|sh|source)[ \t]+[^\s-]|(?:^|[\s;&|])\.[ \t]|GITHUB_WORKSPACE|github\.workspace|action_path|GITHUB_OUTPUT|set-output/i;
+  /docker|buildctl|podman|crane|skopeo|regctl|\baz[ \t]+acr|\b[gm]?make\b|\.\/|\.(?:sh|bash)\b|\b(?:bash|sh|source)[ \t]+[^\s-]|(?:^|[\s;&|])\.[ \t]|GITHUB_WORKSPACE|github\.workspace|action_path|GITHUB_OUTPUT|set-output/i;
 
 /** False only for a file in which extraction cannot find anything: no build, pull, call or script. */
 export function mayDefineBuilds(text: string, repo?: string): boolean {
