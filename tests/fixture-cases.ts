@@ -1,7 +1,7 @@
 /**
  * Rule fixtures: tests/fixtures/rules/<rule-id>/{bad,ok}/<case>.yml (a single workflow, analyzed as
  * `.github/workflows/<case>.yml`) or <case>/ (a checkout: its workflows plus bake files).
- * A bad case has <case>.out next to it: one line per finding, `path:line:col: severity: message [rule]`.
+ * A bad case has <case>.out next to it: one line per finding, `path:line:col: severity (confidence) ref: message [rule]`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -59,6 +59,7 @@ export function fixtureCases(): FixtureCase[] {
   return out;
 }
 
+/** One golden line: where, how bad, how sure, about which ref, what, and which rule. */
 export function findingLine(f: Finding): string {
-  return `${f.path}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.ruleId}]`;
+  return `${f.path}:${f.line}:${f.column}: ${f.severity} (${f.confidence}) ${f.ref}: ${f.message} [${f.ruleId}]`;
 }

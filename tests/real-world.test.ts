@@ -59,7 +59,9 @@ describe("real-world shapes", () => {
       const result = await analyze(c.files);
       expect(result.errors).toEqual([]);
       const lines = result.findings.map(findingLine);
-      if (UPDATE || !existsSync(c.outPath)) writeFileSync(c.outPath, lines.map((l) => `${l}\n`).join(""));
+      if (UPDATE) writeFileSync(c.outPath, lines.map((l) => `${l}\n`).join(""));
+      // a golden written by the run that checks it proves nothing: a missing one fails
+      expect(existsSync(c.outPath), `${c.outPath} is missing: write it with UPDATE_GOLDEN=1 and read it`).toBe(true);
       expect(lines).toEqual(readFileSync(c.outPath, "utf8").split("\n").filter(Boolean));
     });
   }
