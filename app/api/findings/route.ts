@@ -2,7 +2,6 @@ import { NextResponse, type NextRequest } from "next/server";
 import { findingsToCsv, findingsToJson, findingsToSarif } from "@/lib/server/queries/export";
 import { parseFindingFilters } from "@/lib/server/queries/finding-filters";
 import { exportFindings, findingFacets, listFindings } from "@/lib/server/queries/findings";
-import { listRules } from "@/lib/server/queries/rules";
 import { jsonError, withOrg } from "../_lib/http";
 
 const FORMATS = ["csv", "json", "sarif"] as const;
@@ -35,7 +34,7 @@ export async function GET(req: NextRequest) {
         headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` },
       });
     }
-    const body = format === "sarif" ? findingsToSarif(org.login, rows, listRules(), req.nextUrl.origin) : findingsToJson(org.login, rows);
+    const body = format === "sarif" ? findingsToSarif(org.login, rows, req.nextUrl.origin) : findingsToJson(org.login, rows);
     return new Response(JSON.stringify(body, null, 2), {
       headers: {
         "content-type": format === "sarif" ? "application/sarif+json" : "application/json",

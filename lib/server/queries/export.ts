@@ -1,5 +1,9 @@
+import { rules } from "@/lib/engine/rules/index";
+import { toSarif } from "@/lib/engine/sarif";
+import type { Confidence, Severity } from "@/lib/engine/types";
 import type { FindingRow } from "./findings";
-import type { RuleDoc } from "./rules";
+
+const APP_VERSION = "0.1.0";
 
 const CSV_COLUMNS = ["ruleId", "severity", "confidence", "repo", "path", "line", "column", "ref", "message", "status", "firstSeenAt", "fixDescription"] as const;
 
@@ -40,53 +44,28 @@ export function findingsToJson(org: string, rows: FindingRow[]) {
   };
 }
 
-const SARIF_LEVEL: Record<string, string> = { error: "error", warning: "warning", note: "note" };
-
-/** SARIF 2.1.0: one run; artifact URIs are repo-relative, the repository is a result property. */
-export function findingsToSarif(org: string, rows: FindingRow[], rules: RuleDoc[], origin: string) {
-  const used = new Set(rows.map((r) => r.ruleId));
-  const ruleList = rules.filter((r) => used.has(r.id));
-  for (const id of used) if (!ruleList.some((r) => r.id === id)) ruleList.push({ id, title: id, severity: "warning", description: "", fix: "", example: { bad: "", good: "" } });
-  const index = new Map(ruleList.map((r, i) => [r.id, i]));
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "cacheguard",
-            informationUri: origin,
-            rules: ruleList.map((r) => ({
-              id: r.id,
-              name: r.title,
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.description || r.title },
-              help: { text: r.fix || r.description || r.title },
-              helpUri: `${origin}/rules/${r.id}`,
-              defaultConfiguration: { level: SARIF_LEVEL[r.severity] ?? "warning" },
-            })),
-          },
-        },
-        results: rows.map((r) => ({
-          ruleId: r.ruleId,
-          ruleIndex: index.get(r.ruleId),
-          level: SARIF_LEVEL[r.severity] ?? "warning",
-          message: { text: r.message },
-          locations: [
-            {
-              physicalLocation: {
-                // repo-relative path; the repo is in properties (filter by repo to upload one repo's SARIF)
-                artifactLocation: { uri: r.path },
-                region: { startLine: Math.max(1, r.line), startColumn: Math.max(1, r.column) },
-              },
-            },
-          ],
-          partialFingerprints: { cacheguard: r.fingerprint },
-          // The fix travels as a unified diff in properties: SARIF fixes need byte ranges we do not keep.
-          properties: { confidence: r.confidence, ref: r.ref, repo: r.repo ? `${org}/${r.repo}` : null, fixDescription: r.fixDescription, fixDiff: r.fixDiff },
-        })),
-      },
-    ],
-  };
+/**
+ * SARIF 2.1.0 of the stored findings, through the same writer as `cacheguard check --format sarif`:
+ * same rules, same fingerprints. Artifact URIs are repo-relative; the repository is a result property
+ * (filter by it to upload one repository's SARIF).
+ */
+export function findingsToSarif(org: string, rows: FindingRow[], origin: string, version = APP_VERSION) {
+  return toSarif(
+    rows.map((r) => ({
+      ruleId: r.ruleId,
+      severity: r.severity as Severity,
+      confidence: r.confidence as Confidence,
+      path: r.path,
+      line: r.line,
+      column: r.column,
+      ref: r.ref,
+      message: r.message,
+      fingerprint: r.fingerprint,
+      repo: r.repo ? `${org}/${r.repo}` : null,
+      related: r.related,
+      fix: r.fixDiff || r.fixDescription ? { description: r.fixDescription ?? "", diff: r.fixDiff ?? "" } : null,
+    })),
+    rules,
+    { version, origin },
+  );
 }

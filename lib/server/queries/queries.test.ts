@@ -91,7 +91,7 @@ describe("exports", () => {
     expect(header.split(",")[0]).toBe("ruleId");
     expect(line).toContain('"a, ""quoted"" message"');
     expect(line).toContain(`"'=cmd()"`);
-    const sarif = findingsToSarif("acme", rows, [], "http://localhost:3000");
+    const sarif = findingsToSarif("acme", rows, "http://localhost:3000");
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0].results).toHaveLength(rows.length);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
