@@ -9,7 +9,7 @@ import { startFakeGitHub } from "./fake-github/server";
 /** `npm run fake-github -- --fixture DIR --port PORT [--latency MS] [--rate-limit N] [--reload auto|manual] [--fault-rate R --faults K,K --seed N]` */
 const USAGE =
   "usage: fake-github --fixture DIR [--port PORT] [--latency MS] [--rate-limit N] [--reload auto|manual]\n" +
-  "                   [--fault-rate R --faults 500,502,429,403-secondary,timeout,truncated --seed N]";
+  "                   [--fault-rate R --faults 500,502,429,403-secondary,404,timeout,truncated,disconnect,wrong-page-count --seed N]";
 
 const argsSchema = z.object({
   fixture: z.string({ error: "--fixture DIR is required" }).min(1),

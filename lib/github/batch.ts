@@ -29,7 +29,7 @@ export async function runBatched<T>(
     } catch (err) {
       const ge = err instanceof GitHubError ? err : gh.error(err);
       if (ge instanceof RateLimitError || ge.kind === "auth" || ge.kind === "scope") throw ge;
-      if (batch.length > 1 && (isTooHeavy(ge) || ge.kind === "server" || ge.kind === "network")) {
+      if (batch.length > 1 && (isTooHeavy(ge) || ge.kind === "server" || ge.kind === "network" || ge.kind === "incomplete")) {
         const half = Math.ceil(batch.length / 2);
         await Promise.all([runOne(batch.slice(0, half)), runOne(batch.slice(half))]);
         return;

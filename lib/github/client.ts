@@ -5,7 +5,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { GraphqlResponseError } from "@octokit/graphql";
 import { bindLimiter, createLimiter, limiterFor, type Limiter } from "./limiter";
 import { redact, registerSecret } from "./redact";
-import { GitHubError, rateLimitWaitMs, toGitHubError, type ErrorContext } from "./errors";
+import { GitHubError, IncompleteError, rateLimitWaitMs, toGitHubError, type ErrorContext } from "./errors";
 
 const GitHubOctokit = RestOctokit.plugin(throttling, retry);
 export type Octokit = InstanceType<typeof GitHubOctokit>;
@@ -93,14 +93,16 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
   // Counting and limiting at the fetch level sees every HTTP request, retries and
   // App token exchanges included, and holds a slot only while a request is on the wire
   // (not while the throttling plugin sleeps before a retry).
+  // The body is read here, whole, before Octokit sees it: Octokit turns a body cut short into ""
+  // (an empty list, an answer without data); a failed read here is a network error it retries.
   const countingFetch: typeof fetch = (input, init) =>
-    limiter.run(() => {
+    limiter.run(async () => {
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
       const method = (init?.method ?? "GET").toUpperCase();
       const path = url.split("?")[0];
       if (method === "POST" && (path === graphqlUrl || /\/graphql$/.test(path))) stats.graphql++;
       else stats.rest++;
-      return baseFetch(input, init);
+      return wholeBody(await baseFetch(input, init), method);
     });
 
   // One governor for the whole scan: retry while the wait is acceptable, at most maxRetries times.
@@ -156,7 +158,7 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
       for (let attempt = 0; ; attempt++) {
         const data = await octokit.graphql<T>(query, { ...vars, ...request });
         if (data !== null && typeof data === "object") return { data, errors: [] as GraphqlErrorItem[] };
-        if (attempt >= INCOMPLETE_ANSWER_RETRIES) throw new GitHubError("network", "GitHub sent an incomplete GraphQL answer (the response was cut short)");
+        if (attempt >= INCOMPLETE_ANSWER_RETRIES) throw new IncompleteError("GitHub sent an incomplete GraphQL answer (the response was cut short)");
         await new Promise((r) => setTimeout(r, (config.retryBaseMs ?? 500) * 2 ** attempt));
       }
     } catch (err) {
@@ -187,6 +189,44 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
       return data;
     },
   };
+}
+
+/**
+ * The response with its body read completely: a read that fails (the connection dropped mid-body) or
+ * comes up short of Content-Length rejects like a failed fetch, so Octokit reports and retries it as
+ * a network error. (Content-Length counts encoded bytes: compared only for an unencoded body.)
+ */
+async function wholeBody(res: Response, method: string): Promise<Response> {
+  if (method === "HEAD" || res.status === 204 || res.status === 304 || !res.body) return res;
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await res.arrayBuffer();
+  } catch (err) {
+    throw new TypeError("fetch failed", { cause: new Error(`GitHub's answer was cut short (${(err as Error).message || String(err)})`) });
+  }
+  const len = res.headers.get("content-length");
+  const enc = (res.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (len && /^\d+$/.test(len) && enc === "identity" && bytes.byteLength !== Number(len)) {
+    throw new TypeError("fetch failed", { cause: new Error(`GitHub's answer was cut short (${bytes.byteLength} of ${len} bytes)`) });
+  }
+  const whole = new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+  Object.defineProperty(whole, "url", { value: res.url });
+  return whole;
+}
+
+/**
+ * Run a read again while it throws IncompleteError (a bounded number of times, with backoff), then
+ * let the IncompleteError through: the caller's phase reports it.
+ */
+export async function untilComplete<T>(gh: Pick<GitHubClient, "config">, read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof IncompleteError) || attempt >= INCOMPLETE_ANSWER_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, (gh.config.retryBaseMs ?? 500) * 2 ** attempt));
+    }
+  }
 }
 
 /** A minimal stand-in for the Bottleneck.Group the throttling plugin schedules GraphQL through. */

@@ -1,6 +1,6 @@
 import { redact } from "./redact";
 
-export type GitHubErrorKind = "auth" | "scope" | "not-found" | "rate-limit" | "invalid" | "network" | "server" | "other";
+export type GitHubErrorKind = "auth" | "scope" | "not-found" | "rate-limit" | "invalid" | "network" | "server" | "incomplete" | "other";
 
 /** An error whose message is safe to show a user (and never contains a token). */
 export class GitHubError extends Error {
@@ -21,6 +21,18 @@ export class RateLimitError extends GitHubError {
     super("rate-limit", message, status);
     this.name = "RateLimitError";
     this.waitMs = waitMs;
+  }
+}
+
+/**
+ * A list or answer that was not read completely: a body that does not parse, pagination that stopped
+ * short of the last page or skipped one, a count that disagrees with what was delivered. Nothing may
+ * be concluded from it (resolved, deleted, marked gone); callers retry it, then report it.
+ */
+export class IncompleteError extends GitHubError {
+  constructor(message: string) {
+    super("incomplete", message);
+    this.name = "IncompleteError";
   }
 }
 
@@ -128,13 +140,16 @@ export function toGitHubError(err: unknown, ctx: ErrorContext = {}, maxWaitMs?: 
     return new GitHubError("not-found", `Not found${doing}${ghMessage ? `: ${ghMessage}` : ""}`, 404);
   }
   if (status === 422) return new GitHubError("invalid", `GitHub refused the request (422)${doing}: ${ghMessage}`, 422);
-  if (status !== undefined && status >= 500) return new GitHubError("server", `GitHub had a server error (${status})${doing}: ${ghMessage}`, status);
+  // Octokit reports a request that never got a whole answer (refused, reset, cut short) as a 500
+  // without a response: that is the network, not GitHub's server
+  if (status !== undefined && status >= 500 && (status !== 500 || e.response)) return new GitHubError("server", `GitHub had a server error (${status})${doing}: ${ghMessage}`, status);
   if (status === undefined || status === 500) {
     const cause = e.cause as ErrorLike | undefined;
     const code = e.code ?? (cause && typeof cause === "object" ? cause.code : undefined);
     if (code || /fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket/i.test(ghMessage)) {
       return new GitHubError("network", `Could not reach GitHub${doing}: ${code ?? ghMessage}`);
     }
+    if (status === 500) return new GitHubError("network", `The connection to GitHub failed${doing}: ${ghMessage}`);
   }
   return new GitHubError("other", `GitHub request failed${status ? ` (${status})` : ""}${doing}: ${ghMessage}`, status);
 }

@@ -1,4 +1,6 @@
-import type { GitHubClient } from "./client";
+import { z } from "zod";
+import { type GitHubClient, untilComplete } from "./client";
+import { IncompleteError } from "./errors";
 
 export interface PackageInfo {
   name: string;
@@ -17,27 +19,95 @@ export interface PackageVersionInfo {
   updatedAt: string;
 }
 
-/** The organization's container packages (GET /orgs/{org}/packages?package_type=container, all pages). */
+const PER_PAGE = 100;
+
+const packageSchema = z.object({
+  name: z.string().min(1),
+  updated_at: z.string(),
+  visibility: z.string(),
+  repository: z.object({ name: z.string() }).nullish(),
+  version_count: z.number().optional(),
+});
+
+/**
+ * The organization's container packages (GET /orgs/{org}/packages?package_type=container, all pages).
+ * Complete or it throws: every page is a parsed list of packages, the `Link` pages are followed one
+ * by one to the end (a next page that skips one, or an end before the `last` page, is incomplete),
+ * and a full page without a next link is confirmed by asking for the one after it. A list that does
+ * not add up is read again, then reported as IncompleteError: a package is gone only when a complete
+ * list lacks it.
+ */
 export async function listContainerPackages(gh: GitHubClient, org: string): Promise<PackageInfo[]> {
+  const doing = `listing the container packages of '${org}'`;
   try {
-    const items = await gh.octokit.paginate(gh.octokit.rest.packages.listPackagesForOrganization, {
-      org,
-      package_type: "container",
-      per_page: 100,
-    });
-    return items.map((p) => {
-      const extra = p as { version_count?: number };
-      return {
+    return await untilComplete(gh, () => listOnce(gh, org, doing));
+  } catch (err) {
+    throw gh.error(err, { org, action: doing });
+  }
+}
+
+async function listOnce(gh: GitHubClient, org: string, doing: string): Promise<PackageInfo[]> {
+  const first = gh.octokit.rest.packages.listPackagesForOrganization.endpoint({ org, package_type: "container", per_page: PER_PAGE });
+  const byName = new Map<string, PackageInfo>();
+  let url: string | null = first.url;
+  let pageNo = 1;
+  let lastPage: number | null = null;
+  for (let pages = 0; url; pages++) {
+    if (pages >= 10_000) throw new IncompleteError(`The package list did not end after 10,000 pages (${doing})`);
+    const res = await gh.octokit.request({ method: "GET", url, headers: first.headers });
+    const items = z.array(packageSchema).safeParse(res.data);
+    if (!items.success) {
+      throw new IncompleteError(`GitHub's page ${pageNo} of the package list is not a complete list of packages (${doing}): ${items.error.issues[0]?.message ?? "unreadable"}`);
+    }
+    for (const p of items.data) {
+      byName.set(p.name, {
         name: p.name,
         updatedAt: p.updated_at,
         visibility: p.visibility,
         repository: p.repository?.name ?? null,
-        ...(typeof extra.version_count === "number" ? { versionCount: extra.version_count } : {}),
-      };
-    });
-  } catch (err) {
-    throw gh.error(err, { org, action: `listing the container packages of '${org}'` });
+        ...(typeof p.version_count === "number" ? { versionCount: p.version_count } : {}),
+      });
+    }
+    const links = parseLink(res.headers.link);
+    lastPage ??= pageOf(links.last);
+    const nextNo = pageOf(links.next);
+    if (links.next) {
+      if (nextNo !== null && nextNo !== pageNo + 1) {
+        throw new IncompleteError(`GitHub's page ${pageNo} of the package list links to page ${nextNo} as the next one, skipping pages (${doing})`);
+      }
+      url = links.next;
+      pageNo++;
+    } else if (lastPage !== null && pageNo < lastPage) {
+      throw new IncompleteError(`GitHub's package list ended at page ${pageNo} of ${lastPage} (${doing})`);
+    } else if (items.data.length >= PER_PAGE) {
+      // a full page and no next link: the list may go on (a header lost on the way); the next page says
+      const next: URL = new URL(url);
+      next.searchParams.set("page", String(pageNo + 1));
+      url = next.href;
+      pageNo++;
+    } else {
+      url = null;
+    }
   }
+  return [...byName.values()];
+}
+
+/** `Link: <url>; rel="next", <url>; rel="last"` by rel. */
+function parseLink(link: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (link ?? "").split(/,(?=\s*<)/)) {
+    const m = /<([^>]*)>\s*;(.*)$/.exec(part.trim());
+    const rel = m && /\brel\s*=\s*"?([^";]+)"?/i.exec(m[2])?.[1];
+    if (m && rel) for (const r of rel.trim().split(/\s+/)) out[r.toLowerCase()] = m[1];
+  }
+  return out;
+}
+
+/** The `page` number a link points at, when it pages by number. */
+function pageOf(url: string | undefined): number | null {
+  if (!url) return null;
+  const p = new URL(url, "http://x").searchParams.get("page");
+  return p && /^\d+$/.test(p) ? Number(p) : null;
 }
 
 /**

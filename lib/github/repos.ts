@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { GitHubClient } from "./client";
-import { GitHubError } from "./errors";
+import { type GitHubClient, untilComplete } from "./client";
+import { GitHubError, IncompleteError } from "./errors";
 
 export interface RepoInfo {
   name: string;
@@ -72,30 +72,33 @@ const pageSchema = z.object({
     .nullable(),
 });
 
-/** All repositories of an organization, 100 per GraphQL page, with what was skipped and why. */
+const PAGE = 100;
+
+type RepoPage = z.infer<typeof pageSchema>["organization"] & object;
+
+/**
+ * All repositories of an organization, 100 per GraphQL page, with what was skipped and why. The
+ * list is complete or this throws: every page parses and holds no null node, each page delivers as
+ * many nodes as `totalCount` leaves for it (100, or the rest), and pagination ends where the count
+ * does. A list that does not add up (cut short, or the org changed while it was read) is read again,
+ * then reported as IncompleteError.
+ */
 export async function listOrgReposReport(gh: GitHubClient, org: string, opts: ListReposOptions = {}): Promise<RepoListing> {
+  return untilComplete(gh, () => listOnce(gh, org, opts));
+}
+
+async function listOnce(gh: GitHubClient, org: string, opts: ListReposOptions): Promise<RepoListing> {
   const listing: RepoListing = { repos: [], total: 0, skipped: { archived: 0, forks: 0, empty: 0 } };
+  const doing = `listing the repositories of '${org}'`;
   let cursor: string | null = null;
-  for (let page = 0; page < 10_000; page++) {
-    let result;
-    try {
-      result = await gh.graphqlPartial<unknown>(REPOS_QUERY, { org, cursor });
-    } catch (err) {
-      throw gh.error(err, { org, action: `listing the repositories of '${org}'` });
-    }
-    const notFound = result.errors.find((e) => e.type === "NOT_FOUND");
-    if (notFound) throw new GitHubError("not-found", `Organization '${org}' not found or not visible to this token`, 404);
-    if (result.errors.length > 0) {
-      throw gh.error({ status: 200, errors: result.errors, message: result.errors[0].message }, { org, action: `listing the repositories of '${org}'` });
-    }
-    const parsed = pageSchema.safeParse(result.data);
-    if (!parsed.success) throw new GitHubError("other", `GitHub answered the repository list of '${org}' in an unexpected shape: ${parsed.error.issues[0]?.message}`);
-    const orgData = parsed.data.organization;
-    if (!orgData) throw new GitHubError("not-found", `Organization '${org}' not found or not visible to this token`, 404);
-    const conn = orgData.repositories;
-    listing.total = conn.totalCount ?? listing.total + conn.nodes.length;
+  let seen = 0;
+  for (let page = 0; ; page++) {
+    if (page >= 10_000) throw new IncompleteError(`The repository list of '${org}' did not end after 10,000 pages (${doing})`);
+    const conn = await readPage(gh, org, cursor, seen, doing);
+    seen += conn.nodes.length;
+    listing.total = conn.totalCount ?? seen;
     for (const n of conn.nodes) {
-      if (!n) continue;
+      if (!n) continue; // readPage refuses null nodes
       // one reason per repo, in the order a user would think of them
       if (n.isArchived && !opts.includeArchived) listing.skipped.archived++;
       else if (n.isFork && !opts.includeForks) listing.skipped.forks++;
@@ -113,10 +116,46 @@ export async function listOrgReposReport(gh: GitHubClient, org: string, opts: Li
           pushedAt: n.pushedAt ?? null,
         });
     }
-    if (!conn.pageInfo.hasNextPage || !conn.pageInfo.endCursor) break;
-    cursor = conn.pageInfo.endCursor;
+    if (!conn.pageInfo.hasNextPage) break;
+    cursor = conn.pageInfo.endCursor ?? null;
   }
   return listing;
+}
+
+/** One page of the repository list, checked: it parses and adds up (IncompleteError otherwise). */
+async function readPage(gh: GitHubClient, org: string, cursor: string | null, seen: number, doing: string): Promise<RepoPage["repositories"]> {
+  let result;
+  try {
+    result = await gh.graphqlPartial<unknown>(REPOS_QUERY, { org, cursor });
+  } catch (err) {
+    throw gh.error(err, { org, action: doing });
+  }
+  const notFound = result.errors.find((e) => e.type === "NOT_FOUND");
+  if (notFound) throw new GitHubError("not-found", `Organization '${org}' not found or not visible to this token`, 404);
+  if (result.errors.length > 0) {
+    throw gh.error({ status: 200, errors: result.errors, message: result.errors[0].message }, { org, action: doing });
+  }
+  const parsed = pageSchema.safeParse(result.data);
+  if (!parsed.success) throw new IncompleteError(`GitHub answered the repository list of '${org}' in an unexpected shape: ${parsed.error.issues[0]?.message}`);
+  const orgData = parsed.data.organization;
+  if (!orgData) throw new GitHubError("not-found", `Organization '${org}' not found or not visible to this token`, 404);
+  const conn = orgData.repositories;
+  const where = `page ${Math.floor(seen / PAGE) + 1} of the repository list of '${org}'`;
+  if (conn.nodes.some((n) => n === null)) throw new IncompleteError(`GitHub left repositories out of ${where} (null nodes)`);
+  if (conn.pageInfo.hasNextPage && !conn.pageInfo.endCursor) throw new IncompleteError(`GitHub's ${where} says more follow but gives no cursor to them`);
+  if (conn.totalCount !== undefined) {
+    // 100 nodes a page until the count is reached: fewer on a page that is not the last, or a last
+    // page that ends short of the count, means repositories were left out
+    const expected = Math.max(Math.min(PAGE, conn.totalCount - seen), 0);
+    if (conn.nodes.length < expected || (!conn.pageInfo.hasNextPage && seen + conn.nodes.length !== conn.totalCount)) {
+      throw new IncompleteError(
+        `GitHub's ${where} holds ${conn.nodes.length} repositories where its count of ${conn.totalCount} leaves ${expected} (${conn.pageInfo.hasNextPage ? "more pages follow" : "last page"}); the list is incomplete`,
+      );
+    }
+  } else if (conn.pageInfo.hasNextPage && conn.nodes.length < PAGE) {
+    throw new IncompleteError(`GitHub's ${where} holds ${conn.nodes.length} of ${PAGE} repositories yet says more follow; the list is incomplete`);
+  }
+  return conn;
 }
 
 /** The repositories a scan reads (archived, forks and empty repositories skipped unless asked). */

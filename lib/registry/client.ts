@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { RequestStats } from "@/lib/github/client";
 import { createLimiter, limiterFor, type Limiter } from "@/lib/github/limiter";
 import { registerSecret } from "@/lib/github/redact";
-import { RegistryError, discardBody, failure, networkFailure, readBytes, readJson, transientOrText, withRetries } from "./http";
+import { RegistryError, TransientError, discardBody, failure, networkFailure, readBytes, readJson, transientOrText, withRetries } from "./http";
 import { isDigest, parseRegistryRef } from "./refs";
 import { createTokenSource } from "./token";
 import { parseWwwAuthenticate } from "./www-authenticate";
@@ -179,23 +179,38 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       const tags: string[] = [];
       const seen = new Set<string>();
       const doing = `listing the tags of ${name}`;
+      const incomplete = (why: string) => new RegistryError(`The tag list of ${name} is incomplete: ${why}`, undefined, "INCOMPLETE");
       let url: string | null = `${base}/v2/${name}/tags/list?n=${pageSize}`;
-      for (let page = 0; url && page < 10_000; page++) {
+      for (let page = 0; url; page++) {
+        if (page >= 10_000) throw incomplete("it did not end after 10,000 pages");
         const here: string = url;
         const { pageTags, next } = await send(name, "GET", here, undefined, async (res) => {
           await ensureOk(res, doing);
           // a page cut short would silently drop tags: readJson makes it a retried failure
           const body = (await readJson(res, doing)) as { tags?: unknown } | null;
-          const pageTags = Array.isArray(body?.tags) ? body.tags.filter((t): t is string => typeof t === "string") : [];
-          return { pageTags, next: nextLink(res.headers.get("link"), here) };
+          const listed = body !== null && typeof body === "object" ? body.tags : undefined;
+          // `tags: null` is how some registries say "none"; anything else that is not a list of names is not an answer
+          if (!(listed === null || (Array.isArray(listed) && listed.every((t) => typeof t === "string")))) {
+            throw new TransientError(incomplete(`page ${page + 1} is not a list of tags`));
+          }
+          const pageTags = (listed ?? []) as string[];
+          const next = nextLink(res.headers.get("link"), here);
+          // the next page continues after this page's last tag (distribution's `last`): a link that
+          // starts anywhere else, or continues after an empty page, skips tags
+          const last = next ? new URL(next).searchParams.get("last") : null;
+          if (next && (pageTags.length === 0 || (last !== null && last !== pageTags[pageTags.length - 1]))) {
+            throw new TransientError(incomplete(`page ${page + 1} ends at ${JSON.stringify(pageTags[pageTags.length - 1] ?? "")} but its next link continues after ${JSON.stringify(last ?? "")}`));
+          }
+          return { pageTags, next };
         });
         let added = 0;
         for (const t of pageTags) if (!seen.has(t)) (seen.add(t), tags.push(t), added++);
+        // a page that repeats what was read (the registry ignored `last`) would loop, or hide the rest
+        if ((next || page > 0) && pageTags.length > 0 && added === 0) throw incomplete(`page ${page + 1} repeats tags already listed`);
         if (next) url = next;
-        // no Link but a full page: ask for the tags after the last one (OCI `last`), until a page adds nothing
-        else if (pageTags.length >= pageSize && added > 0) url = `${base}/v2/${name}/tags/list?n=${pageSize}&last=${encodeURIComponent(pageTags[pageTags.length - 1])}`;
+        // no Link but a full page: ask for the tags after the last one (OCI `last`), until a page is short
+        else if (pageTags.length >= pageSize) url = `${base}/v2/${name}/tags/list?n=${pageSize}&last=${encodeURIComponent(pageTags[pageTags.length - 1])}`;
         else url = null;
-        if (added === 0) break;
       }
       return tags;
     },
@@ -255,7 +270,15 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     try {
       body = JSON.parse(raw);
     } catch {
-      body = null; // whole (length and digest checked) but not JSON: the classifier says why
+      // whole (its length or digest checked) but not JSON: the classifier says why. With nothing to
+      // check it against, bytes that do not parse are a body cut short: retried, never classified.
+      const len = res.headers.get("content-length");
+      const lengthChecked = !!len && /^\d+$/.test(len) && (res.headers.get("content-encoding") ?? "identity").trim().toLowerCase() === "identity";
+      const digestChecked = !!expected && (algo === "sha256" || algo === "sha512");
+      if (!lengthChecked && !digestChecked) {
+        throw new TransientError(new RegistryError(`The registry's answer was cut short while ${doing}: it is not JSON and has no length or digest to check`, res.status, "TRUNCATED"));
+      }
+      body = null;
     }
     const bodyType = body && typeof body === "object" && typeof (body as { mediaType?: unknown }).mediaType === "string" ? (body as { mediaType: string }).mediaType : "";
     return { digest: expected ?? computed, mediaType: stripParams(res.headers.get("content-type")) || bodyType, body, raw, size: bytes.length };

@@ -33,7 +33,7 @@ export async function handleGraphQL(ctx: Ctx): Promise<void> {
   }
   let parsed: z.infer<typeof bodySchema>;
   try {
-    const body = bodySchema.safeParse(JSON.parse(await readBody(ctx.req)));
+    const body = bodySchema.safeParse(JSON.parse(ctx.body ?? (await readBody(ctx.req))));
     if (!body.success) return send(ctx, 400, { message: "Body should be a JSON object with a `query` string", documentation_url: "https://docs.github.com/graphql" });
     parsed = body.data;
   } catch {

@@ -11,6 +11,8 @@ export interface ServerState {
   rateLimit: { limit: number | null; windowMs: number; windows: Map<string, { used: number; resetAt: number }> };
   oauthCodes: Map<string, { login: string; scopes: string[]; clientId: string }>;
   oauthTokens: Map<string, TokenUser>;
+  /** the largest page a list serves: REST per_page, registry tags/list n (null: no limit) */
+  pages: { maxPerPage: number; maxTagsPerPage: number | null };
 }
 
 export interface Ctx {
@@ -26,6 +28,8 @@ export interface Ctx {
   badToken: boolean;
   /** rate-limit headers to add on every API response */
   extraHeaders: Record<string, string>;
+  /** the request body, when the server had to read it before the route (a fault aimed at a GraphQL query) */
+  body?: string;
 }
 
 export function send(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -76,7 +80,7 @@ export function hasScope(identity: Identity | null, scope: string): boolean {
 
 /** Pagination for REST lists: page/per_page in, a page of items and a Link header out. */
 export function paginate<T>(ctx: Ctx, items: T[], opts: { defaultPerPage?: number; maxPerPage?: number } = {}): { page: T[]; link: Record<string, string> } {
-  const max = opts.maxPerPage ?? 100;
+  const max = Math.min(opts.maxPerPage ?? 100, ctx.state.pages.maxPerPage);
   const perPage = Math.min(Math.max(Number(ctx.url.searchParams.get("per_page")) || (opts.defaultPerPage ?? 30), 1), max);
   const page = Math.max(Number(ctx.url.searchParams.get("page")) || 1, 1);
   const last = Math.max(Math.ceil(items.length / perPage), 1);

@@ -98,11 +98,13 @@ function tagsList(ctx: Ctx, name: string, pkg: FixturePackage): void {
   const last = ctx.url.searchParams.get("last");
   const nParam = ctx.url.searchParams.get("n");
   const after = last ? all.filter((t) => t > last) : all;
-  const n = nParam !== null ? Math.max(Number(nParam) || 0, 0) : after.length;
+  const asked = nParam !== null ? Math.max(Number(nParam) || 0, 0) : after.length;
+  // a registry may serve fewer than asked (its own maximum), with a Link to the rest
+  const n = ctx.state.pages.maxTagsPerPage === null ? asked : Math.min(asked, ctx.state.pages.maxTagsPerPage);
   const page = after.slice(0, n);
   const headers: Record<string, string> = {};
   if (page.length < after.length && page.length > 0) {
-    headers.link = `</v2/${name}/tags/list?last=${encodeURIComponent(page[page.length - 1])}&n=${n}>; rel="next"`;
+    headers.link = `</v2/${name}/tags/list?last=${encodeURIComponent(page[page.length - 1])}&n=${asked}>; rel="next"`;
   }
   regSend(ctx, 200, { name, tags: page }, headers);
 }

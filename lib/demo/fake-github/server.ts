@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { FaultInjector, type FaultOptions, type FaultStats } from "./faults";
 import { FixtureStore, type ReloadMode } from "./fixture-store";
-import { lookupToken, parseToken, send, sendError, type Ctx, type ServerState } from "./http";
+import { lookupToken, parseToken, readBody, send, sendError, type Ctx, type ServerState } from "./http";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import { matchRoute } from "./routes";
 
@@ -20,6 +20,12 @@ export interface FakeGitHubOptions {
   rateLimitWindowMs?: number;
   /** injected failures on REST, GraphQL and registry requests (never on /__stats or OAuth) */
   faults?: FaultOptions;
+  /**
+   * the largest page lists serve, whatever the client asks: REST `per_page` (GitHub: 100) and
+   * registry tags/list `n` (default: all tags). Lower them to page through a small fixture.
+   */
+  maxPerPage?: number;
+  maxTagsPerPage?: number;
   /**
    * "auto" (default): fixture edits are picked up by themselves (a stat walk per request on small
    * fixtures). "manual": only reload() / POST /__reload re-read the fixture; no per-request cost.
@@ -39,6 +45,15 @@ export interface FakeGitHub {
   reload(): void;
 }
 
+function queryText(body: string): string | undefined {
+  try {
+    const q = (JSON.parse(body) as { query?: unknown }).query;
+    return typeof q === "string" ? q : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const emptyStats = () => ({ rest: 0, graphql: 0, registry: 0, oauth: 0, byRoute: {} as Record<string, number> });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -49,6 +64,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     rateLimit: { limit: opts.rateLimit ?? null, windowMs: opts.rateLimitWindowMs ?? 3_600_000, windows: new Map() },
     oauthCodes: new Map(),
     oauthTokens: new Map(),
+    pages: { maxPerPage: opts.maxPerPage ?? 100, maxTagsPerPage: opts.maxTagsPerPage ?? null },
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
   const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });
@@ -84,7 +100,10 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     state.stats[route.kind]++;
     state.stats.byRoute[route.name] = (state.stats.byRoute[route.name] ?? 0) + 1;
     if (route.kind !== "oauth") {
-      const fault = faults.pick();
+      // a fault aimed at one GraphQL query (e.g. only the repository listing) needs the query text first
+      if (route.kind === "graphql" && faults.needsQuery) ctx.body = await readBody(req);
+      const query = ctx.body === undefined ? undefined : queryText(ctx.body);
+      const fault = faults.pick({ route: route.name, method, path: path + url.search, ...(query !== undefined ? { query } : {}) });
       if (fault && faults.apply(fault, res)) return;
     }
     if (route.kind === "registry" || route.kind === "oauth") return route.handle(ctx, params);

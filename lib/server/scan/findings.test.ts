@@ -24,7 +24,7 @@ describe("persistFindings at org scale", () => {
       const next = await db.scan.create({ data: { orgId: org.id, trigger: "test", status: "running" } });
       const r = await persistFindings(db, {
         orgId: org.id, scanId: next.id, findings: [], repoIds: new Map([["acme/app", repo.id]]),
-        resolvableRepoIds: new Set([repo.id]), registryComplete: true,
+        resolvableRepoIds: new Set([repo.id]), registry: { packagesComplete: true, packages: new Map() },
       });
       expect(r).toMatchObject({ resolvedCount: 2000, openCount: 0 });
       expect(await db.finding.count({ where: { resolvedScanId: next.id } })).toBe(2000);

@@ -3,7 +3,34 @@ import { fingerprint } from "@/lib/engine/fingerprint";
 import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
-import type { ScanFinding } from "@/lib/server/scan/types";
+import type { RegistryEvidence, ScanFinding } from "@/lib/server/scan/types";
+
+const REGISTRY_RULE = "registry-tag-holds-cache";
+
+/**
+ * Does this scan have positive evidence about the tag a registry finding names (`ghcr.io/OWNER/PKG:TAG`):
+ * read now (it holds an image, or is no longer used as one), or absent from a complete tag list, or its
+ * package absent from a complete package list? A tag whose read failed, or whose list did not come
+ * back complete (a registry 404 included), is not.
+ */
+export function registryTagSettled(evidence: RegistryEvidence, ref: string): boolean {
+  const m = /^ghcr\.io\/[^/]+\/(.+):([^:/]+)$/i.exec(ref);
+  if (!m) return false;
+  const pkg = evidence.packages.get(m[1].toLowerCase());
+  if (!pkg) return evidence.packagesComplete;
+  if (!pkg.listed) return false;
+  return !pkg.listed.has(m[2]) || pkg.current.has(m[2]);
+}
+
+/** Every package listed, every tag list complete, every tag read. */
+function registryComplete(evidence: RegistryEvidence): boolean {
+  if (!evidence.packagesComplete) return false;
+  for (const p of evidence.packages.values()) {
+    if (!p.listed) return false;
+    for (const t of p.listed) if (!p.current.has(t)) return false;
+  }
+  return true;
+}
 
 export interface PersistInput {
   orgId: number;
@@ -13,8 +40,8 @@ export interface PersistInput {
   repoIds: Map<string, number>;
   /** repos read completely in this scan, plus repos that are gone: their missing findings are resolved */
   resolvableRepoIds: Set<number>;
-  /** the registry was read completely: findings without a repo (tag warnings) may be resolved */
-  registryComplete: boolean;
+  /** what the scan read of the registry: a registry finding is resolved only where its tag is settled */
+  registry: RegistryEvidence;
 }
 
 export interface PersistResult {
@@ -36,8 +63,8 @@ function columns(f: Finding, repoId: number | null) {
 
 /**
  * Upsert this scan's findings by (org, fingerprint) and resolve the open ones it no longer sees,
- * but only where this scan read everything the finding depends on: a repo that failed keeps its
- * findings untouched.
+ * but only where this scan read everything the finding depends on: a repo that failed, or a tag
+ * that was not read, keeps its findings untouched.
  */
 export async function persistFindings(db: Db, input: PersistInput): Promise<PersistResult> {
   const { orgId, scanId } = input;
@@ -47,7 +74,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     if (!current.has(fp)) current.set(fp, f); // the same finding twice (matrix copies): keep the first
   }
   const existing = await db.finding.findMany({
-    where: { orgId }, select: { id: true, fingerprint: true, resolvedScanId: true, repoId: true, ruleId: true },
+    where: { orgId }, select: { id: true, fingerprint: true, resolvedScanId: true, repoId: true, ruleId: true, ref: true },
   });
   const byFp = new Map(existing.map((e) => [e.fingerprint, e]));
   const ops = [];
@@ -69,13 +96,15 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
       }));
     }
   }
-  const toResolve = existing.filter(
-    (e) =>
-      e.resolvedScanId === null &&
-      !current.has(e.fingerprint) &&
-      (e.repoId === null || input.resolvableRepoIds.has(e.repoId)) &&
-      (e.repoId === null || e.ruleId === "registry-tag-holds-cache" ? input.registryComplete : true),
-  );
+  // resolved only on positive evidence: its repo read completely (or gone), and for a registry
+  // finding its tag settled; a finding with neither repo nor tag only when the whole registry was read
+  const wholeRegistry = registryComplete(input.registry);
+  const toResolve = existing.filter((e) => {
+    if (e.resolvedScanId !== null || current.has(e.fingerprint)) return false;
+    if (e.repoId !== null && !input.resolvableRepoIds.has(e.repoId)) return false;
+    if (e.ruleId === REGISTRY_RULE) return registryTagSettled(input.registry, e.ref);
+    return e.repoId !== null || wholeRegistry;
+  });
   // an org-wide fix can resolve thousands at once: chunked below SQLite's bound-parameter limit
   for (const ids of chunks(toResolve.map((e) => e.id))) {
     ops.push(db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId } }));

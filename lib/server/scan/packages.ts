@@ -8,7 +8,7 @@ import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import { type Classified, readTag, tagClassifier } from "@/lib/server/scan/tag-kinds";
-import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
+import type { RegistryEvidence, RepoError, ScanConfig } from "@/lib/server/scan/types";
 
 /** registry requests in flight at once; GitHub's secondary limits are about api.github.com, not ghcr.io */
 export const DEFAULT_REGISTRY_CONCURRENCY = 16;
@@ -20,8 +20,8 @@ export interface PackagesPhaseResult {
   /** packages whose tags were read again (the others were unchanged since the last scan) */
   packagesRead: number;
   errors: RepoError[];
-  /** every package listed and read without error: registry-only findings may be resolved */
-  complete: boolean;
+  /** what this scan read completely, per package and tag: which registry findings it may resolve */
+  evidence: RegistryEvidence;
 }
 
 type TagRow = Classified & { tag: string };
@@ -109,12 +109,15 @@ export async function scanPackages(
   try {
     listed = await listContainerPackages(gh, config.org);
   } catch (e) {
-    // e.g. a token without read:packages: keep what earlier scans learned, report the scan partial
+    // e.g. a token without read:packages, or a list cut short: keep what earlier scans learned
+    // (nothing is gone on the word of an incomplete list), report the scan partial
     return {
       tags: await storedTags(db, orgId, config.org), packages: 0, packagesRead: 0,
-      errors: [{ repo: "packages", message: errText(e) }], complete: false,
+      errors: [{ repo: "packages", message: errText(e) }], evidence: { packagesComplete: false, packages: new Map() },
     };
   }
+  // every listed package starts unknown: its tags count as read only once its tag list and reads succeed
+  const evidence: RegistryEvidence = { packagesComplete: true, packages: new Map(listed.map((p) => [p.name.toLowerCase(), { listed: null, current: new Set<string>() }])) };
   const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
   const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: createLimiter(concurrency) });
   const classify = tagClassifier(db, registry);
@@ -135,6 +138,7 @@ export async function scanPackages(
     const updatedAt = new Date(p.updatedAt);
     if (stored?.updatedAt && stored.updatedAt.getTime() === updatedAt.getTime()) {
       unchangedIds.push(stored.id); // their stored tags are read at the end, all at once
+      evidence.packages.set(p.name.toLowerCase(), { listed: new Set(), current: new Set() });
       return;
     }
     packagesRead++;
@@ -144,16 +148,21 @@ export async function scanPackages(
     try {
       names = await registry.listTags(name);
     } catch (e) {
+      // a tag list not read completely (404 included: GHCR's answer to a read it does not authorise)
+      // says nothing about which tags are gone: the stored ones stay as they are
       errors.push({ repo: `package:${p.name}`, message: `listing tags: ${errText(e)}` });
       for (const r of oldRows) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
       return;
     }
+    const known = evidence.packages.get(p.name.toLowerCase())!;
+    known.listed = new Set(names);
     let failed = false;
     const cold = oldRows.length === 0;
     const rows = await mapLimit(names, TAG_CONCURRENCY, async (tag): Promise<TagRow | null> => {
       try {
         const got = await readTag(registry, classify, name, tag, cold ? { cold } : { cold, stored: old.get(tag) });
-        return got && { tag, ...got };
+        known.current.add(tag);
+        return { tag, ...got };
       } catch (e) {
         failed = true;
         errors.push({ repo: `package:${p.name}`, message: `tag ${tag}: ${errText(e)}` });
@@ -177,13 +186,19 @@ export async function scanPackages(
     for (const r of present) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
     await progress.update({ phase: "packages", message: `package ${p.name}: ${present.length} tags` });
   });
+  // unchanged since a complete read: their stored tags are as good as read now
   for (const ids of chunks(unchangedIds)) {
     const rows = await db.packageTag.findMany({ where: { packageId: { in: ids } }, include: { package: { select: { name: true } } } });
-    for (const r of rows) tags.push({ package: r.package.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
+    for (const r of rows) {
+      tags.push({ package: r.package.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
+      const known = evidence.packages.get(r.package.name.toLowerCase())!;
+      known.listed!.add(r.tag);
+      known.current.add(r.tag);
+    }
   }
-  // packages that no longer exist: drop them (their tags cascade) so their findings resolve
+  // packages a complete list no longer names: drop them (their tags cascade) so their findings resolve
   const listedNames = new Set(listed.map((p) => p.name));
   const gonePkgs = [...storedPkgs.values()].filter((s) => !listedNames.has(s.name)).map((s) => s.id);
   for (const ids of chunks(gonePkgs)) await db.package.deleteMany({ where: { id: { in: ids } } });
-  return { tags, packages: listed.length, packagesRead, errors, complete: errors.length === 0 };
+  return { tags, packages: listed.length, packagesRead, errors, evidence };
 }

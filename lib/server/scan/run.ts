@@ -61,7 +61,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     }
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
-      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registryComplete: pkgs.complete,
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence,
     });
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",

@@ -47,27 +47,39 @@ export function tagClassifier(db: Db, registry: RegistryClient): TagClassifier {
 }
 
 /**
+ * A 404 for a tag its tag list just named. GHCR answers 404 (not 401/403) to a read it does not
+ * authorise, and a tag may also vanish between the list and the read: either way the 404 proves
+ * nothing, so the tag is not taken for gone (only a complete tag list that lacks it says that).
+ */
+function notReadable(name: string, tag: string): RegistryError {
+  return new RegistryError(
+    `the registry answered 404 for ${name}:${tag}, which its tag list names (GHCR answers 404 to reads it does not authorise); kept as last seen`,
+    404, "MANIFEST_UNKNOWN",
+  );
+}
+
+/**
  * Read one tag. Cold (the package has no stored tags): GET by tag, whose answer carries both the
  * digest and the body (one request, where HEAD + GET would be two). Otherwise HEAD for the digest;
  * an unchanged digest reuses the stored row, a new one is classified once per scan.
- * Null when the tag vanished since the listing.
+ * Throws (never "gone") when the tag cannot be read, 404 included.
  */
 export async function readTag(
   registry: RegistryClient, kinds: TagClassifier, name: string, tag: string,
   mode: { cold: true } | { cold: false; stored?: { digest: string; kind: string; platforms: string; reason: string } },
-): Promise<Classified | null> {
+): Promise<Classified> {
   if (mode.cold) {
     let m;
     try {
       m = await registry.getManifest(name, tag);
     } catch (e) {
-      if (e instanceof RegistryError && e.status === 404) return null;
+      if (e instanceof RegistryError && e.status === 404) throw notReadable(name, tag);
       throw e;
     }
     return kinds.fromManifest(m, tag);
   }
   const head = await registry.headManifest(name, tag);
-  if (!head) return null;
+  if (!head) throw notReadable(name, tag);
   const s = mode.stored;
   if (s && s.digest === head.digest) {
     return { digest: s.digest, mediaType: head.mediaType, kind: s.kind, platforms: JSON.parse(s.platforms) as string[], reason: s.reason, fresh: false };

@@ -31,6 +31,18 @@ export interface RepoError {
   message: string;
 }
 
+/**
+ * What a scan read of the registry completely, which is what registry findings may be resolved on:
+ * a tag read now (or in a package unchanged since a complete read), a tag missing from a complete
+ * tag list, or a package missing from a complete package list. Anything else is unknown.
+ */
+export interface RegistryEvidence {
+  /** the package list was read completely: a package it does not name is gone */
+  packagesComplete: boolean;
+  /** by lower-cased package name: its tag list when read completely (null: not), and the tags read */
+  packages: Map<string, { listed: Set<string> | null; current: Set<string> }>;
+}
+
 /** A finding as the scan stored it: the engine's finding plus its fingerprint and whether it is new. */
 export interface ScanFinding extends Finding {
   fingerprint: string;
