@@ -68,7 +68,12 @@ describe("demo org fixture", () => {
     expect(byRepo("e2e")).toEqual(["cache-ref-used-as-image"]);
     expect(byRepo("analytics")).toEqual(["cache-from-never-written"]);
     expect(byRepo("docs-site")).toContain("gha-cache-scope-shared");
-    for (const clean of ["web", "handbook", "payments", "base-images"]) expect(byRepo(clean)).toEqual([]);
+    expect(byRepo("scheduler")).toEqual(["cache-overwritten-by-image"]);
+    // an error, not the warning: the release job pushes the :latest the cache lands on
+    expect(result.findings.filter((f) => f.repo === "acme/mailer").map((f) => `${f.ruleId} ${f.severity} ${f.ref}`)).toEqual([
+      "cache-ref-implicit-latest error ghcr.io/acme/mailer:latest",
+    ]);
+    for (const clean of ["web", "handbook", "payments", "base-images", "status-page"]) expect(byRepo(clean)).toEqual([]);
 
     const held = registry.map((f) => `${f.severity} ${f.ref}`).sort();
     expect(held).toEqual([

@@ -1,4 +1,5 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,19 +11,68 @@ import type { ScanConfig } from "@/lib/server/scan";
 
 export const DEMO_FIXTURE = path.resolve(import.meta.dirname, "..", "lib", "demo", "fixture");
 
-let template: string | null = null;
+let template: Promise<string> | null = null;
 
-/** Migrate one database per test process, then copy it: a fresh SQLite file per test in ms. */
-async function templateDb(): Promise<string> {
-  if (template) return template;
-  const dir = mkdtempSync(path.join(tmpdir(), "cg-scan-template-"));
+/** Changes whenever what `prisma migrate deploy` would write changes: the migrations and the Prisma version. */
+function schemaKey(): string {
+  const root = path.resolve(import.meta.dirname, "..");
+  const h = createHash("sha256");
+  const migrations = path.join(root, "prisma", "migrations");
+  for (const name of readdirSync(migrations).sort()) {
+    const sql = path.join(migrations, name, "migration.sql");
+    if (existsSync(sql)) h.update(name).update("\0").update(readFileSync(sql)).update("\0");
+  }
+  h.update(String((JSON.parse(readFileSync(path.join(root, "node_modules", "prisma", "package.json"), "utf8")) as { version: string }).version));
+  return h.digest("hex").slice(0, 16);
+}
+
+/**
+ * One migrated template for every test process of a run (and later runs of the same schema). Each
+ * process migrating its own copy spawned one `prisma migrate deploy` per test file at the same moment:
+ * with many scan test files in parallel on 2 cores that took 10-12 s, inside the first test's 30 s.
+ * The first process to take the lock (an atomic mkdir) migrates and renames the file into place;
+ * the others wait for it. A lock left by a killed process is taken over once it is stale.
+ */
+async function sharedTemplate(): Promise<string> {
+  const dir = path.join(tmpdir(), `cg-scan-template-${schemaKey()}`);
   const file = path.join(dir, "template.db");
-  await ensureDatabase(`file:${file}`);
-  template = file;
+  const lock = path.join(dir, "lock");
+  mkdirSync(dir, { recursive: true });
+  const deadline = Date.now() + 180_000;
+  while (!existsSync(file)) {
+    let mine = false;
+    try {
+      mkdirSync(lock);
+      mine = true;
+    } catch {
+      // another process is migrating; take over a lock nobody has touched for a minute
+      const age = (() => { try { return Date.now() - statSync(lock).mtimeMs; } catch { return 0; } })();
+      if (age > 60_000) rmSync(lock, { recursive: true, force: true });
+    }
+    if (mine) {
+      try {
+        if (!existsSync(file)) {
+          const part = path.join(dir, `template-${process.pid}.db`);
+          await ensureDatabase(`file:${part}`);
+          renameSync(part, file);
+        }
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`no migrated template at ${file} after 180 s (lock ${lock})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return file;
 }
 
-/** An empty, migrated SQLite file in `dir` (a copy of the per-process template). */
+async function templateDb(): Promise<string> {
+  template ??= sharedTemplate();
+  return template;
+}
+
+/** An empty, migrated SQLite file in `dir` (a copy of the shared template). */
 export async function freshDbUrl(dir: string): Promise<string> {
   const file = path.join(dir, "cacheguard.db");
   copyFileSync(await templateDb(), file);

@@ -1,17 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { rules } from "@/lib/engine/rules/index";
 import { ScanAlreadyRunningError, type ScanSummary, runScan, startScan } from "@/lib/server/scan";
 import { type ScanEnv, failingRepoProxy, moveCacheRef, scanEnv } from "./scan-helpers";
 
-const RULES = [
-  "cache-overwrites-image-tag",
-  "cache-overwrites-other-image",
-  "cache-ref-used-as-image",
-  "registry-tag-holds-cache",
-  "gha-cache-scope-shared",
-  "cache-from-never-written",
-];
+// every rule the engine has: the demo org shows each of them (lib/demo/fixture/README.md)
+const RULES = rules.map((r) => r.id);
 
 let env: ScanEnv | null = null;
 afterEach(async () => {
@@ -37,7 +32,8 @@ describe("org scan against the fake GitHub", () => {
     env = await scanEnv();
     const s = await scan(env);
     expect(s.status, JSON.stringify(s.repoErrors)).toBe("succeeded");
-    expect(s.repos).toBeGreaterThanOrEqual(10);
+    // 27 repos in the fixture, less the archived one, the fork and the empty one
+    expect(s.repos).toBe(24);
     expect(s.reposSkipped).toBe(0);
     const ruleIds = new Set(s.findings.map((f) => f.ruleId));
     for (const id of RULES) expect(ruleIds, `rule ${id}`).toContain(id);
@@ -89,6 +85,60 @@ describe("org scan against the fake GitHub", () => {
     expect(warm.newCount).toBe(0);
     expect(warm.resolvedCount).toBe(0);
     console.log(`request counts cold ${JSON.stringify(cold.requests)} warm ${JSON.stringify(warm.requests)}`);
+  });
+
+  it("follows builds into another repo's action and reusable workflow, scripts, Makefiles and bake files; a warm rescan reads none again", async () => {
+    env = await scanEnv();
+    const cold = await scan(env);
+    expect(cold.status, JSON.stringify(cold.repoErrors)).toBe("succeeded");
+    const of = (repo: string) =>
+      cold.findings.filter((f) => f.repo === `acme/${repo}`).map((f) => `${f.ruleId} ${f.severity} ${f.confidence} ${f.path}:${f.line} ${f.ref}`).sort();
+    // the other repository's file, named as the engine names it, read at the ref the caller pins
+    expect(of("search")).toEqual(["cache-overwrites-image-tag error high //acme/ci-actions@v1/docker-build/action.yml:28 ghcr.io/acme/search:edge"]);
+    expect(of("ledger")).toEqual(["cache-overwrites-image-tag error high //acme/ci-actions@v1/.github/workflows/docker-release.yml:43 ghcr.io/acme/ledger:main"]);
+    expect(of("notifications")).toEqual(["cache-overwrites-image-tag error high scripts/build-image.sh:14 ghcr.io/acme/notifications:edge"]);
+    expect(of("reports")).toEqual(["cache-overwrites-image-tag error high Makefile:15 ghcr.io/acme/reports:nightly"]);
+    expect(of("inventory")).toEqual(["cache-overwrites-image-tag error high ci/docker-bake.hcl:13 ghcr.io/acme/inventory:stable"]);
+    // nobody runs it: default variables, so at most medium
+    expect(of("storybook")).toEqual(["cache-overwrites-image-tag error medium docker-compose.yml:10 ghcr.io/acme/storybook:dev"]);
+    // the reusable workflow on its own, without a caller's inputs
+    expect(of("ci-actions")).toEqual(["cache-overwrites-image-tag error medium .github/workflows/docker-release.yml:43 ${{ inputs.image }}:latest"]);
+    expect(of("scheduler")).toEqual(["cache-overwritten-by-image warning high .github/workflows/ci.yml:27 ghcr.io/acme/scheduler:edge"]);
+    expect(of("mailer")).toEqual(["cache-ref-implicit-latest error high .github/workflows/ci.yml:29 ghcr.io/acme/mailer:latest"]);
+    expect(of("status-page")).toEqual([]);
+    // 20 from workflows and the files they run, 9 registry-tag-holds-cache (lib/demo/fixture/README.md)
+    expect(cold.findings).toHaveLength(29);
+
+    // where the caller's run enters the followed file is stored first in `related`
+    const stored = async (repo: string, path: string) =>
+      JSON.parse((await env!.db.finding.findFirstOrThrow({ where: { repo: { name: repo }, path } })).related) as Array<{ path: string; line: number; message: string }>;
+    expect((await stored("search", "//acme/ci-actions@v1/docker-build/action.yml"))[0]).toMatchObject({
+      path: ".github/workflows/ci.yml", line: 17, message: expect.stringContaining("uses action acme/ci-actions/docker-build@v1"),
+    });
+    expect((await stored("ledger", "//acme/ci-actions@v1/.github/workflows/docker-release.yml"))[0]).toMatchObject({
+      path: ".github/workflows/release.yml", line: 20, message: expect.stringContaining("calls workflow acme/ci-actions/.github/workflows/docker-release.yml@v1"),
+    });
+    expect((await stored("notifications", "scripts/build-image.sh"))[0]).toMatchObject({
+      path: ".github/workflows/image.yml", line: 22, message: expect.stringContaining("runs script ./scripts/build-image.sh"),
+    });
+    expect((await stored("reports", "Makefile"))[0]).toMatchObject({
+      path: ".github/workflows/nightly.yml", line: 22, message: expect.stringContaining("runs make image TAG=nightly"),
+    });
+    // the caller keeps the file it read from ci-actions, so its page can show the line
+    const files = await env.db.sourceFile.findMany({ where: { repo: { name: "search" } }, select: { path: true } });
+    expect(files.map((f) => f.path).sort()).toEqual([".github/workflows/ci.yml", "//acme/ci-actions@v1/docker-build/action.yml"]);
+
+    env.server.resetStats();
+    const warm = await scan(env);
+    const fake = env.server.stats();
+    expect(warm.status).toBe("succeeded");
+    expect(warm.reposFetched).toBe(0);
+    // the repo listing only: no workflow, action, script, Makefile or bake file is read again
+    expect(fake.graphql).toBe(1);
+    expect(fake.byRoute["GET /v2/:name/manifests/:ref"] ?? 0).toBe(0);
+    expect(fake.byRoute["HEAD /v2/:name/manifests/:ref"] ?? 0).toBe(0);
+    expect(warm.findings.map((f) => f.fingerprint).sort()).toEqual(cold.findings.map((f) => f.fingerprint).sort());
+    expect(warm.newCount).toBe(0);
   });
 
   it("after a workflow change the fixed finding is resolved and a new one is new", async () => {

@@ -66,10 +66,18 @@ export function parseRef(v: Value): ImageRef | null {
  * text when the name is one unknown token. compareRefs never matches across buckets.
  */
 export function refBucket(v: Value): string | null {
-  const r = parse(v.text);
-  if (!r) return null;
-  return r.registry === "" ? `?${r.canonical}` : `${r.registry}/${r.repository}`;
+  // Asked for every value a rule indexes or looks up: keep the string instead of rebuilding it each time.
+  let b = buckets.get(v.text);
+  if (b === undefined) {
+    const r = parse(v.text);
+    b = !r ? null : r.registry === "" ? `?${r.canonical}` : `${r.registry}/${r.repository}`;
+    if (buckets.size > 50_000) buckets.clear();
+    buckets.set(v.text, b);
+  }
+  return b;
 }
+
+const buckets = new Map<string, string | null>();
 
 /** Values grouped by bucket, so rules look at candidates instead of every pair. */
 export class RefIndex<T> {

@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
 import { describe, expect, it } from "vitest";
-import { cacheTagFor, separateCacheRaw } from "./fix";
+import { cacheTagFor, separateCacheRaw, unifiedDiff } from "./fix";
 
 describe("separateCacheRaw", () => {
   it("adds -cache to a tag, and uses :buildcache for latest or no tag", () => {
@@ -56,5 +59,70 @@ describe("cacheTagFor", () => {
       "buildkit-cache",
       "v1-buildcache",
     ]);
+  });
+});
+
+/** The whole-file diff unifiedDiff() must equal (it diffs from the first line a hunk can hold). */
+function wholeFileDiff(file: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
+  return patch.slice(patch.indexOf("--- "));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** Edits a fix could make to a text: a line changed, added or removed, two lines changed, the last line. */
+function editsOf(text: string): string[] {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  const step = Math.max(1, Math.floor(lines.length / 7));
+  for (let i = 0; i < lines.length; i += step) {
+    const at = (f: (l: string[]) => void) => {
+      const l = [...lines];
+      f(l);
+      out.push(l.join("\n"));
+    };
+    at((l) => (l[i] = `${l[i]}-cache`));
+    at((l) => l.splice(i, 0, "  # added"));
+    at((l) => l.splice(i, 1));
+    at((l) => {
+      l[i] = `${l[i]}:buildcache`;
+      l[Math.min(l.length - 1, i + 5)] += "-x";
+    });
+  }
+  out.push(`${text}extra\n`, text.replace(/\n$/, ""));
+  return out;
+}
+
+describe("unifiedDiff", () => {
+  const root = path.join(import.meta.dirname, "..", "..", "tests", "fixtures");
+  const texts = filesUnder(root)
+    .filter((p) => /\.(ya?ml|hcl|sh|json)$|Makefile|Dockerfile/.test(p) && statSync(p).size < 200_000)
+    .map((p) => readFileSync(p, "utf8"));
+
+  it("equals the whole-file diff for edits anywhere in every fixture file, LF and CRLF", () => {
+    let compared = 0;
+    for (const text of texts) {
+      for (const t of [text, text.replace(/\n/g, "\r\n")]) {
+        for (const after of editsOf(t)) {
+          if (after === t) continue;
+          expect(unifiedDiff("f.yml", t, after)).toBe(wholeFileDiff("f.yml", t, after));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it("keeps three lines of context and the line numbers of the whole file", () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const after = before.replace("line 12\n", "line 12 changed\n");
+    expect(unifiedDiff("f.yml", before, after)).toBe(
+      ["--- a/f.yml", "+++ b/f.yml", "@@ -9,7 +9,7 @@", " line 9", " line 10", " line 11", "-line 12", "+line 12 changed", " line 13", " line 14", " line 15", ""].join("\n"),
+    );
   });
 });

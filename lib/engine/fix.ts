@@ -2,8 +2,9 @@
  * Suggested fixes: move a registry cache off an image tag to its own ref, by editing the characters
  * that were written (so comments, quoting and indentation stay), and show it as a unified diff.
  */
-import { createTwoFilesPatch } from "diff";
+import { formatPatch, structuredPatch } from "diff";
 import { compareRefs, normalizedRef } from "./compare";
+import { displayPath, ownPath } from "./paths";
 import type { Build, Fix, Value } from "./types";
 
 const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
@@ -99,12 +100,39 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   return out;
 }
 
-/** A unified diff `--- a/<path>` / `+++ b/<path>` with 3 lines of context, as `git apply` reads it. */
-export function unifiedDiff(path: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 });
-  // createTwoFilesPatch starts with a `====` banner line that git does not need.
-  const start = patch.indexOf("--- ");
-  return start > 0 ? patch.slice(start) : patch;
+const CONTEXT = 3;
+
+/**
+ * The lines both texts start with that no hunk can show (all but the last CONTEXT before the first
+ * difference), as a character count and a line count. Lines end at `\n` (jsdiff's line tokens end there too).
+ */
+function leadingLinesOutsideHunks(before: string, after: string): { chars: number; lines: number } {
+  const ends: number[] = [];
+  const n = Math.min(before.length, after.length);
+  for (let i = 0; i < n && before.charCodeAt(i) === after.charCodeAt(i); i++) if (before.charCodeAt(i) === 10) ends.push(i + 1);
+  const lines = Math.max(0, ends.length - CONTEXT);
+  return { chars: lines > 0 ? ends[lines - 1] : 0, lines };
+}
+
+/**
+ * A unified diff `--- a/<path>` / `+++ b/<path>` with 3 lines of context, as `git apply` reads it.
+ * jsdiff matches the shared leading lines before anything else and never looks back at them, so the texts
+ * are diffed from the first line a hunk can hold and the hunks moved down by the lines left out: the same
+ * patch, without splitting and comparing a whole workflow for every fix (fix.test.ts checks it).
+ */
+export function unifiedDiff(enginePath: string, before: string, after: string): string {
+  // a file of another repository is patched there, under its own path
+  const path = ownPath(enginePath);
+  const skip = leadingLinesOutsideHunks(before, after);
+  const patch = structuredPatch(`a/${path}`, `b/${path}`, before.slice(skip.chars), after.slice(skip.chars), undefined, undefined, { context: CONTEXT });
+  for (const h of patch.hunks) {
+    h.oldStart += skip.lines;
+    h.newStart += skip.lines;
+  }
+  const text = formatPatch(patch);
+  // The patch starts with a `====` banner line that git does not need.
+  const start = text.indexOf("--- ");
+  return start > 0 ? text.slice(start) : text;
 }
 
 /**
@@ -160,11 +188,16 @@ function computeSeparateCacheFix(
     }
   }
   const after = applyEdits(text, edits);
-  const newRef = normalizedRef({ ...cacheRef, text: separateCacheRaw(cacheRef.text, cacheRef.text, tagless(cacheRef)) ?? cacheRef.text });
+  // A ref written with expressions or variables is described as the diff writes it: its evaluated text
+  // (`${{ inputs.image }}:latest`) would take a different edit than the written one (`…:${{ inputs.tag }}`).
+  const literal = written === cacheRef.text;
+  const newRef = literal
+    ? normalizedRef({ ...cacheRef, text: separateCacheRaw(cacheRef.text, cacheRef.text, tagless(cacheRef)) ?? cacheRef.text })
+    : `\`${replacement.replace(/^["']|["']$/g, "")}\``;
   const others = new Set(edits.map((e) => e.offset)).size - 1;
   const description =
     `Write the cache to its own ref ${newRef} instead of ${normalizedRef(cacheRef)}` +
-    (others > 0 ? ` (the cache-to and ${others} matching cache-from in ${path})` : ` (the cache-to in ${path})`);
+    (others > 0 ? ` (the cache-to and ${others} matching cache-from in ${displayPath(path)})` : ` (the cache-to in ${displayPath(path)})`);
   return { description, diff: unifiedDiff(path, text, after) };
 }
 

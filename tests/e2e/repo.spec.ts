@@ -34,3 +34,28 @@ test("an unknown repo is a 404 page that says so", async ({ page }) => {
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 });
+
+test("a finding in another repository's action shows that file at the pinned ref and links there", async ({ page }) => {
+  // acme/search uses acme/ci-actions/docker-build@v1; the mistake is in that action
+  await page.goto("/repos/search");
+  const card = page.getByTestId("finding-card").filter({ hasText: "ghcr.io/acme/search:edge" });
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText("cache-overwrites-image-tag");
+  await expect(card).toContainText("acme/ci-actions@v1:docker-build/action.yml:28:37");
+  await expect(card.locator('[data-highlighted="primary"]')).toContainText("cache-to: type=registry,ref=${{ inputs.image }}:${{ inputs.tag }},mode=max");
+  await expect(card.getByRole("link", { name: /on GitHub/ })).toHaveAttribute("href", "https://github.com/acme/ci-actions/blob/v1/docker-build/action.yml#L28");
+});
+
+test("findings in a script and in a Makefile a workflow runs are shown at their line there", async ({ page }) => {
+  for (const { repo, ref, location, line, href } of [
+    { repo: "notifications", ref: "ghcr.io/acme/notifications:edge", location: "scripts/build-image.sh:14:33", line: '--cache-to "type=registry,ref=${image}:${tag},mode=max"', href: "https://github.com/acme/notifications/blob/main/scripts/build-image.sh#L14" },
+    { repo: "reports", ref: "ghcr.io/acme/reports:nightly", location: "Makefile:15:32", line: "--cache-to type=registry,ref=$(IMAGE):$(TAG),mode=max", href: "https://github.com/acme/reports/blob/main/Makefile#L15" },
+  ]) {
+    await page.goto(`/repos/${repo}`);
+    const card = page.getByTestId("finding-card").filter({ hasText: ref });
+    await expect(card, repo).toHaveCount(1);
+    await expect(card).toContainText(location);
+    await expect(card.locator('[data-highlighted="primary"]')).toContainText(line);
+    await expect(card.getByRole("link", { name: /on GitHub/ })).toHaveAttribute("href", href);
+  }
+});

@@ -73,3 +73,17 @@ test("downloads hold what the filters select", async ({ request }) => {
   expect(bad.status()).toBe(400);
   expect(((await bad.json()) as { error: string }).error).toMatch(/severity/);
 });
+
+test("the demo shows both run-order rules: a cache the image overwrites, a cache without a tag on :latest", async ({ page }) => {
+  for (const { rule, repo, severity, ref } of [
+    { rule: "cache-overwritten-by-image", repo: "scheduler", severity: "warning", ref: "ghcr.io/acme/scheduler:edge" },
+    { rule: "cache-ref-implicit-latest", repo: "mailer", severity: "error", ref: "ghcr.io/acme/mailer:latest" },
+  ]) {
+    await page.goto(`/?rule=${rule}`);
+    const rows = page.getByTestId("finding-row");
+    await expect(rows, rule).toHaveCount(1);
+    await expect(rows.first().getByRole("link", { name: repo, exact: true })).toBeVisible();
+    await expect(rows.first()).toContainText(severity);
+    await expect(rows.first()).toContainText(ref);
+  }
+});

@@ -54,15 +54,20 @@ export const DEFAULT_BAKE_FILES: string[] = [
   "docker-bake.override.hcl",
 ];
 
-/** POSIX join that keeps paths repo-relative (`./a/../b` -> `b`). */
+/**
+ * POSIX join that keeps paths repo-relative (`./a/../b` -> `b`). A path of another repository's file
+ * (`//org/repo@ref/…`, see paths.ts) keeps its prefix, and `..` never climbs out of that repository.
+ */
 export function joinPath(dir: string | undefined, file: string): string {
+  const whole = file.startsWith("//") ? file : `${dir ?? ""}/${file}`;
+  const prefix = /^\/\/[^/@\s]+\/[^/@\s]+@[^/\s]+\//.exec(whole)?.[0] ?? "";
   const parts: string[] = [];
-  for (const seg of `${dir ?? ""}/${file}`.split("/")) {
+  for (const seg of whole.slice(prefix.length).split("/")) {
     if (seg === "" || seg === ".") continue;
     if (seg === "..") parts.pop();
     else parts.push(seg);
   }
-  return parts.join("/");
+  return prefix + parts.join("/");
 }
 
 function toValue(i: Item): Value {

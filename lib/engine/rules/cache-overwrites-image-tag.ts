@@ -1,14 +1,25 @@
-import { maxConfidence, refBucket } from "../compare";
+import { maxConfidence, RefIndex } from "../compare";
 import { separateCacheFix } from "../fix";
-import type { Build, Confidence, Finding, Rule, RuleContext, Value } from "../types";
+import type { Build, Confidence, Consumer, Finding, Rule, RuleContext, Value } from "../types";
 import {
   baseFinding, compareValues, describeConsumer, findingBuild, normalizedRef, pushesImage, registryRef, related,
 } from "./shared";
 
-/** Consumers that pull a ref, as "docker run at path:line:col" phrases, for the message. */
-export function consumersOf(ctx: RuleContext, ref: Value, repo: string | undefined) {
-  const bucket = refBucket(ref);
-  return ctx.consumers.filter((c) => refBucket(c.ref) === bucket && compareValues(c.ref, c.repo, ref, repo) !== null);
+/** The consumers of one rule run by ref bucket, indexed once (three rules ask for each cache export). */
+const consumerIndex = new WeakMap<Consumer[], RefIndex<Consumer>>();
+
+/**
+ * Consumers that pull a ref, as "docker run at path:line:col" phrases, for the message. compareRefs never
+ * matches across buckets, so the ref's bucket holds every one (in the order of ctx.consumers).
+ */
+export function consumersOf(ctx: RuleContext, ref: Value, repo: string | undefined): Consumer[] {
+  let index = consumerIndex.get(ctx.consumers);
+  if (!index) {
+    index = new RefIndex();
+    for (const c of ctx.consumers) index.add(c.ref, c);
+    consumerIndex.set(ctx.consumers, index);
+  }
+  return index.candidates(ref).filter((c) => compareValues(c.ref, c.repo, ref, repo) !== null);
 }
 
 /**

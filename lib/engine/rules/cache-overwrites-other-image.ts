@@ -44,10 +44,27 @@ function pushedTags(builds: Build[]): RefIndex<{ other: Build; tag: Value }> {
  *   first (the cache lands last), or a later push decided at run time (it may not happen).
  * The same step's matrix copies are cache-overwrites-image-tag's business, as are the build's own tags.
  */
-export function imageCollisions(builds: Build[], build: Build, ref: Value): { race?: ImageHit; later?: ImageHit } {
-  const out: { race?: ImageHit; later?: ImageHit } = {};
+export function imageCollisions(builds: Build[], build: Build, ref: Value): Collisions {
+  // Three rules ask this for every cache export of a run: answer each (build, ref) once.
+  let perBuild = collisionMemo.get(builds);
+  if (!perBuild) collisionMemo.set(builds, (perBuild = new Map()));
+  // (a matrix copy of a build shares its cache specs, so the ref alone is no key)
+  let perRef = perBuild.get(build);
+  if (!perRef) perBuild.set(build, (perRef = new Map()));
+  let hit = perRef.get(ref);
+  if (!hit) perRef.set(ref, (hit = collisionsOf(builds, build, ref)));
+  return hit;
+}
+
+type Collisions = { race?: ImageHit; later?: ImageHit };
+
+const collisionMemo = new WeakMap<Build[], Map<Build, Map<Value, Collisions>>>();
+
+function collisionsOf(builds: Build[], build: Build, ref: Value): Collisions {
+  const out: Collisions = {};
+  const own = stepKey(build);
   for (const { other, tag } of pushedTags(builds).candidates(ref)) {
-    if (other === build || stepKey(other) === stepKey(build)) continue;
+    if (other === build || stepKey(other) === own) continue;
     const c = compareValues(ref, build.repo, tag, other.repo);
     if (c === null) continue;
     const after = runsBefore(build, other);

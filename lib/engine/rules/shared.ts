@@ -38,9 +38,17 @@ export function stepKey(build: Build): string {
  * own job). Composite actions, scripts and Makefiles run inside their caller's job, so they add nothing.
  */
 function jobPath(build: Build): string[] {
-  const calls = (build.via ?? []).filter((c) => c.kind === "reusable-workflow").map((c) => c.job);
-  return [...calls, build.job];
+  // Rules compare every pair of candidate builds: each build's path is made once (builds are not changed).
+  let path = jobPaths.get(build);
+  if (!path) {
+    const calls = (build.via ?? []).filter((c) => c.kind === "reusable-workflow").map((c) => c.job);
+    path = [...calls, build.job];
+    jobPaths.set(build, path);
+  }
+  return path;
 }
+
+const jobPaths = new WeakMap<Build, string[]>();
 
 /** True when both builds run in the same job of one workflow (reached through the same reusable-workflow calls). */
 export function sameJob(a: Build, b: Build): boolean {
@@ -53,8 +61,17 @@ function sameStep(a: Build, b: Build): boolean {
 }
 
 function matrixText(m: Record<string, string> | undefined): string {
-  return m ? JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : "";
+  if (!m) return "";
+  // One combination's builds share its matrix object: its text is made once.
+  let t = matrixTexts.get(m);
+  if (t === undefined) {
+    t = JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    matrixTexts.set(m, t);
+  }
+  return t;
 }
+
+const matrixTexts = new WeakMap<Record<string, string>, string>();
 
 /**
  * True when `a` is known to finish before `b` starts in every run: the same repository and workflow run,

@@ -17,7 +17,8 @@ export interface FileWrite {
 
 export type GitHubFile = "GITHUB_OUTPUT" | "GITHUB_ENV";
 
-const names = (file: GitHubFile) => new RegExp(`\\b${file}\\b`);
+// Built once: every command of every run script is asked about both files.
+const MENTIONS: Record<GitHubFile, RegExp> = { GITHUB_OUTPUT: /\bGITHUB_OUTPUT\b/, GITHUB_ENV: /\bGITHUB_ENV\b/ };
 
 /** `\n`, `\t`, `\\` as printf and `echo -e` read them. */
 function escapes(s: string): string {
@@ -44,6 +45,7 @@ function printf(format: string, args: string[]): string {
 function printed(words: Word[]): string | null {
   const s = commandStart(words);
   const head = words[s]?.text;
+  if (head !== "echo" && head !== "printf") return null;
   const rest = words.slice(s + 1).map((w) => w.text);
   if (head === "echo") {
     let interpret = false;
@@ -82,7 +84,7 @@ function assignments(text: string): FileWrite[] {
  * `echo … | tee -a $GITHUB_OUTPUT` (it counts only when it ends in a pipe into this one).
  */
 export function githubFileWrites(cmd: Command, file: GitHubFile, prev?: Command): FileWrite[] {
-  const mentions = names(file);
+  const mentions = MENTIONS[file];
   const s = commandStart(cmd.words);
   if (cmd.words[s]?.text === "tee") {
     const targets = cmd.words.slice(s + 1).filter((w) => !w.text.startsWith("-"));

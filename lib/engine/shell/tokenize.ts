@@ -54,7 +54,22 @@ export interface TokenizeOptions {
   make?: MakeLookup;
 }
 
-const BREAK = new Set([" ", "\t", "\n", "\r", ";", "&", "|", "(", ")", "<", ">"]);
+/** Characters that end a word: blanks, newlines and the shell's operators. */
+function isBreak(code: number): boolean {
+  // \t \n \r space & ( ) ; < > |
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 59 || code === 38 || code === 124 || code === 40 || code === 41 || code === 60 || code === 62;
+}
+
+/** Characters readWord() treats one by one: breaks, and `\\`, quotes, `$` and backticks. */
+function isPlain(code: number): boolean {
+  // " $ ' \\ `
+  return !isBreak(code) && code !== 92 && code !== 39 && code !== 34 && code !== 36 && code !== 96;
+}
+
+/** Characters inside double quotes taken as they are: anything but `\\`, `$`, a backtick and `"`. */
+function isPlainQuoted(code: number): boolean {
+  return code !== 92 && code !== 36 && code !== 96 && code !== 34;
+}
 
 interface Token {
   raw: string;
@@ -117,7 +132,7 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
     };
     while (i < n) {
       const c = script[i];
-      if (BREAK.has(c)) break;
+      if (isBreak(script.charCodeAt(i))) break;
       if (c === "\\") {
         if (script[i + 1] === "\n") i += 2;
         else if (script[i + 1] === "\r" && script[i + 2] === "\n") i += 3;
@@ -154,8 +169,11 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
             add(opaqueShell(script.slice(i, end)));
             i = end;
           } else {
-            add(d);
-            i++;
+            // a run of ordinary characters at once (one string append, not one per character)
+            let j = i + 1;
+            while (j < n && isPlainQuoted(script.charCodeAt(j))) j++;
+            add(script.slice(i, j));
+            i = j;
           }
         }
         i++;
@@ -167,28 +185,33 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
         add(opaqueShell(script.slice(i, end)));
         i = end;
       } else {
-        add(c);
-        i++;
+        let j = i + 1;
+        while (j < n && isPlain(script.charCodeAt(j))) j++;
+        add(script.slice(i, j));
+        i = j;
       }
     }
     i = Math.min(i, n);
     return { raw: script.slice(start, i), start, end: i, texts: splits > 0 && !written ? [] : texts };
   };
 
-  const flush = function* (op?: ControlOp): Generator<Command> {
+  /** The command read so far (null when it has no words), and a fresh one started. */
+  const flush = (op?: ControlOp): Command | null => {
     pending = null;
     // A command of redirections alone (`> file`) is left out, as before redirections were kept.
+    let cmd: Command | null = null;
     if (words.length > 0) {
-      const cmd: Command = { words, redirects, ...(op ? { op } : {}) };
+      cmd = op ? { words, redirects, op } : { words, redirects };
       words = [];
-      yield cmd;
     }
     redirects = [];
+    return cmd;
   };
 
   while (i < n) {
     if (count >= maxWords) {
-      yield* flush();
+      const cmd = flush();
+      if (cmd) yield cmd;
       return { truncated: true };
     }
     const c = script[i];
@@ -202,7 +225,8 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
     }
     if (c === "\n" || c === "\r") {
       i++;
-      yield* flush("\n");
+      const cmd = flush("\n");
+      if (cmd) yield cmd;
       // Here-document bodies are data, not commands.
       while (heredocs.length > 0) {
         const h = heredocs.shift()!;
@@ -256,7 +280,8 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
       const two = script.slice(i, i + 2);
       const op: ControlOp = two === "&&" || two === "||" ? two : (c as ControlOp);
       i += op.length;
-      yield* flush(op);
+      const cmd = flush(op);
+      if (cmd) yield cmd;
       continue;
     }
     const w = readWord();
@@ -272,6 +297,7 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
     }
     for (const text of w.texts) words.push({ raw: w.raw, text, start: w.start, end: w.end });
   }
-  yield* flush();
+  const last = flush();
+  if (last) yield last;
   return { truncated: false };
 }

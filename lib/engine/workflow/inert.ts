@@ -26,7 +26,19 @@ export function mayDefineBuilds(text: string, repo?: string): boolean {
   if (RELEVANT_RE.test(text) || SCRIPT_HINT_RE.test(text)) return true;
   // `uses: <owner>/…` of the same organization may be a composite action or reusable workflow.
   const owner = repo?.split("/")[0];
-  return owner !== undefined && new RegExp(`uses:\\s*["']?${owner.replace(/[^A-Za-z0-9-]/g, "")}/`, "i").test(text);
+  return owner !== undefined && ownerUsesRe(owner).test(text);
+}
+
+/** One expression per owner (an org scan asks for every file of the organization): compiled once. */
+const ownerUses = new Map<string, RegExp>();
+function ownerUsesRe(owner: string): RegExp {
+  let re = ownerUses.get(owner);
+  if (!re) {
+    if (ownerUses.size > 1_000) ownerUses.clear();
+    re = new RegExp(`uses:\\s*["']?${owner.replace(/[^A-Za-z0-9-]/g, "")}/`, "i");
+    ownerUses.set(owner, re);
+  }
+  return re;
 }
 
 /** The warnings extractJobs() gives for a file with nothing to extract, with the same budget use. */

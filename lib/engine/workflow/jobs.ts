@@ -4,7 +4,7 @@ import type { ConsumerKind } from "../types";
 import { bakeAction, buildPushAction, dockerAction, metadataAction, type MetaTags } from "./actions";
 import { compositeStep, reusableJob } from "./calls";
 import type { Contexts, ExprValue } from "./expr-bridge";
-import { evaluate } from "./expr-bridge";
+import { contextsWith, evaluate } from "./expr-bridge";
 import { comboId, comboStrings, expandMatrix, MAX_COMBINATIONS } from "./matrix";
 import { capture, comboKey, mark, matrixKeysRead, replay, type Capture } from "./matrix-replay";
 import { runFields, warnOnce, type FileState, type JobRun, type StepState } from "./model";
@@ -75,7 +75,7 @@ export function imageConsumer(fs: FileState, node: unknown, kind: ConsumerKind, 
  */
 export async function runStepList(fs: FileState, steps: Node[], scope: StepScope): Promise<Contexts["steps"]> {
   const { y } = fs;
-  const scopeCtx: Contexts = { ...scope.ctx, steps: scope.ctx.steps ?? {} };
+  const scopeCtx = contextsWith(scope.ctx, { steps: scope.ctx.steps ?? {} });
   for (let i = 0; i < steps.length; i++) {
     if (fs.budget.steps-- <= 0) {
       warnOnce(fs, "steps", "too many steps in this file; the rest were not analysed");
@@ -83,7 +83,7 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
     }
     const step = steps[i];
     if (!isMap(step)) continue;
-    const stepCtx: Contexts = { ...scopeCtx, env: evalEnv(y, mapGet(y, step, "env"), scopeCtx) };
+    const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, mapGet(y, step, "env"), scopeCtx) });
     const st: StepState = {
       job: scope.job,
       run: scope.run,
@@ -203,7 +203,7 @@ export async function extractJobs(fs: FileState, base: Contexts): Promise<void> 
     const read = combos.length > 1 ? matrixKeysRead(y, job.value, mapGet(y, job.value, "strategy")) : "all";
     const done = new Map<string, Capture | null>();
     for (const raw of combos) {
-      const ctx: Contexts = { ...base, env: wfEnv };
+      const ctx = contextsWith(base, { env: wfEnv });
       const combo = raw ? evalMatrixStrings(raw, base) : undefined;
       const key = combo ? comboKey(combo, read) : null;
       const prev = key !== null ? done.get(key) : undefined;
@@ -216,7 +216,7 @@ export async function extractJobs(fs: FileState, base: Contexts): Promise<void> 
         await reusableJob(fs, jobId, job.value, called, ctx, combo, jobNeedsList);
       } else {
         const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), ctx);
-        await runJob(fs, jobId, job.value, { ...ctx, env: jobEnv }, combo, jobNeedsList);
+        await runJob(fs, jobId, job.value, contextsWith(ctx, { env: jobEnv }), combo, jobNeedsList);
       }
       if (fs.budget.steps <= 0) return;
       if (combo && key !== null && !done.has(key)) done.set(key, capture(fs, before, combo));

@@ -52,6 +52,17 @@ function objects(y: YamlDoc, node: unknown): Array<Record<string, ExprValue>> | 
   return out;
 }
 
+/** One combination: the axes' keys in order, each with its value (as own properties, `__proto__` too). */
+function comboOf(axes: Array<[string, ExprValue[]]>, values: ExprValue[]): Record<string, ExprValue> {
+  const o: Record<string, ExprValue> = {};
+  for (let i = 0; i < axes.length; i++) {
+    const k = axes[i][0];
+    if (k === "__proto__") Object.defineProperty(o, k, { value: values[i], enumerable: true, writable: true, configurable: true });
+    else o[k] = values[i];
+  }
+  return o;
+}
+
 export function expandMatrix(y: YamlDoc, matrixNode: unknown): MatrixResult {
   const node = deref(y, matrixNode);
   if (!node) return { combos: null };
@@ -76,21 +87,24 @@ export function expandMatrix(y: YamlDoc, matrixNode: unknown): MatrixResult {
   // Cross product, bounded while it grows so a huge matrix never materializes.
   const HARD = MAX_COMBINATIONS * 64;
   let total = 1;
-  let combos: Array<Record<string, ExprValue>> = axes.length > 0 ? [{}] : [];
-  for (const [key, values] of axes) {
+  // (value tuples first, objects once at the end: a spread with a computed key per step was most of the cost)
+  let tuples: ExprValue[][] = axes.length > 0 ? [[]] : [];
+  for (const [, values] of axes) {
     total *= Math.max(values.length, 0);
-    const next: Array<Record<string, ExprValue>> = [];
-    for (const c of combos) {
+    const next: ExprValue[][] = [];
+    for (const t of tuples) {
       for (const v of values) {
         if (next.length >= HARD) break;
-        next.push({ ...c, [key]: v });
+        next.push([...t, v]);
       }
     }
-    combos = next;
+    tuples = next;
   }
+  let combos = tuples.map((t) => comboOf(axes, t));
   combos = combos.filter((c) => !exclude.some((x) => matches(c, x)));
   const originalKeys = new Set(axes.map(([k]) => k));
-  const base = combos.map((c) => ({ ...c }));
+  // `include` extends combinations in place; without one they are not changed and need no copy
+  const base = include.length > 0 ? combos.map((c) => ({ ...c })) : combos;
   const added: Array<Record<string, ExprValue>> = [];
   for (const inc of include) {
     let extended = false;

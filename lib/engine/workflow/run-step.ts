@@ -17,60 +17,9 @@ import { orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate } from "./expr-bridge";
 import { buildId, isGitHubRepoName, runFields, takeBuild, warnOnce, type FileState, type StepState } from "./model";
 import { decorate, runBake, type MetaTags } from "./actions";
-import { indexWithin, spanAt } from "../span";
 import { valuesFrom } from "./values";
 import type { ScalarInfo } from "./yaml-doc";
-
-/** Locates words of one run scalar in the file, in order. */
-class WordLocator {
-  private cursor: number;
-  constructor(
-    private fs: FileState,
-    private info: ScalarInfo,
-  ) {
-    this.cursor = info.start;
-  }
-  span(w: Word): Span {
-    const { text, path } = this.fs.y;
-    if (w.raw !== "") {
-      const at = indexWithin(text, w.raw, this.cursor, this.info.end);
-      if (at >= 0) {
-        this.cursor = at + w.raw.length;
-        return spanAt(path, text, at, at + w.raw.length);
-      }
-    }
-    return spanAt(path, text, this.info.start, this.info.end);
-  }
-}
-
-/**
- * Spans of every word of one command, taken in source order so that a spec written twice
- * (`--export-cache type=registry,ref=X … --import-cache type=registry,ref=X`) gets each occurrence's
- * own characters. A sub-word (`x` of `--tag=x`) lies inside its parent word at a known distance.
- * Words one source word expands into (`"$@"`, a make variable holding flags) share its span.
- */
-function commandLocator(fs: FileState, loc: WordLocator, words: Word[]): (w: Word) => Span {
-  const spans = new Map<Word, Span>();
-  const byStart = new Map<number, Span>();
-  for (const w of words) {
-    const known = byStart.get(w.start);
-    const sp = known && words.some((o) => o !== w && o.start === w.start && spans.has(o)) ? known : loc.span(w);
-    spans.set(w, sp);
-    byStart.set(w.start, sp);
-  }
-  const { text, path } = fs.y;
-  return (w: Word): Span => {
-    const own = spans.get(w);
-    if (own) return own;
-    const parent = words.find((p) => p.start <= w.start && w.start < p.end);
-    const ps = parent ? spans.get(parent) : undefined;
-    if (!parent || !ps) return loc.span(w);
-    const at = ps.offset + (w.start - parent.start);
-    if (text.startsWith(w.raw, at) && at + w.raw.length <= ps.endOffset) return spanAt(path, text, at, at + w.raw.length);
-    const found = indexWithin(text, w.raw, ps.offset, ps.endOffset);
-    return found >= 0 ? spanAt(path, text, found, found + w.raw.length) : ps;
-  };
-}
+import { commandLocator, WordLocator } from "./word-spans";
 
 function wordValues(st: StepState, w: Word, span: Span): Value[] {
   return valuesFrom(w.raw, span, evaluate(w.text, st.ctx), false);
@@ -179,18 +128,19 @@ export async function runShell(fs: FileState, st: StepState, run: ShellRun): Pro
       if (dir.length === 1 && dir[0].resolved && !dir[0].text.startsWith("/")) run.workdir = joinPath(run.workdir, dir[0].text);
       continue;
     }
-    const located = commandLocator(fs, loc, words);
+    // Words are located only for a command that is followed or recorded: most commands are neither.
     const call = invocation(withExpressions(st, words, s), s);
     if (call) {
-      await followInvocation(fs, st, run, call, located);
+      await followInvocation(fs, st, run, call, commandLocator(fs, loc, words));
       continue;
     }
     const cmd = recognize(words);
     if (!cmd) {
       // Step past the command so a later `docker` head is not matched inside it (`echo docker …`).
-      loc.span(words[words.length - 1]);
+      loc.find(words[words.length - 1]);
       continue;
     }
+    const located = commandLocator(fs, loc, words);
     await recordAt(fs, st, cmd, located, located(cmd.head), run.meta, sub++, opts, run.workdir);
   }
 }

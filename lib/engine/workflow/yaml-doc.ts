@@ -189,15 +189,24 @@ function entriesOf(y: YamlDoc, map: YAMLMap, depth: number): Entry[] {
   return out;
 }
 
+/** Mappings up to this many entries are searched in their entry list; a keyed index costs more to build. */
+const SCAN_ENTRIES = 12;
+
 export function mapGet(y: YamlDoc, node: unknown, key: string): Node | null {
   const map = deref(y, node);
   if (!map || !isMap(map)) return null;
-  // Keyed lookup per mapping, built once: steps are asked for a dozen keys per matrix combination.
+  const entries = mapEntries(y, map);
+  // The first entry of a key wins, as in the index below.
+  if (entries.length <= SCAN_ENTRIES) {
+    for (const e of entries) if (e.key === key) return e.value ?? null;
+    return null;
+  }
+  // Keyed lookup per large mapping, built once: steps are asked for a dozen keys per matrix combination.
   const index = (y.keyIndex ??= new Map());
   let keys = index.get(map);
   if (!keys) {
     keys = new Map();
-    for (const e of mapEntries(y, map)) if (!keys.has(e.key)) keys.set(e.key, e.value);
+    for (const e of entries) if (!keys.has(e.key)) keys.set(e.key, e.value);
     index.set(map, keys);
   }
   return keys.get(key) ?? null;

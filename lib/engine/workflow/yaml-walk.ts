@@ -73,18 +73,32 @@ export function walkNodes(path: string, text: string, contents: unknown): WalkRe
 
 /** Keys repeated in one mapping (scalar keys compared by type and value, as yaml's own check does). */
 function duplicateKeys(path: string, text: string, map: YAMLMap, out: ParseError[]): void {
-  if (map.items.length < 2) return;
-  const seen = new Set<string>();
-  for (const pair of map.items) {
-    const k = pair.key;
+  const items = map.items;
+  if (items.length < 2) return;
+  // Most mappings are small: comparing each key with the earlier ones beats building a string per key.
+  const small = items.length <= 8;
+  const seen = small ? null : new Set<string>();
+  for (let i = 0; i < items.length; i++) {
+    const k = items[i].key;
     if (!isScalar(k) || isMergeKey(k)) continue;
-    const id = `${typeof k.value}:${String(k.value)}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      continue;
-    }
+    if (seen) {
+      const id = `${typeof k.value}:${String(k.value)}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        continue;
+      }
+    } else if (!repeatsEarlierKey(items, i, k.value)) continue;
     out.push(errorAt(path, text, "YAML syntax error: Map keys must be unique", k.range?.[0] ?? 0));
     if (out.length >= 5) return;
   }
+}
+
+/** Whether a scalar key before `i` has the same type and text as `value` (the id the Set above compares). */
+function repeatsEarlierKey(items: YAMLMap["items"], i: number, value: unknown): boolean {
+  for (let j = 0; j < i; j++) {
+    const o = items[j].key;
+    if (isScalar(o) && !isMergeKey(o) && typeof o.value === typeof value && String(o.value) === String(value)) return true;
+  }
+  return false;
 }
 
