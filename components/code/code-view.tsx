@@ -1,3 +1,4 @@
+import { displayPath } from "@/lib/engine/paths";
 import clsx from "clsx";
 import type { ReactNode } from "react";
 
@@ -46,7 +47,7 @@ export function CodeView({ path, text, highlight, context = 6 }: CodeViewProps) 
   return (
     <figure className="overflow-hidden rounded-md border border-zinc-200 dark:border-zinc-800">
       <figcaption className="flex h-8 items-center border-b border-zinc-200 bg-zinc-50 px-3 font-mono text-xs text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
-        {path}
+        {displayPath(path)}
       </figcaption>
       <pre className="overflow-x-auto bg-white py-2 text-[13px] leading-6 dark:bg-zinc-950">
         <code>

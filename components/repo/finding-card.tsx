@@ -25,6 +25,8 @@ export function FindingCard({
   branch: string;
 }) {
   const related = finding.related.filter((r) => r.path === finding.path && (!r.repo || r.repo.endsWith(`/${repo}`)));
+  // places in other files: where the run enters the action, script or Makefile, the other build, the pull
+  const elsewhere = finding.related.filter((r) => !related.includes(r));
   return (
     <article id={`finding-${finding.id}`} aria-labelledby={`finding-${finding.id}-title`} className="scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" data-testid="finding-card">
       <header className="flex flex-wrap items-center gap-2">
@@ -60,6 +62,13 @@ export function FindingCard({
         <ul className="mt-2 list-disc pl-6 text-xs text-zinc-600 dark:text-zinc-400">
           {related.map((r, i) => (
             <li key={i}>line {r.line}: {r.message}</li>
+          ))}
+        </ul>
+      )}
+      {elsewhere.length > 0 && (
+        <ul className="mt-2 list-disc pl-6 text-xs text-zinc-600 dark:text-zinc-400" aria-label="Related places in other files" data-testid="finding-elsewhere">
+          {elsewhere.map((r, i) => (
+            <li key={i}><code>{r.repo && !r.repo.endsWith(`/${repo}`) ? `${r.repo}: ` : ""}{displayPath(r.path)}:{r.line}</code> {r.message}</li>
           ))}
         </ul>
       )}

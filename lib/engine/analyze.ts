@@ -64,7 +64,7 @@ function placeFinding(f: Finding): void {
   if (b.via && !f.via) f.via = b.via;
   if (b.unseen) {
     if (f.confidence === "high") f.confidence = "medium";
-    f.message += " No workflow was seen running this bake file; it was audited with its default variables.";
+    f.message += " No workflow was seen running this file; it was audited as `docker buildx bake` builds it, with its default variables.";
   }
 }
 
