@@ -14,7 +14,8 @@ export function opPrec(op: BinOp): number {
 }
 
 export function quoteString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+  // Every known value gets a residual text: most hold no quote to double.
+  return s.includes("'") ? `'${s.replace(/'/g, "''")}'` : `'${s}'`;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;

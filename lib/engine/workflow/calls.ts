@@ -46,7 +46,7 @@ function parsedDoc(fs: FileState, path: string): YamlDoc | null {
   return y;
 }
 
-function callSite(fs: FileState, kind: CallSite["kind"], job: string, at: Span, target: string, st?: StepState): CallSite {
+export function callSite(fs: FileState, kind: CallSite["kind"], job: string, at: Span, target: string, st?: StepState): CallSite {
   const site: CallSite = { kind, path: fs.y.path, line: at.line, column: at.column, job, target };
   if (st) {
     site.stepIndex = st.stepIndex;
@@ -55,7 +55,7 @@ function callSite(fs: FileState, kind: CallSite["kind"], job: string, at: Span, 
   return site;
 }
 
-function tooDeep(fs: FileState, at: Span, what: string): boolean {
+export function tooDeep(fs: FileState, at: Span, what: string): boolean {
   if (fs.via.length < MAX_CALL_DEPTH) return false;
   fs.warnings.push({ path: fs.y.path, line: at.line, column: at.column, message: `${what} is nested more than ${MAX_CALL_DEPTH} calls deep; not followed` });
   return true;

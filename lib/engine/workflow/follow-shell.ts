@@ -9,7 +9,7 @@ import { makeVariables, parseMakefile, recipeFor, type Makefile } from "../make"
 import type { MakeCommand, ScriptCommand } from "../shell/invocations";
 import type { Word } from "../shell/tokenize";
 import type { CallSite, Span } from "../types";
-import { MAX_CALL_DEPTH } from "./calls";
+import { callSite, tooDeep } from "./calls";
 import { evaluate } from "./expr-bridge";
 import { lookupFile } from "./files";
 import type { FileState, StepState } from "./model";
@@ -32,18 +32,6 @@ function resolvePath(workdir: string | undefined, p: string): string {
   return joinPath(workdir, p);
 }
 
-function site(fs: FileState, st: StepState, kind: CallSite["kind"], at: Span, target: string): CallSite {
-  const c: CallSite = { kind, path: fs.y.path, line: at.line, column: at.column, job: st.job, stepIndex: st.stepIndex, target };
-  if (st.stepName) c.stepName = st.stepName;
-  return c;
-}
-
-function tooDeep(fs: FileState, at: Span, what: string): boolean {
-  if (fs.via.length < MAX_CALL_DEPTH) return false;
-  fs.warnings.push({ path: fs.y.path, line: at.line, column: at.column, message: `${what} is nested more than ${MAX_CALL_DEPTH} calls deep; not followed` });
-  return true;
-}
-
 /** What a child shell inherits: the environment plus exported variables. */
 function childEnv(run: ShellRun): Record<string, string> {
   const env = { ...run.env };
@@ -62,7 +50,7 @@ async function followScript(fs: FileState, st: StepState, run: ShellRun, call: S
   const found = lookupFile(fs.rs, path, { what: "script", from: fs.y.path, at });
   if (!found.file) return;
   const text = found.file.text;
-  const child: FileState = { ...fs, y: textDoc(path, text), via: [...fs.via, site(fs, st, "script", at, call.path.raw)] };
+  const child: FileState = { ...fs, y: textDoc(path, text), via: [...fs.via, callSite(fs, "script", st.job, at, call.path.raw, st)] };
   const sourced = call.head.text === "." || call.head.text === "source";
   const args = call.args.map((w) => evaluate(w.text, st.ctx)[0]?.text ?? w.text);
   await runShell(child, st, {
@@ -124,7 +112,7 @@ async function followMake(fs: FileState, st: StepState, run: ShellRun, call: Mak
   // GitHub's runners set these; `ifdef CI` decides on them
   const env = { ...childEnv(run), CI: "true", GITHUB_ACTIONS: "true" };
   const label = ["make", ...call.targets.map((t) => t.raw), ...call.vars.map((v) => `${v.name}=${v.value.raw}`)].join(" ");
-  const child: FileState = { ...fs, y: textDoc(path, text), via: [...fs.via, site(fs, st, "make", at, label)] };
+  const child: FileState = { ...fs, y: textDoc(path, text), via: [...fs.via, callSite(fs, "make", st.job, at, label, st)] };
   const targets = call.targets.length > 0 ? call.targets.map((t) => oneText(st, t)) : [undefined];
   const shared = new Map<string, string>();
   for (const target of targets) {
