@@ -8,7 +8,7 @@ import { joinPath } from "../bake";
 import { makeVariables, parseMakefile, recipeFor, type Makefile } from "../make";
 import type { MakeCommand, ScriptCommand } from "../shell/invocations";
 import type { Word } from "../shell/tokenize";
-import type { CallSite, Span } from "../types";
+import type { Span } from "../types";
 import { callSite, tooDeep } from "./calls";
 import { evaluate } from "./expr-bridge";
 import { lookupFile } from "./files";
