@@ -216,6 +216,21 @@ function locateUncached(input: string, where: SpecLocation): LocatedLine[] {
 }
 
 /**
+ * parseLine() of an evaluated line: the same spec text comes back once per matrix combination and
+ * build, and the answer depends on the text alone. Bounded; callers copy `attrs` before handing it out.
+ */
+const parsedLines = new Map<string, ParsedLine>();
+function parsedLine(line: string): ParsedLine {
+  let p = parsedLines.get(line);
+  if (!p) {
+    if (parsedLines.size >= 5_000) parsedLines.clear();
+    p = parseLine(line);
+    parsedLines.set(line, p);
+  }
+  return p;
+}
+
+/**
  * Parse every spec in `input` (a block of lines). Comment lines (`#`) and blank lines are skipped.
  * With `opts.evaluate`, `${{ }}` in each line is evaluated and one spec is made per alternative; spans and
  * `raw` always describe the characters as written.
@@ -231,10 +246,12 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
       for (const evLine of alt.text.split(/\r?\n|\r/)) {
         const line = evLine.trim();
         if (line === "" || line.startsWith("#")) continue;
-        const parsed = opts.evaluate ? parseLine(line) : { ...rawParsed, attrs: { ...rawParsed.attrs } };
-        const spec: CacheSpec = { type: parsed.type, attrs: parsed.attrs, raw: rawLine, span: lineSpan };
-        if (parsed.type === "registry" && parsed.attrs.ref !== undefined) {
-          const text = parsed.attrs.ref;
+        const parsed = opts.evaluate ? parsedLine(line) : rawParsed;
+        // each spec gets its own attrs (the parsed line is shared by every spec written the same)
+        const attrs = { ...parsed.attrs };
+        const spec: CacheSpec = { type: parsed.type, attrs, raw: rawLine, span: lineSpan };
+        if (parsed.type === "registry" && attrs.ref !== undefined) {
+          const text = attrs.ref;
           // When the ref only appears after evaluation (`${{ env.CACHE }}`), raw and span are the line's.
           const value: Value = {
             raw: refRaw ?? rawLine,

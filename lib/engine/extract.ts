@@ -20,11 +20,11 @@ import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, s
 
 /** `.github/workflows/*.yml|yaml` (directly in that folder, as GitHub reads them). */
 export function isWorkflowPath(path: string): boolean {
-  return /^(?:\.\/)?\.github\/workflows\/[^/]+\.ya?ml$/i.test(path.replace(/\\/g, "/"));
+  return /^(?:\.\/)?\.github\/workflows\/[^/]+\.ya?ml$/i.test(path.includes("\\") ? path.replace(/\\/g, "/") : path);
 }
 
 function normalizePath(p: string): string {
-  return joinPath(undefined, p.replace(/\\/g, "/"));
+  return joinPath(undefined, p.includes("\\") ? p.replace(/\\/g, "/") : p);
 }
 
 function onNode(y: YamlDoc): unknown {

@@ -11,10 +11,15 @@ function lineStarts(text: string): number[] {
   const hit = cache.get(text);
   if (hit) return hit;
   const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  if (!text.includes("\r")) {
+    // only `\n` ends lines: let indexOf find them
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    }
   }
   if (cache.size >= MAX_CACHED) {
     const first = cache.keys().next().value;

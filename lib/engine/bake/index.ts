@@ -54,11 +54,16 @@ export const DEFAULT_BAKE_FILES: string[] = [
   "docker-bake.override.hcl",
 ];
 
+/** A path with an empty, `.` or `..` segment (a leading or trailing `/`, `//`, `./`, `../`). */
+const NOT_NORMAL_RE = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 /**
  * POSIX join that keeps paths repo-relative (`./a/../b` -> `b`). A path of another repository's file
  * (`//org/repo@ref/…`, see paths.ts) keeps its prefix, and `..` never climbs out of that repository.
  */
 export function joinPath(dir: string | undefined, file: string): string {
+  // Most paths are already normal (no empty, `.` or `..` segment, so no leading `//` either): nothing to do.
+  if (dir === undefined && !NOT_NORMAL_RE.test(file)) return file;
   const whole = file.startsWith("//") ? file : `${dir ?? ""}/${file}`;
   const prefix = /^\/\/[^/@\s]+\/[^/@\s]+@[^/\s]+\//.exec(whole)?.[0] ?? "";
   const parts: string[] = [];

@@ -136,8 +136,11 @@ export function evalNode(ctx: Contexts, n: Node): Br[] {
       return [known(n.value)];
     case "ctx":
       return resolveContext(ctx, [n.name], n.name);
-    case "prop":
-      return finish(evalNode(ctx, n.obj).flatMap((b) => access(ctx, b, n.name)));
+    case "prop": {
+      const objs = evalNode(ctx, n.obj);
+      // (one branch, nearly always: its accesses are the flatMap below)
+      return finish(objs.length === 1 ? access(ctx, objs[0], n.name) : objs.flatMap((b) => access(ctx, b, n.name)));
+    }
     case "index": {
       const objs = evalNode(ctx, n.obj);
       const idxs = evalNode(ctx, n.index).map(settle);

@@ -108,6 +108,11 @@ export function evaluateTemplate(template: string, ctx: Contexts, opts?: { maxAl
   let capped = false;
   for (const piece of scanTemplate(template)) {
     const alts = pieceAlternatives(piece, ctx);
+    // One alternative times one (nearly always): the product below would make the same single part.
+    if (acc.length === 1 && alts.length === 1) {
+      acc[0] = { text: acc[0].text + alts[0].text, spec: acc[0].spec || alts[0].spec };
+      continue;
+    }
     const next: Part[] = [];
     outer: for (const a of acc) {
       for (const b of alts) {
@@ -119,6 +124,10 @@ export function evaluateTemplate(template: string, ctx: Contexts, opts?: { maxAl
       }
     }
     acc = next;
+  }
+  if (acc.length === 1) {
+    const a = acc[0];
+    return [{ text: a.text, resolved: !a.text.includes(TOKEN_OPEN), speculative: a.spec || capped }];
   }
   const seen = new Map<string, Alternative>();
   for (const a of acc) {

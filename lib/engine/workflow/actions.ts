@@ -2,7 +2,7 @@
 import { resolveBake } from "../bake";
 import { spanAt } from "../span";
 import type { Build, Span, Value } from "../types";
-import { boolOf, listValues, rawItems, scalarValue, splitList, valuesFrom } from "./values";
+import { boolOf, listValues, rawItems, scalarAlts, splitList, valuesFrom } from "./values";
 import { cacheSpecsFrom, orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate, metadataOutputs, type Alternative, type Contexts } from "./expr-bridge";
 import { buildId, runFields, takeBuild, type FileState, type StepState } from "./model";
@@ -49,9 +49,11 @@ export function buildPushAction(fs: FileState, st: StepState, withNode: unknown,
   const { y } = fs;
   const get = (k: string) => mapGet(y, withNode, k);
   const outputs = listValues(y, get("outputs"), st.ctx, false);
-  let push = boolOf(scalarValue(y, get("push"), st.ctx)?.alts, false);
+  // each input evaluated once (target, context and file also make the recipe)
+  const input = (k: string) => scalarAlts(y, get(k), st.ctx) ?? undefined;
+  let push = boolOf(input("push"), false);
   for (const o of outputs) push = orPush(push, parseOutput(o.text).push);
-  const load = boolOf(scalarValue(y, get("load"), st.ctx)?.alts, false) === true;
+  const load = boolOf(input("load"), false) === true;
   const build: Build = {
     id: buildId(fs, st),
     source: "build-push-action",
@@ -67,11 +69,13 @@ export function buildPushAction(fs: FileState, st: StepState, withNode: unknown,
     outputs: outputs.map((o) => o.text),
     span: st.span,
   };
-  for (const [input, field] of [["target", "target"], ["context", "context"], ["file", "dockerfile"]] as const) {
-    const v = scalarValue(y, get(input), st.ctx);
-    if (v) build[field] = firstText(v.alts);
-  }
-  const recipe = recipeOf(["context", "file", "target", "platforms", "build-args", "build-contexts"].map((k) => scalarValue(y, get(k), st.ctx)?.alts));
+  const target = input("target");
+  const context = input("context");
+  const file = input("file");
+  if (target) build.target = firstText(target);
+  if (context) build.context = firstText(context);
+  if (file) build.dockerfile = firstText(file);
+  const recipe = recipeOf([context, file, target, input("platforms"), input("build-args"), input("build-contexts")]);
   if (recipe !== undefined) build.recipe = recipe;
   decorate(fs, st, build);
   fs.builds.push(build);
@@ -220,13 +224,13 @@ export async function bakeAction(fs: FileState, st: StepState, withNode: unknown
   const files = rawItems(y, get("files"), true).map((it) => ({ raw: it.raw, span: it.span, text: firstText(evaluate(it.raw, st.ctx)) }));
   const targets = rawItems(y, get("targets"), true).flatMap((it) => splitList(firstText(evaluate(it.raw, st.ctx)), true));
   const set = rawItems(y, get("set"), false).map((it) => ({ span: it.span, text: firstText(evaluate(it.raw, st.ctx)) }));
-  const push = boolOf(scalarValue(y, get("push"), st.ctx)?.alts, false);
-  const load = boolOf(scalarValue(y, get("load"), st.ctx)?.alts, false) === true;
-  const workdirRaw = scalarValue(y, get("workdir"), st.ctx);
-  const source = scalarValue(y, get("source"), st.ctx);
-  let workdir = workdirRaw ? firstText(workdirRaw.alts) : undefined;
+  const push = boolOf(scalarAlts(y, get("push"), st.ctx) ?? undefined, false);
+  const load = boolOf(scalarAlts(y, get("load"), st.ctx) ?? undefined, false) === true;
+  const workdirRaw = scalarAlts(y, get("workdir"), st.ctx);
+  const source = scalarAlts(y, get("source"), st.ctx);
+  let workdir = workdirRaw ? firstText(workdirRaw) : undefined;
   // `source:` may name a local sub-directory; a remote or git context reads files from the repo root.
-  const src = source ? firstText(source.alts) : "";
+  const src = source ? firstText(source) : "";
   if (!workdir && src && !/^[a-z]+:\/\//i.test(src) && !src.includes("${{") && !src.startsWith("{{")) workdir = src;
   await runBake(fs, st, { files, targets, set, push, load, ...(workdir ? { workdir } : {}) }, meta);
 }

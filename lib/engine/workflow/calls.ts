@@ -27,9 +27,13 @@ const GIT_REF_RE = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._\/-]+$/;
 export function calledLocation(uses: string, repo: string | undefined): string | null {
   const u = uses.trim();
   if (u.startsWith("./")) return joinPath(undefined, u);
-  const m = REMOTE_RE.exec(u);
-  if (!m || !repo) return null;
+  if (!repo) return null;
   const owner = repo.split("/")[0];
+  // REMOTE_RE's owner is what comes before the first `/`: most steps use other owners' actions, skip them here.
+  const slash = u.indexOf("/");
+  if (slash < 0 || u.slice(0, slash).toLowerCase() !== owner.toLowerCase()) return null;
+  const m = REMOTE_RE.exec(u);
+  if (!m) return null;
   if (m[1].toLowerCase() !== owner.toLowerCase() || !GIT_REF_RE.test(m[4])) return null;
   return foreignPath(`${owner}/${m[2]}`, m[4], joinPath(undefined, m[3]));
 }

@@ -21,9 +21,12 @@ const RELEVANT_RE = /docker|buildctl|podman|container|services/i;
 export const SCRIPT_HINT_RE =
   /docker|buildctl|podman|crane|skopeo|regctl|\baz[ \t]+acr|\b[gm]?make\b|\.\/|\.(?:sh|bash)\b|\b(?:bash|sh|source)[ \t]+[^\s-]|(?:^|[\s;&|])\.[ \t]|GITHUB_WORKSPACE|github\.workspace|action_path|GITHUB_OUTPUT|set-output/i;
 
+/** RELEVANT_RE or SCRIPT_HINT_RE in one scan of the file (most files match neither and are read to the end). */
+const EITHER_RE = new RegExp(`${RELEVANT_RE.source}|${SCRIPT_HINT_RE.source}`, "i");
+
 /** False only for a file in which extraction cannot find anything: no build, pull, call or script. */
 export function mayDefineBuilds(text: string, repo?: string): boolean {
-  if (RELEVANT_RE.test(text) || SCRIPT_HINT_RE.test(text)) return true;
+  if (EITHER_RE.test(text)) return true;
   // `uses: <owner>/…` of the same organization may be a composite action or reusable workflow.
   const owner = repo?.split("/")[0];
   return owner !== undefined && ownerUsesRe(owner).test(text);

@@ -36,7 +36,9 @@ function same(a: ExprValue, b: ExprValue): boolean {
 }
 
 function matches(combo: Record<string, ExprValue>, partial: Record<string, ExprValue>): boolean {
-  return Object.entries(partial).every(([k, v]) => k in combo && same(combo[k], v));
+  // (a loop: every combination is matched against every `exclude` entry)
+  for (const k of Object.keys(partial)) if (!(k in combo) || !same(combo[k], partial[k])) return false;
+  return true;
 }
 
 function objects(y: YamlDoc, node: unknown): Array<Record<string, ExprValue>> | "unknown" {

@@ -27,10 +27,15 @@ function wordValues(st: StepState, w: Word, span: Span): Value[] {
 
 type ExpandOptions = Omit<TokenizeOptions, "maxWords">;
 
+/** The tokenizer's options: always the same four keys (a spread of the differently shaped options cost more). */
+function withMaxWords(opts: ExpandOptions, maxWords: number): TokenizeOptions {
+  return { lookup: opts.lookup, args: opts.args, make: opts.make, maxWords };
+}
+
 /** The text of one shell word written `s`, with variables expanded. */
 function expandWord(s: string, opts: ExpandOptions): string {
   const words: string[] = [];
-  const gen = tokenizeScript(s, { ...opts, maxWords: 64 });
+  const gen = tokenizeScript(s, withMaxWords(opts, 64));
   for (let r = gen.next(); !r.done; r = gen.next()) words.push(...r.value.words.map((w) => w.text));
   return words.join(" ");
 }
@@ -94,7 +99,7 @@ export async function runShell(fs: FileState, st: StepState, run: ShellRun): Pro
   const { locals } = run;
   const lookup = (name: string): string | undefined => locals.get(name) ?? run.make?.shellLookup(name) ?? run.env[name];
   const opts: ExpandOptions = { lookup, ...(run.args ? { args: run.args } : {}), ...(run.make ? { make: run.make } : {}) };
-  const gen = tokenizeScript(run.info.value, { ...opts, maxWords: Math.max(0, fs.budget.words) });
+  const gen = tokenizeScript(run.info.value, withMaxWords(opts, Math.max(0, fs.budget.words)));
   const loc = new WordLocator(fs, run.info);
   let sub = 0;
   let prev: Command | undefined;

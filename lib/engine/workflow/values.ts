@@ -113,11 +113,10 @@ export function listValues(y: YamlDoc, node: unknown, ctx: Contexts, commas: boo
   return out;
 }
 
-/** One scalar input evaluated to a single text, or null when absent. */
-export function scalarValue(y: YamlDoc, node: unknown, ctx: Contexts): { raw: string; alts: Alternative[]; span: Span } | null {
+/** One scalar input evaluated (its alternatives), or null when absent. */
+export function scalarAlts(y: YamlDoc, node: unknown, ctx: Contexts): Alternative[] | null {
   const info = scalarInfo(y, node);
-  if (!info) return null;
-  return { raw: info.value, alts: evaluate(info.value, ctx), span: spanAt(y.path, y.text, info.start, info.end) };
+  return info ? evaluate(info.value, ctx) : null;
 }
 
 /** `true`/`false` when every alternative agrees, null when it depends on run-time values. */

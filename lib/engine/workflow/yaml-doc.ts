@@ -118,6 +118,8 @@ function firstLine(message: string): string {
 
 /** Follow aliases (bounded: an alias chain cannot loop, but stay safe). */
 export function deref(y: YamlDoc, node: unknown): Node | null {
+  // Nearly every node is no alias: one check (this runs for every key lookup).
+  if (!isAlias(node)) return node ? (node as Node) : null;
   let cur = node as Node | null | undefined;
   for (let i = 0; i < 16 && cur && isAlias(cur); i++) cur = y.aliases.get(cur) ?? null;
   if (!cur || isAlias(cur)) return null;

@@ -55,8 +55,9 @@ export function walkNodes(path: string, text: string, contents: unknown): WalkRe
       if (node.anchor) anchors.set(node.anchor, node);
       return true;
     }
-    if (!isMap(node) && !isSeq(node)) return true;
-    if (isMap(node) && duplicates.length < 5) duplicateKeys(path, text, node, duplicates);
+    const map = isMap(node);
+    if (!map && !isSeq(node)) return true;
+    if (map && duplicates.length < 5) duplicateKeys(path, text, node, duplicates);
     if (node.anchor) anchors.set(node.anchor, node as Node);
     stack.push(node);
     for (const item of node.items as unknown[]) {
