@@ -166,21 +166,32 @@ interface LocatedLine {
  * so memory stays bounded and nothing outlives the file).
  */
 let memoText: string | null = null;
-const memo = new Map<string, LocatedLine[]>();
+/** By input, then the place it was read from (a short list: one input is rarely written in many places). */
+const memo = new Map<string, Array<{ path: string; offset: number; end?: number; fo?: number; fe?: number; lines: LocatedLine[] }>>();
+let memoSize = 0;
 
 function locateLines(input: string, where: SpecLocation): LocatedLine[] {
   if (memoText !== where.text) {
     memo.clear();
+    memoSize = 0;
     memoText = where.text;
   }
-  const key = `${where.path}\u0000${where.offset}\u0000${where.end ?? ""}\u0000${where.fallback?.offset ?? ""}:${where.fallback?.endOffset ?? ""}\u0000${input}`;
-  let hit = memo.get(key);
-  if (!hit) {
-    hit = locateUncached(input, where);
-    if (memo.size > 5_000) memo.clear();
-    memo.set(key, hit);
+  const { path, offset, end } = where;
+  const fo = where.fallback?.offset;
+  const fe = where.fallback?.endOffset;
+  let places = memo.get(input);
+  const hit = places?.find((p) => p.path === path && p.offset === offset && p.end === end && p.fo === fo && p.fe === fe);
+  if (hit) return hit.lines;
+  const lines = locateUncached(input, where);
+  if (memoSize > 5_000) {
+    memo.clear();
+    memoSize = 0;
+    places = undefined;
   }
-  return hit;
+  if (!places) memo.set(input, (places = []));
+  places.push({ path, offset, end, fo, fe, lines });
+  memoSize++;
+  return lines;
 }
 
 function locateUncached(input: string, where: SpecLocation): LocatedLine[] {
@@ -243,7 +254,7 @@ export function parseCacheSpecs(input: string, where: SpecLocation, opts: SpecOp
       : [{ text: rawLine, resolved: !hasUnresolved(rawLine), speculative: false }];
     for (const alt of alternatives) {
       // An expression may expand to several lines (an env var holding two specs).
-      for (const evLine of alt.text.split(/\r?\n|\r/)) {
+      for (const evLine of alt.text.includes("\n") || alt.text.includes("\r") ? alt.text.split(/\r?\n|\r/) : [alt.text]) {
         const line = evLine.trim();
         if (line === "" || line.startsWith("#")) continue;
         const parsed = opts.evaluate ? parsedLine(line) : rawParsed;

@@ -14,7 +14,7 @@ import { inertJobs, mayDefineBuilds } from "./workflow/inert";
 import { evalEnv, extractJobs } from "./workflow/jobs";
 import { onlyCalled } from "./workflow/calls";
 import { auditUnseenBakeFiles } from "./workflow/unseen-bake";
-import { isGitHubRepoName, newBudget, type FileState, type RepoState } from "./workflow/model";
+import { isGitHubRepoName, newBudget, repoOwner, type FileState, type RepoState } from "./workflow/model";
 import { rawItems } from "./workflow/values";
 import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, seqItems, type YamlDoc } from "./workflow/yaml-doc";
 
@@ -67,7 +67,7 @@ function baseContexts(y: YamlDoc, repo: string | undefined): Contexts {
   const ctx: Contexts = {};
   const inputs = inputDefaults(y);
   if (Object.keys(inputs).length > 0) ctx.inputs = inputs;
-  if (repo && isGitHubRepoName(repo)) ctx.github = { repository: repo, repository_owner: repo.split("/")[0] };
+  if (repo && isGitHubRepoName(repo)) ctx.github = { repository: repo, repository_owner: repoOwner(repo) };
   const branch = onlyPushBranch(y);
   if (branch !== null) ctx.github = { ...ctx.github, event_name: "push", ref_name: branch, ref: `refs/heads/${branch}` };
   return ctx;

@@ -3,7 +3,7 @@
  * or commit are opaque `${{ meta.… }}` tokens; tags that exist only on some events are speculative.
  */
 import { tokenOf } from "./branch";
-import { type Flavor, type TagSpec, DEFAULT_TAGS, inputLines, parseFlavor, parseImages, parseTagLine } from "./metadata-parse";
+import { type Flavor, type TagSpec, DEFAULT_TAGS, inputLines, parseFlavor, parseImages, tagSpecOf } from "./metadata-parse";
 import { lowerOutsideTokens, parseSemver, renderGlobals, renderSemver, sanitizeTag } from "./metadata-values";
 import { quoteString } from "./print";
 import { evaluateTemplate, hasExpression } from "./template";
@@ -171,7 +171,7 @@ export function computeMetadataOutputs(inputs: MetadataInputs, ctx: Contexts): {
 
   let lines = evaluatedLines(inputs.tags, ctx);
   if (lines.length === 0) lines = DEFAULT_TAGS.map((line) => ({ line, speculative: false }));
-  const specs = lines.map((l) => parseTagLine(l.line, l.speculative)).filter((t): t is TagSpec => t !== null);
+  const specs = lines.map((l) => tagSpecOf(l.line, l.speculative)).filter((t): t is TagSpec => t !== null);
   specs.sort((a, b) => b.priority - a.priority);
 
   const flavor = parseFlavor(evaluatedLines(inputs.flavor, ctx).map((l) => l.line));

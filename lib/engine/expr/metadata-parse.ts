@@ -81,6 +81,22 @@ export interface TagSpec {
 
 export const DEFAULT_TAGS = ["type=schedule", "type=ref,event=branch", "type=ref,event=tag", "type=ref,event=pr"];
 
+/**
+ * parseTagLine() for computeMetadataOutputs: the same lines come back for every matrix combination and
+ * step, and the answer depends on the text alone. Bounded; the specs are shared, so nobody changes them.
+ */
+const tagSpecs = new Map<string, TagSpec | null>();
+export function tagSpecOf(line: string, speculative: boolean): TagSpec | null {
+  const key = `${speculative ? "1" : "0"}${line}`;
+  let spec = tagSpecs.get(key);
+  if (spec === undefined) {
+    if (tagSpecs.size >= 5_000) tagSpecs.clear();
+    spec = parseTagLine(line, speculative);
+    tagSpecs.set(key, spec);
+  }
+  return spec;
+}
+
 /** Parses one tags line as the action does; null where the action would fail on it. */
 export function parseTagLine(line: string, speculative: boolean): TagSpec | null {
   const attrs: Record<string, string> = {};

@@ -20,6 +20,8 @@ const EVENT_GLOBALS: Record<string, string> = {
 
 /** Renders the action's handlebars globals (`{{branch}}`, `{{sha}}`, `{{date 'YYYYMMDD'}}`) outside tokens. */
 export function renderGlobals(text: string): Piece {
+  // Most values hold no `{{` at all (no global, no token): nothing to render.
+  if (!text.includes("{{")) return { text, speculative: false };
   let speculative = false;
   const out = splitTokens(text)
     .map((part) => {
@@ -50,12 +52,15 @@ function handlebarsArgs(rest: string): string {
 
 /** Docker tag sanitation the action applies (invalid runs become `-`), tokens left intact. */
 export function sanitizeTag(text: string): string {
+  // (without a token the whole text is one literal part)
+  if (!text.includes("${{")) return text.replace(/[^a-zA-Z0-9._-]+/g, "-");
   return splitTokens(text)
     .map((p) => (p.token ? p.text : p.text.replace(/[^a-zA-Z0-9._-]+/g, "-")))
     .join("");
 }
 
 export function lowerOutsideTokens(text: string): string {
+  if (!text.includes("${{")) return text.toLowerCase();
   return splitTokens(text)
     .map((p) => (p.token ? p.text : p.text.toLowerCase()))
     .join("");

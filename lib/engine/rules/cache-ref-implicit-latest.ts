@@ -15,7 +15,7 @@ const TOKEN_RE = /\$\{\{[\s\S]*?\}\}/g;
 export function writesImplicitLatest(ref: Value): boolean {
   const text = ref.text.trim();
   if (!parseRef(ref)) return false;
-  const masked = text.replace(TOKEN_RE, (m) => "\u0000".repeat(m.length));
+  const masked = text.includes("${{") ? text.replace(TOKEN_RE, (m) => "\u0000".repeat(m.length)) : text;
   if (masked.includes("@")) return false;
   const last = masked.slice(masked.lastIndexOf("/") + 1);
   return !last.includes("\u0000") && !last.includes(":") && last.length > 0;

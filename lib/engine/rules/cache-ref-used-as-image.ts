@@ -84,7 +84,8 @@ export const cacheRefUsedAsImage: Rule = {
     }
     const images = new RefIndex<{ build: Build; tag: Value }>();
     for (const b of ctx.builds.filter(pushesImage)) for (const t of b.tags) images.add(t, { build: b, tag: t });
-    const unknown = unknownNames(ctx.builds);
+    // made when a consumer first needs it (most rule runs have a cache writer for no consumer)
+    let unknown: UnknownName[] | undefined;
     for (const consumer of ctx.consumers) {
       let best: Confidence | null = null;
       let hit: { build: Build; ref: Value } | undefined;
@@ -99,7 +100,7 @@ export const cacheRefUsedAsImage: Rule = {
       // Any image push that may land on the ref means it is not cache-only (the collision rules speak then).
       if (images.candidates(consumer.ref).some((i) => compareValues(consumer.ref, consumer.repo, i.tag, i.build.repo) !== null)) continue;
       // A push whose tags are not known may be that image: "only ever receives cache" cannot be claimed.
-      if (unknownPushMayHit(unknown, consumer.ref, [consumer.repo, hit.build.repo])) continue;
+      if (unknownPushMayHit((unknown ??= unknownNames(ctx.builds)), consumer.ref, [consumer.repo, hit.build.repo])) continue;
       const name = normalizedRef(consumer.ref);
       const f = baseFinding(
         cacheRefUsedAsImage,

@@ -87,7 +87,9 @@ function recipeOf(parts: Array<Alternative[] | undefined>): string | undefined {
   for (const alts of parts) {
     if (alts && (alts.length !== 1 || alts[0].speculative)) return undefined;
     // Lists (platforms, build-args) compare as sets of trimmed lines or comma items.
-    const items = (alts?.[0]?.text ?? "").split(/[\n,]/).map((t) => t.trim()).filter(Boolean).sort();
+    const text = alts?.[0]?.text ?? "";
+    // (most of these inputs are absent: nothing to split)
+    const items = text === "" ? [] : text.split(/[\n,]/).map((t) => t.trim()).filter(Boolean).sort();
     texts.push(items.join(","));
   }
   return JSON.stringify(texts);

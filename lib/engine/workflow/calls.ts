@@ -10,7 +10,7 @@ import { evaluate, type Alternative, type Contexts, type ExprValue } from "./exp
 import { lookupFile } from "./files";
 import { comboStrings } from "./matrix";
 import { extractJobs, imageConsumer, runStepList, type StepScope } from "./jobs";
-import type { FileState, StepState } from "./model";
+import { repoOwner, type FileState, type StepState } from "./model";
 import { nodeSpan } from "./values";
 import { mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarInfo, scalarString, seqItems, type YamlDoc } from "./yaml-doc";
 
@@ -28,7 +28,7 @@ export function calledLocation(uses: string, repo: string | undefined): string |
   const u = uses.trim();
   if (u.startsWith("./")) return joinPath(undefined, u);
   if (!repo) return null;
-  const owner = repo.split("/")[0];
+  const owner = repoOwner(repo);
   // REMOTE_RE's owner is what comes before the first `/`: most steps use other owners' actions, skip them here.
   const slash = u.indexOf("/");
   if (slash < 0 || u.slice(0, slash).toLowerCase() !== owner.toLowerCase()) return null;

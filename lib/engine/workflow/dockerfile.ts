@@ -8,7 +8,7 @@ import type { Consumer } from "../types";
 
 /** `Dockerfile`, `Dockerfile.prod`, `prod.Dockerfile`, `x.dockerfile`, anywhere in the tree. */
 export function isDockerfilePath(path: string): boolean {
-  const base = path.split("/").pop() ?? "";
+  const base = path.slice(path.lastIndexOf("/") + 1);
   return /^dockerfile(\..+)?$/i.test(base) || /\.dockerfile$/i.test(base);
 }
 

@@ -6,7 +6,7 @@
  */
 import { isMap } from "yaml";
 import { expandMatrix, MAX_COMBINATIONS } from "./matrix";
-import { warnOnce, type FileState } from "./model";
+import { repoOwner, warnOnce, type FileState } from "./model";
 import { nodeSpan } from "./values";
 import { mapEntries, mapGet, seqItems } from "./yaml-doc";
 
@@ -28,7 +28,7 @@ const EITHER_RE = new RegExp(`${RELEVANT_RE.source}|${SCRIPT_HINT_RE.source}`, "
 export function mayDefineBuilds(text: string, repo?: string): boolean {
   if (EITHER_RE.test(text)) return true;
   // `uses: <owner>/…` of the same organization may be a composite action or reusable workflow.
-  const owner = repo?.split("/")[0];
+  const owner = repo === undefined ? undefined : repoOwner(repo);
   return owner !== undefined && ownerUsesRe(owner).test(text);
 }
 

@@ -118,6 +118,12 @@ export function isGitHubRepoName(repo: string): boolean {
   return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/.test(repo);
 }
 
+/** The owner part of `owner/name` (the whole text when it has no `/`), without splitting the whole string. */
+export function repoOwner(repo: string): string {
+  const slash = repo.indexOf("/");
+  return slash < 0 ? repo : repo.slice(0, slash);
+}
+
 /** The order and place fields every build and consumer of one step carries. */
 export function runFields(fs: FileState, st: StepState): { workflow: string; seq: number; needs: string[]; via?: CallSite[] } {
   return { workflow: fs.workflow, seq: st.run.seq++, needs: st.run.needs, ...(fs.via.length ? { via: fs.via } : {}) };

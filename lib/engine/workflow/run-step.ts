@@ -15,7 +15,7 @@ import { parseCacheSpecs } from "../cache-spec";
 import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
 import { orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate } from "./expr-bridge";
-import { buildId, isGitHubRepoName, runFields, takeBuild, warnOnce, type FileState, type StepState } from "./model";
+import { buildId, isGitHubRepoName, repoOwner, runFields, takeBuild, warnOnce, type FileState, type StepState } from "./model";
 import { decorate, runBake, type MetaTags } from "./actions";
 import { valuesFrom } from "./values";
 import type { ScalarInfo } from "./yaml-doc";
@@ -55,7 +55,7 @@ function shellSource(w: Word, opts: ExpandOptions): { input: string; expand: (li
 /** GitHub's default environment variables that are known before the run. */
 function defaultEnv(fs: FileState): Record<string, string> {
   if (!fs.repo || !isGitHubRepoName(fs.repo)) return {};
-  return { GITHUB_REPOSITORY: fs.repo, GITHUB_REPOSITORY_OWNER: fs.repo.split("/")[0] };
+  return { GITHUB_REPOSITORY: fs.repo, GITHUB_REPOSITORY_OWNER: repoOwner(fs.repo) };
 }
 
 /** One shell that runs text from a file: a `run:` block, a script, one Makefile recipe line. */

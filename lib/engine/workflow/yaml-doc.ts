@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
 import type { ParseError, Span } from "../types";
-import { errorAt, isMergeKey, walkNodes } from "./yaml-walk";
+import { errorAt, isMergeValue, walkNodes } from "./yaml-walk";
 
 export const MAX_ALIAS_COUNT = 1000;
 
@@ -126,13 +126,11 @@ export function deref(y: YamlDoc, node: unknown): Node | null {
   return cur;
 }
 
-function keyString(key: unknown): string | null {
-  if (isScalar(key)) {
-    const v = key.value;
-    if (typeof v === "string") return v;
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (v === null) return "null";
-  }
+/** The key text of a scalar key's value; null for a value no key lookup can name. */
+function keyText(v: unknown): string | null {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v === null) return "null";
   return null;
 }
 
@@ -154,31 +152,38 @@ const NO_ENTRIES: Entry[] = [];
 export function mapEntries(y: YamlDoc, node: unknown, depth = 0): Entry[] {
   const map = deref(y, node);
   if (!map || !isMap(map) || depth > 8) return NO_ENTRIES;
-  if (depth === 0) {
-    const memo = (y.entries ??= new Map());
-    const hit = memo.get(map);
-    if (hit) return hit;
-    const out = entriesOf(y, map, depth);
-    memo.set(map, out);
-    return out;
-  }
-  return entriesOf(y, map, depth);
+  return depth === 0 ? memoEntries(y, map) : entriesOf(y, map, depth);
+}
+
+function memoEntries(y: YamlDoc, map: YAMLMap): Entry[] {
+  const memo = (y.entries ??= new Map());
+  const hit = memo.get(map);
+  if (hit) return hit;
+  const out = entriesOf(y, map, 0);
+  memo.set(map, out);
+  return out;
 }
 
 function entriesOf(y: YamlDoc, map: YAMLMap, depth: number): Entry[] {
   const own: Entry[] = [];
   const merged: Entry[] = [];
-  for (const pair of map.items) {
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const pair = items[i];
     if (!isPair(pair)) continue;
-    if (isMergeKey(pair.key)) {
+    const k = pair.key;
+    // only scalar keys are merge keys or have a text; one look at each (this runs for every mapping of a file)
+    if (!isScalar(k)) continue;
+    const v = k.value;
+    if (isMergeValue(v)) {
       const src = deref(y, pair.value);
       const sources = src && isSeq(src) ? src.items : [src];
       for (const s of sources) merged.push(...mapEntries(y, s, depth + 1));
       continue;
     }
-    const key = keyString(pair.key);
+    const key = keyText(v);
     if (key === null) continue;
-    own.push({ key, keyNode: pair.key as Node, value: deref(y, pair.value) });
+    own.push({ key, keyNode: k as Node, value: deref(y, pair.value) });
   }
   if (merged.length === 0) return own;
   const seen = new Set(own.map((e) => e.key));
@@ -197,7 +202,7 @@ const SCAN_ENTRIES = 12;
 export function mapGet(y: YamlDoc, node: unknown, key: string): Node | null {
   const map = deref(y, node);
   if (!map || !isMap(map)) return null;
-  const entries = mapEntries(y, map);
+  const entries = memoEntries(y, map);
   // The first entry of a key wins, as in the index below.
   if (entries.length <= SCAN_ENTRIES) {
     for (const e of entries) if (e.key === key) return e.value ?? null;

@@ -12,10 +12,13 @@ export function errorAt(path: string, text: string, message: string, offset?: nu
   return { path, message, line, column };
 }
 
-export function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key)) return false;
-  const v = key.value;
+/** A scalar key's value that makes it the merge key `<<`. */
+export function isMergeValue(v: unknown): boolean {
   return v === "<<" || (typeof v === "symbol" && v.description === "<<");
+}
+
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && isMergeValue(key.value);
 }
 
 export interface WalkResult {
@@ -39,6 +42,11 @@ export function walkNodes(path: string, text: string, contents: unknown): WalkRe
   const stack: unknown[] = [];
   const walk = (node: unknown): boolean => {
     if (node === null || typeof node !== "object") return true;
+    // scalars first: most nodes are scalars, and a node is only ever one kind
+    if (isScalar(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+      return true;
+    }
     if (isAlias(node)) {
       sawAlias = true;
       const target = anchors.get(node.source);
@@ -49,10 +57,6 @@ export function walkNodes(path: string, text: string, contents: unknown): WalkRe
         return false;
       }
       aliases.set(node, target);
-      return true;
-    }
-    if (isScalar(node)) {
-      if (node.anchor) anchors.set(node.anchor, node);
       return true;
     }
     const map = isMap(node);
