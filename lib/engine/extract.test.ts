@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bakeFilesNamed, extractRepo, isWorkflowPath } from "./extract";
+import { extractRepo, isWorkflowPath } from "./extract";
 import type { Build, InputFile, Span } from "./types";
 
 const P = ".github/workflows/ci.yml";
@@ -193,8 +193,8 @@ jobs:
   });
 });
 
-describe("bakeFilesNamed", () => {
-  it("lists files named by bake-action and buildx bake -f, or the defaults", () => {
+describe("bake files discovery reads", () => {
+  it("asks for files named by bake-action and buildx bake -f, or the defaults", async () => {
     const wf = `on: push
 jobs:
   a:
@@ -213,7 +213,8 @@ jobs:
     steps:
       - uses: docker/bake-action@v6
 `;
-    const names = bakeFilesNamed([{ path: P, text: wf }]);
+    // nothing known missing yet: every bake file extraction looks for is asked for
+    const names = (await extractRepo([{ path: P, text: wf }], { missing: new Map() })).wanted.map((w) => w.path);
     expect(names).toContain("docker/bake.hcl");
     expect(names).toContain("svc/ci/compose.yml");
     expect(names).toContain("docker-bake.hcl");

@@ -3,19 +3,15 @@
  * Never throws: every failure becomes an entry in `errors` or `warnings`.
  */
 import { isMap } from "yaml";
-import { DEFAULT_BAKE_FILES, joinPath } from "./bake";
-import { recognize } from "./shell/commands";
-import { tokenizeScript } from "./shell/tokenize";
+import { joinPath } from "./bake";
 import type { InputFile, RepoModel } from "./types";
-import { dockerAction } from "./workflow/actions";
 import { dockerfileConsumers, isDockerfilePath } from "./workflow/dockerfile";
-import { evaluate, type Contexts, type ExprValue } from "./workflow/expr-bridge";
+import type { Contexts, ExprValue } from "./workflow/expr-bridge";
 import { inertJobs, mayDefineBuilds } from "./workflow/inert";
-import { evalEnv, extractJobs } from "./workflow/jobs";
+import { extractJobs } from "./workflow/jobs";
 import { onlyCalled } from "./workflow/calls";
 import { auditUnseenBakeFiles } from "./workflow/unseen-bake";
 import { isGitHubRepoName, newBudget, repoOwner, type FileState, type RepoState } from "./workflow/model";
-import { rawItems } from "./workflow/values";
 import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, seqItems, type YamlDoc } from "./workflow/yaml-doc";
 
 /** `.github/workflows/*.yml|yaml` (directly in that folder, as GitHub reads them). */
@@ -189,55 +185,4 @@ class MissingEverything extends Map<string, string> {
   override get(key: string): string | undefined {
     return this.given.has(key) ? undefined : "";
   }
-}
-
-/**
- * The bake/compose files the workflows name: bake-action `files:` and `docker buildx bake -f`, joined with
- * the step's working directory; buildx's default file names for a bake use that names none. Paths that
- * are only known at run time are left out.
- */
-export function bakeFilesNamed(files: InputFile[]): string[] {
-  const out = new Set<string>();
-  const add = (workdir: string | undefined, named: string[]) => {
-    const list = named.filter((n) => n !== "" && !n.includes("${{") && (n.startsWith("cwd://") || !/^[a-z]+:\/\//i.test(n)));
-    for (const n of list.length > 0 || named.length > 0 ? list : DEFAULT_BAKE_FILES) out.add(joinPath(workdir, n.replace(/^cwd:\/\//, "")));
-  };
-  for (const f of files) {
-    if (!isWorkflowPath(f.path)) continue;
-    try {
-      const parsed = parseWorkflowYaml(f.path, f.text);
-      if (!parsed.ok) continue;
-      const y = parsed.yaml;
-      const wfEnv = evalEnv(y, mapGet(y, y.root, "env"), {});
-      let steps = 0;
-      for (const job of mapEntries(y, mapGet(y, y.root, "jobs"))) {
-        const jobEnv = evalEnv(y, mapGet(y, job.value, "env"), { env: wfEnv });
-        for (const step of seqItems(y, mapGet(y, job.value, "steps"))) {
-          if (++steps > 20_000) break;
-          const ctx: Contexts = { env: evalEnv(y, mapGet(y, step, "env"), { env: jobEnv }) };
-          const first = (raw: string) => evaluate(raw, ctx)[0]?.text ?? raw;
-          const uses = scalarString(y, mapGet(y, step, "uses"));
-          if (uses !== null && dockerAction(uses) === "bake-action") {
-            const w = mapGet(y, step, "with");
-            const named = rawItems(y, mapGet(y, w, "files"), true).map((it) => first(it.raw));
-            const wd = scalarString(y, mapGet(y, w, "workdir"));
-            add(wd ? first(wd) : undefined, named);
-            continue;
-          }
-          const run = scalarString(y, mapGet(y, step, "run"));
-          if (run === null || !run.includes("bake")) continue;
-          const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? undefined;
-          const env = ctx.env ?? {};
-          const gen = tokenizeScript(run, { lookup: (n) => env[n], maxWords: 20_000 });
-          for (let next = gen.next(); !next.done; next = gen.next()) {
-            const cmd = recognize(next.value.words);
-            if (cmd?.kind === "bake") add(wd, cmd.files.map((w) => first(w.text)));
-          }
-        }
-      }
-    } catch {
-      // A file that cannot be read names no bake files; extractRepo reports it.
-    }
-  }
-  return [...out];
 }

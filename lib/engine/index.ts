@@ -9,4 +9,4 @@ export { compareRefs, normalizedRef } from "./compare";
 export { cacheTagFor, separateCacheFix, separateCacheRaw, unifiedDiff } from "./fix";
 export { rules } from "./rules/index";
 export { normalizeImageRef, type ImageRef } from "./refs";
-export { extractRepo, bakeFilesNamed, isWorkflowPath } from "./extract";
+export { extractRepo, isWorkflowPath } from "./extract";

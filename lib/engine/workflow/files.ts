@@ -45,6 +45,8 @@ export function lookupFile(
 ): Lookup {
   const file = rs.files.get(enginePath);
   if (file) return { file, missing: false };
+  // a path computed at run time (`cwd://${{ steps.meta.outputs.bake-file }}`) names no file to read
+  if (enginePath.includes("${{")) return { missing: true, reason: "only known at run time" };
   const reason = rs.missing.get(enginePath);
   if (reason !== undefined) {
     if (!opts.optional && opts.what && opts.from) {

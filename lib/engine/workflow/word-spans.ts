@@ -52,7 +52,8 @@ export function commandLocator(fs: FileState, loc: WordLocator, words: Word[]): 
   const byStart = new Map<number, Place>();
   for (const w of words) {
     const known = byStart.get(w.start);
-    const p = known && words.some((o) => o !== w && o.start === w.start && places.has(o)) ? known : { at: loc.find(w), length: w.raw.length };
+    // an earlier word with the same start came from the same source word (`"$@"`): share its place
+    const p = known ?? { at: loc.find(w), length: w.raw.length };
     places.set(w, p);
     byStart.set(w.start, p);
   }
