@@ -20,6 +20,7 @@ const JsonOutput = z
           column: z.number().int().positive(),
           ref: z.string(),
           message: z.string(),
+          fingerprint: z.string().regex(/^[a-z0-9-]+:[0-9a-f]{14}$/),
           fix: z.object({ description: z.string(), diff: z.string() }).strict().optional(),
           via: z.array(z.object({ kind: z.string(), path: z.string(), line: z.number(), column: z.number(), job: z.string(), target: z.string() }).passthrough()).optional(),
         })

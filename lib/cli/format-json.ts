@@ -12,6 +12,7 @@ export function formatJson(report: Report): string {
       column: f.column,
       ref: f.ref,
       message: f.message,
+      fingerprint: f.fingerprint,
     };
     if (f.via) o.via = f.via;
     if (f.fix) o.fix = { description: f.fix.description, diff: f.fix.diff };

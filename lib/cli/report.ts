@@ -3,11 +3,15 @@
  */
 import { analyzeFollowing } from "../engine/analyze";
 import { readKey, type ReadAnswer, type WantReader } from "../engine/discover";
+import { sarifFingerprint } from "../engine/fingerprint";
 import type { Finding, ParseError } from "../engine/types";
 import type { InputUnit } from "./read-input";
 
+/** A finding as the user sees it, with the fingerprint of its engine path (what SARIF and baselines carry). */
+export type ReportFinding = Finding & { fingerprint: string };
+
 export interface Report {
-  findings: Finding[];
+  findings: ReportFinding[];
   errors: ParseError[];
   warnings: ParseError[];
   /** files read and analyzed */
@@ -44,7 +48,8 @@ export async function buildReport(units: InputUnit[]): Promise<Report> {
   const renames = units.flatMap((u) => [...u.display].filter(([from, to]) => from !== to));
   const rename = (msg: string) => renames.reduce((m, [from, to]) => m.split(from).join(to), msg);
   const findings = result.findings.map((f) => {
-    const out: Finding = { ...f, path: show(f.repo, f.path), message: rename(f.message) };
+    // The fingerprint comes from the engine path: the dashboard's export of this repository gives the same.
+    const out: ReportFinding = { ...f, path: show(f.repo, f.path), message: rename(f.message), fingerprint: sarifFingerprint(f) };
     delete out.repo;
     if (f.via) out.via = f.via.map((c) => ({ ...c, path: show(f.repo, c.path) }));
     if (f.related) {

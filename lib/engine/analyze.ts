@@ -4,9 +4,10 @@
 import { confidenceRank } from "./compare";
 import { discover, type Discovered, type DiscoveryUnit, type WantReader } from "./discover";
 import { extractRepo, isWorkflowPath } from "./extract";
+import { BuildPlaces, consumerKey, numberCollisions } from "./finding-key";
 import { fingerprint } from "./fingerprint";
 import { rules } from "./rules/index";
-import { fileKey, findingBuild, stepKey } from "./rules/shared";
+import { fileKey, findingBuild, findingConsumer, stepKey } from "./rules/shared";
 import type { Build, Finding, InputFile, ParseError, RepoModel, RuleContext } from "./types";
 
 export interface AnalysisResult {
@@ -50,8 +51,19 @@ export function runRules(models: RepoModel[], files: InputFile[]): Finding[] {
   };
   const raw: Finding[] = [];
   for (const rule of rules) raw.push(...rule.check(ctx));
-  for (const f of raw) placeFinding(f);
-  return sortFindings(mergeMatrixCopies(raw, ctx.builds));
+  const places = new BuildPlaces(ctx.builds);
+  for (const f of raw) {
+    placeFinding(f);
+    const b = findingBuild.get(f);
+    if (b) f.key = places.keyOf(b);
+    else {
+      const c = findingConsumer.get(f);
+      if (c) f.key = consumerKey(c);
+    }
+  }
+  const findings = sortFindings(mergeMatrixCopies(raw, ctx.builds));
+  numberCollisions(findings);
+  return findings;
 }
 
 /** A fresh array of every model's items, in order (flatMap's generic path was a measurable part of a small run). */

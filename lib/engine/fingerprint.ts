@@ -1,11 +1,31 @@
+import { identityText } from "./finding-key";
 import type { Finding } from "./types";
 
+type Identity = Pick<Finding, "ruleId" | "repo" | "path" | "ref" | "key">;
+
 /**
- * A finding's identity across scans: rule + repo + file + normalized ref(s). Lines are left out so a
- * finding survives edits above it, and related places are left out so adding a `docker run` elsewhere
- * does not turn an old finding into a new one.
+ * A finding's identity across scans: rule + repo + file + normalized ref + location key (finding-key.ts).
+ * Lines are left out so a finding survives edits above it; the key keeps distinct places distinct.
+ * Related places are left out so adding a `docker run` elsewhere does not turn an old finding new.
  */
-export function fingerprint(f: Finding): string {
+export function fingerprint(f: Identity): string {
+  return `${f.ruleId}:${hash53(identityText(f)).toString(16).padStart(14, "0")}`;
+}
+
+/**
+ * The fingerprint SARIF carries (`partialFingerprints`): the same without the repository, which code
+ * scanning already scopes results to. `cacheguard check` of a checkout and the dashboard's export of
+ * the same repository give the same value, whatever name the checkout's folder has.
+ */
+export function sarifFingerprint(f: Omit<Identity, "repo">): string {
+  return fingerprint({ ruleId: f.ruleId, path: f.path, ref: f.ref, key: f.key });
+}
+
+/**
+ * The 0.1 fingerprint (rule + repo + file + ref). A stored finding still keyed this way is matched to
+ * the first current finding with the same legacy value and re-keyed, keeping its first-seen scan.
+ */
+export function legacyFingerprint(f: Identity): string {
   const key = [f.ruleId, f.repo ?? "", f.path, f.ref].join("\u0000");
   return `${f.ruleId}:${hash53(key).toString(16).padStart(14, "0")}`;
 }

@@ -75,6 +75,8 @@ export interface CallSite {
   job: string;
   stepIndex?: number;
   stepName?: string;
+  /** the calling step's `id:`, when it has one */
+  stepId?: string;
   /** what was called, as written (`./.github/actions/build`, `scripts/build.sh`, `make image`) */
   target: string;
 }
@@ -105,6 +107,8 @@ export interface Build {
   job: string;
   stepIndex?: number;
   stepName?: string;
+  /** the step's `id:`, when it has one (part of a finding's location key: it survives steps moving) */
+  stepId?: string;
   /** the matrix combination this instance of the build runs with, if the job has a matrix */
   matrix?: Record<string, string>;
   /** bake target name and the bake file its values come from */
@@ -224,6 +228,12 @@ export interface Finding {
   fix?: Fix;
   /** how the run reaches the file `path` points into (composite action, reusable workflow, script, Makefile) */
   via?: CallSite[];
+  /**
+   * Where the finding stands, without line numbers: the calling chain, job, step (`id:` or its place
+   * among the job's builds) and bake target of the build, or the consumer's kind and job, plus `#n`
+   * when several findings would otherwise share it. Part of the fingerprint (see fingerprint.ts).
+   */
+  key?: string;
   /** other places involved (the image push, the consumer, the other build) */
   related?: Array<{ repo?: string; path: string; line: number; column: number; message: string }>;
 }

@@ -1,7 +1,7 @@
 import { maxConfidence, minConfidence, parseRef, RefIndex } from "../compare";
 import type { Build, Confidence, Finding, Rule, RuleContext, Value } from "../types";
 import {
-  baseFinding, compareValues, describeBuild, describeConsumer, normalizedRef, pushesImage, registryRef,
+  baseFinding, compareValues, describeBuild, describeConsumer, findingConsumer, normalizedRef, pushesImage, registryRef,
   related,
 } from "./shared";
 
@@ -112,6 +112,7 @@ export const cacheRefUsedAsImage: Rule = {
           `export (cache-to in ${describeBuild(hit.build)}); no build pushes an image there, so the pull fails.`,
       );
       f.related = [related(hit.build.repo, hit.ref, `cache exported to ${normalizedRef(hit.ref)} here`)];
+      findingConsumer.set(f, consumer);
       out.push(f);
     }
     return out;

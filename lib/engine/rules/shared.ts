@@ -166,4 +166,7 @@ export function baseFinding(
  */
 export const findingBuild = new WeakMap<Finding, Build>();
 
+/** The consumer a finding stands at (a pull of a cache-only ref), for its location key. */
+export const findingConsumer = new WeakMap<Finding, Consumer>();
+
 export { normalizedRef };

@@ -99,6 +99,7 @@ export function decorate(fs: FileState, st: StepState, b: Build): void {
   if (fs.repo) b.repo = fs.repo;
   if (fs.workflowName) b.workflowName = fs.workflowName;
   if (st.stepName) b.stepName = st.stepName;
+  if (st.stepId) b.stepId = st.stepId;
   if (st.matrix) b.matrix = st.matrix;
 }
 

@@ -55,6 +55,7 @@ export function callSite(fs: FileState, kind: CallSite["kind"], job: string, at:
   if (st) {
     site.stepIndex = st.stepIndex;
     if (st.stepName) site.stepName = st.stepName;
+    if (st.stepId) site.stepId = st.stepId;
   }
   return site;
 }

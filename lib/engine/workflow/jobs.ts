@@ -99,6 +99,7 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
     const uses = scalarString(y, usesNode);
     const withNode = mapGet(y, step, "with");
     const stepId = scalarString(y, mapGet(y, step, "id"));
+    if (stepId !== null) st.stepId = stepId;
     if (uses !== null) {
       st.span = nodeSpan(y, usesNode);
       if (/^docker:\/\//i.test(uses.trim())) imageConsumer(fs, usesNode, "uses-docker", scope, st);

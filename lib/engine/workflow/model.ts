@@ -74,6 +74,7 @@ export interface StepState {
   run: JobRun;
   stepIndex: number;
   stepName?: string;
+  stepId?: string;
   /** matrix combination as strings, and its id for build ids */
   matrix?: Record<string, string>;
   matrixId?: string;

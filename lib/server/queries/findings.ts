@@ -1,3 +1,4 @@
+import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
 import type { Db } from "../db";
@@ -14,7 +15,10 @@ export interface RelatedLocation {
 
 export interface FindingRow {
   id: number;
+  /** the stored identity (org-wide: includes the repository) */
   fingerprint: string;
+  /** the fingerprint SARIF and JSON exports carry: equal to `cacheguard check`'s for the same files */
+  sarifFingerprint: string;
   ruleId: string;
   severity: string;
   confidence: string;
@@ -100,6 +104,7 @@ export async function toRows(db: Db, orgId: number, found: FindingWithRepo[]): P
   return found.map((f) => ({
     id: f.id,
     fingerprint: f.fingerprint,
+    sarifFingerprint: sarifFingerprint({ ruleId: f.ruleId, path: f.path, ref: f.ref, key: f.locationKey ?? "" }),
     ruleId: f.ruleId,
     severity: f.severity,
     confidence: f.confidence,

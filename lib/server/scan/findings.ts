@@ -1,5 +1,5 @@
 import { describeCall } from "@/lib/engine/describe-call";
-import { fingerprint } from "@/lib/engine/fingerprint";
+import { fingerprint, legacyFingerprint } from "@/lib/engine/fingerprint";
 import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
@@ -55,7 +55,7 @@ function columns(f: Finding, repoId: number | null) {
   return {
     repoId, ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, path: f.path, line: f.line,
     column: f.column, ref: f.ref, message: f.message, fixDescription: f.fix?.description ?? null,
-    fixDiff: f.fix?.diff ? f.fix.diff : null,
+    fixDiff: f.fix?.diff ? f.fix.diff : null, locationKey: f.key ?? "",
     // the call chain first: the dashboard shows where the run enters the action, script or Makefile
     related: JSON.stringify([...(f.via ?? []).map((c) => ({ path: c.path, line: c.line, column: c.column, message: describeCall(c) })), ...(f.related ?? [])]),
   };
@@ -74,21 +74,31 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     if (!current.has(fp)) current.set(fp, f); // the same finding twice (matrix copies): keep the first
   }
   const existing = await db.finding.findMany({
-    where: { orgId }, select: { id: true, fingerprint: true, resolvedScanId: true, repoId: true, ruleId: true, ref: true },
+    where: { orgId }, select: { id: true, fingerprint: true, locationKey: true, resolvedScanId: true, repoId: true, ruleId: true, ref: true },
   });
   const byFp = new Map(existing.map((e) => [e.fingerprint, e]));
+  // Rows stored before location keys carry the 0.1 fingerprint: the first current finding with that
+  // legacy value takes the row over (re-keyed, first-seen kept); further ones are new findings.
+  const legacy = new Map(existing.filter((e) => e.locationKey === null).map((e) => [e.fingerprint, e]));
+  const taken = new Set<number>();
   const ops = [];
   const out: ScanFinding[] = [];
   let newCount = 0;
   for (const [fp, f] of current) {
     const repoId = f.repo ? (input.repoIds.get(f.repo) ?? input.repoIds.get(f.repo.split("/").pop()!) ?? null) : null;
-    const old = byFp.get(fp);
+    let old = byFp.get(fp);
+    if (!old) {
+      const lf = legacyFingerprint(f);
+      const l = legacy.get(lf);
+      if (l && !taken.has(l.id) && !current.has(l.fingerprint)) old = l;
+    }
+    if (old) taken.add(old.id);
     const isNew = !old || old.resolvedScanId !== null; // a fixed finding that came back counts as new
     if (isNew) newCount++;
     out.push({ ...f, fingerprint: fp, isNew });
     if (old) {
       ops.push(db.finding.update({
-        where: { id: old.id }, data: { ...columns(f, repoId), lastSeenScanId: scanId, resolvedScanId: null },
+        where: { id: old.id }, data: { ...columns(f, repoId), fingerprint: fp, lastSeenScanId: scanId, resolvedScanId: null },
       }));
     } else {
       ops.push(db.finding.create({
@@ -100,7 +110,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
   // finding its tag settled; a finding with neither repo nor tag only when the whole registry was read
   const wholeRegistry = registryComplete(input.registry);
   const toResolve = existing.filter((e) => {
-    if (e.resolvedScanId !== null || current.has(e.fingerprint)) return false;
+    if (e.resolvedScanId !== null || taken.has(e.id)) return false;
     if (e.repoId !== null && !input.resolvableRepoIds.has(e.repoId)) return false;
     if (e.ruleId === REGISTRY_RULE) return registryTagSettled(input.registry, e.ref);
     return e.repoId !== null || wholeRegistry;
