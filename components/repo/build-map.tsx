@@ -1,5 +1,5 @@
 import clsx from "clsx";
-import type { BuildMap } from "@/lib/server/queries/repos";
+import type { BuildMap } from "@/lib/server/build-map";
 
 function RefList({ items, conflict, empty }: { items: Array<{ ref: string | null; raw?: string; line: number; type?: string }>; conflict: Set<string>; empty: string }) {
   if (items.length === 0) return <p className="text-xs text-zinc-400">{empty}</p>;

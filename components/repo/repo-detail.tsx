@@ -43,6 +43,25 @@ export async function RepoDetailView({ name }: { name: string }) {
           The last scan could not read this repository completely: {repo.lastError}. Findings from the previous complete scan are kept.
         </p>
       )}
+      {repo.coverage && repo.coverage.notAnalysed.length > 0 && (
+        <section aria-labelledby="repo-not-analysed" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+          <h2 id="repo-not-analysed" className="font-semibold">
+            {repo.coverage.notAnalysed.length} file{repo.coverage.notAnalysed.length === 1 ? " was" : "s were"} not analysed
+          </h2>
+          <p className="mb-2 text-xs">
+            Findings in {repo.coverage.notAnalysed.length === 1 ? "it" : "them"} are not shown: &ldquo;no findings&rdquo; does not cover {repo.coverage.notAnalysed.length === 1 ? "this file" : "these files"}.
+            As of <Link href={`/scans/${repo.coverage.scanId}`} className="underline">scan #{repo.coverage.scanId}</Link>.
+          </p>
+          <ul className="flex flex-col gap-1">
+            {repo.coverage.notAnalysed.map((f, i) => (
+              <li key={i}>
+                <code className="font-mono text-xs">{f.path}{f.line !== null ? `:${f.line}` : ""}</code>{" "}
+                <span>{f.kind === "unread" ? "could not be read" : "could not be analysed"}: {f.message}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="repo-findings" className="flex flex-col gap-4">
         <h2 id="repo-findings" className="flex items-center gap-2 text-lg font-semibold">
           Open findings <span className="text-sm font-normal text-zinc-500">({repo.findings.length})</span>
@@ -63,9 +82,20 @@ export async function RepoDetailView({ name }: { name: string }) {
         {repo.buildMap ? (
           <BuildMapView map={repo.buildMap} />
         ) : (
-          <p className="text-sm text-amber-700 dark:text-amber-300">The build map could not be computed from the stored files: {repo.buildMapError}</p>
+          <p className="text-sm text-zinc-500">No build map is stored for this repository yet; the next scan stores one.</p>
         )}
       </section>
+      {repo.coverage && repo.coverage.partly.length > 0 && (
+        <details className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+          <summary className="cursor-pointer font-semibold">Analysis notes ({repo.coverage.partly.length})</summary>
+          <p className="mt-1 text-xs text-zinc-500">Files read but partly understood (a value known only at run time, a bounded expansion, a named file that does not exist).</p>
+          <ul className="mt-2 flex flex-col gap-1">
+            {repo.coverage.partly.map((f, i) => (
+              <li key={i}><code className="font-mono text-xs">{f.path}{f.line !== null ? `:${f.line}` : ""}</code> {f.message}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       {repo.resolved.length > 0 && (
         <section aria-labelledby="repo-resolved">
           <h2 id="repo-resolved" className="mb-2 text-lg font-semibold">Resolved findings</h2>

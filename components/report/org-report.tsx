@@ -5,6 +5,7 @@ import { findingFacets, listFindings } from "@/lib/server/queries/findings";
 import { currentOrg } from "@/lib/server/queries/org";
 import { activeScan } from "@/lib/server/queries/scans";
 import { reportSummary } from "@/lib/server/queries/summary";
+import { CoverageLine } from "./coverage-line";
 import { NoOrgYet } from "./no-org-yet";
 import { SummaryCards } from "./summary-cards";
 
@@ -31,6 +32,7 @@ export async function OrgReport({ searchParams }: { searchParams: SearchParams }
         </h1>
       </div>
       <SummaryCards summary={summary} active={active} />
+      {summary.coverage && <CoverageLine coverage={summary.coverage} />}
       {!parsed.ok && (
         <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
           Some filters in the address were not understood and were ignored ({parsed.error}).

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ScanStatusBadge } from "@/components/badges";
-import { formatDateTime, formatDuration } from "@/components/format";
+import { formatDateTime, formatDuration, notAnalysedText } from "@/components/format";
 import { RescanButton } from "@/components/scans/rescan-button";
 import type { ScanRow } from "@/lib/server/queries/scans";
 import type { ReportSummary } from "@/lib/server/queries/summary";
@@ -55,6 +55,11 @@ export function SummaryCards({ summary, active }: { summary: ReportSummary; acti
             "No scan yet"
           )}
         </p>
+        {last && notAnalysedText(last) && (
+          <p className="truncate text-xs text-amber-700 dark:text-amber-300">
+            <Link href={`/scans/${last.id}`} className="underline">{notAnalysedText(last)}</Link>
+          </p>
+        )}
         {last?.error && (
           <p className="truncate text-xs text-red-700 dark:text-red-300" title={last.error}>
             {last.error}

@@ -15,6 +15,8 @@ test("no page logs a console error", async ({ page, request }) => {
     "/packages",
     `/packages/${SEED.pkg}`,
     "/scans",
+    "/scans/1",
+    "/repos/release-bot",
     "/rules",
     ...rules.map((r) => `/rules/${r.id}`),
   ];

@@ -59,3 +59,24 @@ test("findings in a script and in a Makefile a workflow runs are shown at their 
     await expect(card.getByRole("link", { name: /on GitHub/ })).toHaveAttribute("href", href);
   }
 });
+
+test("a workflow the scan could not analyse is named on its repo page, the report's coverage line and the scan's page", async ({ page }) => {
+  // acme/release-bot's release.yml repeats `runs-on`: GitHub refuses it, and so does the analysis
+  await page.goto("/");
+  const coverage = page.getByLabel("Coverage");
+  await expect(coverage).toContainText(/\d+ of \d+ files analysed; 1 not/);
+  await expect(coverage.getByRole("link", { name: "release-bot/.github/workflows/release.yml" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Last scan" })).toContainText("1 file not analysed");
+
+  await coverage.getByRole("link", { name: "release-bot/.github/workflows/release.yml" }).click();
+  await expect(page).toHaveURL(/\/repos\/release-bot$/);
+  const notAnalysed = page.getByRole("region", { name: "1 file was not analysed" });
+  await expect(notAnalysed).toContainText(".github/workflows/release.yml:24");
+  await expect(notAnalysed).toContainText("could not be analysed");
+  await expect(page.getByRole("heading", { name: /Open findings/ })).toContainText("(0)");
+
+  await notAnalysed.getByRole("link", { name: /scan #\d+/ }).click();
+  await expect(page).toHaveURL(/\/scans\/\d+$/);
+  await expect(page.getByRole("heading", { name: /Files not analysed \(1\)/ })).toBeVisible();
+  await expect(page.getByRole("region", { name: /Files not analysed/ })).toContainText("release-bot");
+});

@@ -2,11 +2,16 @@
 
 import type { ColumnDef } from "@tanstack/react-table";
 import { ScanStatusBadge } from "@/components/badges";
-import { formatDateTime, formatDuration } from "@/components/format";
+import Link from "next/link";
+import { formatDateTime, formatDuration, notAnalysedText } from "@/components/format";
 import type { ScanRow } from "@/lib/server/queries/scans";
 
 export const scanColumns: ColumnDef<ScanRow>[] = [
-  { accessorKey: "id", header: "Scan", cell: ({ getValue }) => <span className="tabular-nums">#{getValue<number>()}</span> },
+  {
+    accessorKey: "id",
+    header: "Scan",
+    cell: ({ getValue }) => <Link href={`/scans/${getValue<number>()}`} className="tabular-nums underline-offset-2 hover:underline">#{getValue<number>()}</Link>,
+  },
   { accessorKey: "startedAt", header: "Started", cell: ({ getValue }) => <span className="whitespace-nowrap text-xs">{formatDateTime(getValue<string>())}</span> },
   { accessorKey: "trigger", header: "Trigger" },
   {
@@ -20,6 +25,9 @@ export const scanColumns: ColumnDef<ScanRow>[] = [
           <span className="text-xs text-amber-700 dark:text-amber-300" title={row.original.repoErrors.map((e) => `${e.repo}: ${e.message}`).join("\n")}>
             {row.original.repoErrors.length} repo error{row.original.repoErrors.length === 1 ? "" : "s"}
           </span>
+        )}
+        {notAnalysedText(row.original) && (
+          <Link href={`/scans/${row.original.id}`} className="text-xs text-amber-700 underline dark:text-amber-300">{notAnalysedText(row.original)}</Link>
         )}
       </span>
     ),

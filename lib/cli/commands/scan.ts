@@ -1,8 +1,10 @@
 import type { CliIo } from "@/lib/cli/io";
+import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { tuneHeapForScans } from "../../server/scan/heap";
 import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type ScanSummary, runScan } from "@/lib/server/scan";
+import { coverageText } from "@/lib/server/scan/coverage";
 
 
 const USAGE =
@@ -58,7 +60,7 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): Sca
 function jsonFinding(f: ScanFinding) {
   return {
     ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, repo: f.repo ?? null, path: f.path,
-    line: f.line, column: f.column, ref: f.ref, message: f.message,
+    line: f.line, column: f.column, ref: f.ref, message: f.message, fingerprint: sarifFingerprint(f),
     ...(f.fix ? { fix: { description: f.fix.description, diff: f.fix.diff } } : {}),
   };
 }
@@ -67,12 +69,15 @@ const ORDER = { error: 0, warning: 1, note: 2 } as const;
 
 function textReport(s: ScanSummary): string {
   const lines: string[] = [];
-  lines.push(`Scan #${s.scanId} of ${s.org}: ${s.status}`);
+  const missed = s.coverage ? s.coverage.files - s.coverage.analysed : 0;
+  lines.push(`Scan #${s.scanId} of ${s.org}: ${s.status}${missed > 0 ? `, ${missed} file${missed === 1 ? "" : "s"} not analysed` : ""}`);
   lines.push(`  repos: ${s.repos} (${s.reposFetched} read, ${s.reposSkipped} unchanged), packages: ${s.packages}`);
   lines.push(`  requests: ${s.requests.rest} REST, ${s.requests.graphql} GraphQL, ${s.requests.registry} registry`);
   lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved`);
+  if (s.coverage) lines.push(`  coverage: ${coverageText(s.coverage)}${s.coverage.partly > 0 ? ` (${s.coverage.partly} analysis note${s.coverage.partly === 1 ? "" : "s"})` : ""}`);
   for (const e of s.repoErrors) lines.push(`  ! ${e.repo}: ${e.message}`);
-  for (const w of s.warnings) lines.push(`  ~ ${w.repo}: ${w.message}`);
+  // files not analysed, and why: findings in them are not in this report
+  for (const m of s.coverage?.notAnalysed ?? []) lines.push(`  ~ ${m.repo}: ${m.path}${m.line !== undefined ? `:${m.line}` : ""}: ${m.message}`);
   const sorted = [...s.findings].sort(
     (a, b) => ORDER[a.severity] - ORDER[b.severity] || (a.repo ?? "").localeCompare(b.repo ?? "") || a.path.localeCompare(b.path) || a.line - b.line,
   );
@@ -126,7 +131,8 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     if (args.format === "json") {
       io.stdout(`${JSON.stringify({
         scan: { id: summary.scanId, status: summary.status, repos: summary.repos, requests: summary.requests,
-          ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors, warnings: summary.warnings },
+          ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors, warnings: summary.warnings,
+          ...(summary.coverage ? { coverage: summary.coverage } : {}) },
         findings: summary.findings.map(jsonFinding),
         new: summary.newCount,
         resolved: summary.resolvedCount,

@@ -3,6 +3,8 @@
  * screenshotted without a scan. Usage: DATABASE_URL=file:./data/h-dev.db npx tsx lib/server/queries/dev-seed.ts [--bulk 10000]
  * --bulk adds N synthetic findings to check the report stays fast.
  */
+import { extractRepo } from "@/lib/engine/extract";
+import { buildMapOfModel } from "../build-map";
 import { createDb, type Db } from "../db";
 
 const API_CI = `name: ci
@@ -97,6 +99,11 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
   await db.repo.create({ data: { orgId: org.id, name: "docs", headSha: "0f0f0f0", lastCompleteScanId: s4 } });
   await db.sourceFile.create({ data: { repoId: api.id, path: ".github/workflows/ci.yml", sha: "1111", text: API_CI } });
   await db.sourceFile.create({ data: { repoId: web.id, path: ".github/workflows/web.yml", sha: "2222", text: WEB_CI } });
+  // the build maps a scan stores with each repository, from the same extraction
+  for (const [id, name, path, text] of [[api.id, "api", ".github/workflows/ci.yml", API_CI], [web.id, "web", ".github/workflows/web.yml", WEB_CI]] as const) {
+    const model = await extractRepo([{ path, text, repo: `acme/${name}` }], { repo: `acme/${name}` });
+    await db.repo.update({ where: { id }, data: { buildMap: JSON.stringify(buildMapOfModel(model)) } });
+  }
 
   const base = { orgId: org.id, confidence: "high", column: 11, related: "[]" };
   await db.finding.create({ data: { ...base, repoId: api.id, fingerprint: "fp-api-test", ruleId: "cache-overwrites-image-tag", severity: "error",

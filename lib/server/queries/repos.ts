@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { canonicalRef, repoModel } from "./build-index";
+import { type BuildMap, parseBuildMap } from "../build-map";
 import { toRows, type FindingRow } from "./findings";
 import type { OrgRef } from "./org";
 
@@ -14,26 +14,6 @@ export interface RepoRow {
   lastError: string | null;
 }
 
-export interface BuildMapEntry {
-  id: string;
-  source: string;
-  path: string;
-  line: number;
-  job: string;
-  stepName: string | null;
-  bakeTarget: string | null;
-  push: boolean | null;
-  tags: Array<{ ref: string; line: number }>;
-  cacheTo: Array<{ type: string; ref: string | null; raw: string; line: number }>;
-  cacheFrom: Array<{ type: string; ref: string | null; raw: string; line: number }>;
-}
-
-export interface BuildMap {
-  builds: BuildMapEntry[];
-  consumers: Array<{ kind: string; ref: string; path: string; line: number; job: string | null }>;
-  errors: Array<{ path: string; message: string; line: number | null }>;
-}
-
 export interface RepoDetail {
   org: string;
   name: string;
@@ -43,8 +23,28 @@ export interface RepoDetail {
   files: Array<{ path: string; text: string }>;
   findings: FindingRow[];
   resolved: FindingRow[];
+  /** as the last scan's analysis stored it; null before the first scan that stores one */
   buildMap: BuildMap | null;
-  buildMapError: string | null;
+  /** what the latest finished scan could not analyse in this repository, and its notes */
+  coverage: RepoFileIssues | null;
+}
+
+export interface RepoFileIssues {
+  scanId: number;
+  notAnalysed: Array<{ path: string; kind: "unread" | "error"; message: string; line: number | null }>;
+  partly: Array<{ path: string; message: string; line: number | null }>;
+}
+
+/** The file issues the latest scan with coverage recorded for one repository. */
+async function repoFileIssues(db: Db, orgId: number, repoId: number): Promise<RepoFileIssues | null> {
+  const scan = await db.scan.findFirst({ where: { orgId, filesTotal: { not: null } }, orderBy: { id: "desc" }, select: { id: true } });
+  if (!scan) return null;
+  const rows = await db.fileIssue.findMany({ where: { scanId: scan.id, repoId }, orderBy: [{ path: "asc" }, { line: "asc" }] });
+  return {
+    scanId: scan.id,
+    notAnalysed: rows.filter((r) => r.kind !== "warning").map((r) => ({ path: r.path, kind: r.kind as "unread" | "error", message: r.message, line: r.line })),
+    partly: rows.filter((r) => r.kind === "warning").map((r) => ({ path: r.path, message: r.message, line: r.line })),
+  };
 }
 
 export async function listRepos(db: Db, org: OrgRef): Promise<RepoRow[]> {
@@ -68,53 +68,32 @@ export async function listRepos(db: Db, org: OrgRef): Promise<RepoRow[]> {
   });
 }
 
-function specRow(c: { type: string; ref?: { text: string }; raw: string; span: { line: number } }) {
-  return { type: c.type, ref: c.ref ? canonicalRef(c.ref.text) : null, raw: c.raw, line: c.span.line };
-}
-
-export async function buildMapOf(org: string, repo: string, files: Array<{ path: string; text: string }>): Promise<BuildMap> {
-  const model = await repoModel(org, repo, files);
-  return {
-    builds: model.builds.map((b) => ({
-      id: b.id,
-      source: b.source,
-      path: b.path,
-      line: b.span.line,
-      job: b.job,
-      stepName: b.stepName ?? null,
-      bakeTarget: b.bakeTarget ?? null,
-      push: b.push,
-      tags: b.tags.map((t) => ({ ref: canonicalRef(t.text), line: t.span.line })),
-      cacheTo: b.cacheTo.map(specRow),
-      cacheFrom: b.cacheFrom.map(specRow),
-    })),
-    consumers: model.consumers.map((c) => ({ kind: c.kind, ref: canonicalRef(c.ref.text), path: c.path, line: c.ref.span.line, job: c.job ?? null })),
-    errors: model.errors.map((e) => ({ path: e.path, message: e.message, line: e.line ?? null })),
-  };
-}
-
 export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDetail | null> {
   const repo = await db.repo.findUnique({
     where: { orgId_name: { orgId: org.id, name } },
     include: { files: { select: { path: true, text: true }, orderBy: { path: "asc" } } },
   });
   if (!repo) return null;
-  const found = await db.finding.findMany({
-    where: { orgId: org.id, repoId: repo.id },
-    include: { repo: { select: { name: true } } },
-    orderBy: [{ path: "asc" }, { line: "asc" }],
-    take: 500,
-  });
-  const rows = await toRows(db, org.id, found);
+  // open and resolved apart, so a long history of fixed findings never pushes open ones past the limit
+  const [openFound, resolvedFound, issues] = await Promise.all([
+    db.finding.findMany({
+      where: { orgId: org.id, repoId: repo.id, resolvedScanId: null },
+      include: { repo: { select: { name: true } } },
+      orderBy: [{ path: "asc" }, { line: "asc" }],
+      take: 500,
+    }),
+    db.finding.findMany({
+      where: { orgId: org.id, repoId: repo.id, resolvedScanId: { not: null } },
+      include: { repo: { select: { name: true } } },
+      orderBy: [{ resolvedScanId: "desc" }, { path: "asc" }, { line: "asc" }],
+      take: 100,
+    }),
+    repoFileIssues(db, org.id, repo.id),
+  ]);
+  const [open, resolved] = await Promise.all([toRows(db, org.id, openFound), toRows(db, org.id, resolvedFound)]);
   const rank: Record<string, number> = { error: 0, warning: 1, note: 2 };
-  const open = rows.filter((r) => r.resolvedScanId === null).sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
-  let buildMap: BuildMap | null = null;
-  let buildMapError: string | null = null;
-  try {
-    buildMap = await buildMapOf(org.login, repo.name, repo.files);
-  } catch (e) {
-    buildMapError = e instanceof Error ? e.message : String(e);
-  }
+  open.sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
+  const buildMap = parseBuildMap(repo.buildMap);
   return {
     org: org.login,
     name: repo.name,
@@ -123,8 +102,8 @@ export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDe
     lastError: repo.lastError,
     files: repo.files,
     findings: open,
-    resolved: rows.filter((r) => r.resolvedScanId !== null),
+    resolved,
     buildMap,
-    buildMapError,
+    coverage: issues,
   };
 }

@@ -24,6 +24,9 @@ export interface ScanRow {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
+  /** coverage of the scan's analysis; null when it ended before the analysis */
+  filesTotal: number | null;
+  filesAnalysed: number | null;
 }
 
 function parseRepoErrors(json: string): ScanRow["repoErrors"] {
@@ -56,6 +59,8 @@ export function toScanRow(s: Scan): ScanRow {
     startedAt: s.startedAt.toISOString(),
     finishedAt: s.finishedAt?.toISOString() ?? null,
     durationMs: s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+    filesTotal: s.filesTotal,
+    filesAnalysed: s.filesAnalysed,
   };
 }
 
@@ -67,6 +72,31 @@ export async function listScans(db: Db, org: OrgRef, limit = 50): Promise<ScanRo
 export async function getScan(db: Db, id: number): Promise<ScanRow | null> {
   const s = await db.scan.findUnique({ where: { id } });
   return s ? toScanRow(s) : null;
+}
+
+export interface FileIssueRow {
+  repo: string | null;
+  path: string;
+  kind: "unread" | "error" | "warning";
+  message: string;
+  line: number | null;
+}
+
+export interface ScanDetail {
+  scan: ScanRow;
+  /** files this scan did not analyse (unread, error) and the notes (warning), by repository and path */
+  issues: FileIssueRow[];
+}
+
+/** One scan of the org with what it could not analyse; null for another org's scan or an unknown id. */
+export async function getScanDetail(db: Db, org: OrgRef, id: number): Promise<ScanDetail | null> {
+  const s = await db.scan.findFirst({ where: { id, orgId: org.id } });
+  if (!s) return null;
+  const rows = await db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }, { line: "asc" }] });
+  return {
+    scan: toScanRow(s),
+    issues: rows.map((r) => ({ repo: r.repo?.name ?? null, path: r.path, kind: r.kind as FileIssueRow["kind"], message: r.message, line: r.line })),
+  };
 }
 
 export async function activeScan(db: Db, org: OrgRef): Promise<ScanRow | null> {

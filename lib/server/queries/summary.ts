@@ -12,6 +12,13 @@ export interface ReportSummary {
   reposTotal: number;
   cacheTags: number;
   lastScan: ScanRow | null;
+  /** the latest scan that analysed: how many files it covered and the first ones it did not */
+  coverage: {
+    scanId: number;
+    files: number;
+    analysed: number;
+    notAnalysed: Array<{ repo: string | null; path: string; message: string }>;
+  } | null;
 }
 
 export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary> {
@@ -23,6 +30,19 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     db.packageTag.count({ where: { kind: { in: [...CACHE_KINDS] }, package: { orgId: org.id } } }),
     db.scan.findFirst({ where: { orgId: org.id }, orderBy: { id: "desc" } }),
   ]);
+  const covered = await db.scan.findFirst({ where: { orgId: org.id, filesTotal: { not: null } }, orderBy: { id: "desc" } });
+  const missed = covered && covered.filesAnalysed !== covered.filesTotal
+    ? await db.fileIssue.findMany({
+      where: { scanId: covered.id, kind: { in: ["unread", "error"] } },
+      include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }], take: 50,
+    })
+    : [];
+  // a file with several errors is named once
+  const named = new Set<string>();
+  const firstMissed = missed.filter((m) => {
+    const k = `${m.repoId}:${m.path}`;
+    return named.has(k) ? false : (named.add(k), true);
+  }).slice(0, 5);
   const count = (s: string) => bySeverity.find((b) => b.severity === s)?._count._all ?? 0;
   return {
     org: org.login,
@@ -33,5 +53,11 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     reposTotal,
     cacheTags,
     lastScan: lastScan ? toScanRow(lastScan) : null,
+    coverage: covered
+      ? {
+        scanId: covered.id, files: covered.filesTotal ?? 0, analysed: covered.filesAnalysed ?? 0,
+        notAnalysed: firstMissed.map((m) => ({ repo: m.repo?.name ?? null, path: m.path, message: m.message })),
+      }
+      : null,
   };
 }

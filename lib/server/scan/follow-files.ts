@@ -8,6 +8,7 @@ import { discover, readKey, type ReadAnswer, type WantReader } from "@/lib/engin
 import type { InputFile } from "@/lib/engine/types";
 import type { GitHubClient } from "@/lib/github/client";
 import { type FetchedFile, fetchFilesByPath, filesKey, normalizeRepoPath, type RepoWorkflowFiles, type WantedFiles } from "@/lib/github/files";
+import type { FileProblem } from "@/lib/server/scan/types";
 
 export interface FollowedRepo {
   /** every file read for the repository (engine paths: `//org/repo@ref/path` for other repositories' files) */
@@ -15,7 +16,7 @@ export interface FollowedRepo {
   /** the readable ones, as the engine takes them */
   inputs: InputFile[];
   /** files that can never be read (binary, too large): reported, the repository still counts as complete */
-  problems: string[];
+  problems: FileProblem[];
   /** a read that failed and may succeed next time: the repository is not complete */
   error?: string;
 }
@@ -23,6 +24,10 @@ export interface FollowedRepo {
 /** Over the limit or binary: nothing a retry changes. */
 function permanent(f: FetchedFile): boolean {
   return f.binary || f.permanent === true;
+}
+
+function unreadable(path: string, f: FetchedFile): FileProblem {
+  return { path, message: f.binary ? "binary file (not text); not read" : (f.error ?? "could not be read") };
 }
 
 function answerOf(f: FetchedFile): ReadAnswer {
@@ -46,7 +51,9 @@ export async function followBatch(
     out.set(r.name, state);
     const inputs: InputFile[] = [];
     for (const f of r.got.files) {
-      if (f.text == null || f.binary) state.problems.push(`${f.path}: ${f.binary ? "binary" : (f.error ?? "unreadable")}, skipped`);
+      // a read that failed for now (not binary, not over the limit) makes the repository incomplete
+      if (f.text == null && !permanent(f)) state.error ??= `${f.path}: ${f.error ?? "could not be read"}`;
+      else if (f.text == null || f.binary) state.problems.push(unreadable(f.path, f));
       else inputs.push({ path: f.path, text: f.text, repo: r.fullName });
     }
     const rootNames = r.got.rootEntries.filter((e) => e.type === "blob").map((e) => e.name);
@@ -82,7 +89,7 @@ export async function followBatch(
       const state = out.get(repos[a.unit].name)!;
       state.files.push({ ...f, path: a.key });
       if (f.text == null && !permanent(f)) state.error ??= `${a.key}: ${f.error ?? "could not be read"}`;
-      else if (f.text == null) state.problems.push(`${a.key}: ${f.binary ? "binary" : f.error}, skipped`);
+      else if (f.text == null) state.problems.push(unreadable(a.key, f));
       answers.set(readKey(a.unit, a.key), answerOf(f));
     }
     return answers;

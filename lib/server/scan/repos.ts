@@ -6,7 +6,7 @@ import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
 import { followBatch, type FollowedRepo } from "@/lib/server/scan/follow-files";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
-import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
+import type { FileProblem, RepoError, ScanConfig } from "@/lib/server/scan/types";
 
 /**
  * Repos per fetchWorkflowFiles call: the client splits it into aliased GraphQL queries itself, and
@@ -28,6 +28,8 @@ export interface RepoFiles {
   /** `org/name`: the repo id the engine and findings use */
   fullName: string;
   files: InputFile[];
+  /** files of the repository that can never be read (binary, too large): not analysed */
+  unread: FileProblem[];
   /** read completely in this scan (fetched, or unchanged since a complete scan): its findings may be resolved */
   complete: boolean;
 }
@@ -52,16 +54,31 @@ function lookup<T>(m: Map<string, T>, r: RepoInfo): T | undefined {
  * Statements replacing the stored files of completely read repos with what this scan read, marking
  * them completely scanned: one delete and one insert for the whole batch, one update per repo.
  */
-function storeRepoFiles(db: Db, scanId: number, repos: Array<{ repoId: number; head: string | null; files: FetchedFile[] }>) {
+function storeRepoFiles(db: Db, scanId: number, repos: Array<{ repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[] }>) {
   if (repos.length === 0) return [];
+  // every text read is stored (a text GitHub truncated and REST completed too): a later scan that
+  // reuses the stored files must analyse what this one did
   const data = repos.flatMap((r) =>
-    r.files.filter((f) => f.text != null && !f.binary && !f.truncated).map((f) => ({ repoId: r.repoId, path: f.path, sha: f.sha, text: f.text! })),
+    r.files.filter((f) => f.text != null && !f.binary).map((f) => ({ repoId: r.repoId, path: f.path, sha: f.sha, text: f.text! })),
   );
   return [
     ...chunks(repos.map((r) => r.repoId)).map((ids) => db.sourceFile.deleteMany({ where: { repoId: { in: ids } } })),
     ...(data.length > 0 ? [db.sourceFile.createMany({ data })] : []),
-    ...repos.map((r) => db.repo.update({ where: { id: r.repoId }, data: { scannedHeadSha: r.head, lastCompleteScanId: scanId, lastError: null } })),
+    ...repos.map((r) => db.repo.update({
+      where: { id: r.repoId },
+      data: { scannedHeadSha: r.head, lastCompleteScanId: scanId, lastError: null, unreadFiles: JSON.stringify(r.unread) },
+    })),
   ];
+}
+
+/** The stored list of files that could not be read at the stored head. */
+function storedUnread(json: string): FileProblem[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is FileProblem => typeof x?.path === "string" && typeof x?.message === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -111,8 +128,8 @@ export async function scanRepos(
   const fetchSet = new Set(toFetch);
   // an empty repo (no head) has nothing to read: complete with no files
   const empty = listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x));
-  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [] }))));
-  for (const r of empty) result.push({ repoId: rows.get(r.name)!.id, name: r.name, fullName: r.nameWithOwner, files: [], complete: true });
+  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [], unread: [] }))));
+  for (const r of empty) result.push({ repoId: rows.get(r.name)!.id, name: r.name, fullName: r.nameWithOwner, files: [], unread: [], complete: true });
   // stored files of unchanged repos, a few queries for all of them
   const storedFiles = new Map<number, InputFile[]>();
   const unchangedIds = unchanged.map((r) => rows.get(r.name)!.id);
@@ -125,9 +142,9 @@ export async function scanRepos(
     }
   }
   for (const r of unchanged) {
-    const id = rows.get(r.name)!.id;
-    const files = (storedFiles.get(id) ?? []).map((f) => ({ ...f, repo: r.nameWithOwner }));
-    result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, complete: true, files });
+    const row = rows.get(r.name)!;
+    const files = (storedFiles.get(row.id) ?? []).map((f) => ({ ...f, repo: r.nameWithOwner }));
+    result.push({ repoId: row.id, name: r.name, fullName: r.nameWithOwner, complete: true, files, unread: storedUnread(row.unreadFiles) });
   }
   let done = result.length;
   await progress.update({ phase: "workflows", reposTotal: listed.length, reposDone: done, reposSkipped: unchanged.length }, true);
@@ -157,9 +174,10 @@ export async function scanRepos(
       }
     }
     const writes = [];
-    const complete: Array<{ repoId: number; head: string | null; files: FetchedFile[] }> = [];
+    const complete: Array<{ repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[] }> = [];
     for (const r of batch) {
-      const id = rows.get(r.name)!.id;
+      const row = rows.get(r.name)!;
+      const id = row.id;
       const got = lookup(fetched, r);
       const f = followed.get(r.name);
       const error = !got ? "no answer for this repository" : got.error ?? f?.error ?? (f ? undefined : "no answer for this repository");
@@ -169,14 +187,14 @@ export async function scanRepos(
         const old = await db.sourceFile.findMany({ where: { repoId: id } });
         result.push({
           repoId: id, name: r.name, fullName: r.nameWithOwner, complete: false,
-          files: old.map((o) => ({ path: o.path, text: o.text, repo: r.nameWithOwner })),
+          files: old.map((o) => ({ path: o.path, text: o.text, repo: r.nameWithOwner })), unread: storedUnread(row.unreadFiles),
         });
         continue;
       }
       // unreadable files are reported but do not make the repo incomplete: they can never be read
-      for (const p of f.problems) warnings.push({ repo: r.name, message: p });
-      complete.push({ repoId: id, head: r.headOid, files: f.files });
-      result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: f.inputs, complete: true });
+      for (const p of f.problems) warnings.push({ repo: r.name, message: `${p.path}: ${p.message}` });
+      complete.push({ repoId: id, head: r.headOid, files: f.files, unread: f.problems });
+      result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: f.inputs, unread: f.problems, complete: true });
     }
     await db.$transaction([...writes, ...storeRepoFiles(db, scanId, complete)]);
     done += batch.length;

@@ -2,11 +2,15 @@ import { analyzeRepos, sortFindings } from "@/lib/engine/analyze";
 import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
 import { type RequestStats, createGitHub, newStats } from "@/lib/github/client";
 import { redact } from "@/lib/github/redact";
+import type { RepoModel } from "@/lib/engine/types";
+import { chunks } from "@/lib/server/chunk";
 import type { Db } from "@/lib/server/db";
+import { buildMapOfModel } from "@/lib/server/build-map";
+import { coverageOf, storeCoverage, summarize } from "@/lib/server/scan/coverage";
 import { persistFindings } from "@/lib/server/scan/findings";
 import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
-import { scanRepos } from "@/lib/server/scan/repos";
+import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
 export interface ScanOptions {
@@ -52,6 +56,10 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     const analysis = await analyzeRepos(repos.repos.map((r) => ({ repo: r.fullName, files: r.files })));
     const texts = new Map(repos.repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
     const findings = sortFindings([...analysis.findings, ...checkRegistryTags(analysis.models, pkgs.tags, texts)]);
+    // what was not analysed, and each repository's build map, from this analysis
+    const coverage = coverageOf(repos.repos, analysis.models);
+    await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos.repos, analysis.models))]);
+    summary.coverage = summarize(coverage);
 
     await progress.update({ phase: "findings" });
     const repoIds = new Map<string, number>();
@@ -91,6 +99,23 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   }
   summary.requests = { rest: stats.rest, graphql: stats.graphql, registry: stats.registry };
   return summary;
+}
+
+/** Updates of the repositories whose build map changed (most scans change few). */
+async function buildMapWrites(db: Db, repos: RepoFiles[], models: RepoModel[]) {
+  const byRepo = new Map(models.map((m) => [m.repo, m]));
+  const stored = new Map<number, string | null>();
+  for (const ids of chunks(repos.map((r) => r.repoId))) {
+    for (const row of await db.repo.findMany({ where: { id: { in: ids } }, select: { id: true, buildMap: true } })) stored.set(row.id, row.buildMap);
+  }
+  const writes = [];
+  for (const r of repos) {
+    const m = byRepo.get(r.fullName);
+    if (!m) continue;
+    const json = JSON.stringify(buildMapOfModel(m));
+    if (stored.get(r.repoId) !== json) writes.push(db.repo.update({ where: { id: r.repoId }, data: { buildMap: json } }));
+  }
+  return writes;
 }
 
 /**

@@ -43,6 +43,24 @@ export interface RegistryEvidence {
   packages: Map<string, { listed: Set<string> | null; current: Set<string> }>;
 }
 
+/** A file the scan could not read or analyse (or analysed only in part), and why. */
+export interface FileProblem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/** What a scan analysed: the coverage line of the report and the scan's page. */
+export interface ScanCoverage {
+  /** files the analysis was given or could not be given (never readable) */
+  files: number;
+  analysed: number;
+  /** files not analysed, and why (unreadable, or could not be parsed) */
+  notAnalysed: Array<FileProblem & { repo: string }>;
+  /** notes about files read but partly understood */
+  partly: number;
+}
+
 /** A finding as the scan stored it: the engine's finding plus its fingerprint and whether it is new. */
 export interface ScanFinding extends Finding {
   fingerprint: string;
@@ -66,6 +84,8 @@ export interface ScanSummary {
   repoErrors: RepoError[];
   /** files that can never be read (binary, too large): reported, not counted as failures */
   warnings: RepoError[];
+  /** what the analysis covered; absent when the scan failed before it */
+  coverage?: ScanCoverage;
   /** set when status is failed (redacted) */
   error?: string;
   /** the findings this scan saw (open now); empty when the scan failed */

@@ -1,0 +1,85 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ScanStatusBadge } from "@/components/badges";
+import { formatDateTime, formatDuration } from "@/components/format";
+import { getDb } from "@/lib/server/db";
+import { currentOrg } from "@/lib/server/queries/org";
+import { type FileIssueRow, getScanDetail } from "@/lib/server/queries/scans";
+import { coverageText } from "@/lib/server/scan/coverage";
+
+function IssueList({ items }: { items: FileIssueRow[] }) {
+  return (
+    <ul className="flex flex-col gap-1 text-sm">
+      {items.map((f, i) => (
+        <li key={i} className="flex flex-wrap gap-x-2">
+          {f.repo ? (
+            <Link href={`/repos/${encodeURIComponent(f.repo)}`} className="font-medium underline">{f.repo}</Link>
+          ) : (
+            <span className="font-medium">(registry)</span>
+          )}
+          <code className="font-mono text-xs">{f.path}{f.line !== null ? `:${f.line}` : ""}</code>
+          <span className="text-zinc-600 dark:text-zinc-400">{f.message}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One scan: what it read, what it found, and every file it did not analyse, with the reason. */
+export async function ScanDetailView({ id }: { id: number }) {
+  const db = getDb();
+  const org = await currentOrg(db);
+  if (!org) notFound();
+  const detail = await getScanDetail(db, org, id);
+  if (!detail) notFound();
+  const { scan, issues } = detail;
+  const notAnalysed = issues.filter((i) => i.kind !== "warning");
+  const notes = issues.filter((i) => i.kind === "warning");
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
+        <Link href="/scans" className="hover:underline">Scans</Link> / <span>#{scan.id}</span>
+      </nav>
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">Scan #{scan.id}</h1>
+        <ScanStatusBadge status={scan.status} />
+        <p className="text-sm text-zinc-500">
+          {formatDateTime(scan.startedAt)} · {scan.trigger} · {formatDuration(scan.durationMs)}
+        </p>
+      </header>
+      <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+        <div><dt className="text-xs uppercase text-zinc-500">Repositories</dt><dd className="tabular-nums">{scan.reposDone} of {scan.reposTotal} ({scan.reposSkipped} unchanged)</dd></div>
+        <div><dt className="text-xs uppercase text-zinc-500">API requests</dt><dd className="tabular-nums">{scan.restRequests} REST · {scan.graphqlRequests} GraphQL · {scan.registryRequests} registry</dd></div>
+        <div><dt className="text-xs uppercase text-zinc-500">Findings</dt><dd className="tabular-nums">{scan.newCount} new · {scan.resolvedCount} resolved · {scan.openCount} open</dd></div>
+        <div>
+          <dt className="text-xs uppercase text-zinc-500">Coverage</dt>
+          <dd className="tabular-nums">{scan.filesTotal === null || scan.filesAnalysed === null ? "no analysis (the scan ended before it)" : coverageText({ files: scan.filesTotal, analysed: scan.filesAnalysed })}</dd>
+        </div>
+      </dl>
+      {scan.error && <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-200">{scan.error}</p>}
+      {scan.repoErrors.length > 0 && (
+        <section aria-labelledby="scan-repo-errors">
+          <h2 id="scan-repo-errors" className="mb-2 text-lg font-semibold">Not read completely ({scan.repoErrors.length})</h2>
+          <p className="mb-2 text-xs text-zinc-500">Their findings from earlier scans are kept, none was resolved.</p>
+          <ul className="flex flex-col gap-1 text-sm">
+            {scan.repoErrors.map((e, i) => <li key={i}><span className="font-medium">{e.repo}</span>: {e.message}</li>)}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="scan-not-analysed">
+        <h2 id="scan-not-analysed" className="mb-2 text-lg font-semibold">Files not analysed ({notAnalysed.length})</h2>
+        {notAnalysed.length === 0 ? (
+          <p className="text-sm text-zinc-500">Every file this scan read was analysed.</p>
+        ) : (
+          <IssueList items={notAnalysed} />
+        )}
+      </section>
+      {notes.length > 0 && (
+        <details>
+          <summary className="cursor-pointer text-lg font-semibold">Analysis notes ({notes.length})</summary>
+          <div className="mt-2"><IssueList items={notes} /></div>
+        </details>
+      )}
+    </div>
+  );
+}
