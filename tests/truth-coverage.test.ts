@@ -98,6 +98,21 @@ describe("coverage", () => {
     expect(summary.coverage!.notAnalysed.length).toBeLessThanOrEqual(5);
   });
 
+  it("the repo page's build map is the one the scan stored, not an analysis of the stored files", async () => {
+    const org = await env.db.org.findUniqueOrThrow({ where: { login: "acme" }, select: { id: true, login: true } });
+    const row = await env.db.repo.findUniqueOrThrow({ where: { orgId_name: { orgId: org.id, name: "odd" } } });
+    const files = await env.db.sourceFile.findMany({ where: { repoId: row.id } });
+    // without its stored files the page still shows what the scan found
+    await env.db.sourceFile.deleteMany({ where: { repoId: row.id } });
+    try {
+      const repo = await getRepo(env.db, org, "odd");
+      expect(repo!.buildMap!.builds.map((b) => `${b.path} ${b.tags.map((t) => t.ref).join(",")}`)).toEqual([".github/workflows/good.yml ghcr.io/acme/odd:test"]);
+      expect(repo!.buildMap!.builds[0].cacheTo.map((c) => c.ref)).toEqual(["ghcr.io/acme/odd:test"]);
+    } finally {
+      await env.db.sourceFile.createMany({ data: files.map(({ id: _id, ...f }) => f) });
+    }
+  });
+
   it("a rescan of the unchanged org still reports the files it could not read", async () => {
     const again = await runScan(env.db, { config: env.config, trigger: "manual" });
     expect(again.reposSkipped).toBe(again.repos);
