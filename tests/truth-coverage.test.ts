@@ -146,3 +146,34 @@ describe("coverage", () => {
     expect(json.scan.coverage.notAnalysed.map((m) => `${m.repo}/${m.path}`)).toContain("odd/.github/workflows/bomb.yml");
   }, 120_000);
 });
+
+describe("a file that could not be read for now", () => {
+  it("makes its repository incomplete (findings kept), never a file 'not analysed' that resolves them", async () => {
+    // a workflow over GitHub's 512,000-byte GraphQL text limit: its text comes by REST (git/blobs)
+    const big = `name: big\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${SEED_STEP}${"      - run: echo padding\n".repeat(22_000)}`;
+    const e = await scanEnv((fixture) => {
+      const file = path.join(fixture, "repos", "bulky", ".github", "workflows", "big.yml");
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, big);
+    });
+    try {
+      const clean = await runScan(e.db, { config: e.config, trigger: "manual" });
+      expect(clean.findings.filter((f) => f.repo === "acme/bulky").map((f) => f.ruleId)).toEqual(["cache-overwrites-image-tag"]);
+      // the repo changes (so it is read again) and every blob read by REST fails
+      writeFileSync(path.join(e.fixture, "repos", "bulky", "README.md"), "changed\n");
+      const { startFakeGitHub } = await import("@/lib/demo/fake-github/server");
+      const faulty = await startFakeGitHub({ fixture: e.fixture, port: 0, faults: { rate: 1, kinds: ["500"], match: "GET /repos/:owner/:repo/git/blobs/:sha" } });
+      try {
+        const s = await runScan(e.db, { config: { ...e.config, apiUrl: faulty.url, registryUrl: faulty.url }, trigger: "manual" });
+        expect(s.status).toBe("partial");
+        expect(s.repoErrors.map((r) => r.repo)).toEqual(["bulky"]);
+        expect(s.resolvedCount).toBe(0);
+        expect(await e.db.finding.count({ where: { repo: { name: "bulky" }, resolvedScanId: null } })).toBe(1);
+      } finally {
+        await faulty.close();
+      }
+    } finally {
+      await e.close();
+    }
+  }, 180_000);
+});
