@@ -28,6 +28,8 @@ const JsonOutput = z
     ),
     errors: z.array(z.object({ path: z.string(), message: z.string() }).strict()),
     warnings: z.array(z.object({ path: z.string(), line: z.number().int().optional(), message: z.string() }).strict()),
+    suppressed: z.array(z.object({ ruleId: z.string(), fingerprint: z.string(), suppressed: z.object({ kind: z.enum(["inline", "config"]), reason: z.string(), at: z.string().optional() }).strict() }).passthrough()),
+    baseline: z.object({ file: z.string(), known: z.number().int() }).strict().optional(),
   })
   .strict();
 

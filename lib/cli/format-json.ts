@@ -1,8 +1,12 @@
-/** JSON exactly as DESIGN.md's CLI contract: `{ findings: [...], errors: [{ path, message }] }`. */
+/**
+ * JSON as DESIGN.md's CLI contract: `{ findings: [...], errors: [{ path, message }] }`, plus `warnings`,
+ * `suppressed` (findings an ignore silenced, each with `suppressed: { kind, reason, at }`) and, with
+ * `--baseline`, `baseline: { file, known }` (findings left out because the baseline has them).
+ */
 import type { Report } from "./report";
 
 export function formatJson(report: Report): string {
-  const findings = report.findings.map((f) => {
+  const shape = (f: Report["findings"][number]) => {
     const o: Record<string, unknown> = {
       ruleId: f.ruleId,
       severity: f.severity,
@@ -16,12 +20,15 @@ export function formatJson(report: Report): string {
     };
     if (f.via) o.via = f.via;
     if (f.fix) o.fix = { description: f.fix.description, diff: f.fix.diff };
+    if (f.suppressed) o.suppressed = f.suppressed;
     return o;
-  });
+  };
+  const findings = report.findings.map(shape);
+  const suppressed = report.suppressed.map(shape);
   const warnings = report.warnings.map((w) => ({ path: w.path, ...(w.line !== undefined ? { line: w.line } : {}), message: w.message }));
   const errors = report.errors.map((e) => ({
     path: e.path,
     message: e.line !== undefined ? `line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ""}: ${e.message}` : e.message,
   }));
-  return `${JSON.stringify({ findings, errors, warnings }, null, 2)}\n`;
+  return `${JSON.stringify({ findings, errors, warnings, suppressed, ...(report.baseline ? { baseline: report.baseline } : {}) }, null, 2)}\n`;
 }

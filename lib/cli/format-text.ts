@@ -32,6 +32,11 @@ export function formatText(report: Report): string {
     ? `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("note"), "note")} in ${files}`
     : `no findings in ${files}`;
   const failed = new Set(report.errors.map((e) => e.path)).size;
-  lines.push(failed ? `${head}; ${plural(failed, "file")} could not be analyzed` : head);
+  const extra = [
+    ...(failed ? [`${plural(failed, "file")} could not be analyzed`] : []),
+    ...(report.suppressed.length ? [`${plural(report.suppressed.length, "finding")} suppressed by ignores (listed in --format json)`] : []),
+    ...(report.baseline ? [`${plural(report.baseline.known, "finding")} already in the baseline ${report.baseline.file}`] : []),
+  ];
+  lines.push([head, ...extra].join("; "));
   return `${lines.join("\n")}\n`;
 }

@@ -12,6 +12,10 @@ export type ReportFinding = Finding & { fingerprint: string };
 
 export interface Report {
   findings: ReportFinding[];
+  /** findings an ignore silenced, with `suppressed` saying why */
+  suppressed: ReportFinding[];
+  /** with `--baseline FILE`: how many findings were left out because FILE has them */
+  baseline?: { file: string; known: number };
   errors: ParseError[];
   warnings: ParseError[];
   /** files read and analyzed */
@@ -47,7 +51,7 @@ export async function buildReport(units: InputUnit[]): Promise<Report> {
   // Messages name other files by engine path (single files are analyzed as .github/workflows/<name>).
   const renames = units.flatMap((u) => [...u.display].filter(([from, to]) => from !== to));
   const rename = (msg: string) => renames.reduce((m, [from, to]) => m.split(from).join(to), msg);
-  const findings = result.findings.map((f) => {
+  const display = (f: Finding): ReportFinding => {
     // The fingerprint comes from the engine path: the dashboard's export of this repository gives the same.
     const out: ReportFinding = { ...f, path: show(f.repo, f.path), message: rename(f.message), fingerprint: sarifFingerprint(f) };
     delete out.repo;
@@ -65,7 +69,9 @@ export async function buildReport(units: InputUnit[]): Promise<Report> {
       out.fix = { description: rename(f.fix.description), diff: rewriteDiffHeaders(f.fix.diff, enginePath, show(f.repo, enginePath)) };
     }
     return out;
-  });
+  };
+  const findings = result.findings.map(display);
+  const suppressed = result.suppressed.map(display);
   // analyzeRepos labels repos; errors carry only paths, so map them through every unit.
   const showAny = (p: string) => {
     for (const u of units) {
@@ -78,6 +84,7 @@ export async function buildReport(units: InputUnit[]): Promise<Report> {
   for (const u of units) for (const f of u.files) texts.set(u.display.get(f.path) ?? f.path, f.text);
   return {
     findings,
+    suppressed,
     errors: [...units.flatMap((u) => u.errors), ...result.errors.map((e) => ({ ...e, path: single ? show(undefined, e.path) : showAny(e.path) }))],
     warnings: result.warnings.map((e) => ({ ...e, path: single ? show(undefined, e.path) : showAny(e.path) })),
     fileCount: units.reduce((n, u) => n + u.files.length, 0),

@@ -6,12 +6,15 @@ import { discover, type Discovered, type DiscoveryUnit, type WantReader } from "
 import { extractRepo, isWorkflowPath } from "./extract";
 import { BuildPlaces, consumerKey, numberCollisions } from "./finding-key";
 import { fingerprint } from "./fingerprint";
+import { applyIgnores } from "./ignores";
 import { rules } from "./rules/index";
 import { fileKey, findingBuild, findingConsumer, stepKey } from "./rules/shared";
 import type { Build, Finding, InputFile, ParseError, RepoModel, RuleContext } from "./types";
 
 export interface AnalysisResult {
   findings: Finding[];
+  /** findings an inline ignore or the repository's .github/cacheguard.yml silenced, with the reason */
+  suppressed: Finding[];
   errors: ParseError[];
   warnings: ParseError[];
   models: RepoModel[];
@@ -88,9 +91,17 @@ function placeFinding(f: Finding): void {
 }
 
 function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {
-  const findings = runRules(models, files);
+  const ignored = applyIgnores(runRules(models, files), files);
+  // a config that does not validate is an error of its repository (the scan's coverage shows it there)
+  for (const [list, pick] of [[ignored.errors, (m: RepoModel) => m.errors], [ignored.warnings, (m: RepoModel) => m.warnings]] as const) {
+    for (const { repo, ...e } of list) {
+      const m = models.find((x) => x.repo === repo) ?? models[0];
+      if (m) pick(m).push(e);
+    }
+  }
   return {
-    findings,
+    findings: ignored.findings,
+    suppressed: ignored.suppressed,
     errors: uniqueErrors(models.flatMap((m) => m.errors)),
     warnings: uniqueErrors(models.flatMap((m) => m.warnings)),
     models,
@@ -172,6 +183,8 @@ function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
   for (const group of groups.values()) {
     const best = group.reduce((a, b) => (confidenceRank(b.confidence) > confidenceRank(a.confidence) ? b : a));
     const merged: Finding = { ...best };
+    const anchor = findingBuild.get(best);
+    if (anchor) findingBuild.set(merged, anchor); // ignores look for the step's line
     // a rule may raise one combination's severity (its `:latest` is pushed): the merged finding keeps the highest
     const severity = group.map((f) => f.severity).sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a])[0];
     merged.severity = severity;

@@ -4,12 +4,14 @@
  */
 import { isMap } from "yaml";
 import { joinPath } from "./bake";
+import { CONFIG_PATH } from "./paths";
 import type { InputFile, RepoModel } from "./types";
 import { dockerfileConsumers, isDockerfilePath } from "./workflow/dockerfile";
 import type { Contexts, ExprValue } from "./workflow/expr-bridge";
 import { inertJobs, mayDefineBuilds } from "./workflow/inert";
 import { extractJobs } from "./workflow/jobs";
 import { onlyCalled } from "./workflow/calls";
+import { lookupFile } from "./workflow/files";
 import { auditUnseenBakeFiles } from "./workflow/unseen-bake";
 import { isGitHubRepoName, newBudget, repoOwner, type FileState, type RepoState } from "./workflow/model";
 import { deref, mapEntries, mapGet, nodeToJs, parseWorkflowYaml, scalarString, seqItems, type YamlDoc } from "./workflow/yaml-doc";
@@ -146,6 +148,8 @@ export async function extractRepo(files: InputFile[], opts: ExtractOptions = {})
     bakeRead: new Set(),
     ...(repo ? { repo } : {}),
   };
+  // the repository's ignores (read by discovery like any other file the analysis needs)
+  lookupFile(rs, CONFIG_PATH, { optional: true });
   const called = calledWorkflows(files);
   for (const f of files) {
     if (isDockerfilePath(f.path) && typeof f.text === "string") {

@@ -35,3 +35,6 @@ export function displayPath(p: string): string {
 export function ownPath(p: string): string {
   return parseForeignPath(p)?.path ?? p;
 }
+
+/** The repository's cacheguard configuration (ignores, disabled rules): see ignores.ts. */
+export const CONFIG_PATH = ".github/cacheguard.yml";

@@ -30,6 +30,8 @@ export interface SarifFinding {
   repo?: string | null;
   related?: Finding["related"];
   fix?: { description: string; diff: string } | null;
+  /** a silenced finding: a SARIF suppression (inline and config ignores are `inSource`, accept-risk `external`) */
+  suppressed?: { kind: string; reason: string } | null;
 }
 
 export interface SarifOptions {
@@ -114,6 +116,7 @@ export interface SarifResult {
   properties: Record<string, unknown>;
   relatedLocations?: Array<SarifLocation & { id: number }>;
   fixes?: unknown[];
+  suppressions?: Array<{ kind: "inSource" | "external"; status: "accepted"; justification: string }>;
 }
 
 function result(f: SarifFinding, ruleIndex: number, opts: SarifOptions): SarifResult {
@@ -131,6 +134,9 @@ function result(f: SarifFinding, ruleIndex: number, opts: SarifOptions): SarifRe
       ...(f.fix ? { fixDescription: f.fix.description, fixDiff: f.fix.diff } : {}),
     },
   };
+  if (f.suppressed) {
+    res.suppressions = [{ kind: f.suppressed.kind === "accepted" ? "external" : "inSource", status: "accepted", justification: f.suppressed.reason }];
+  }
   if (f.related?.length) {
     res.relatedLocations = f.related.map((r, i) => ({ id: i, ...location(r.path, r.line, r.column, r.message) }));
   }

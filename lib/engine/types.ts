@@ -214,6 +214,14 @@ export interface Fix {
   diff: string;
 }
 
+/** How a finding was silenced; `accepted` is the dashboard's accept-risk (not written in the repository). */
+export interface SuppressionInfo {
+  kind: "inline" | "config" | "accepted";
+  reason: string;
+  /** where it is written (`path:line`, or the config entry) */
+  at?: string;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -234,6 +242,8 @@ export interface Finding {
    * when several findings would otherwise share it. Part of the fingerprint (see fingerprint.ts).
    */
   key?: string;
+  /** set on a finding an ignore silenced (analyze() returns those apart, under `suppressed`) */
+  suppressed?: SuppressionInfo;
   /** other places involved (the image push, the consumer, the other build) */
   related?: Array<{ repo?: string; path: string; line: number; column: number; message: string }>;
 }

@@ -19,7 +19,7 @@ const FETCH_BATCH = 100;
  * Which files a scan reads for a repository (workflows only; then the files they call): stored files
  * of an unchanged repository are reused only when they were read by the same discovery.
  */
-const DISCOVERY_VERSION = "2";
+const DISCOVERY_VERSION = "3"; // 3: also reads .github/cacheguard.yml
 const discoveryKey = (orgId: number) => `discovery-version:${orgId}`;
 
 export interface RepoFiles {
