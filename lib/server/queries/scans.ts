@@ -69,6 +69,12 @@ export async function getScan(db: Db, id: number): Promise<ScanRow | null> {
   return s ? toScanRow(s) : null;
 }
 
+/** One scan of `org`; a scan of another org is as absent as one that never ran. */
+export async function getOrgScan(db: Db, org: OrgRef, id: number): Promise<ScanRow | null> {
+  const s = await db.scan.findFirst({ where: { id, orgId: org.id } });
+  return s ? toScanRow(s) : null;
+}
+
 export async function activeScan(db: Db, org: OrgRef): Promise<ScanRow | null> {
   const s = await db.scan.findFirst({
     where: { orgId: org.id, status: { in: [...ACTIVE_SCAN_STATUSES] } },
