@@ -44,6 +44,8 @@ describe("origin check for mutating requests: the configured public URL, nothing
     expect(put({ host: "localhost:3217", origin: "https://localhost:3217" }, demo).ok).toBe(false);
     expect(put({ host: "localhost:3217", origin: "http://localhost:3000" }, demo).ok).toBe(false);
     expect(put({ host: "localhost:3217" }, demo).ok).toBe(true);
+    // but "null" (a sandboxed frame or data: page on any site) is not a missing Origin
+    expect(put({ host: "localhost:3217", origin: "null" }, demo).ok).toBe(false);
     expect(configuredOrigins(env({ PORT: "3217", HOST: "192.168.1.5" }))).toContain("http://192.168.1.5:3217");
   });
 

@@ -70,7 +70,8 @@ function forwardedOrigin(headers: Headers): string | null {
 export function checkOrigin(input: OriginCheckInput): OriginCheck {
   if (!isMutatingMethod(input.method)) return { ok: true };
   const origin = input.headers.get("origin");
-  if (!origin || origin === "null") {
+  // "null" is what a sandboxed frame or a data: page on any site sends: never our own
+  if (origin === null || origin === "") {
     return input.allowMissingOrigin
       ? { ok: true }
       : { ok: false, reason: "This request has no Origin header; changes are accepted only from the cacheguard dashboard." };
