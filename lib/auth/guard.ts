@@ -1,5 +1,6 @@
 import type { Access } from "@/lib/auth/access";
 import type { OriginCheck } from "@/lib/auth/origin";
+import { namesNothing } from "@/lib/http/names";
 
 /**
  * The access decision proxy.ts applies to every request, as plain data so it is testable without
@@ -46,6 +47,7 @@ export function decide(input: GuardInput): GuardDecision {
   if (isMalformedPath(pathname)) {
     return api ? { action: "json", status: 400, error: `The path ${pathname} has a malformed percent-encoding.` } : { action: "not-found" };
   }
+  if (!api && namesNothing(decodeURIComponent(pathname))) return { action: "not-found" };
   // next-auth checks its own POSTs with a CSRF token; everything else that mutates checks Origin
   if (api && !pathname.startsWith("/api/auth/") && !input.origin.ok) {
     return { action: "json", status: 403, error: input.origin.reason };

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { PACKAGE_NAME } from "@/lib/http/names";
 import { getPackage } from "@/lib/server/queries/package-detail";
 import { zodMessage } from "../../_lib/http";
 import { api, json, jsonError } from "../../_lib/route";
 
-// GHCR container names may contain slashes (sent URL-encoded) and are lower-case.
-const paramsSchema = z.object({ name: z.string().min(1).max(300).regex(/^[a-z0-9._/-]+$/i, "not a package name") });
+const paramsSchema = z.object({ name: z.string().regex(PACKAGE_NAME, "not a package name") });
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ name: string }>({
   GET: async ({ params, db, org }) => {

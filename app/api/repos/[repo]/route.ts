@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { REPO_NAME } from "@/lib/http/names";
 import { getRepo } from "@/lib/server/queries/repos";
 import { zodMessage } from "../../_lib/http";
 import { api, json, jsonError } from "../../_lib/route";
 
-const paramsSchema = z.object({ repo: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "not a repository name") });
+const paramsSchema = z.object({ repo: z.string().regex(REPO_NAME, "not a repository name") });
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ repo: string }>({
   GET: async ({ params, db, org }) => {

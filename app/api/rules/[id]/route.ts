@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { RULE_ID } from "@/lib/http/names";
 import { getRule } from "@/lib/server/queries/rules";
 import { zodMessage } from "../../_lib/http";
 import { api, json, jsonError } from "../../_lib/route";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9-]+$/, "rule ids are lower-case words joined by dashes") });
+const paramsSchema = z.object({ id: z.string().regex(RULE_ID, "rule ids are lower-case words joined by dashes") });
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ id: string }>({
   GET: ({ params }) => {
