@@ -34,7 +34,7 @@ export async function openSession(db: Db, login: string, org: string, now: Date 
 }
 
 export async function revokeSession(db: Db, id: string, now: Date = new Date()): Promise<void> {
-  await db.authSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+  await db.authSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now, revokedReason: "sign-out" } });
 }
 
 // one membership question in flight per session, however many requests arrive at once
@@ -46,7 +46,11 @@ export async function checkSession(id: string | undefined, deps: SessionDeps): P
   if (!id) return { ok: false, reason: "unknown", message: "This session is not known to the server; sign in again." };
   const row = await deps.db.authSession.findUnique({ where: { id } });
   if (!row || row.org !== deps.org) return { ok: false, reason: "unknown", message: "This session is not known to the server; sign in again." };
-  if (row.revokedAt) return { ok: false, reason: "revoked", message: "This session was signed out; sign in again." };
+  if (row.revokedAt) {
+    return row.revokedReason === "not-member"
+      ? { ok: false, reason: "not-member", message: `${row.login} is no longer a member of ${deps.org}.` }
+      : { ok: false, reason: "revoked", message: "This session was signed out; sign in again." };
+  }
   if (row.expiresAt <= now) return { ok: false, reason: "expired", message: "This session has expired; sign in again." };
   if (now.getTime() - row.memberCheckedAt.getTime() < ttl) return { ok: true, login: row.login };
 
@@ -61,7 +65,7 @@ export async function checkSession(id: string | undefined, deps: SessionDeps): P
     return { ok: true, login: row.login };
   }
   if (m.reason === "not-member") {
-    await deps.db.authSession.updateMany({ where: { login: row.login, org: deps.org, revokedAt: null }, data: { revokedAt: now } });
+    await deps.db.authSession.updateMany({ where: { login: row.login, org: deps.org, revokedAt: null }, data: { revokedAt: now, revokedReason: "not-member" } });
     return { ok: false, reason: "not-member", message: `${row.login} is no longer a member of ${deps.org}.` };
   }
   // GitHub could not answer: no access now, but the session stays, so the next request asks again

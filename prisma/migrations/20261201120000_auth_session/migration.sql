@@ -6,6 +6,7 @@ CREATE TABLE "AuthSession" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" DATETIME NOT NULL,
     "revokedAt" DATETIME,
+    "revokedReason" TEXT,
     "memberCheckedAt" DATETIME NOT NULL
 );
 
