@@ -1,18 +1,18 @@
-import { existsSync } from "node:fs";
-import { defineConfig, devices } from "@playwright/test";
+import { chromium, defineConfig, devices } from "@playwright/test";
+import { DEBIAN_CHROMIUM, findBrowser, isExecutableFile } from "./scripts/e2e-browser";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 /**
  * E2E against the real app on the demo org: `scripts/start.ts` migrates a throw-away database,
  * starts the fake GitHub server, builds if needed, serves and runs the first scan.
- * Debian's Chromium is used when installed (CI images), else Playwright's own download.
+ * The browser is the one scripts/e2e-browser.ts finds (and `npm run test:e2e` installs when
+ * there is none): Debian's Chromium (or CHROMIUM_PATH), else Playwright's own download.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 const E2E_DB_FILE = "./data/e2e.db";
-const useDebianChromium = existsSync(DEBIAN_CHROMIUM);
+const browser = findBrowser({ isExecutable: isExecutableFile, playwrightChromium: () => chromium.executablePath() }, process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM);
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -29,9 +29,11 @@ export default defineConfig({
     screenshot: "only-on-failure",
     ...devices["Desktop Chrome"],
     viewport: { width: 1440, height: 900 },
-    launchOptions: useDebianChromium
+    // Playwright's full Chromium (not its headless shell, which `install chromium` may not have)
+    ...(browser?.kind === "playwright" ? { channel: "chromium" } : {}),
+    launchOptions: browser?.kind === "system"
       ? {
-          executablePath: DEBIAN_CHROMIUM,
+          executablePath: browser.executablePath,
           args: [
             "--no-sandbox",
             "--disable-gpu",

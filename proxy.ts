@@ -1,40 +1,53 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { getToken } from "next-auth/jwt";
-import { authRequired, readAuthConfig } from "@/lib/auth/config";
-import { decide } from "@/lib/auth/guard";
+import { type Access, checkAccess } from "@/lib/auth/access";
+import { decide, isApiPath, isPublicPath } from "@/lib/auth/guard";
+import { type OriginCheck, checkOriginFor, configuredOrigins } from "@/lib/auth/origin";
+import { NON_PAGE_CSP, STATIC_SECURITY_HEADERS, contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
+import { readEnv } from "@/lib/server/env";
 
 /**
- * Outside demo mode every page and API route needs a signed-in org member (next-auth JWT cookie),
- * and every mutating API call must come from this dashboard's own origin. Runs on Node (Next 16).
+ * The first line for every request (Node runtime, Next 16): malformed paths, the CSRF origin check
+ * against the configured public URL, sign-in, and the security headers with a fresh CSP nonce.
+ * Pages get the full session check here (they read the database in server components); API routes
+ * get a cookie check here and the full one in their handler (app/api/_lib/route.ts).
  */
 export async function proxy(req: NextRequest): Promise<NextResponse> {
-  let required = true;
-  let configError: string | undefined;
-  let secret: string | undefined;
-  let publicUrl: string | undefined;
+  const pathname = req.nextUrl.pathname;
+  const api = isApiPath(pathname);
+  let env: ReturnType<typeof readEnv> | null = null;
   try {
-    required = authRequired();
-    if (required) {
-      const cfg = readAuthConfig();
-      secret = cfg.secret;
-      publicUrl = cfg.publicUrl;
-    }
-  } catch (e) {
-    // fail closed: a misconfigured server shows no data
-    configError = e instanceof Error ? e.message : "The server is misconfigured.";
+    env = readEnv();
+  } catch {
+    // checkAccess reports the configuration problem
   }
-  const signedIn = required && secret ? (await getToken({ req, secret }).catch(() => null)) !== null : false;
-  const d = decide({
-    method: req.method, pathname: req.nextUrl.pathname, search: req.nextUrl.search, headers: req.headers,
-    authRequired: required, configError, signedIn, publicUrl,
-  });
-  if (d.action === "next") return NextResponse.next();
-  if (d.action === "json") return NextResponse.json({ error: d.error }, { status: d.status });
-  return NextResponse.redirect(new URL(d.to, req.nextUrl));
+  const origin: OriginCheck = env ? checkOriginFor(env, req.method, req.headers) : { ok: false, reason: "The server is misconfigured." };
+  const access: Access = isPublicPath(pathname) ? { ok: true, viewer: null } : await checkAccess(req, { depth: api ? "cookie" : "full" });
+  const d = decide({ method: req.method, pathname, search: req.nextUrl.search, origin, access });
+
+  const nonce = newNonce();
+  const https = (env?.NEXTAUTH_URL ?? req.nextUrl.href).startsWith("https:");
+  const csp = api ? NON_PAGE_CSP : contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development", https });
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+
+  let res: NextResponse;
+  if (d.action === "next") res = NextResponse.next({ request: { headers: requestHeaders } });
+  else if (d.action === "not-found") {
+    // a path that cannot be decoded names no page: Next's not-found page, with status 404
+    res = NextResponse.rewrite(new URL("/_malformed-path", req.nextUrl), { request: { headers: requestHeaders } });
+  } else if (d.action === "json") res = NextResponse.json({ error: d.error }, { status: d.status });
+  else {
+    const base = env && env.NEXTAUTH_URL ? configuredOrigins(env)[0] : req.nextUrl.origin;
+    res = NextResponse.redirect(new URL(d.to, base));
+  }
+  res.headers.set("content-security-policy", d.action === "next" || d.action === "not-found" ? csp : NON_PAGE_CSP);
+  for (const [k, v] of Object.entries(STATIC_SECURITY_HEADERS)) res.headers.set(k, v);
+  return res;
 }
 
 export const config = {
-  // only the build's static assets and the icon are public: no extension rule, since a path like
-  // /packages/foo.svg is a page (a package may be named so) and must stay behind sign-in
+  // only the build's static assets and the icon skip the proxy (next.config.ts gives them the same
+  // headers); no extension rule, since /packages/foo.svg is a page (a package may be named so)
   matcher: ["/((?!_next/static/|_next/image|favicon\\.ico$|icon\\.svg$).*)"],
 };

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/layout/nav";
 import { Providers } from "@/components/providers";
@@ -10,7 +11,10 @@ export const metadata: Metadata = {
   description: "Docker build caches that overwrite or pose as image tags, across a GitHub organization",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: the CSP nonce (proxy.ts) is new each time, and Next stamps it
+  // on its scripts only while rendering; a page prerendered at build time could not run.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen">

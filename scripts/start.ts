@@ -13,8 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeGitHub, type FakeGitHub } from "../lib/demo/fake-github/server";
 import { DEFAULT_DATABASE_URL } from "../lib/server/db";
-import { DEMO_ORG, isDemoMode, readEnv } from "../lib/server/env";
+import { DEMO_ORG, configProblem, isDemoMode, readEnv } from "../lib/server/env";
 import { ensureDatabase } from "../lib/server/migrate";
+import { listenPlan } from "../lib/server/listen";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -81,21 +82,33 @@ async function waitForServer(url: string, child: ChildProcess, timeoutMs = 120_0
   throw new Error(`the dashboard did not answer on ${url} within ${timeoutMs / 1000} s`);
 }
 
+class Refusal extends Error {}
+
 async function main(): Promise<void> {
   const env = readEnv();
   const port = env.PORT;
+  // an org that cannot be read is refused before anything runs, never served as the open demo
+  const problem = configProblem(env);
+  if (problem) throw new Refusal(problem);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   process.env.DATABASE_URL = databaseUrl;
 
   log(`database ${databaseUrl}`);
   await ensureDatabase(databaseUrl);
+  {
+    const { getDb } = await import("../lib/server/db");
+    const { startupProblem } = await import("../lib/server/startup-check");
+    const refusal = await startupProblem(env, getDb());
+    if (refusal) throw new Refusal(refusal);
+  }
+  const listen = listenPlan(env);
 
   let fake: FakeGitHub | null = null;
   if (isDemoMode(env) && !env.CACHEGUARD_DEMO_URL) {
     const latencyMs = Number(process.env.CACHEGUARD_DEMO_LATENCY_MS ?? "0") || 0;
     fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: await freePort(), host: "127.0.0.1", latencyMs });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
-    log(`demo mode: no GITHUB_TOKEN/CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}`);
+    log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
   } else if (!isDemoMode(env)) {
     log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);
   }
@@ -111,7 +124,7 @@ async function main(): Promise<void> {
   }
 
   // The server runs scans: the same heap tuning as lib/server/scan/heap.ts, from the start.
-  const server = spawn(process.execPath, ["--optimize-for-size", NEXT_BIN, "start", "-p", String(port)], { cwd: ROOT, env: { ...childEnv, NODE_ENV: "production" }, stdio: "inherit" });
+  const server = spawn(process.execPath, ["--optimize-for-size", NEXT_BIN, "start", "-p", String(port), ...listen.nextArgs], { cwd: ROOT, env: { ...childEnv, NODE_ENV: "production" }, stdio: "inherit" });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -128,7 +141,7 @@ async function main(): Promise<void> {
     })();
   });
 
-  await waitForServer(`http://127.0.0.1:${port}`, server);
+  await waitForServer(listen.probeUrl, server);
   // The first scan runs in this process (plain Node fetch, no session or Origin header needed
   // when sign-in is on); the dashboard reads its progress from the shared database.
   try {
@@ -144,10 +157,11 @@ async function main(): Promise<void> {
   } catch (e) {
     log(`first scan not started: ${e instanceof Error ? e.message : String(e)}`);
   }
-  process.stdout.write(`cacheguard dashboard: http://localhost:${port}\n`);
+  process.stdout.write(`cacheguard dashboard: ${listen.startLine}\n`);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`[cacheguard] ${e instanceof Error ? e.message : String(e)}\n`);
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(e instanceof Refusal ? `[cacheguard] cannot start: ${msg}\n` : `[cacheguard] ${msg}\n`);
   process.exit(1);
 });

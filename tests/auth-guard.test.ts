@@ -1,76 +1,97 @@
 import { describe, expect, it } from "vitest";
+import { type Access } from "@/lib/auth/access";
 import { decide, type GuardInput } from "@/lib/auth/guard";
-import { checkOrigin } from "@/lib/auth/origin";
+import { checkOrigin, checkOriginFor, configuredOrigins } from "@/lib/auth/origin";
+import { readEnv } from "@/lib/server/env";
 
 const h = (o: Record<string, string>) => new Headers(o);
+const env = (o: Record<string, string>) => readEnv(o as unknown as NodeJS.ProcessEnv);
+const REAL = { CACHEGUARD_ORG: "acme", GITHUB_TOKEN: "t", NEXTAUTH_URL: "https://cg.example.com" };
+const put = (headers: Record<string, string>, e = env(REAL)) => checkOriginFor(e, "PUT", h(headers));
 
-function req(over: Partial<GuardInput>): GuardInput {
-  return {
-    method: "GET", pathname: "/", search: "", headers: h({ host: "cg.example.com" }),
-    authRequired: true, signedIn: false, ...over,
-  };
-}
-
-describe("origin check for mutating requests", () => {
-  it("lets a same-origin POST through and refuses one from another site", () => {
-    expect(checkOrigin({ method: "POST", headers: h({ host: "cg.example.com", origin: "https://cg.example.com" }) })).toEqual({ ok: true });
-    const r = checkOrigin({ method: "DELETE", headers: h({ host: "cg.example.com", origin: "https://evil.example" }) });
-    expect(r).toEqual({ ok: false, reason: expect.stringContaining("https://evil.example is not this dashboard's origin") });
+describe("origin check for mutating requests: the configured public URL, nothing the client says", () => {
+  it("accepts exactly the public URL's scheme, host and port", () => {
+    expect(put({ host: "cg.example.com", origin: "https://cg.example.com" })).toEqual({ ok: true });
+    expect(put({ host: "cg.example.com", origin: "https://CG.example.com:443" })).toEqual({ ok: true });
   });
 
-  it("compares hosts with ports, and honours a reverse proxy's forwarded host and the public URL", () => {
-    expect(checkOrigin({ method: "PUT", headers: h({ host: "localhost:3000", origin: "http://localhost:3001" }) }).ok).toBe(false);
-    expect(checkOrigin({ method: "PUT", headers: h({ host: "10.0.0.5:3000", "x-forwarded-host": "cg.example.com", origin: "https://cg.example.com" }) }).ok).toBe(true);
-    expect(checkOrigin({ method: "POST", headers: h({ host: "127.0.0.1:3000", origin: "https://cg.example.com" }), allowedOrigins: ["https://cg.example.com/"] }).ok).toBe(true);
+  it("refuses a forged Origin whatever Host and X-Forwarded-* claim", () => {
+    const refused = { ok: false, reason: expect.stringContaining("is not this dashboard's origin") };
+    expect(put({ host: "evil.example", origin: "http://evil.example", "x-forwarded-host": "evil.example" })).toEqual(refused);
+    expect(put({ host: "evil.example", origin: "https://evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" })).toEqual(refused);
+    // the right host with the wrong scheme, or the wrong port
+    expect(put({ host: "cg.example.com", origin: "http://cg.example.com" })).toEqual(refused);
+    expect(put({ host: "cg.example.com", origin: "https://cg.example.com:8443" })).toEqual(refused);
+    // a look-alike host
+    expect(put({ host: "cg.example.com", origin: "https://cg.example.com.evil.example" })).toEqual(refused);
+    expect(put({ host: "cg.example.com", origin: "null" }).ok).toBe(false);
+    expect(put({ host: "cg.example.com" }).ok).toBe(false);
   });
 
-  it("never blocks reads, and refuses a write without Origin unless told to allow it (demo mode)", () => {
-    expect(checkOrigin({ method: "GET", headers: h({ host: "a", origin: "https://evil.example" }) }).ok).toBe(true);
-    expect(checkOrigin({ method: "POST", headers: h({ host: "a" }) }).ok).toBe(false);
-    expect(checkOrigin({ method: "POST", headers: h({ host: "a", origin: "null" }) }).ok).toBe(false);
-    expect(checkOrigin({ method: "POST", headers: h({ host: "a" }), allowMissingOrigin: true }).ok).toBe(true);
-    // a forged origin is refused even in demo mode
-    expect(checkOrigin({ method: "POST", headers: h({ host: "a", origin: "https://evil.example" }), allowMissingOrigin: true }).ok).toBe(false);
+  it("believes X-Forwarded-Host/-Proto only with TRUST_PROXY", () => {
+    const headers = { host: "10.0.0.5:3000", origin: "https://dash.internal", "x-forwarded-host": "dash.internal", "x-forwarded-proto": "https" };
+    expect(put(headers).ok).toBe(false);
+    expect(put(headers, env({ ...REAL, TRUST_PROXY: "1" })).ok).toBe(true);
+    // even then the scheme must match what the proxy says
+    expect(put({ ...headers, origin: "http://dash.internal" }, env({ ...REAL, TRUST_PROXY: "1" })).ok).toBe(false);
+  });
+
+  it("in demo mode the public URL is the loopback address on PORT; curl without Origin still works", () => {
+    const demo = env({ PORT: "3217" });
+    expect(configuredOrigins(demo)).toEqual(["http://localhost:3217", "http://127.0.0.1:3217", "http://[::1]:3217"]);
+    expect(put({ host: "localhost:3217", origin: "http://localhost:3217" }, demo).ok).toBe(true);
+    expect(put({ host: "evil.example", origin: "http://evil.example", "x-forwarded-host": "evil.example" }, demo).ok).toBe(false);
+    expect(put({ host: "localhost:3217", origin: "https://localhost:3217" }, demo).ok).toBe(false);
+    expect(put({ host: "localhost:3217", origin: "http://localhost:3000" }, demo).ok).toBe(false);
+    expect(put({ host: "localhost:3217" }, demo).ok).toBe(true);
+    // but "null" (a sandboxed frame or data: page on any site) is not a missing Origin
+    expect(put({ host: "localhost:3217", origin: "null" }, demo).ok).toBe(false);
+    expect(configuredOrigins(env({ PORT: "3217", HOST: "192.168.1.5" }))).toContain("http://192.168.1.5:3217");
+  });
+
+  it("never blocks reads", () => {
+    expect(checkOrigin({ method: "GET", headers: h({ origin: "https://evil.example" }), allowedOrigins: [] }).ok).toBe(true);
   });
 });
 
+const signedOut: Access = { ok: false, status: 401, error: "Sign in with GitHub to use the cacheguard API.", reason: "signed-out" };
+function req(over: Partial<GuardInput>): GuardInput {
+  return { method: "GET", pathname: "/", search: "", origin: { ok: true }, access: signedOut, ...over };
+}
+
 describe("what the proxy does with a request", () => {
+  it("answers a malformed percent-encoding with 400 JSON on the API and the not-found page elsewhere", () => {
+    expect(decide(req({ pathname: "/api/repos/%ff" }))).toEqual({ action: "json", status: 400, error: expect.stringMatching(/malformed percent-encoding/) });
+    expect(decide(req({ pathname: "/repos/%ff" }))).toEqual({ action: "not-found" });
+    expect(decide(req({ pathname: "/rules/%zz" }))).toEqual({ action: "not-found" });
+    expect(decide(req({ pathname: "/packages/%" }))).toEqual({ action: "not-found" });
+  });
+
   it("sends a signed-out visitor of a page to sign-in, remembering where they were going", () => {
     expect(decide(req({ pathname: "/repos/api", search: "?sev=error" }))).toEqual({
       action: "redirect", to: `/signin?callbackUrl=${encodeURIComponent("/repos/api?sev=error")}`,
     });
   });
 
-  it("answers a signed-out API call with 401 JSON, not a redirect", () => {
+  it("answers a refused API call with the access status as JSON", () => {
     expect(decide(req({ pathname: "/api/findings" }))).toEqual({ action: "json", status: 401, error: expect.stringMatching(/Sign in/) });
+    const gone: Access = { ok: false, status: 403, error: "mallory is no longer a member of acme.", reason: "not-member", login: "mallory" };
+    expect(decide(req({ pathname: "/api/findings", access: gone }))).toMatchObject({ status: 403 });
+    expect(decide(req({ pathname: "/", access: gone }))).toEqual({ action: "redirect", to: "/signin?error=not-member&login=mallory" });
   });
 
   it("leaves next-auth's endpoints and the sign-in page open", () => {
-    expect(decide(req({ pathname: "/api/auth/signin/github", method: "POST" }))).toEqual({ action: "next" });
+    expect(decide(req({ pathname: "/api/auth/signin/github", method: "POST", origin: { ok: false, reason: "x" } }))).toEqual({ action: "next" });
     expect(decide(req({ pathname: "/signin" }))).toEqual({ action: "next" });
   });
 
-  it("lets a signed-in member through, but not a cross-site write", () => {
-    expect(decide(req({ pathname: "/api/scans", signedIn: true }))).toEqual({ action: "next" });
-    expect(decide(req({ pathname: "/api/scans", method: "POST", signedIn: true, headers: h({ host: "cg.example.com", origin: "https://cg.example.com" }) }))).toEqual({ action: "next" });
-    expect(decide(req({ pathname: "/api/scans", method: "POST", signedIn: true, headers: h({ host: "cg.example.com", origin: "https://evil.example" }) }))).toMatchObject({ action: "json", status: 403 });
-  });
-
   it("checks the origin before the session, so a forged write learns nothing", () => {
-    expect(decide(req({ pathname: "/api/settings", method: "PUT", headers: h({ host: "cg.example.com", origin: "https://evil.example" }) }))).toMatchObject({ status: 403 });
-  });
-
-  it("requires nothing in demo mode except a same-origin write", () => {
-    const demo = { authRequired: false };
-    expect(decide(req({ ...demo, pathname: "/" }))).toEqual({ action: "next" });
-    expect(decide(req({ ...demo, pathname: "/api/findings" }))).toEqual({ action: "next" });
-    expect(decide(req({ ...demo, pathname: "/api/scans", method: "POST" }))).toEqual({ action: "next" }); // the start script, curl
-    expect(decide(req({ ...demo, pathname: "/api/scans", method: "POST", headers: h({ host: "localhost:3000", origin: "http://evil.example" }) }))).toMatchObject({ status: 403 });
+    expect(decide(req({ pathname: "/api/settings", method: "PUT", origin: { ok: false, reason: "Cross-origin request refused" } }))).toMatchObject({ status: 403 });
   });
 
   it("fails closed when sign-in is misconfigured", () => {
-    const configError = "Sign-in is not configured: GITHUB_CLIENT_ID: Required";
-    expect(decide(req({ pathname: "/api/findings", configError }))).toEqual({ action: "json", status: 503, error: configError });
-    expect(decide(req({ pathname: "/", configError }))).toEqual({ action: "redirect", to: "/signin?error=config" });
+    const config: Access = { ok: false, status: 503, error: "Sign-in is not configured: GITHUB_CLIENT_ID: Required", reason: "config" };
+    expect(decide(req({ pathname: "/api/findings", access: config }))).toEqual({ action: "json", status: 503, error: config.error });
+    expect(decide(req({ pathname: "/", access: config }))).toEqual({ action: "redirect", to: "/signin?error=config" });
   });
 });

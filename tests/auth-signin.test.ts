@@ -1,18 +1,28 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/server/db";
 import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { authRequired, readAuthConfig } from "@/lib/auth/config";
 import { checkOrgMembership, fetchUser } from "@/lib/auth/membership";
 import { buildAuthOptions } from "@/lib/auth/options";
-import { DEMO_FIXTURE } from "./scan-helpers";
+import { DEMO_FIXTURE, freshDbUrl } from "./scan-helpers";
 
 /** The sign-in rules against the fake GitHub's OAuth flow: members of the org in, everyone else out. */
 let gh: FakeGitHub;
+let db: Db;
+let dir: string;
 
 beforeAll(async () => {
   gh = await startFakeGitHub({ fixture: DEMO_FIXTURE });
+  dir = mkdtempSync(path.join(tmpdir(), "cg-signin-"));
+  db = createDb(await freshDbUrl(dir));
 });
 afterAll(async () => {
   await gh?.close();
+  await db?.$disconnect();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The OAuth web flow as a browser and next-auth would run it: authorize, then exchange the code. */
@@ -31,14 +41,19 @@ async function oauthToken(login: string): Promise<string> {
 
 const ENV = {
   CACHEGUARD_ORG: "acme", GITHUB_TOKEN: "demo-token", GITHUB_CLIENT_ID: "x", GITHUB_CLIENT_SECRET: "client-secret-value",
-  NEXTAUTH_SECRET: "a-long-random-secret-for-tests-only",
+  NEXTAUTH_SECRET: "a-long-random-secret-for-tests-only", NEXTAUTH_URL: "http://localhost:3999",
 };
 
 describe("sign-in configuration", () => {
-  it("is required outside demo mode only", () => {
+  it("is required outside demo mode only: a configured org without a token is never the open demo", () => {
     expect(authRequired({})).toBe(false);
-    expect(authRequired({ CACHEGUARD_ORG: "acme" })).toBe(false);
+    expect(authRequired({ CACHEGUARD_ORG: "acme" })).toBe(true);
     expect(authRequired({ CACHEGUARD_ORG: "acme", GITHUB_TOKEN: "t" })).toBe(true);
+  });
+
+  it("needs the public URL outside demo mode (the origin check compares against it)", () => {
+    const { NEXTAUTH_URL: _unused, ...withoutUrl } = ENV;
+    expect(() => readAuthConfig(withoutUrl)).toThrow(/NEXTAUTH_URL is required outside demo mode/);
   });
 
   it("names what is missing without echoing any value", () => {
@@ -88,10 +103,16 @@ describe("org membership", () => {
     expect(await as("mallory")).toBe("/signin?error=not-member&login=mallory");
   });
 
-  it("keeps only the login in the session token, never the GitHub token", async () => {
-    const opts = buildAuthOptions(readAuthConfig(ENV));
+  it("keeps only the login and a server-side session id in the session token, never the GitHub token", async () => {
+    const opts = buildAuthOptions(readAuthConfig(ENV), { db: () => db });
     const jwt = opts.callbacks!.jwt! as (a: unknown) => Promise<Record<string, unknown>>;
     const token = await jwt({ token: { sub: "1", name: "Octo" }, account: { access_token: "gho_abc1234567890" }, profile: { login: "octocat" } });
-    expect(token).toEqual({ sub: "1", name: "Octo", login: "octocat" });
+    expect(token).toEqual({ sub: "1", name: "Octo", login: "octocat", sid: expect.stringMatching(/^[\w-]{43}$/) });
+    const row = await db.authSession.findUniqueOrThrow({ where: { id: token.sid as string } });
+    expect(row).toMatchObject({ login: "octocat", org: "acme", revokedAt: null });
+    expect(JSON.stringify(row)).not.toContain("gho_abc1234567890");
+    // sign-out revokes it on the server, whatever the browser does with its cookie
+    await opts.events!.signOut!({ token } as never);
+    expect((await db.authSession.findUniqueOrThrow({ where: { id: token.sid as string } })).revokedAt).toBeInstanceOf(Date);
   });
 });

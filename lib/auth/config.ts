@@ -13,7 +13,7 @@ const schema = z.object({
   /** where the OAuth web flow lives: https://github.com, a GHES host, or the fake server */
   GITHUB_OAUTH_URL: z.string().url().default("https://github.com"),
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
-  NEXTAUTH_URL: z.string().url().optional(),
+  NEXTAUTH_URL: z.string({ error: "NEXTAUTH_URL is required outside demo mode (the dashboard's public URL)" }).url("NEXTAUTH_URL must be a URL such as https://cacheguard.example.com"),
 });
 
 export type AuthConfig = {
@@ -23,7 +23,7 @@ export type AuthConfig = {
   secret: string;
   oauthUrl: string;
   apiUrl: string;
-  publicUrl?: string;
+  publicUrl: string;
 };
 
 /** True when pages and API routes need a signed-in member (everything but demo mode). */

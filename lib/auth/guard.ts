@@ -1,25 +1,25 @@
-import { checkOrigin } from "@/lib/auth/origin";
+import type { Access } from "@/lib/auth/access";
+import type { OriginCheck } from "@/lib/auth/origin";
+import { namesNothing } from "@/lib/http/names";
 
 /**
  * The access decision proxy.ts applies to every request, as plain data so it is testable without
- * Next: which paths are public, which need a session, and the CSRF origin check.
+ * Next: malformed paths, which paths are public, the CSRF origin check, and what a refused
+ * visitor gets (JSON for the API, the sign-in page for pages).
  */
 export type GuardDecision =
   | { action: "next" }
-  | { action: "json"; status: 401 | 403 | 503; error: string }
-  | { action: "redirect"; to: string };
+  | { action: "json"; status: number; error: string }
+  | { action: "redirect"; to: string }
+  | { action: "not-found" };
 
 export interface GuardInput {
   method: string;
+  /** the raw (still percent-encoded) path */
   pathname: string;
   search: string;
-  headers: Headers;
-  /** outside demo mode */
-  authRequired: boolean;
-  /** set when sign-in is misconfigured (message without values) */
-  configError?: string;
-  signedIn: boolean;
-  publicUrl?: string;
+  origin: OriginCheck;
+  access: Access;
 }
 
 /** Paths that work without a session: next-auth's own endpoints and the sign-in page. */
@@ -31,24 +31,39 @@ export function isApiPath(pathname: string): boolean {
   return pathname === "/api" || pathname.startsWith("/api/");
 }
 
+/** A path with a broken percent-escape (`%ff`, `%zz`, a lone `%`) names nothing. */
+export function isMalformedPath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export function decide(input: GuardInput): GuardDecision {
   const { pathname } = input;
   const api = isApiPath(pathname);
+  if (isMalformedPath(pathname)) {
+    return api ? { action: "json", status: 400, error: `The path ${pathname} has a malformed percent-encoding.` } : { action: "not-found" };
+  }
+  if (!api && namesNothing(decodeURIComponent(pathname))) return { action: "not-found" };
   // next-auth checks its own POSTs with a CSRF token; everything else that mutates checks Origin
-  if (api && !pathname.startsWith("/api/auth/")) {
-    const origin = checkOrigin({
-      method: input.method, headers: input.headers, allowedOrigins: [input.publicUrl],
-      allowMissingOrigin: !input.authRequired,
-    });
-    if (!origin.ok) return { action: "json", status: 403, error: origin.reason };
+  if (api && !pathname.startsWith("/api/auth/") && !input.origin.ok) {
+    return { action: "json", status: 403, error: input.origin.reason };
   }
-  if (!input.authRequired || isPublicPath(pathname)) return { action: "next" };
-  if (input.configError) {
-    if (api) return { action: "json", status: 503, error: input.configError };
-    return { action: "redirect", to: "/signin?error=config" };
+  if (isPublicPath(pathname)) return { action: "next" };
+  const a = input.access;
+  if (a.ok) return { action: "next" };
+  if (api) return { action: "json", status: a.status, error: a.error };
+  switch (a.reason) {
+    case "config":
+      return { action: "redirect", to: "/signin?error=config" };
+    case "not-member":
+      return { action: "redirect", to: `/signin?${new URLSearchParams({ error: "not-member", login: a.login ?? "" })}` };
+    case "membership-check":
+      return { action: "redirect", to: `/signin?${new URLSearchParams({ error: "membership-check", login: a.login ?? "" })}` };
+    default:
+      return { action: "redirect", to: `/signin?${new URLSearchParams({ callbackUrl: `${pathname}${input.search}` })}` };
   }
-  if (input.signedIn) return { action: "next" };
-  if (api) return { action: "json", status: 401, error: "Sign in with GitHub to use the cacheguard API." };
-  const callbackUrl = `${pathname}${input.search}`;
-  return { action: "redirect", to: `/signin?${new URLSearchParams({ callbackUrl })}` };
 }

@@ -3,6 +3,8 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { type AuthConfig, readAuthConfig } from "@/lib/auth/config";
 import { type GitHubUser, checkOrgMembership, fetchUser } from "@/lib/auth/membership";
 import { redact, registerSecret } from "@/lib/github/redact";
+import { SESSION_MAX_AGE_S, openSession, revokeSession } from "@/lib/auth/sessions";
+import { getDb, type Db } from "@/lib/server/db";
 
 /** Where the sign-in page and the refusal live (our own page, not next-auth's default). */
 export const SIGN_IN_PATH = "/signin";
@@ -41,7 +43,8 @@ function deniedUrl(kind: "not-member" | "membership-check", login: string): stri
 }
 
 /** next-auth options for the configured org; throws (without values) when sign-in is not configured. */
-export function buildAuthOptions(cfg: AuthConfig = readAuthConfig()): NextAuthOptions {
+export function buildAuthOptions(cfg: AuthConfig = readAuthConfig(), deps: { db?: () => Db } = {}): NextAuthOptions {
+  const db = deps.db ?? getDb;
   registerSecret(cfg.clientSecret);
   registerSecret(cfg.secret);
   const log = (level: "error" | "warn", code: string, meta?: unknown) => {
@@ -51,13 +54,20 @@ export function buildAuthOptions(cfg: AuthConfig = readAuthConfig()): NextAuthOp
   return {
     secret: cfg.secret,
     providers: [gitHubProvider(cfg)],
-    // JWT sessions: no database adapter, and the user's GitHub token is never stored anywhere
-    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    // The cookie is a JWT holding a server-side session id (lib/auth/sessions.ts), so sign-out and
+    // a lost membership end the session on the server; the user's GitHub token is stored nowhere.
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: SIGN_IN_PATH, error: SIGN_IN_PATH },
     logger: {
       error: (code, meta) => log("error", code, meta),
       warn: (code) => log("warn", code),
       debug: () => {},
+    },
+    events: {
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid === "string") await revokeSession(db(), sid);
+      },
     },
     callbacks: {
       async signIn({ account, profile }) {
@@ -69,9 +79,13 @@ export function buildAuthOptions(cfg: AuthConfig = readAuthConfig()): NextAuthOp
         return deniedUrl(m.reason === "not-member" ? "not-member" : "membership-check", login);
       },
       async jwt({ token, profile }) {
-        // only the login is kept; the OAuth access token is dropped after the membership check
+        // only the login and the session id are kept; the OAuth access token is dropped after the
+        // membership check. `profile` is there only at sign-in: that is when the session opens.
         const login = (profile as GitHubUser | undefined)?.login;
-        if (login) token.login = login;
+        if (login) {
+          token.login = login;
+          token.sid = await openSession(db(), login, cfg.org);
+        }
         return token;
       },
       async session({ session, token }) {

@@ -5,9 +5,14 @@ export type Db = PrismaClient;
 
 export const DEFAULT_DATABASE_URL = "file:./data/cacheguard.db";
 
-/** A Prisma client on SQLite through better-sqlite3 (no Rust engine). */
+/**
+ * A Prisma client on SQLite through better-sqlite3 (no Rust engine). `?mode=ro` opens the file
+ * read-only (a dashboard over a copy); other query parameters are not part of the file name.
+ */
 export function createDb(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Db {
-  const adapter = new PrismaBetterSQLite3({ url });
+  const [file, query = ""] = url.split("?", 2);
+  const readonly = new URLSearchParams(query).get("mode") === "ro";
+  const adapter = new PrismaBetterSQLite3({ url: file, ...(readonly ? { readonly: true } : {}) } as { url: string });
   return new PrismaClient({ adapter });
 }
 

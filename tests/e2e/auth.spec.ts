@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { type FakeGitHub, startFakeGitHub } from "../../lib/demo/fake-github/server";
 
 /**
@@ -21,6 +21,7 @@ let server: ChildProcess | null = null;
 let dir: string;
 let base: string;
 let serverLog = "";
+let baseEnv: Record<string, string | undefined> = {};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,7 +68,10 @@ test.beforeAll(async () => {
     NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789abcdef",
     NEXTAUTH_URL: base,
     CACHEGUARD_DEMO_URL: "",
+    // GitHub is asked again about a membership after 3 s here (default and maximum: 10 minutes)
+    CACHEGUARD_MEMBERSHIP_TTL_SECONDS: "3",
   };
+  baseEnv = env;
   delete env.CACHEGUARD_DEMO_URL;
   // data to show: one scan through the CLI, into this server's own database
   const scan = await run(process.execPath, ["--import", "tsx", "lib/cli/main.ts", "scan", "--org", "acme", "--api-url", fake.url, "--registry-url", fake.url], env);
@@ -166,4 +170,80 @@ test("a member changes the scan schedule on /settings; it is checked, saved and 
   await expect.poll(() => serverLog).toContain('[schedule] "30 2 * * 1-5" (settings)');
   await page.reload();
   await expect(page.getByText(/Now 30 2 \* \* 1-5, set on this page/)).toBeVisible();
+});
+
+test("with the org, OAuth app and NEXTAUTH_* set but no GITHUB_TOKEN, the server refuses to start instead of opening the data", async () => {
+  test.setTimeout(60_000);
+  const port = await freePort();
+  const env: Record<string, string | undefined> = { ...baseEnv, PORT: String(port), NEXTAUTH_URL: `http://localhost:${port}` };
+  delete env.GITHUB_TOKEN;
+  const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], { cwd: APP_DIR, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    child.on("exit", (code) => { clearTimeout(timer); resolve({ code, out }); });
+  });
+  expect(r.code).toBe(1);
+  expect(r.out).toContain("[cacheguard] cannot start: CACHEGUARD_ORG=acme is set but there is no way to read it: set GITHUB_TOKEN (or a GitHub App), or unset CACHEGUARD_ORG for the demo.");
+  // nothing answers there: no summary, findings or settings for anyone
+  expect(await fetch(`http://127.0.0.1:${port}/api/summary`).then((x) => x.status).catch(() => "refused")).toBe("refused");
+});
+
+test("forged origins are refused even with a session: another site, a forwarded host, the wrong scheme", async ({ page }) => {
+  await page.goto(`${base}/`);
+  await page.getByRole("button", { name: "Sign in with GitHub" }).click();
+  await expect(page).toHaveURL(`${base}/`, { timeout: 30_000 });
+  const port = new URL(base).port;
+  const forged: Array<Record<string, string>> = [
+    { origin: "http://evil.example", "x-forwarded-host": "evil.example" },
+    { origin: `https://localhost:${port}` },
+    { origin: `http://127.0.0.1:${port}` }, // the same server by another name is not the public URL
+  ];
+  for (const headers of forged) {
+    const r = await page.request.put(`${base}/api/settings`, { headers: { ...headers, "content-type": "application/json" }, data: { schedule: "off" } });
+    expect(r.status(), JSON.stringify(headers)).toBe(403);
+  }
+  expect((await page.request.get(`${base}/api/settings`)).status()).toBe(200);
+});
+
+test("signing out ends the session on the server: the old cookie no longer opens anything", async ({ page }) => {
+  await page.goto(`${base}/settings`);
+  await page.getByRole("button", { name: "Sign in with GitHub" }).click();
+  await expect(page).toHaveURL(`${base}/settings`, { timeout: 30_000 });
+  const cookie = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token");
+  expect(cookie).toBeTruthy();
+  const replay = await playwrightRequest.newContext({ extraHTTPHeaders: { cookie: `${cookie!.name}=${cookie!.value}` } });
+  expect((await replay.get(`${base}/api/summary`)).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  const after = await replay.get(`${base}/api/summary`);
+  expect(after.status()).toBe(401);
+  expect((await after.json()).error).toMatch(/signed out/);
+  const pageAfter = await replay.get(`${base}/repos/api`, { maxRedirects: 0 });
+  expect(pageAfter.status()).toBe(307);
+  expect(pageAfter.headers()["location"]).toMatch(/\/signin\?callbackUrl=/);
+  await replay.dispose();
+});
+
+test("a member removed from the org loses access at the next membership check", async ({ page }) => {
+  await page.goto(`${base}/signin?login=monalisa`);
+  await page.getByRole("button", { name: "Sign in with GitHub" }).click();
+  await expect(page).toHaveURL(`${base}/`, { timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: /Org report/ })).toBeVisible();
+  expect((await page.request.get(`${base}/api/findings`)).status()).toBe(200);
+
+  // an owner removes monalisa on GitHub
+  const removed = await fetch(`${fake.url}/orgs/acme/members/monalisa`, { method: "DELETE", headers: { authorization: "Bearer demo-admin-token" } });
+  expect(removed.status).toBe(204);
+  // GitHub is asked again once the confirmed membership is older than the TTL (3 s here, 10 min by default)
+  await page.waitForTimeout(3500);
+  const api = await page.request.get(`${base}/api/findings`);
+  expect(api.status()).toBe(403);
+  expect(await api.json()).toEqual({ error: "monalisa is no longer a member of acme." });
+  await page.goto(`${base}/repos/api`);
+  await expect(page).toHaveURL(/\/signin\?error=not-member&login=monalisa/);
+  await expect(page.getByRole("heading", { name: "You are not a member of acme" })).toBeVisible();
 });

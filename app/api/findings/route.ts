@@ -1,8 +1,7 @@
-import { NextResponse, type NextRequest } from "next/server";
 import { findingsToCsv, findingsToJson, findingsToSarif } from "@/lib/server/queries/export";
 import { parseFindingFilters } from "@/lib/server/queries/finding-filters";
 import { exportFindings, findingFacets, listFindings } from "@/lib/server/queries/findings";
-import { jsonError, withOrg } from "../_lib/http";
+import { api, json, jsonError } from "../_lib/route";
 
 const FORMATS = ["csv", "json", "sarif"] as const;
 
@@ -11,20 +10,21 @@ const FORMATS = ["csv", "json", "sarif"] as const;
  * Without `format`: one page plus facet counts. With format=csv|json|sarif: a download of every
  * finding the current filters select, in the same order.
  */
-export async function GET(req: NextRequest) {
-  const params = new URLSearchParams(req.nextUrl.searchParams);
-  const format = params.get("format");
-  params.delete("format");
-  if (format !== null && !(FORMATS as readonly string[]).includes(format)) {
-    return jsonError(400, `format must be one of ${FORMATS.join(", ")}`);
-  }
-  const parsed = parseFindingFilters(params);
-  if (!parsed.ok) return jsonError(400, `Invalid filter: ${parsed.error}`);
-  const filters = parsed.filters;
-  return withOrg(async (db, org) => {
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
+  GET: async ({ req, db, org: currentOrg }) => {
+    const params = new URLSearchParams(req.nextUrl.searchParams);
+    const format = params.get("format");
+    params.delete("format");
+    if (format !== null && !(FORMATS as readonly string[]).includes(format)) {
+      return jsonError(400, `format must be one of ${FORMATS.join(", ")}`);
+    }
+    const parsed = parseFindingFilters(params);
+    if (!parsed.ok) return jsonError(400, `Invalid filter: ${parsed.error}`);
+    const filters = parsed.filters;
+    const org = await currentOrg();
     if (format === null) {
       const [page, facets] = await Promise.all([listFindings(db, org, filters), findingFacets(db, org)]);
-      return NextResponse.json({ ...page, facets });
+      return json({ ...page, facets });
     }
     const rows = await exportFindings(db, org, filters);
     const stamp = new Date().toISOString().slice(0, 10);
@@ -41,5 +41,5 @@ export async function GET(req: NextRequest) {
         "content-disposition": `attachment; filename="${name}.${format === "sarif" ? "sarif" : "json"}"`,
       },
     });
-  });
-}
+  },
+});

@@ -1,7 +1,6 @@
-import { NextResponse } from "next/server";
 import { listPackages } from "@/lib/server/queries/packages";
-import { withOrg } from "../_lib/http";
+import { api, json } from "../_lib/route";
 
-export async function GET() {
-  return withOrg(async (db, org) => NextResponse.json({ packages: await listPackages(db, org) }));
-}
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
+  GET: async ({ db, org }) => json({ packages: await listPackages(db, await org()) }),
+});

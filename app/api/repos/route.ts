@@ -1,7 +1,6 @@
-import { NextResponse } from "next/server";
 import { listRepos } from "@/lib/server/queries/repos";
-import { withOrg } from "../_lib/http";
+import { api, json } from "../_lib/route";
 
-export async function GET() {
-  return withOrg(async (db, org) => NextResponse.json({ repos: await listRepos(db, org) }));
-}
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
+  GET: async ({ db, org }) => json({ repos: await listRepos(db, await org()) }),
+});

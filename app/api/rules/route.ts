@@ -1,6 +1,6 @@
-import { NextResponse } from "next/server";
 import { listRules } from "@/lib/server/queries/rules";
+import { api, json } from "../_lib/route";
 
-export async function GET() {
-  return NextResponse.json({ rules: listRules() });
-}
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
+  GET: () => json({ rules: listRules() }),
+});

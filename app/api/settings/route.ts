@@ -1,6 +1,5 @@
-import { NextResponse } from "next/server";
-import { getDb } from "@/lib/server/db";
 import { getScheduler, nextRuns, readSchedule, saveSchedule, scheduleInputSchema } from "@/lib/server/schedule";
+import { api, json, jsonError } from "../_lib/route";
 
 function view(schedule: { expression: string; source: string }) {
   return {
@@ -14,37 +13,23 @@ function view(schedule: { expression: string; source: string }) {
   };
 }
 
-/** GET /api/settings: the scan schedule in force, where it comes from, and its next five runs. */
-export async function GET() {
-  try {
-    return NextResponse.json(view(await readSchedule(getDb())));
-  } catch (e) {
-    console.error("[api/settings]", e instanceof Error ? e.message : e);
-    return NextResponse.json({ error: "Could not read the settings." }, { status: 500 });
-  }
-}
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
+  /** GET /api/settings: the scan schedule in force, where it comes from, and its next five runs. */
+  GET: async ({ db }) => json(view(await readSchedule(db))),
 
-/** PUT /api/settings {schedule}: validate with croner, store in Setting, re-arm the job at once. */
-export async function PUT(req: Request) {
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    return NextResponse.json({ error: 'The request body must be JSON, e.g. {"schedule":"0 3 * * *"}.' }, { status: 400 });
-  }
-  const parsed = scheduleInputSchema.safeParse(body);
-  if (!parsed.success) {
-    return NextResponse.json({ error: 'Send {"schedule": "<cron expression>"} ("" resets it, "off" turns scheduled scans off).' }, { status: 400 });
-  }
-  try {
-    const db = getDb();
-    const saved = await saveSchedule(db, parsed.data.schedule);
-    if (!saved.ok) return NextResponse.json({ error: saved.error }, { status: 400 });
-    const scheduler = getScheduler();
-    const effective = scheduler ? await scheduler.rearm() : saved.schedule;
-    return NextResponse.json(view(effective));
-  } catch (e) {
-    console.error("[api/settings]", e instanceof Error ? e.message : e);
-    return NextResponse.json({ error: "Could not save the schedule." }, { status: 500 });
-  }
-}
+  /** PUT /api/settings {schedule}: validate with croner, store in Setting, re-arm the job at once. */
+  PUT: {
+    body: "json",
+    handle: async ({ db, body }) => {
+      const parsed = scheduleInputSchema.safeParse(body);
+      if (!parsed.success) {
+        return jsonError(400, 'Send {"schedule": "<cron expression>"} ("" resets it, "off" turns scheduled scans off).');
+      }
+      const saved = await saveSchedule(db, parsed.data.schedule);
+      if (!saved.ok) return jsonError(400, saved.error);
+      const scheduler = getScheduler();
+      const effective = scheduler ? await scheduler.rearm() : saved.schedule;
+      return json(view(effective));
+    },
+  },
+});

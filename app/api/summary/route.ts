@@ -1,7 +1,6 @@
-import { NextResponse } from "next/server";
 import { reportSummary } from "@/lib/server/queries/summary";
-import { withOrg } from "../_lib/http";
+import { api, json } from "../_lib/route";
 
-export async function GET() {
-  return withOrg(async (db, org) => NextResponse.json(await reportSummary(db, org)));
-}
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
+  GET: async ({ db, org }) => json(await reportSummary(db, await org())),
+});

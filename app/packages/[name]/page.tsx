@@ -1,12 +1,16 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { PackageDetailView } from "@/components/packages/package-detail";
+import { decodeParam } from "@/lib/http/params";
 
 type Props = { params: Promise<{ name: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).name) };
+  return { title: decodeParam((await params).name) ?? "Not found" };
 }
 
 export default async function PackagePage({ params }: Props) {
-  return <PackageDetailView name={decodeURIComponent((await params).name)} />;
+  const name = decodeParam((await params).name);
+  if (name === null) notFound();
+  return <PackageDetailView name={name} />;
 }

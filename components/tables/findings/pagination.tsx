@@ -1,6 +1,6 @@
 "use client";
 
-import { PAGE_SIZES } from "@/lib/server/queries/finding-filters";
+import { PAGE_SIZES } from "@/lib/server/queries/finding-options";
 
 const btn =
   "h-8 rounded-md border border-zinc-300 px-3 text-sm disabled:cursor-not-allowed disabled:opacity-40 enabled:hover:bg-zinc-100 dark:border-zinc-700 dark:enabled:hover:bg-zinc-800";

@@ -1,5 +1,5 @@
 import { createSerializer, parseAsInteger, parseAsString, parseAsStringLiteral } from "nuqs";
-import { FINDING_SORTS, FINDING_STATUSES, SEVERITIES } from "@/lib/server/queries/finding-filters";
+import { FINDING_SORTS, FINDING_STATUSES, SEVERITIES } from "@/lib/server/queries/finding-options";
 
 /** The findings table's URL state. Defaults match findingFiltersSchema, and stay out of the URL. */
 export const findingParsers = {

@@ -13,6 +13,8 @@ export interface ServerState {
   oauthTokens: Map<string, TokenUser>;
   /** the largest page a list serves: REST per_page, registry tags/list n (null: no limit) */
   pages: { maxPerPage: number; maxTagsPerPage: number | null };
+  /** members removed with DELETE /orgs/{org}/members/{username} since the server started */
+  removedMembers: Set<string>;
 }
 
 export interface Ctx {
@@ -61,7 +63,8 @@ export function lookupToken(fixture: Fixture, state: ServerState, token: string)
   return (Object.hasOwn(fixture.tokens, token) ? fixture.tokens[token] : undefined) ?? state.oauthTokens.get(token) ?? null;
 }
 
-export function isMember(fixture: Fixture, login: string): boolean {
+export function isMember(fixture: Fixture, login: string, state?: Pick<ServerState, "removedMembers">): boolean {
+  if (state?.removedMembers.has(login.toLowerCase())) return false;
   if (fixture.org.members?.includes(login)) return true;
   return Object.values(fixture.tokens).some((u) => u.login === login && u.member === true);
 }

@@ -28,7 +28,7 @@ function unauthorized(ctx: Ctx, name: string): void {
 /** May this caller pull this package? Public ones: anyone; private ones: members with read:packages. */
 function mayPull(ctx: Ctx, user: TokenUser | null, p: FixturePackage | undefined): boolean {
   if (!p || p.visibility === "public") return true;
-  return !!user && hasScope({ token: "", user }, "read:packages") && isMember(ctx.fixture, user.login);
+  return !!user && hasScope({ token: "", user }, "read:packages") && isMember(ctx.fixture, user.login, ctx.state);
 }
 
 /** GET /token: basic auth with any user name and a GitHub token as password; anonymous for public packages. */

@@ -25,7 +25,7 @@ function guard(ctx: Ctx, org: string): boolean {
 
 export function canSeePackage(ctx: Ctx, p: FixturePackage): boolean {
   if (p.visibility === "public") return true;
-  return !!ctx.identity && hasScope(ctx.identity, "read:packages") && isMember(ctx.fixture, ctx.identity.user.login);
+  return !!ctx.identity && hasScope(ctx.identity, "read:packages") && isMember(ctx.fixture, ctx.identity.user.login, ctx.state);
 }
 
 export function listPackages(ctx: Ctx, [org]: string[]): void {

@@ -9,7 +9,7 @@ const TREES_DOCS = "https://docs.github.com/rest/git/trees#get-a-tree";
 
 /** Private repositories are visible to org members whose token has the `repo` scope; others get 404 like GitHub. */
 export function canSeePrivate(ctx: Ctx): boolean {
-  return !!ctx.identity && hasScope(ctx.identity, "repo") && isMember(ctx.fixture, ctx.identity.user.login);
+  return !!ctx.identity && hasScope(ctx.identity, "repo") && isMember(ctx.fixture, ctx.identity.user.login, ctx.state);
 }
 
 export function visibleRepos(ctx: Ctx): FixtureRepo[] {

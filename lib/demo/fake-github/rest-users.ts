@@ -1,4 +1,4 @@
-import { isMember, notFound, send, sendError, type Ctx } from "./http";
+import { hasScope, isMember, notFound, send, sendError, type Ctx } from "./http";
 import { peek } from "./rate-limit";
 import { isOrg } from "./rest-repos";
 import { orgJson, userJson } from "./shapes";
@@ -16,7 +16,7 @@ export function getUserByLogin(ctx: Ctx, [login]: string[]): void {
 export function listUserOrgs(ctx: Ctx): void {
   if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user");
   const fx = ctx.fixture;
-  send(ctx, 200, isMember(fx, ctx.identity.user.login) ? [{ login: fx.org.login, id: fx.org.id, node_id: `O_${fx.org.id}`, url: `${ctx.base}/orgs/${fx.org.login}`, description: null }] : []);
+  send(ctx, 200, isMember(fx, ctx.identity.user.login, ctx.state) ? [{ login: fx.org.login, id: fx.org.id, node_id: `O_${fx.org.id}`, url: `${ctx.base}/orgs/${fx.org.login}`, description: null }] : []);
 }
 
 /** 204 when the user is a member, 404 otherwise (GitHub's check-membership endpoint). */
@@ -24,12 +24,26 @@ export function checkMember(ctx: Ctx, [org, username]: string[]): void {
   const docs = "https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user";
   if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
   if (!isOrg(ctx, org)) return notFound(ctx, docs);
-  if (isMember(ctx.fixture, username)) {
+  if (isMember(ctx.fixture, username, ctx.state)) {
     ctx.res.writeHead(204, ctx.extraHeaders);
     ctx.res.end();
     return;
   }
   notFound(ctx, docs);
+}
+
+/**
+ * Remove an organization member (GitHub: 204, for an org owner's token with admin:org). Lets a
+ * test take a member out of the org and watch the dashboard notice.
+ */
+export function removeMember(ctx: Ctx, [org, username]: string[]): void {
+  const docs = "https://docs.github.com/rest/orgs/members#remove-an-organization-member";
+  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
+  if (!isOrg(ctx, org)) return notFound(ctx, docs);
+  if (!hasScope(ctx.identity, "admin:org")) return sendError(ctx, 403, "Must have admin rights to Organization.", docs);
+  ctx.state.removedMembers.add(username.toLowerCase());
+  ctx.res.writeHead(204, ctx.extraHeaders);
+  ctx.res.end();
 }
 
 export function getRateLimit(ctx: Ctx): void {

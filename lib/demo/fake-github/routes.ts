@@ -4,7 +4,7 @@ import { accessToken, authorize } from "./oauth";
 import { handleRegistry, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
 import { getBlob, getContents, getOrg, getRepo, getTree, listOrgRepos } from "./rest-repos";
-import { checkMember, getRateLimit, getUser, getUserByLogin, listUserOrgs } from "./rest-users";
+import { checkMember, removeMember, getRateLimit, getUser, getUserByLogin, listUserOrgs } from "./rest-users";
 
 export type Kind = "rest" | "graphql" | "registry" | "oauth";
 export interface Route {
@@ -28,6 +28,7 @@ export const routes: Route[] = [
   rest("/orgs/:org/packages/:type/:name", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}$`), getPackage),
   rest("/orgs/:org/packages/:type/:name/versions", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions$`), listPackageVersions),
   rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), checkMember),
+  { ...rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), removeMember), method: "DELETE", name: "DELETE /orgs/:org/members/:user" },
   rest("/repos/:owner/:repo", new RegExp(`^/repos/${seg}/${seg}$`), getRepo),
   rest("/repos/:owner/:repo/contents/:path", new RegExp(`^/repos/${seg}/${seg}/contents(?:/(.*))?$`), getContents),
   rest("/repos/:owner/:repo/git/trees/:ref", new RegExp(`^/repos/${seg}/${seg}/git/trees/(.+)$`), getTree),

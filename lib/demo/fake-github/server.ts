@@ -65,6 +65,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     oauthCodes: new Map(),
     oauthTokens: new Map(),
     pages: { maxPerPage: opts.maxPerPage ?? 100, maxTagsPerPage: opts.maxTagsPerPage ?? null },
+    removedMembers: new Set(),
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
   const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });

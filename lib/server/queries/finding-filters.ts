@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { FINDING_SORTS, FINDING_STATUSES, PAGE_SIZES, SEVERITIES } from "./finding-options";
 
-/** Findings table state: the same shape in the URL, the API and the query, so every view is a link. */
-export const FINDING_SORTS = ["severity", "rule", "repo", "path", "confidence", "ref", "firstSeen"] as const;
-export const FINDING_STATUSES = ["open", "new", "resolved", "all"] as const;
-export const SEVERITIES = ["error", "warning", "note"] as const;
-export const PAGE_SIZES = [25, 50, 100] as const;
+export { FINDING_SORTS, FINDING_STATUSES, PAGE_SIZES, SEVERITIES };
+
+/* Findings table state: the same shape in the URL, the API and the query, so every view is a link. */
 
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 

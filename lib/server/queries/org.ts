@@ -6,16 +6,21 @@ export interface OrgRef {
   login: string;
 }
 
-/** The org the dashboard shows: the configured one (or the demo org), else the most recently scanned. */
+/**
+ * The org the dashboard shows: the configured one, or the demo org in demo mode. Never another org
+ * the database happens to hold: its members signed in for it, and nobody else may see it.
+ */
 export async function currentOrg(db: Db): Promise<OrgRef | null> {
   const env = readEnv();
   const login = isDemoMode(env) ? DEMO_ORG : env.CACHEGUARD_ORG;
-  if (login) {
-    const org = await db.org.findUnique({ where: { login }, select: { id: true, login: true } });
-    if (org) return org;
-  }
-  const latest = await db.scan.findFirst({ orderBy: { startedAt: "desc" }, select: { org: { select: { id: true, login: true } } } });
-  return latest?.org ?? null;
+  if (!login) return null;
+  return db.org.findUnique({ where: { login }, select: { id: true, login: true } });
+}
+
+/** Orgs stored in the database other than `login`: demo mode refuses to serve such a database. */
+export async function otherOrgs(db: Db, login: string): Promise<string[]> {
+  const rows = await db.org.findMany({ where: { login: { not: login } }, select: { login: true }, orderBy: { login: "asc" } });
+  return rows.map((r) => r.login);
 }
 
 /** The latest scan that finished reading the org (succeeded or partial): the report's "now". */

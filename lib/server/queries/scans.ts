@@ -90,13 +90,19 @@ export interface ScanDetail {
 
 /** One scan of the org with what it could not analyse; null for another org's scan or an unknown id. */
 export async function getScanDetail(db: Db, org: OrgRef, id: number): Promise<ScanDetail | null> {
-  const s = await db.scan.findFirst({ where: { id, orgId: org.id } });
-  if (!s) return null;
+  const scan = await getOrgScan(db, org, id);
+  if (!scan) return null;
   const rows = await db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }, { line: "asc" }] });
   return {
-    scan: toScanRow(s),
+    scan,
     issues: rows.map((r) => ({ repo: r.repo?.name ?? null, path: r.path, kind: r.kind as FileIssueRow["kind"], message: r.message, line: r.line })),
   };
+}
+
+/** One scan of `org`; a scan of another org is as absent as one that never ran. */
+export async function getOrgScan(db: Db, org: OrgRef, id: number): Promise<ScanRow | null> {
+  const s = await db.scan.findFirst({ where: { id, orgId: org.id } });
+  return s ? toScanRow(s) : null;
 }
 
 export async function activeScan(db: Db, org: OrgRef): Promise<ScanRow | null> {

@@ -1,16 +1,18 @@
-import { NextResponse } from "next/server";
 import { z } from "zod";
+import { REPO_NAME } from "@/lib/http/names";
 import { getRepo } from "@/lib/server/queries/repos";
-import { jsonError, withOrg, zodMessage } from "../../_lib/http";
+import { zodMessage } from "../../_lib/http";
+import { api, json, jsonError } from "../../_lib/route";
 
-const paramsSchema = z.object({ repo: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "not a repository name") });
+const paramsSchema = z.object({ repo: z.string().regex(REPO_NAME, "not a repository name") });
 
-export async function GET(_req: Request, ctx: { params: Promise<{ repo: string }> }) {
-  const parsed = paramsSchema.safeParse(await ctx.params);
-  if (!parsed.success) return jsonError(400, `Invalid repository: ${zodMessage(parsed.error)}`);
-  return withOrg(async (db, org) => {
-    const repo = await getRepo(db, org, parsed.data.repo);
-    if (!repo) return jsonError(404, `Repository ${org.login}/${parsed.data.repo} is not in the last scan.`);
-    return NextResponse.json(repo);
-  });
-}
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ repo: string }>({
+  GET: async ({ params, db, org }) => {
+    const parsed = paramsSchema.safeParse(params);
+    if (!parsed.success) return jsonError(400, `Invalid repository: ${zodMessage(parsed.error)}`);
+    const o = await org();
+    const repo = await getRepo(db, o, parsed.data.repo);
+    if (!repo) return jsonError(404, `Repository ${o.login}/${parsed.data.repo} is not in the last scan.`);
+    return json(repo);
+  },
+});
