@@ -7,7 +7,7 @@ export interface FilterState {
   rule: string | null;
   severity: "error" | "warning" | "note" | null;
   repo: string | null;
-  status: "open" | "new" | "resolved" | "all";
+  status: "open" | "new" | "suppressed" | "resolved" | "all";
   q: string | null;
 }
 
@@ -90,6 +90,7 @@ export function FindingsFilters({
         <select id={`${id}-status`} className={selectClass} value={state.status} onChange={(e) => onChange({ status: e.target.value as FilterState["status"] })}>
           <option value="open">Open</option>
           <option value="new">New in last scan</option>
+          <option value="suppressed">Suppressed</option>
           <option value="resolved">Resolved</option>
           <option value="all">All</option>
         </select>

@@ -7,6 +7,7 @@ export const findingParsers = {
   severity: parseAsStringLiteral(SEVERITIES),
   repo: parseAsString,
   status: parseAsStringLiteral(FINDING_STATUSES).withDefault("open"),
+  since: parseAsInteger,
   q: parseAsString,
   sort: parseAsStringLiteral(FINDING_SORTS).withDefault("severity"),
   dir: parseAsStringLiteral(["asc", "desc"] as const).withDefault("asc"),

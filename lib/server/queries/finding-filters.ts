@@ -12,6 +12,8 @@ export const findingFiltersSchema = z.object({
   severity: z.preprocess(emptyToUndefined, z.enum(SEVERITIES).optional()),
   repo: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   status: z.preprocess(emptyToUndefined, z.enum(FINDING_STATUSES).default("open")),
+  /** only findings first seen after scan N ("new since scan N", a baseline in the dashboard) */
+  since: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).optional()),
   q: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   sort: z.preprocess(emptyToUndefined, z.enum(FINDING_SORTS).default("severity")),
   dir: z.preprocess(emptyToUndefined, z.enum(["asc", "desc"]).default("asc")),

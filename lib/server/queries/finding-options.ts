@@ -3,6 +3,6 @@
  * imports these, and zod in the browser probes `new Function`, which our CSP (no eval) refuses.
  */
 export const FINDING_SORTS = ["severity", "rule", "repo", "path", "confidence", "ref", "firstSeen"] as const;
-export const FINDING_STATUSES = ["open", "new", "resolved", "all"] as const;
+export const FINDING_STATUSES = ["open", "new", "suppressed", "resolved", "all"] as const;
 export const SEVERITIES = ["error", "warning", "note"] as const;
 export const PAGE_SIZES = [25, 50, 100] as const;

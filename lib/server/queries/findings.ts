@@ -1,6 +1,7 @@
 import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
+import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import type { FindingFilters } from "./finding-filters";
 import { newFindingsScanId, type OrgRef } from "./org";
@@ -35,6 +36,8 @@ export interface FindingRow {
   firstSeenAt: string | null;
   resolvedScanId: number | null;
   isNew: boolean;
+  /** how it is silenced, when it is (inline, config or accepted, with the reason and where / who / until) */
+  suppression: { kind: string; reason: string; at: string | null; until: string | null } | null;
 }
 
 export interface FindingPage {
@@ -69,12 +72,15 @@ function escapeLike(s: string): string {
 
 async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promise<Prisma.Sql> {
   const parts: Prisma.Sql[] = [Prisma.sql`f."orgId" = ${org.id}`];
-  if (filters.status === "open") parts.push(Prisma.sql`f."resolvedScanId" IS NULL`);
+  // open and new leave silenced findings out (see suppressions.ts); "suppressed" shows only those
+  if (filters.status === "open") parts.push(Prisma.sql`f."resolvedScanId" IS NULL AND f."suppressedBy" IS NULL`);
+  else if (filters.status === "suppressed") parts.push(Prisma.sql`f."resolvedScanId" IS NULL AND f."suppressedBy" IS NOT NULL`);
   else if (filters.status === "resolved") parts.push(Prisma.sql`f."resolvedScanId" IS NOT NULL`);
   else if (filters.status === "new") {
     const scanId = await newFindingsScanId(db, org.id);
-    parts.push(Prisma.sql`f."resolvedScanId" IS NULL AND f."firstSeenScanId" = ${scanId ?? -1}`);
+    parts.push(Prisma.sql`f."resolvedScanId" IS NULL AND f."suppressedBy" IS NULL AND f."firstSeenScanId" = ${scanId ?? -1}`);
   }
+  if (filters.since !== undefined) parts.push(Prisma.sql`f."firstSeenScanId" > ${filters.since}`);
   if (filters.rule) parts.push(Prisma.sql`f."ruleId" = ${filters.rule}`);
   if (filters.severity) parts.push(Prisma.sql`f."severity" = ${filters.severity}`);
   if (filters.repo) parts.push(Prisma.sql`r."name" = ${filters.repo}`);
@@ -121,6 +127,9 @@ export async function toRows(db: Db, orgId: number, found: FindingWithRepo[]): P
     firstSeenAt: startedAt.get(f.firstSeenScanId) ?? null,
     resolvedScanId: f.resolvedScanId,
     isNew: f.resolvedScanId === null && newScanId !== null && f.firstSeenScanId === newScanId,
+    suppression: f.suppressedBy
+      ? { kind: f.suppressedBy, reason: f.suppressionReason ?? "", at: f.suppressedAt, until: f.suppressedUntil?.toISOString() ?? null }
+      : null,
   }));
 }
 
@@ -161,7 +170,7 @@ export interface FindingFacets {
 
 /** Values for the filter menus, counted over open findings. */
 export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets> {
-  const open = { orgId: org.id, resolvedScanId: null };
+  const open = { orgId: org.id, ...openWhere() };
   const [rules, severities, repos] = await Promise.all([
     db.finding.groupBy({ by: ["ruleId"], where: open, _count: { _all: true }, orderBy: { ruleId: "asc" } }),
     db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),

@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { DEMO_ORG, isDemoMode, readEnv } from "../env";
+import { expireAcceptances } from "../suppressions";
 
 export interface OrgRef {
   id: number;
@@ -14,7 +15,10 @@ export async function currentOrg(db: Db): Promise<OrgRef | null> {
   const env = readEnv();
   const login = isDemoMode(env) ? DEMO_ORG : env.CACHEGUARD_ORG;
   if (!login) return null;
-  return db.org.findUnique({ where: { login }, select: { id: true, login: true } });
+  const org = await db.org.findUnique({ where: { login }, select: { id: true, login: true } });
+  // every view reads through here: an accepted risk that expired is open again before anything is counted
+  if (org) await expireAcceptances(db, org.id);
+  return org;
 }
 
 /** Orgs stored in the database other than `login`: demo mode refuses to serve such a database. */

@@ -1,3 +1,4 @@
+import { openWhere } from "../suppressions";
 import { chunks } from "../chunk";
 import type { Db } from "../db";
 import { refUsage, type RefUse } from "./build-index";
@@ -46,7 +47,7 @@ export async function getPackage(db: Db, org: OrgRef, name: string): Promise<Pac
   const [findings, usage] = await Promise.all([
     // a package can have thousands of tags: chunked below SQLite's bound-parameter limit
     Promise.all(chunks(refs).map((part) => db.finding.findMany({
-      where: { orgId: org.id, resolvedScanId: null, ref: { in: part } },
+      where: { orgId: org.id, ...openWhere(), ref: { in: part } },
       select: { id: true, ruleId: true, severity: true, ref: true, repo: { select: { name: true } } },
     }))).then((parts) => parts.flat()),
     refUsage(db, org),

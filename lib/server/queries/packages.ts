@@ -1,3 +1,4 @@
+import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import type { OrgRef } from "./org";
 import { isCacheKind, tagRef } from "./tag-kinds";
@@ -21,7 +22,7 @@ export async function listPackages(db: Db, org: OrgRef): Promise<PackageRow[]> {
     include: { tags: { select: { tag: true, kind: true } } },
   });
   const openRefs = new Set(
-    (await db.finding.findMany({ where: { orgId: org.id, resolvedScanId: null }, select: { ref: true }, distinct: ["ref"] })).map((f) => f.ref),
+    (await db.finding.findMany({ where: { orgId: org.id, ...openWhere() }, select: { ref: true }, distinct: ["ref"] })).map((f) => f.ref),
   );
   return pkgs.map((p) => {
     const cacheTags = p.tags.filter((t) => isCacheKind(t.kind));

@@ -1,3 +1,4 @@
+import { openWhere, suppressedWhere } from "../suppressions";
 import type { Db } from "../db";
 import { type BuildMap, parseBuildMap } from "../build-map";
 import { toRows, type FindingRow } from "./findings";
@@ -22,6 +23,8 @@ export interface RepoDetail {
   lastError: string | null;
   files: Array<{ path: string; text: string }>;
   findings: FindingRow[];
+  /** silenced by an ignore in the repository or an accepted risk */
+  suppressed: FindingRow[];
   resolved: FindingRow[];
   /** as the last scan's analysis stored it; null before the first scan that stores one */
   buildMap: BuildMap | null;
@@ -50,7 +53,7 @@ async function repoFileIssues(db: Db, orgId: number, repoId: number): Promise<Re
 export async function listRepos(db: Db, org: OrgRef): Promise<RepoRow[]> {
   const [repos, counts] = await Promise.all([
     db.repo.findMany({ where: { orgId: org.id }, orderBy: { name: "asc" }, include: { _count: { select: { files: true } } } }),
-    db.finding.groupBy({ by: ["repoId", "severity"], where: { orgId: org.id, resolvedScanId: null }, _count: { _all: true } }),
+    db.finding.groupBy({ by: ["repoId", "severity"], where: { orgId: org.id, ...openWhere() }, _count: { _all: true } }),
   ]);
   return repos.map((r) => {
     const mine = counts.filter((c) => c.repoId === r.id);
@@ -75,9 +78,15 @@ export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDe
   });
   if (!repo) return null;
   // open and resolved apart, so a long history of fixed findings never pushes open ones past the limit
-  const [openFound, resolvedFound, issues] = await Promise.all([
+  const [openFound, suppressedFound, resolvedFound, issues] = await Promise.all([
     db.finding.findMany({
-      where: { orgId: org.id, repoId: repo.id, resolvedScanId: null },
+      where: { orgId: org.id, repoId: repo.id, ...openWhere() },
+      include: { repo: { select: { name: true } } },
+      orderBy: [{ path: "asc" }, { line: "asc" }],
+      take: 500,
+    }),
+    db.finding.findMany({
+      where: { orgId: org.id, repoId: repo.id, ...suppressedWhere() },
       include: { repo: { select: { name: true } } },
       orderBy: [{ path: "asc" }, { line: "asc" }],
       take: 500,
@@ -90,7 +99,7 @@ export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDe
     }),
     repoFileIssues(db, org.id, repo.id),
   ]);
-  const [open, resolved] = await Promise.all([toRows(db, org.id, openFound), toRows(db, org.id, resolvedFound)]);
+  const [open, suppressed, resolved] = await Promise.all([toRows(db, org.id, openFound), toRows(db, org.id, suppressedFound), toRows(db, org.id, resolvedFound)]);
   const rank: Record<string, number> = { error: 0, warning: 1, note: 2 };
   open.sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
   const buildMap = parseBuildMap(repo.buildMap);
@@ -102,6 +111,7 @@ export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDe
     lastError: repo.lastError,
     files: repo.files,
     findings: open,
+    suppressed,
     resolved,
     buildMap,
     coverage: issues,

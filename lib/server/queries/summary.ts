@@ -1,3 +1,4 @@
+import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import type { OrgRef } from "./org";
 import { CACHE_KINDS } from "./tag-kinds";
@@ -22,7 +23,7 @@ export interface ReportSummary {
 }
 
 export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary> {
-  const open = { orgId: org.id, resolvedScanId: null };
+  const open = { orgId: org.id, ...openWhere() };
   const [bySeverity, affected, reposTotal, cacheTags, lastScan] = await Promise.all([
     db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
     db.finding.groupBy({ by: ["repoId"], where: { ...open, repoId: { not: null } } }),

@@ -3,6 +3,7 @@ import { fingerprint, legacyFingerprint } from "@/lib/engine/fingerprint";
 import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
+import { activeAcceptances, openWhere } from "@/lib/server/suppressions";
 import type { RegistryEvidence, ScanFinding } from "@/lib/server/scan/types";
 
 const REGISTRY_RULE = "registry-tag-holds-cache";
@@ -51,11 +52,15 @@ export interface PersistResult {
   openCount: number;
 }
 
-function columns(f: Finding, repoId: number | null) {
+type Stored = Finding & { suppressed?: Finding["suppressed"] & { until?: Date } };
+
+function columns(f: Stored, repoId: number | null) {
   return {
     repoId, ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, path: f.path, line: f.line,
     column: f.column, ref: f.ref, message: f.message, fixDescription: f.fix?.description ?? null,
     fixDiff: f.fix?.diff ? f.fix.diff : null, locationKey: f.key ?? "",
+    suppressedBy: f.suppressed?.kind ?? null, suppressionReason: f.suppressed?.reason ?? null,
+    suppressedAt: f.suppressed?.at ?? null, suppressedUntil: f.suppressed?.until ?? null,
     // the call chain first: the dashboard shows where the run enters the action, script or Makefile
     related: JSON.stringify([...(f.via ?? []).map((c) => ({ path: c.path, line: c.line, column: c.column, message: describeCall(c) })), ...(f.related ?? [])]),
   };
@@ -68,10 +73,14 @@ function columns(f: Finding, repoId: number | null) {
  */
 export async function persistFindings(db: Db, input: PersistInput): Promise<PersistResult> {
   const { orgId, scanId } = input;
-  const current = new Map<string, Finding>();
+  const accepted = await activeAcceptances(db, orgId);
+  const current = new Map<string, Stored>();
   for (const f of input.findings) {
     const fp = fingerprint(f);
-    if (!current.has(fp)) current.set(fp, f); // the same finding twice (matrix copies): keep the first
+    if (current.has(fp)) continue; // the same finding twice (matrix copies): keep the first
+    // an accepted risk stays accepted until it expires, unless the repository now silences it itself
+    const a = f.suppressed ? undefined : accepted.get(fp);
+    current.set(fp, a ? { ...f, suppressed: { kind: "accepted", reason: a.reason, at: a.by, until: a.until } } : f);
   }
   const existing = await db.finding.findMany({
     where: { orgId }, select: { id: true, fingerprint: true, locationKey: true, resolvedScanId: true, repoId: true, ruleId: true, ref: true },
@@ -94,7 +103,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     }
     if (old) taken.add(old.id);
     const isNew = !old || old.resolvedScanId !== null; // a fixed finding that came back counts as new
-    if (isNew) newCount++;
+    if (isNew && !f.suppressed) newCount++; // a silenced finding leaves every count
     out.push({ ...f, fingerprint: fp, isNew });
     if (old) {
       ops.push(db.finding.update({
@@ -120,6 +129,6 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     ops.push(db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId } }));
   }
   await db.$transaction(ops);
-  const openCount = await db.finding.count({ where: { orgId, resolvedScanId: null } });
+  const openCount = await db.finding.count({ where: { orgId, ...openWhere() } });
   return { findings: out, newCount, resolvedCount: toResolve.length, openCount };
 }

@@ -8,6 +8,7 @@ import type { Db } from "@/lib/server/db";
 import { buildMapOfModel } from "@/lib/server/build-map";
 import { coverageOf, storeCoverage, summarize } from "@/lib/server/scan/coverage";
 import { persistFindings } from "@/lib/server/scan/findings";
+import { openWhere } from "@/lib/server/suppressions";
 import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
@@ -26,7 +27,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   const progress = progressReporter(db, scanId, opts.onProgress);
   const summary: ScanSummary = {
     scanId, org: config.org, status: "running" as ScanStatus, repos: 0, reposFetched: 0, reposSkipped: 0, packages: 0,
-    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], warnings: [], findings: [],
+    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], warnings: [], findings: [], suppressed: [],
   };
   let repoErrors: RepoError[] = [];
   try {
@@ -55,7 +56,8 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // the whole org at once, stored and fetched files alike, so cross-repo collisions are found
     const analysis = await analyzeRepos(repos.repos.map((r) => ({ repo: r.fullName, files: r.files })));
     const texts = new Map(repos.repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
-    const findings = sortFindings([...analysis.findings, ...checkRegistryTags(analysis.models, pkgs.tags, texts)]);
+    // silenced findings are stored too (the "Suppressed" filter shows them); they leave every count
+    const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, pkgs.tags, texts)]);
     // what was not analysed, and each repository's build map, from this analysis
     const coverage = coverageOf(repos.repos, analysis.models);
     await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos.repos, analysis.models))]);
@@ -74,7 +76,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
       newCount: persisted.newCount, resolvedCount: persisted.resolvedCount, openCount: persisted.openCount,
-      findings: persisted.findings, repoErrors,
+      findings: persisted.findings.filter((f) => !f.suppressed), suppressed: persisted.findings.filter((f) => f.suppressed), repoErrors,
     });
     await progress.update({ phase: "done" });
   } catch (e) {
@@ -82,7 +84,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     summary.status = "failed";
     summary.error = redact(e instanceof Error ? e.message : String(e), [config.token]);
     summary.repoErrors = repoErrors;
-    summary.openCount = await db.finding.count({ where: { orgId, resolvedScanId: null } }).catch(() => 0);
+    summary.openCount = await db.finding.count({ where: { orgId, ...openWhere() } }).catch(() => 0);
   } finally {
     await db.scan.update({
       where: { id: scanId },

@@ -90,6 +90,8 @@ export interface ScanSummary {
   error?: string;
   /** the findings this scan saw (open now); empty when the scan failed */
   findings: ScanFinding[];
+  /** findings it saw that an ignore or an accepted risk silences (not counted) */
+  suppressed: ScanFinding[];
 }
 
 export type OnProgress = (p: ScanProgress) => void;
