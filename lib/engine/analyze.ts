@@ -21,7 +21,8 @@ export { fingerprint };
 /** Analyze one repository's (or one checkout's) workflows and the bake files they name. */
 export async function analyze(files: InputFile[], opts: { repo?: string } = {}): Promise<AnalysisResult> {
   const model = await safeExtract(files, opts.repo);
-  return finish([model], files.map((f) => ({ ...f, repo: f.repo ?? opts.repo })));
+  // (opts.repo stands for a file's missing repo: passed along rather than copying every file with it)
+  return finish([model], files, opts.repo);
 }
 
 /** Analyze several repositories together, so a cache in one can be seen colliding with an image in another. */
@@ -41,15 +42,20 @@ export async function analyzeFollowing(units: DiscoveryUnit[], read: WantReader)
   return { ...finish(discovered.map((d) => d.model), files), discovered };
 }
 
-/** Run every rule over models that were already extracted (the scan job reuses this). */
-export function runRules(models: RepoModel[], files: InputFile[]): Finding[] {
+/**
+ * Run every rule over models that were already extracted (the scan job reuses this). `defaultRepo` is
+ * the repository of files that name none.
+ */
+export function runRules(models: RepoModel[], files: InputFile[], defaultRepo?: string): Finding[] {
+  const texts = new Map<string, string>();
+  for (const f of files) texts.set(fileKey(f.repo ?? defaultRepo, f.path), f.text);
   const ctx: RuleContext = {
     builds: concatOf(models, (m) => m.builds),
     consumers: concatOf(models, (m) => m.consumers),
-    files: new Map(files.map((f) => [fileKey(f.repo, f.path), f.text])),
+    files: texts,
   };
   const raw: Finding[] = [];
-  for (const rule of rules) raw.push(...rule.check(ctx));
+  for (const rule of rules) for (const f of rule.check(ctx)) raw.push(f);
   for (const f of raw) placeFinding(f);
   return sortFindings(mergeMatrixCopies(raw, ctx.builds));
 }
@@ -75,12 +81,12 @@ function placeFinding(f: Finding): void {
   }
 }
 
-function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {
-  const findings = runRules(models, files);
+function finish(models: RepoModel[], files: InputFile[], defaultRepo?: string): AnalysisResult {
+  const findings = runRules(models, files, defaultRepo);
   return {
     findings,
-    errors: uniqueErrors(models.flatMap((m) => m.errors)),
-    warnings: uniqueErrors(models.flatMap((m) => m.warnings)),
+    errors: uniqueErrors(concatOf(models, (m) => m.errors)),
+    warnings: uniqueErrors(concatOf(models, (m) => m.warnings)),
     models,
   };
 }
@@ -141,6 +147,8 @@ function matrixText(m: Record<string, string>): string {
  * confident), and name the combinations when only some of them are affected.
  */
 function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
+  // (most analyses find nothing: no step counts to make)
+  if (findings.length === 0) return [];
   const combosPerStep = new Map<string, number>();
   for (const b of builds) {
     const k = stepKey(b);
