@@ -84,37 +84,34 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
     const step = steps[i];
     if (!isMap(step)) continue;
     const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, mapGet(y, step, "env"), scopeCtx) });
+    const usesNode = mapGet(y, step, "uses");
+    const uses = scalarString(y, usesNode);
+    const runNode = uses === null ? mapGet(y, step, "run") : null;
+    const runInfo = uses === null ? scalarInfo(y, runNode) : null;
+    // A step is placed at its `uses:` or `run:` value, at the step itself when it has neither.
     const st: StepState = {
       job: scope.job,
       run: scope.run,
       stepIndex: i,
       ctx: stepCtx,
       node: step,
-      span: nodeSpan(y, step),
+      span: nodeSpan(y, uses !== null ? usesNode : runInfo ? runNode : step),
       ...(scope.matrix ? { matrix: scope.matrix, matrixId: scope.matrixId! } : {}),
     };
     const name = scalarString(y, mapGet(y, step, "name"));
     if (name !== null) st.stepName = name;
-    const usesNode = mapGet(y, step, "uses");
-    const uses = scalarString(y, usesNode);
     const withNode = mapGet(y, step, "with");
     const stepId = scalarString(y, mapGet(y, step, "id"));
     if (uses !== null) {
-      st.span = nodeSpan(y, usesNode);
       if (/^docker:\/\//i.test(uses.trim())) imageConsumer(fs, usesNode, "uses-docker", scope, st);
       const action = dockerAction(uses);
       if (action === "build-push-action") buildPushAction(fs, st, withNode, scope.meta);
       else if (action === "bake-action") await bakeAction(fs, st, withNode, scope.meta);
       else if (action === "metadata-action") metadataAction(fs, st, withNode, stepId, scope.meta);
       else if (action === null) await compositeStep(fs, st, uses, withNode, stepId, scope);
-    } else {
-      const runNode = mapGet(y, step, "run");
-      const info = scalarInfo(y, runNode);
-      if (info) {
-        st.span = nodeSpan(y, runNode);
-        const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? scope.defaultsDir ?? undefined;
-        await runStep(fs, st, info, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
-      }
+    } else if (runInfo) {
+      const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? scope.defaultsDir ?? undefined;
+      await runStep(fs, st, runInfo, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
     }
     // Later steps see this step's outputs (metadata-action, composite outputs, $GITHUB_OUTPUT).
     if (stepCtx.steps !== scopeCtx.steps) scopeCtx.steps = stepCtx.steps;
@@ -166,17 +163,19 @@ export function jobNeeds(fs: FileState): Map<string, string[]> {
     direct.set(job.key, one !== null ? [one] : seqItems(y, n).map((x) => scalarString(y, x)).filter((x): x is string => x !== null));
   }
   const out = new Map<string, string[]>();
-  const visit = (id: string, seen: Set<string>): Set<string> => {
-    const all = new Set<string>();
-    for (const d of direct.get(id) ?? []) {
-      if (seen.has(d)) continue;
-      all.add(d);
-      for (const x of visit(d, new Set([...seen, d]))) all.add(x);
-    }
-    return all;
-  };
-  for (const id of direct.keys()) out.set(id, [...fs.outerNeeds, ...[...visit(id, new Set([id]))].map((d) => fs.jobPrefix + d)]);
+  for (const id of direct.keys()) out.set(id, [...fs.outerNeeds, ...[...neededBy(direct, id, new Set([id]))].map((d) => fs.jobPrefix + d)]);
   return out;
+}
+
+/** The jobs `id` waits for, transitively, in visiting order (`seen`: the path here, so a cycle stops). */
+function neededBy(direct: Map<string, string[]>, id: string, seen: Set<string>): Set<string> {
+  const all = new Set<string>();
+  for (const d of direct.get(id) ?? []) {
+    if (seen.has(d)) continue;
+    all.add(d);
+    for (const x of neededBy(direct, d, new Set([...seen, d]))) all.add(x);
+  }
+  return all;
 }
 
 export async function extractJobs(fs: FileState, base: Contexts): Promise<void> {
