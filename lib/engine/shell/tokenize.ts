@@ -202,33 +202,40 @@ export function* tokenizeScript(script: string, opts: TokenizeOptions): Generato
   }
 }
 
+/**
+ * The words and redirections of the command being read. A class, not a closure per script (tsx's
+ * keepNames names every named closure made per call).
+ */
+class CommandParts {
+  words: Word[] = [];
+  redirects: Redirect[] = [];
+
+  /** The command read so far (null when it has no words), and a fresh one started. */
+  take(op?: ControlOp): Command | null {
+    // A command of redirections alone (`> file`) is left out, as before redirections were kept.
+    let cmd: Command | null = null;
+    if (this.words.length > 0) {
+      cmd = op ? { words: this.words, redirects: this.redirects, op } : { words: this.words, redirects: this.redirects };
+      this.words = [];
+    }
+    this.redirects = [];
+    return cmd;
+  }
+}
+
 function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Command, { truncated: boolean }> {
   const n = script.length;
   const maxWords = opts.maxWords ?? 50_000;
   const expander = new Expander(script, opts);
-  let words: Word[] = [];
-  let redirects: Redirect[] = [];
+  const acc = new CommandParts();
   let count = 0;
   let i = 0;
   let pending: { op: string; fd?: number } | null = null;
   const heredocs: Array<{ delim: string; strip: boolean }> = [];
 
-  /** The command read so far (null when it has no words), and a fresh one started. */
-  const flush = (op?: ControlOp): Command | null => {
-    pending = null;
-    // A command of redirections alone (`> file`) is left out, as before redirections were kept.
-    let cmd: Command | null = null;
-    if (words.length > 0) {
-      cmd = op ? { words, redirects, op } : { words, redirects };
-      words = [];
-    }
-    redirects = [];
-    return cmd;
-  };
-
   while (i < n) {
     if (count >= maxWords) {
-      const cmd = flush();
+      const cmd = acc.take();
       if (cmd) yield cmd;
       return { truncated: true };
     }
@@ -243,7 +250,8 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
     }
     if (c === "\n" || c === "\r") {
       i++;
-      const cmd = flush("\n");
+      pending = null;
+      const cmd = acc.take("\n");
       if (cmd) yield cmd;
       // Here-document bodies are data, not commands.
       while (heredocs.length > 0) {
@@ -264,11 +272,11 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
       continue;
     }
     if (c === "<" || c === ">" || (c === "&" && script[i + 1] === ">")) {
-      const last = words[words.length - 1];
+      const last = acc.words[acc.words.length - 1];
       let fd: number | undefined;
       // `2>&1`: the digits before a redirection are a file descriptor, not an argument.
       if (c !== "&" && last && last.end === i && /^[0-9]+$/.test(last.raw)) {
-        fd = Number(words.pop()!.raw);
+        fd = Number(acc.words.pop()!.raw);
       }
       const from = i;
       if (script.startsWith("<<<", i)) {
@@ -285,7 +293,7 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
         const delim = w.texts[0] ?? "";
         if (delim) heredocs.push({ delim, strip });
         if (w.end > w.start) {
-          redirects.push({ op, ...(fd !== undefined ? { fd } : {}), target: { raw: w.raw, text: delim, start: w.start, end: w.end } });
+          acc.redirects.push({ op, ...(fd !== undefined ? { fd } : {}), target: { raw: w.raw, text: delim, start: w.start, end: w.end } });
         }
       } else {
         i++;
@@ -299,7 +307,8 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
       const two = script.slice(i, i + 2);
       const op: ControlOp = two === "&&" || two === "||" ? two : (c as ControlOp);
       i += op.length;
-      const cmd = flush(op);
+      pending = null;
+      const cmd = acc.take(op);
       if (cmd) yield cmd;
       continue;
     }
@@ -311,13 +320,13 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
     }
     count++;
     if (pending) {
-      redirects.push({ ...pending, target: { raw: w.raw, text: w.texts[0] ?? "", start: w.start, end: w.end } });
+      acc.redirects.push({ ...pending, target: { raw: w.raw, text: w.texts[0] ?? "", start: w.start, end: w.end } });
       pending = null;
       continue;
     }
-    for (const text of w.texts) words.push({ raw: w.raw, text, start: w.start, end: w.end });
+    for (const text of w.texts) acc.words.push({ raw: w.raw, text, start: w.start, end: w.end });
   }
-  const last = flush();
+  const last = acc.take();
   if (last) yield last;
   return { truncated: false };
 }

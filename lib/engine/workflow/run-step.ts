@@ -139,10 +139,17 @@ function bindOutputs(st: StepState, run: ShellRun, writes: Array<{ name: string;
   st.ctx.steps = steps;
 }
 
+/**
+ * A shell variable's value: the shell's own, then make's, then the environment. Returned from a function
+ * rather than bound to a name inside runShell: tsx's keepNames names every named closure made per run.
+ */
+function shellLookup(run: ShellRun): (name: string) => string | undefined {
+  return (name) => run.locals.get(name) ?? run.make?.shellLookup(name) ?? run.env[name];
+}
+
 export async function runShell(fs: FileState, st: StepState, run: ShellRun): Promise<void> {
   const { locals } = run;
-  const lookup = (name: string): string | undefined => locals.get(name) ?? run.make?.shellLookup(name) ?? run.env[name];
-  const opts: ExpandOptions = { lookup, ...(run.args ? { args: run.args } : {}), ...(run.make ? { make: run.make } : {}) };
+  const opts: ExpandOptions = { lookup: shellLookup(run), ...(run.args ? { args: run.args } : {}), ...(run.make ? { make: run.make } : {}) };
   const gen = tokenizeScript(run.info.value, withMaxWords(opts, Math.max(0, fs.budget.words)));
   const loc = new WordLocator(fs, run.info);
   let sub = 0;
