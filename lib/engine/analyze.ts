@@ -159,7 +159,7 @@ function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
     const b = findingBuild.get(f);
     // Copies of one step's finding share a place; the ref may differ per combination (`app:${{ matrix.v }}`).
     const who = b?.matrix ? `step:${stepKey(b)}` : `ref:${f.ref}`;
-    const k = [f.ruleId, f.repo ?? "", f.path, f.line, f.column, who].join("\u0000");
+    const k = `${f.ruleId}\u0000${f.repo ?? ""}\u0000${f.path}\u0000${f.line}\u0000${f.column}\u0000${who}`;
     const g = groups.get(k) ?? [];
     g.push(f);
     groups.set(k, g);

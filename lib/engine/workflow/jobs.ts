@@ -96,8 +96,11 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
       ctx: stepCtx,
       node: step,
       span: nodeSpan(y, uses !== null ? usesNode : runInfo ? runNode : step),
-      ...(scope.matrix ? { matrix: scope.matrix, matrixId: scope.matrixId! } : {}),
     };
+    if (scope.matrix) {
+      st.matrix = scope.matrix;
+      st.matrixId = scope.matrixId!;
+    }
     const name = scalarString(y, mapGet(y, step, "name"));
     if (name !== null) st.stepName = name;
     const withNode = mapGet(y, step, "with");

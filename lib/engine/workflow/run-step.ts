@@ -260,12 +260,11 @@ async function recordAt(
     return;
   }
   if (cmd.kind === "build" && cmd.sources.length > 0) recordConsumers(fs, st, "imagetools-source", cmd.sources, located);
-  const stepAtHead: StepState = { ...st, span: headSpan };
   if (cmd.kind === "bake") {
     const first = (w: Word) => evaluate(w.text, st.ctx)[0]?.text ?? w.text;
     await runBake(
       fs,
-      stepAtHead,
+      { ...st, span: headSpan },
       {
         files: cmd.files.map((w) => ({ raw: w.raw, span: located(w), text: first(w) })),
         targets: cmd.targets.map(first),
