@@ -1,5 +1,5 @@
 /** Evaluates a parsed expression against what is known before the run, branching on unknown conditions. */
-import { type Br, finish, fromString, fromValue, known, product, settle, truthOf, unknown } from "./branch";
+import { type Br, finish, fromString, fromValue, known, product, resOf, settle, truthOf, unknown } from "./branch";
 import { compare, getProperty, isObject, looseEquals } from "./coerce";
 import { applyFunction } from "./functions";
 import type { Node } from "./parser";
@@ -47,7 +47,7 @@ function resolveContext(ctx: Contexts, path: string[], res: string): Br[] {
 
 /** `.name` / `['name']` / `[0]` on one branch. */
 function access(ctx: Contexts, b: Br, key: string | number): Br[] {
-  const res = memberRes(b.res, b.prec, String(key));
+  const res = memberRes(resOf(b), b.prec, String(key));
   const v = b.v;
   if (v.t === "c") {
     if (typeof key === "number") return [unknown(res, PREC.atom, b.spec)];
@@ -78,7 +78,7 @@ function lookup(val: ExprValue, key: string | number): ExprValue | undefined {
 }
 
 function star(b: Br): Br {
-  const res = `${paren(b.res, b.prec, PREC.atom)}.*`;
+  const res = `${paren(resOf(b), b.prec, PREC.atom)}.*`;
   if (b.v.t !== "k") return unknown(res, PREC.atom, b.spec);
   const val = b.v.value;
   if (Array.isArray(val)) {
@@ -124,7 +124,7 @@ function evalBinary(ctx: Contexts, n: Extract<Node, { k: "bin" }>): Br[] {
       const v = n.op === "==" ? looseEquals(a, b) : n.op === "!=" ? !looseEquals(a, b) : compare(n.op, a, b);
       out.push(known(v, spec));
     } else {
-      out.push(unknown(`${paren(l.res, l.prec, p)} ${n.op} ${paren(r.res, r.prec, p + 1)}`, p, spec));
+      out.push(unknown(`${paren(resOf(l), l.prec, p)} ${n.op} ${paren(resOf(r), r.prec, p + 1)}`, p, spec));
     }
   }
   return finish(out);
@@ -149,7 +149,7 @@ export function evalNode(ctx: Contexts, n: Node): Br[] {
         if (i.v.t === "k" && (typeof i.v.value === "string" || typeof i.v.value === "number")) {
           out.push(...access(ctx, i.spec ? { ...o, spec: true } : o, i.v.value));
         } else {
-          out.push(unknown(`${paren(o.res, o.prec, PREC.atom)}[${i.res}]`, PREC.atom, o.spec || i.spec));
+          out.push(unknown(`${paren(resOf(o), o.prec, PREC.atom)}[${resOf(i)}]`, PREC.atom, o.spec || i.spec));
         }
       }
       return finish(out);
@@ -162,7 +162,7 @@ export function evalNode(ctx: Contexts, n: Node): Br[] {
           const b = settle(b0);
           const t = truthOf(b.v);
           if (t !== undefined) return known(!t, b.spec);
-          return unknown(`!${paren(b.res, b.prec, PREC.not)}`, PREC.not, b.spec);
+          return unknown(`!${paren(resOf(b), b.prec, PREC.not)}`, PREC.not, b.spec);
         }),
       );
     case "bin":
