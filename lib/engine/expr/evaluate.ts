@@ -4,7 +4,7 @@ import { compare, getProperty, isObject, looseEquals } from "./coerce";
 import { applyFunction } from "./functions";
 import type { Node } from "./parser";
 import { isIdent, opPrec, paren, PREC, quoteString } from "./print";
-import type { Contexts, ExprValue } from "./types";
+import { TOKEN_OPEN, type Contexts, type ExprValue } from "./types";
 
 /** Contexts whose keys may be partly known; any other name (secrets, needs, job, runner…) is unknown. */
 const PARTIAL = new Set(["env", "inputs", "github", "vars", "steps"]);
@@ -47,13 +47,13 @@ function resolveContext(ctx: Contexts, path: string[], res: string): Br[] {
 
 /** `.name` / `['name']` / `[0]` on one branch. */
 function access(ctx: Contexts, b: Br, key: string | number): Br[] {
-  const res = memberRes(resOf(b), b.prec, String(key));
   const v = b.v;
   if (v.t === "c") {
+    const res = memberRes(resOf(b), b.prec, String(key));
     if (typeof key === "number") return [unknown(res, PREC.atom, b.spec)];
     return resolveContext(ctx, [...v.path, key.toLowerCase()], res).map((r) => (b.spec ? { ...r, spec: true } : r));
   }
-  if (v.t === "u") return [unknown(res, PREC.atom, b.spec)];
+  if (v.t === "u") return [unknown(memberRes(resOf(b), b.prec, String(key)), PREC.atom, b.spec)];
   if (v.t === "x") return [known(null, b.spec)];
   const val = v.value;
   if (v.filtered && Array.isArray(val)) {
@@ -65,7 +65,11 @@ function access(ctx: Contexts, b: Br, key: string | number): Br[] {
     return [known(picked, b.spec, true)];
   }
   const got = lookup(val, key);
-  return [got === undefined ? known(null, b.spec) : fromValue(got, res, b.spec)];
+  if (got === undefined) return [known(null, b.spec)];
+  // Only a text holding tokens keeps a residual: the member's text is made for it alone (for `matrix.x`
+  // the object's literal would be the whole matrix as JSON).
+  if (typeof got === "string" && got.includes(TOKEN_OPEN)) return [fromString(got, memberRes(resOf(b), b.prec, String(key)), b.spec)];
+  return [known(got, b.spec)];
 }
 
 function lookup(val: ExprValue, key: string | number): ExprValue | undefined {
