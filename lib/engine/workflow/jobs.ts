@@ -1,6 +1,6 @@
 /** Walk `jobs:`: matrix combinations, env at three levels, steps in order, container/service images. */
 import { isMap } from "yaml";
-import type { ConsumerKind } from "../types";
+import type { ConsumerKind, Span } from "../types";
 import { bakeAction, buildPushAction, dockerAction, metadataAction, type MetaTags } from "./actions";
 import { compositeStep, reusableJob } from "./calls";
 import type { Contexts, ExprValue } from "./expr-bridge";
@@ -10,7 +10,7 @@ import { capture, comboKey, mark, matrixKeysRead, replay, type Capture } from ".
 import { runFields, warnOnce, type FileState, type JobRun, type StepState } from "./model";
 import { runStep } from "./run-step";
 import { locate, nodeSpan, valuesFrom } from "./values";
-import { deref, mapEntries, mapGet, scalarInfo, scalarString, seqItems, type YamlDoc } from "./yaml-doc";
+import { deref, mapEntries, mapGet, scalarInfo, scalarString, seqItems, type ScalarInfo, type YamlDoc } from "./yaml-doc";
 import { spanAt } from "../span";
 import type { Node } from "yaml";
 
@@ -83,43 +83,74 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
     }
     const step = steps[i];
     if (!isMap(step)) continue;
-    const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, mapGet(y, step, "env"), scopeCtx) });
-    const usesNode = mapGet(y, step, "uses");
-    const uses = scalarString(y, usesNode);
-    const runNode = uses === null ? mapGet(y, step, "run") : null;
-    const runInfo = uses === null ? scalarInfo(y, runNode) : null;
-    // A step is placed at its `uses:` or `run:` value, at the step itself when it has neither.
-    const st: StepState = {
-      job: scope.job,
-      run: scope.run,
-      stepIndex: i,
-      ctx: stepCtx,
-      node: step,
-      span: nodeSpan(y, uses !== null ? usesNode : runInfo ? runNode : step),
-    };
+    const shape = stepShape(y, step);
+    const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, shape.envNode, scopeCtx) });
+    const st: StepState = { job: scope.job, run: scope.run, stepIndex: i, ctx: stepCtx, node: step, span: shape.span };
     if (scope.matrix) {
       st.matrix = scope.matrix;
       st.matrixId = scope.matrixId!;
     }
-    const name = scalarString(y, mapGet(y, step, "name"));
-    if (name !== null) st.stepName = name;
-    const withNode = mapGet(y, step, "with");
-    const stepId = scalarString(y, mapGet(y, step, "id"));
+    if (shape.name !== null) st.stepName = shape.name;
+    const { uses, withNode, stepId } = shape;
     if (uses !== null) {
-      if (/^docker:\/\//i.test(uses.trim())) imageConsumer(fs, usesNode, "uses-docker", scope, st);
-      const action = dockerAction(uses);
+      if (shape.usesDocker) imageConsumer(fs, shape.usesNode, "uses-docker", scope, st);
+      const action = shape.action;
       if (action === "build-push-action") buildPushAction(fs, st, withNode, scope.meta);
       else if (action === "bake-action") await bakeAction(fs, st, withNode, scope.meta);
       else if (action === "metadata-action") metadataAction(fs, st, withNode, stepId, scope.meta);
       else if (action === null) await compositeStep(fs, st, uses, withNode, stepId, scope);
-    } else if (runInfo) {
-      const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? scope.defaultsDir ?? undefined;
-      await runStep(fs, st, runInfo, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
+    } else if (shape.runInfo) {
+      const wd = shape.workdir ?? scope.defaultsDir ?? undefined;
+      await runStep(fs, st, shape.runInfo, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
     }
     // Later steps see this step's outputs (metadata-action, composite outputs, $GITHUB_OUTPUT).
     if (stepCtx.steps !== scopeCtx.steps) scopeCtx.steps = stepCtx.steps;
   }
   return scopeCtx.steps;
+}
+
+/** What one step mapping says: the same in every matrix combination, so it is read once per step node. */
+interface StepShape {
+  envNode: Node | null;
+  usesNode: Node | null;
+  uses: string | null;
+  /** `uses: docker://…`: the image is pulled and run */
+  usesDocker: boolean;
+  action: ReturnType<typeof dockerAction>;
+  /** the `run:` script, for a step without `uses:` */
+  runInfo: ScalarInfo | null;
+  /** the step's own `working-directory:` */
+  workdir: string | null;
+  /** where the step is placed: its `uses:` or `run:` value, the step itself when it has neither */
+  span: Span;
+  name: string | null;
+  withNode: Node | null;
+  stepId: string | null;
+}
+
+function stepShape(y: YamlDoc, step: Node): StepShape {
+  const memo = (y.stepShapes ??= new Map()) as Map<Node, StepShape>;
+  const hit = memo.get(step);
+  if (hit) return hit;
+  const usesNode = mapGet(y, step, "uses");
+  const uses = scalarString(y, usesNode);
+  const runNode = uses === null ? mapGet(y, step, "run") : null;
+  const runInfo = uses === null ? scalarInfo(y, runNode) : null;
+  const shape: StepShape = {
+    envNode: mapGet(y, step, "env"),
+    usesNode,
+    uses,
+    usesDocker: uses !== null && /^docker:\/\//i.test(uses.trim()),
+    action: uses !== null ? dockerAction(uses) : null,
+    runInfo,
+    workdir: runInfo ? scalarString(y, mapGet(y, step, "working-directory")) : null,
+    span: nodeSpan(y, uses !== null ? usesNode : runInfo ? runNode : step),
+    name: scalarString(y, mapGet(y, step, "name")),
+    withNode: mapGet(y, step, "with"),
+    stepId: scalarString(y, mapGet(y, step, "id")),
+  };
+  memo.set(step, shape);
+  return shape;
 }
 
 async function runJob(fs: FileState, jobId: string, jobNode: unknown, ctx: Contexts, matrix: Record<string, ExprValue> | undefined, needs: string[]): Promise<void> {

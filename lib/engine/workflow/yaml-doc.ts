@@ -22,6 +22,8 @@ export interface YamlDoc {
   keyIndex?: Map<Node, Map<string, Node | null>>;
   itemsCommas?: Map<Node, Array<{ raw: string; span: Span }>>;
   itemsLines?: Map<Node, Array<{ raw: string; span: Span }>>;
+  /** what each step mapping says, read once for every matrix combination (see jobs.ts stepShape) */
+  stepShapes?: Map<Node, unknown>;
 }
 
 export type ParseOutcome = { ok: true; yaml: YamlDoc; warnings: ParseError[] } | { ok: false; errors: ParseError[]; warnings: ParseError[] };
