@@ -25,7 +25,8 @@ export { fingerprint };
 /** Analyze one repository's (or one checkout's) workflows and the bake files they name. */
 export async function analyze(files: InputFile[], opts: { repo?: string } = {}): Promise<AnalysisResult> {
   const model = await safeExtract(files, opts.repo);
-  return finish([model], files.map((f) => ({ ...f, repo: f.repo ?? opts.repo })));
+  // (opts.repo stands for a file's missing repo: passed along rather than copying every file with it)
+  return finish([model], files, opts.repo);
 }
 
 /** Analyze several repositories together, so a cache in one can be seen colliding with an image in another. */
@@ -45,15 +46,20 @@ export async function analyzeFollowing(units: DiscoveryUnit[], read: WantReader)
   return { ...finish(discovered.map((d) => d.model), files), discovered };
 }
 
-/** Run every rule over models that were already extracted (the scan job reuses this). */
-export function runRules(models: RepoModel[], files: InputFile[]): Finding[] {
+/**
+ * Run every rule over models that were already extracted (the scan job reuses this). `defaultRepo` is
+ * the repository of files that name none.
+ */
+export function runRules(models: RepoModel[], files: InputFile[], defaultRepo?: string): Finding[] {
+  const texts = new Map<string, string>();
+  for (const f of files) texts.set(fileKey(f.repo ?? defaultRepo, f.path), f.text);
   const ctx: RuleContext = {
     builds: concatOf(models, (m) => m.builds),
     consumers: concatOf(models, (m) => m.consumers),
-    files: new Map(files.map((f) => [fileKey(f.repo, f.path), f.text])),
+    files: texts,
   };
   const raw: Finding[] = [];
-  for (const rule of rules) raw.push(...rule.check(ctx));
+  for (const rule of rules) for (const f of rule.check(ctx)) raw.push(f);
   const places = new BuildPlaces(ctx.builds);
   for (const f of raw) {
     placeFinding(f);
@@ -90,8 +96,8 @@ function placeFinding(f: Finding): void {
   }
 }
 
-function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {
-  const ignored = applyIgnores(runRules(models, files), files);
+function finish(models: RepoModel[], files: InputFile[], defaultRepo?: string): AnalysisResult {
+  const ignored = applyIgnores(runRules(models, files, defaultRepo), files, defaultRepo);
   // a config that does not validate is an error of its repository (the scan's coverage shows it there)
   for (const [list, pick] of [[ignored.errors, (m: RepoModel) => m.errors], [ignored.warnings, (m: RepoModel) => m.warnings]] as const) {
     for (const { repo, ...e } of list) {
@@ -102,8 +108,8 @@ function finish(models: RepoModel[], files: InputFile[]): AnalysisResult {
   return {
     findings: ignored.findings,
     suppressed: ignored.suppressed,
-    errors: uniqueErrors(models.flatMap((m) => m.errors)),
-    warnings: uniqueErrors(models.flatMap((m) => m.warnings)),
+    errors: uniqueErrors(concatOf(models, (m) => m.errors)),
+    warnings: uniqueErrors(concatOf(models, (m) => m.warnings)),
     models,
   };
 }
@@ -164,6 +170,8 @@ function matrixText(m: Record<string, string>): string {
  * confident), and name the combinations when only some of them are affected.
  */
 function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
+  // (most analyses find nothing: no step counts to make)
+  if (findings.length === 0) return [];
   const combosPerStep = new Map<string, number>();
   for (const b of builds) {
     const k = stepKey(b);
@@ -174,7 +182,7 @@ function mergeMatrixCopies(findings: Finding[], builds: Build[]): Finding[] {
     const b = findingBuild.get(f);
     // Copies of one step's finding share a place; the ref may differ per combination (`app:${{ matrix.v }}`).
     const who = b?.matrix ? `step:${stepKey(b)}` : `ref:${f.ref}`;
-    const k = [f.ruleId, f.repo ?? "", f.path, f.line, f.column, who].join("\u0000");
+    const k = `${f.ruleId}\u0000${f.repo ?? ""}\u0000${f.path}\u0000${f.line}\u0000${f.column}\u0000${who}`;
     const g = groups.get(k) ?? [];
     g.push(f);
     groups.set(k, g);

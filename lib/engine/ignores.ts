@@ -108,13 +108,14 @@ export interface IgnoreResult {
 }
 
 /** Split findings into reported and silenced, by the repositories' inline comments and configs. */
-export function applyIgnores(findings: Finding[], files: InputFile[]): IgnoreResult {
+export function applyIgnores(findings: Finding[], files: InputFile[], defaultRepo?: string): IgnoreResult {
   const errors: RepoProblem[] = [];
   const warnings: RepoProblem[] = [];
   const inline = new Map<string, Map<number, InlineIgnore>>();
   const configs = new Map<string, RepoConfig>();
-  for (const f of files) {
-    if (typeof f.text !== "string") continue;
+  for (const file of files) {
+    if (typeof file.text !== "string") continue;
+    const f = file.repo || !defaultRepo ? file : { ...file, repo: defaultRepo };
     if (f.path === CONFIG_PATH) {
       const { config, errors: e } = parseRepoConfig(f.text);
       for (const x of e) errors.push({ ...x, ...(f.repo ? { repo: f.repo } : {}) });

@@ -20,15 +20,25 @@ export type V =
 
 export interface Br {
   v: V;
-  res: string;
+  /**
+   * The residual text; absent on a known value, whose residual is its literal (see resOf): most known
+   * values are printed into a template, never into a residual, so the literal is made only when asked.
+   */
+  res?: string;
   prec: number;
   spec: boolean;
 }
 
 export const MAX_BRANCHES = 64;
 
+/** A branch's residual text (a known value's literal when it carries none). */
+export function resOf(b: Br): string {
+  if (b.res !== undefined) return b.res;
+  return literalText(b.v.t === "k" ? b.v.value : null);
+}
+
 export function known(value: ExprValue, spec = false, filtered = false): Br {
-  return { v: filtered ? { t: "k", value, filtered } : { t: "k", value }, res: literalText(value), prec: PREC.atom, spec };
+  return { v: filtered ? { t: "k", value, filtered } : { t: "k", value }, prec: PREC.atom, spec };
 }
 
 export function unknown(res: string, prec: number, spec = false, truth?: boolean): Br {
@@ -66,7 +76,7 @@ export function truthOf(v: V): boolean | undefined {
 export function branchText(b: Br): string {
   if (b.v.t === "k") return stringify(b.v.value);
   if (b.v.t === "x") return b.v.text;
-  return tokenOf(b.res);
+  return tokenOf(resOf(b));
 }
 
 /** Splits text into literal and `${{ … }}` token parts (string literals inside tokens respected). */
@@ -113,7 +123,7 @@ function keyOf(b: Br): string {
   if (b.v.t === "k") return `k${b.v.filtered ? "*" : ""}:${JSON.stringify(b.v.value) ?? String(b.v.value)}:${typeof b.v.value}`;
   if (b.v.t === "x") return `x:${b.v.text}`;
   if (b.v.t === "c") return `c:${b.v.path.join(".")}`;
-  return `u${b.v.truthy ?? ""}:${b.res}`;
+  return `u${b.v.truthy ?? ""}:${resOf(b)}`;
 }
 
 /** Dedupe (a value possible without speculation stays non-speculative) and cap the branch count. */

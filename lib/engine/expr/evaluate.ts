@@ -1,10 +1,10 @@
 /** Evaluates a parsed expression against what is known before the run, branching on unknown conditions. */
-import { type Br, finish, fromString, fromValue, known, product, settle, truthOf, unknown } from "./branch";
+import { type Br, finish, fromString, fromValue, known, product, resOf, settle, truthOf, unknown } from "./branch";
 import { compare, getProperty, isObject, looseEquals } from "./coerce";
 import { applyFunction } from "./functions";
 import type { Node } from "./parser";
 import { isIdent, opPrec, paren, PREC, quoteString } from "./print";
-import type { Contexts, ExprValue } from "./types";
+import { TOKEN_OPEN, type Contexts, type ExprValue } from "./types";
 
 /** Contexts whose keys may be partly known; any other name (secrets, needs, job, runner…) is unknown. */
 const PARTIAL = new Set(["env", "inputs", "github", "vars", "steps"]);
@@ -47,13 +47,13 @@ function resolveContext(ctx: Contexts, path: string[], res: string): Br[] {
 
 /** `.name` / `['name']` / `[0]` on one branch. */
 function access(ctx: Contexts, b: Br, key: string | number): Br[] {
-  const res = memberRes(b.res, b.prec, String(key));
   const v = b.v;
   if (v.t === "c") {
+    const res = memberRes(resOf(b), b.prec, String(key));
     if (typeof key === "number") return [unknown(res, PREC.atom, b.spec)];
     return resolveContext(ctx, [...v.path, key.toLowerCase()], res).map((r) => (b.spec ? { ...r, spec: true } : r));
   }
-  if (v.t === "u") return [unknown(res, PREC.atom, b.spec)];
+  if (v.t === "u") return [unknown(memberRes(resOf(b), b.prec, String(key)), PREC.atom, b.spec)];
   if (v.t === "x") return [known(null, b.spec)];
   const val = v.value;
   if (v.filtered && Array.isArray(val)) {
@@ -65,7 +65,11 @@ function access(ctx: Contexts, b: Br, key: string | number): Br[] {
     return [known(picked, b.spec, true)];
   }
   const got = lookup(val, key);
-  return [got === undefined ? known(null, b.spec) : fromValue(got, res, b.spec)];
+  if (got === undefined) return [known(null, b.spec)];
+  // Only a text holding tokens keeps a residual: the member's text is made for it alone (for `matrix.x`
+  // the object's literal would be the whole matrix as JSON).
+  if (typeof got === "string" && got.includes(TOKEN_OPEN)) return [fromString(got, memberRes(resOf(b), b.prec, String(key)), b.spec)];
+  return [known(got, b.spec)];
 }
 
 function lookup(val: ExprValue, key: string | number): ExprValue | undefined {
@@ -78,7 +82,7 @@ function lookup(val: ExprValue, key: string | number): ExprValue | undefined {
 }
 
 function star(b: Br): Br {
-  const res = `${paren(b.res, b.prec, PREC.atom)}.*`;
+  const res = `${paren(resOf(b), b.prec, PREC.atom)}.*`;
   if (b.v.t !== "k") return unknown(res, PREC.atom, b.spec);
   const val = b.v.value;
   if (Array.isArray(val)) {
@@ -124,7 +128,7 @@ function evalBinary(ctx: Contexts, n: Extract<Node, { k: "bin" }>): Br[] {
       const v = n.op === "==" ? looseEquals(a, b) : n.op === "!=" ? !looseEquals(a, b) : compare(n.op, a, b);
       out.push(known(v, spec));
     } else {
-      out.push(unknown(`${paren(l.res, l.prec, p)} ${n.op} ${paren(r.res, r.prec, p + 1)}`, p, spec));
+      out.push(unknown(`${paren(resOf(l), l.prec, p)} ${n.op} ${paren(resOf(r), r.prec, p + 1)}`, p, spec));
     }
   }
   return finish(out);
@@ -149,7 +153,7 @@ export function evalNode(ctx: Contexts, n: Node): Br[] {
         if (i.v.t === "k" && (typeof i.v.value === "string" || typeof i.v.value === "number")) {
           out.push(...access(ctx, i.spec ? { ...o, spec: true } : o, i.v.value));
         } else {
-          out.push(unknown(`${paren(o.res, o.prec, PREC.atom)}[${i.res}]`, PREC.atom, o.spec || i.spec));
+          out.push(unknown(`${paren(resOf(o), o.prec, PREC.atom)}[${resOf(i)}]`, PREC.atom, o.spec || i.spec));
         }
       }
       return finish(out);
@@ -162,7 +166,7 @@ export function evalNode(ctx: Contexts, n: Node): Br[] {
           const b = settle(b0);
           const t = truthOf(b.v);
           if (t !== undefined) return known(!t, b.spec);
-          return unknown(`!${paren(b.res, b.prec, PREC.not)}`, PREC.not, b.spec);
+          return unknown(`!${paren(resOf(b), b.prec, PREC.not)}`, PREC.not, b.spec);
         }),
       );
     case "bin":

@@ -1,11 +1,11 @@
 /** Built-in functions. A function whose arguments are not all known gives an unknown (or partial) result. */
-import { type Br, branchText, known, unknown } from "./branch";
+import { type Br, branchText, known, resOf, unknown } from "./branch";
 import { isObject, looseEquals, stringify } from "./coerce";
 import { PREC } from "./print";
 import type { ExprValue } from "./types";
 
 function callRes(name: string, args: Br[]): string {
-  return `${name}(${args.map((a) => a.res).join(", ")})`;
+  return `${name}(${args.map(resOf).join(", ")})`;
 }
 
 /** format(): `{N}` substitutes argument N, `{{` and `}}` are literal braces. Null when the format is invalid. */

@@ -65,23 +65,34 @@ function skipBraces(s: string, at: number): number {
   return s.length;
 }
 
-/** Returns `expand(at, quoted)` for a `$` at `script[at]`. */
-export function expander(script: string, opts: ExpandOptions): (at: number, quoted: boolean) => Expansion {
-  const n = script.length;
+/**
+ * Expands the `$` at `script[at]` (see expand()). A class, not closures made per script: the tokenizer
+ * builds one per script, and under tsx's keepNames every closure made per call costs a name definition.
+ */
+export class Expander {
+  private readonly n: number;
+
+  constructor(
+    private readonly script: string,
+    private readonly opts: ExpandOptions,
+  ) {
+    this.n = script.length;
+  }
 
   /** A positional or special parameter, when arguments are known; undefined when it stays opaque. */
-  const positional = (name: string, quoted: boolean): { value: string | undefined; fields?: string[] } | null => {
-    const args = opts.args;
+  private positional(name: string, quoted: boolean): { value: string | undefined; fields?: string[] } | null {
+    const args = this.opts.args;
     if (!args) return null;
     if (/^[1-9][0-9]*$/.test(name)) return { value: args[Number(name) - 1] };
     if (name === "#") return { value: String(args.length) };
     if (name === "@" || (name === "*" && !quoted)) return { value: args.join(" "), fields: [...args] };
     if (name === "*") return { value: args.join(" ") };
     return null;
-  };
+  }
 
   /** The default of `${X:-…}`, as the shell expands it: quotes removed, nested expansions done. */
-  const defaultText = (from: number, to: number): string => {
+  private defaultText(from: number, to: number): string {
+    const script = this.script;
     let out = "";
     let dq = false;
     for (let j = from; j < to; ) {
@@ -98,7 +109,7 @@ export function expander(script: string, opts: ExpandOptions): (at: number, quot
         out += script.slice(j + 1, end);
         j = end + 1;
       } else if (c === "$") {
-        const x = expand(j, true);
+        const x = this.expand(j, true);
         out += x.text;
         j = Math.min(x.next, to);
       } else {
@@ -107,9 +118,10 @@ export function expander(script: string, opts: ExpandOptions): (at: number, quot
       }
     }
     return out;
-  };
+  }
 
-  const expand = (at: number, quoted: boolean): Expansion => {
+  expand(at: number, quoted: boolean): Expansion {
+    const { script, n, opts } = this;
     if (script.startsWith("${{", at)) {
       const close = script.indexOf("}}", at + 3);
       const end = close < 0 ? n : close + 2;
@@ -125,7 +137,7 @@ export function expander(script: string, opts: ExpandOptions): (at: number, quot
       const body = script.slice(at + 2, end - 1);
       const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#])(.*)$/s.exec(body);
       if (m) {
-        const pos = positional(m[1], quoted);
+        const pos = this.positional(m[1], quoted);
         if (pos || /^[A-Za-z_]/.test(m[1])) {
           const known = pos ? pos.value : opts.lookup(m[1]);
           if (m[2] === "") {
@@ -138,7 +150,7 @@ export function expander(script: string, opts: ExpandOptions): (at: number, quot
             const from = at + 2 + m[1].length + dflt[0].length;
             // A known value wins; an env variable we do not know is taken as unset (the script's own default).
             const useDefault = known === undefined || (dflt[1] === ":" && known === "");
-            return { text: useDefault ? defaultText(from, end - 1) : known, next: end };
+            return { text: useDefault ? this.defaultText(from, end - 1) : known, next: end };
           }
         }
       }
@@ -151,11 +163,10 @@ export function expander(script: string, opts: ExpandOptions): (at: number, quot
       return { text: known ?? unknownVarToken(m[0]), next: at + 1 + m[0].length };
     }
     if (c !== undefined && /[0-9@*#?$!-]/.test(c)) {
-      const pos = positional(c, quoted);
+      const pos = this.positional(c, quoted);
       if (pos) return { text: pos.value ?? "", next: at + 2, ...(pos.fields ? { fields: pos.fields } : {}) };
       return { text: opaqueShell(script.slice(at, at + 2)), next: at + 2 };
     }
     return { text: "$", next: at + 1 };
-  };
-  return expand;
+  }
 }

@@ -5,7 +5,7 @@
  * `${{ … }}` stays an opaque unit, `\`-newline joins lines, quotes are removed, `$VAR` / `${VAR}` expand
  * from a lookup, and anything computed at run time (`$(…)`, backticks, `$?`) becomes an opaque token.
  */
-import { expander, opaqueShell } from "./expand";
+import { Expander, opaqueShell, type Expansion } from "./expand";
 import { makeLineToShell, type MakeLookup } from "./make-line";
 
 export { unknownVarToken } from "./expand";
@@ -79,6 +79,108 @@ interface Token {
   texts: string[];
 }
 
+/** The texts of a word being read, and whether anything was written (see readWord). */
+interface WordTexts {
+  texts: string[];
+  written: boolean;
+  splits: number;
+}
+
+function addText(wt: WordTexts, s: string): void {
+  wt.texts[wt.texts.length - 1] += s;
+  wt.written = true;
+}
+
+function addExpansion(wt: WordTexts, x: Expansion): void {
+  if (x.fields) {
+    wt.splits++;
+    for (let k = 0; k < x.fields.length; k++) {
+      if (k === 0) wt.texts[wt.texts.length - 1] += x.fields[k];
+      else wt.texts.push(x.fields[k]);
+    }
+    if (x.fields.length > 0) wt.written = true;
+  } else addText(wt, x.text);
+}
+
+/**
+ * The word starting at `start` (its end is where reading stops). Module-level with its helpers, not
+ * closures made per script or per word: under tsx's keepNames each closure made costs a name definition,
+ * which was most of the time spent here.
+ */
+function readWord(script: string, start: number, expander: Expander): Token {
+  const n = script.length;
+  let i = start;
+  // A word made only of `"$@"` with no arguments is no word at all; anything else written keeps it.
+  const wt: WordTexts = { texts: [""], written: false, splits: 0 };
+  while (i < n) {
+    const c = script[i];
+    if (isBreak(script.charCodeAt(i))) break;
+    if (c === "\\") {
+      if (script[i + 1] === "\n") i += 2;
+      else if (script[i + 1] === "\r" && script[i + 2] === "\n") i += 3;
+      else {
+        addText(wt, script[i + 1] ?? "");
+        i += 2;
+      }
+    } else if (c === "'") {
+      const q = script.indexOf("'", i + 1);
+      const end = q < 0 ? n : q;
+      addText(wt, script.slice(i + 1, end));
+      i = end + 1;
+    } else if (c === '"') {
+      i++;
+      // `""` is an empty word of its own; `"$@"` is one only when there are arguments.
+      if (script[i] === '"') wt.written = true;
+      while (i < n && script[i] !== '"') {
+        const d = script[i];
+        if (d === "\\" && i + 1 < n) {
+          const e = script[i + 1];
+          if (e === "\n") i += 2;
+          else if ('$`"\\'.includes(e)) {
+            addText(wt, e);
+            i += 2;
+          } else {
+            addText(wt, d);
+            i++;
+          }
+        } else if (d === "$") {
+          const x = expander.expand(i, true);
+          addExpansion(wt, x);
+          i = x.next;
+        } else if (d === "`") {
+          const q = script.indexOf("`", i + 1);
+          const end = q < 0 ? n : q + 1;
+          addText(wt, opaqueShell(script.slice(i, end)));
+          i = end;
+        } else {
+          // a run of ordinary characters at once (one string append, not one per character)
+          let j = i + 1;
+          while (j < n && isPlainQuoted(script.charCodeAt(j))) j++;
+          addText(wt, script.slice(i, j));
+          i = j;
+        }
+      }
+      i++;
+    } else if (c === "$") {
+      const x = expander.expand(i, false);
+      addExpansion(wt, x);
+      i = x.next;
+    } else if (c === "`") {
+      const q = script.indexOf("`", i + 1);
+      const end = q < 0 ? n : q + 1;
+      addText(wt, opaqueShell(script.slice(i, end)));
+      i = end;
+    } else {
+      let j = i + 1;
+      while (j < n && isPlain(script.charCodeAt(j))) j++;
+      addText(wt, script.slice(i, j));
+      i = j;
+    }
+  }
+  i = Math.min(i, n);
+  return { raw: script.slice(start, i), start, end: i, texts: wt.splits > 0 && !wt.written ? [] : wt.texts };
+}
+
 /**
  * Split a script into simple commands. A generator, so a caller can record `NAME=value` assignments
  * between commands and have later commands see them through `lookup`.
@@ -100,117 +202,40 @@ export function* tokenizeScript(script: string, opts: TokenizeOptions): Generato
   }
 }
 
+/**
+ * The words and redirections of the command being read. A class, not a closure per script (tsx's
+ * keepNames names every named closure made per call).
+ */
+class CommandParts {
+  words: Word[] = [];
+  redirects: Redirect[] = [];
+
+  /** The command read so far (null when it has no words), and a fresh one started. */
+  take(op?: ControlOp): Command | null {
+    // A command of redirections alone (`> file`) is left out, as before redirections were kept.
+    let cmd: Command | null = null;
+    if (this.words.length > 0) {
+      cmd = op ? { words: this.words, redirects: this.redirects, op } : { words: this.words, redirects: this.redirects };
+      this.words = [];
+    }
+    this.redirects = [];
+    return cmd;
+  }
+}
+
 function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Command, { truncated: boolean }> {
   const n = script.length;
   const maxWords = opts.maxWords ?? 50_000;
-  const expand = expander(script, opts);
-  let words: Word[] = [];
-  let redirects: Redirect[] = [];
+  const expander = new Expander(script, opts);
+  const acc = new CommandParts();
   let count = 0;
   let i = 0;
   let pending: { op: string; fd?: number } | null = null;
   const heredocs: Array<{ delim: string; strip: boolean }> = [];
 
-  const readWord = (): Token => {
-    const start = i;
-    const texts = [""];
-    // A word made only of `"$@"` with no arguments is no word at all; anything else written keeps it.
-    let written = false;
-    let splits = 0;
-    const add = (s: string) => {
-      texts[texts.length - 1] += s;
-      written = true;
-    };
-    const addExpansion = (at: number, quoted: boolean) => {
-      const x = expand(at, quoted);
-      if (x.fields) {
-        splits++;
-        x.fields.forEach((f, k) => (k === 0 ? (texts[texts.length - 1] += f) : texts.push(f)));
-        if (x.fields.length > 0) written = true;
-      } else add(x.text);
-      i = x.next;
-    };
-    while (i < n) {
-      const c = script[i];
-      if (isBreak(script.charCodeAt(i))) break;
-      if (c === "\\") {
-        if (script[i + 1] === "\n") i += 2;
-        else if (script[i + 1] === "\r" && script[i + 2] === "\n") i += 3;
-        else {
-          add(script[i + 1] ?? "");
-          i += 2;
-        }
-      } else if (c === "'") {
-        const q = script.indexOf("'", i + 1);
-        const end = q < 0 ? n : q;
-        add(script.slice(i + 1, end));
-        i = end + 1;
-      } else if (c === '"') {
-        i++;
-        // `""` is an empty word of its own; `"$@"` is one only when there are arguments.
-        if (script[i] === '"') written = true;
-        while (i < n && script[i] !== '"') {
-          const d = script[i];
-          if (d === "\\" && i + 1 < n) {
-            const e = script[i + 1];
-            if (e === "\n") i += 2;
-            else if ('$`"\\'.includes(e)) {
-              add(e);
-              i += 2;
-            } else {
-              add(d);
-              i++;
-            }
-          } else if (d === "$") {
-            addExpansion(i, true);
-          } else if (d === "`") {
-            const q = script.indexOf("`", i + 1);
-            const end = q < 0 ? n : q + 1;
-            add(opaqueShell(script.slice(i, end)));
-            i = end;
-          } else {
-            // a run of ordinary characters at once (one string append, not one per character)
-            let j = i + 1;
-            while (j < n && isPlainQuoted(script.charCodeAt(j))) j++;
-            add(script.slice(i, j));
-            i = j;
-          }
-        }
-        i++;
-      } else if (c === "$") {
-        addExpansion(i, false);
-      } else if (c === "`") {
-        const q = script.indexOf("`", i + 1);
-        const end = q < 0 ? n : q + 1;
-        add(opaqueShell(script.slice(i, end)));
-        i = end;
-      } else {
-        let j = i + 1;
-        while (j < n && isPlain(script.charCodeAt(j))) j++;
-        add(script.slice(i, j));
-        i = j;
-      }
-    }
-    i = Math.min(i, n);
-    return { raw: script.slice(start, i), start, end: i, texts: splits > 0 && !written ? [] : texts };
-  };
-
-  /** The command read so far (null when it has no words), and a fresh one started. */
-  const flush = (op?: ControlOp): Command | null => {
-    pending = null;
-    // A command of redirections alone (`> file`) is left out, as before redirections were kept.
-    let cmd: Command | null = null;
-    if (words.length > 0) {
-      cmd = op ? { words, redirects, op } : { words, redirects };
-      words = [];
-    }
-    redirects = [];
-    return cmd;
-  };
-
   while (i < n) {
     if (count >= maxWords) {
-      const cmd = flush();
+      const cmd = acc.take();
       if (cmd) yield cmd;
       return { truncated: true };
     }
@@ -225,7 +250,8 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
     }
     if (c === "\n" || c === "\r") {
       i++;
-      const cmd = flush("\n");
+      pending = null;
+      const cmd = acc.take("\n");
       if (cmd) yield cmd;
       // Here-document bodies are data, not commands.
       while (heredocs.length > 0) {
@@ -246,11 +272,11 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
       continue;
     }
     if (c === "<" || c === ">" || (c === "&" && script[i + 1] === ">")) {
-      const last = words[words.length - 1];
+      const last = acc.words[acc.words.length - 1];
       let fd: number | undefined;
       // `2>&1`: the digits before a redirection are a file descriptor, not an argument.
       if (c !== "&" && last && last.end === i && /^[0-9]+$/.test(last.raw)) {
-        fd = Number(words.pop()!.raw);
+        fd = Number(acc.words.pop()!.raw);
       }
       const from = i;
       if (script.startsWith("<<<", i)) {
@@ -262,11 +288,12 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
         if (strip) i++;
         const op = script.slice(from, i);
         while (script[i] === " " || script[i] === "\t") i++;
-        const w = readWord();
+        const w = readWord(script, i, expander);
+        i = w.end;
         const delim = w.texts[0] ?? "";
         if (delim) heredocs.push({ delim, strip });
         if (w.end > w.start) {
-          redirects.push({ op, ...(fd !== undefined ? { fd } : {}), target: { raw: w.raw, text: delim, start: w.start, end: w.end } });
+          acc.redirects.push({ op, ...(fd !== undefined ? { fd } : {}), target: { raw: w.raw, text: delim, start: w.start, end: w.end } });
         }
       } else {
         i++;
@@ -280,24 +307,26 @@ function* tokenizeShell(script: string, opts: TokenizeOptions): Generator<Comman
       const two = script.slice(i, i + 2);
       const op: ControlOp = two === "&&" || two === "||" ? two : (c as ControlOp);
       i += op.length;
-      const cmd = flush(op);
+      pending = null;
+      const cmd = acc.take(op);
       if (cmd) yield cmd;
       continue;
     }
-    const w = readWord();
+    const w = readWord(script, i, expander);
+    i = w.end;
     if (w.end === w.start) {
       i++;
       continue;
     }
     count++;
     if (pending) {
-      redirects.push({ ...pending, target: { raw: w.raw, text: w.texts[0] ?? "", start: w.start, end: w.end } });
+      acc.redirects.push({ ...pending, target: { raw: w.raw, text: w.texts[0] ?? "", start: w.start, end: w.end } });
       pending = null;
       continue;
     }
-    for (const text of w.texts) words.push({ raw: w.raw, text, start: w.start, end: w.end });
+    for (const text of w.texts) acc.words.push({ raw: w.raw, text, start: w.start, end: w.end });
   }
-  const last = flush();
+  const last = acc.take();
   if (last) yield last;
   return { truncated: false };
 }

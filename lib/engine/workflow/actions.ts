@@ -6,7 +6,7 @@ import { boolOf, listValues, rawItems, scalarAlts, splitList, valuesFrom } from 
 import { cacheSpecsFrom, orPush, outputTags, parseOutput } from "./build-parts";
 import { evaluate, metadataOutputs, type Alternative, type Contexts } from "./expr-bridge";
 import { buildId, runFields, takeBuild, type FileState, type StepState } from "./model";
-import { mapGet, scalarInfo } from "./yaml-doc";
+import { mapGet, scalarInfo, type YamlDoc } from "./yaml-doc";
 import { lookupFile } from "./files";
 
 const ACTION_RE = /^docker\/(build-push-action|bake-action|metadata-action)@/i;
@@ -44,16 +44,20 @@ function tagValues(fs: FileState, st: StepState, node: unknown, meta: MetaTags):
   return out;
 }
 
+/** One `with:` input's values (module-level: closures made per step cost a name definition under tsx's keepNames). */
+function inputAlts(y: YamlDoc, withNode: unknown, key: string, ctx: Contexts): Alternative[] | undefined {
+  return scalarAlts(y, mapGet(y, withNode, key), ctx) ?? undefined;
+}
+
 export function buildPushAction(fs: FileState, st: StepState, withNode: unknown, meta: MetaTags): void {
   if (!takeBuild(fs)) return;
   const { y } = fs;
-  const get = (k: string) => mapGet(y, withNode, k);
-  const outputs = listValues(y, get("outputs"), st.ctx, false);
+  const ctx = st.ctx;
+  const outputs = listValues(y, mapGet(y, withNode, "outputs"), ctx, false);
   // each input evaluated once (target, context and file also make the recipe)
-  const input = (k: string) => scalarAlts(y, get(k), st.ctx) ?? undefined;
-  let push = boolOf(input("push"), false);
+  let push = boolOf(inputAlts(y, withNode, "push", ctx), false);
   for (const o of outputs) push = orPush(push, parseOutput(o.text).push);
-  const load = boolOf(input("load"), false) === true;
+  const load = boolOf(inputAlts(y, withNode, "load", ctx), false) === true;
   const build: Build = {
     id: buildId(fs, st),
     source: "build-push-action",
@@ -61,21 +65,28 @@ export function buildPushAction(fs: FileState, st: StepState, withNode: unknown,
     ...runFields(fs, st),
     job: st.job,
     stepIndex: st.stepIndex,
-    tags: [...tagValues(fs, st, get("tags"), meta), ...outputTags(outputs)],
-    cacheTo: cacheSpecsFrom(rawItems(y, get("cache-to"), false), y.text, st.ctx),
-    cacheFrom: cacheSpecsFrom(rawItems(y, get("cache-from"), false), y.text, st.ctx),
+    tags: [...tagValues(fs, st, mapGet(y, withNode, "tags"), meta), ...outputTags(outputs)],
+    cacheTo: cacheSpecsFrom(rawItems(y, mapGet(y, withNode, "cache-to"), false), y.text, ctx),
+    cacheFrom: cacheSpecsFrom(rawItems(y, mapGet(y, withNode, "cache-from"), false), y.text, ctx),
     push,
     load,
     outputs: outputs.map((o) => o.text),
     span: st.span,
   };
-  const target = input("target");
-  const context = input("context");
-  const file = input("file");
+  const target = inputAlts(y, withNode, "target", ctx);
+  const context = inputAlts(y, withNode, "context", ctx);
+  const file = inputAlts(y, withNode, "file", ctx);
   if (target) build.target = firstText(target);
   if (context) build.context = firstText(context);
   if (file) build.dockerfile = firstText(file);
-  const recipe = recipeOf([context, file, target, input("platforms"), input("build-args"), input("build-contexts")]);
+  const recipe = recipeOf([
+    context,
+    file,
+    target,
+    inputAlts(y, withNode, "platforms", ctx),
+    inputAlts(y, withNode, "build-args", ctx),
+    inputAlts(y, withNode, "build-contexts", ctx),
+  ]);
   if (recipe !== undefined) build.recipe = recipe;
   decorate(fs, st, build);
   fs.builds.push(build);

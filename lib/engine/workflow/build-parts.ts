@@ -1,5 +1,5 @@
 /** Pieces shared by every kind of build: output specs and cache specs from evaluated inputs. */
-import { parseCacheSpecs, splitCsv } from "../cache-spec";
+import { parseCacheSpecs, splitCsv, type SpecAlternative, type SpecOptions } from "../cache-spec";
 import type { CacheSpec, Span, Value } from "../types";
 import { evaluate, type Contexts } from "./expr-bridge";
 import { hasToken } from "./values";
@@ -45,6 +45,17 @@ export function parseOutput(spec: string): OutputInfo {
   return { type, attrs, names, push };
 }
 
+/**
+ * Spec options that evaluate each line in one context. A class rather than `{ evaluate: (raw) => … }`:
+ * under tsx's keepNames every closure made per spec costs a name definition.
+ */
+export class EvaluateIn implements SpecOptions {
+  constructor(private readonly ctx: Contexts) {}
+  evaluate(raw: string): SpecAlternative[] {
+    return evaluate(raw, this.ctx);
+  }
+}
+
 /** Cache specs from the raw items of a cache-to/cache-from input, each item located at `span`. */
 export function cacheSpecsFrom(
   items: Array<{ raw: string; span: Span }>,
@@ -52,12 +63,14 @@ export function cacheSpecsFrom(
   ctx: Contexts,
 ): CacheSpec[] {
   const out: CacheSpec[] = [];
+  if (items.length === 0) return out;
+  const opts = new EvaluateIn(ctx);
   for (const item of items) {
     out.push(
       ...parseCacheSpecs(
         item.raw,
         { path: item.span.path, text, offset: item.span.offset, end: item.span.endOffset, fallback: item.span },
-        { evaluate: (raw) => evaluate(raw, ctx) },
+        opts,
       ),
     );
   }

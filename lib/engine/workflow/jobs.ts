@@ -1,6 +1,6 @@
 /** Walk `jobs:`: matrix combinations, env at three levels, steps in order, container/service images. */
 import { isMap } from "yaml";
-import type { ConsumerKind } from "../types";
+import type { ConsumerKind, Span } from "../types";
 import { bakeAction, buildPushAction, dockerAction, metadataAction, type MetaTags } from "./actions";
 import { compositeStep, reusableJob } from "./calls";
 import type { Contexts, ExprValue } from "./expr-bridge";
@@ -10,7 +10,7 @@ import { capture, comboKey, mark, matrixKeysRead, replay, type Capture } from ".
 import { runFields, warnOnce, type FileState, type JobRun, type StepState } from "./model";
 import { runStep } from "./run-step";
 import { locate, nodeSpan, valuesFrom } from "./values";
-import { deref, mapEntries, mapGet, scalarInfo, scalarString, seqItems, type YamlDoc } from "./yaml-doc";
+import { deref, mapEntries, mapGet, scalarInfo, scalarString, seqItems, type ScalarInfo, type YamlDoc } from "./yaml-doc";
 import { spanAt } from "../span";
 import type { Node } from "yaml";
 
@@ -83,44 +83,75 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
     }
     const step = steps[i];
     if (!isMap(step)) continue;
-    const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, mapGet(y, step, "env"), scopeCtx) });
-    const st: StepState = {
-      job: scope.job,
-      run: scope.run,
-      stepIndex: i,
-      ctx: stepCtx,
-      node: step,
-      span: nodeSpan(y, step),
-      ...(scope.matrix ? { matrix: scope.matrix, matrixId: scope.matrixId! } : {}),
-    };
-    const name = scalarString(y, mapGet(y, step, "name"));
-    if (name !== null) st.stepName = name;
-    const usesNode = mapGet(y, step, "uses");
-    const uses = scalarString(y, usesNode);
-    const withNode = mapGet(y, step, "with");
-    const stepId = scalarString(y, mapGet(y, step, "id"));
+    const shape = stepShape(y, step);
+    const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, shape.envNode, scopeCtx) });
+    const st: StepState = { job: scope.job, run: scope.run, stepIndex: i, ctx: stepCtx, node: step, span: shape.span };
+    if (scope.matrix) {
+      st.matrix = scope.matrix;
+      st.matrixId = scope.matrixId!;
+    }
+    if (shape.name !== null) st.stepName = shape.name;
+    const { uses, withNode, stepId } = shape;
     if (stepId !== null) st.stepId = stepId;
     if (uses !== null) {
-      st.span = nodeSpan(y, usesNode);
-      if (/^docker:\/\//i.test(uses.trim())) imageConsumer(fs, usesNode, "uses-docker", scope, st);
-      const action = dockerAction(uses);
+      if (shape.usesDocker) imageConsumer(fs, shape.usesNode, "uses-docker", scope, st);
+      const action = shape.action;
       if (action === "build-push-action") buildPushAction(fs, st, withNode, scope.meta);
       else if (action === "bake-action") await bakeAction(fs, st, withNode, scope.meta);
       else if (action === "metadata-action") metadataAction(fs, st, withNode, stepId, scope.meta);
       else if (action === null) await compositeStep(fs, st, uses, withNode, stepId, scope);
-    } else {
-      const runNode = mapGet(y, step, "run");
-      const info = scalarInfo(y, runNode);
-      if (info) {
-        st.span = nodeSpan(y, runNode);
-        const wd = scalarString(y, mapGet(y, step, "working-directory")) ?? scope.defaultsDir ?? undefined;
-        await runStep(fs, st, info, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
-      }
+    } else if (shape.runInfo) {
+      const wd = shape.workdir ?? scope.defaultsDir ?? undefined;
+      await runStep(fs, st, shape.runInfo, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
     }
     // Later steps see this step's outputs (metadata-action, composite outputs, $GITHUB_OUTPUT).
     if (stepCtx.steps !== scopeCtx.steps) scopeCtx.steps = stepCtx.steps;
   }
   return scopeCtx.steps;
+}
+
+/** What one step mapping says: the same in every matrix combination, so it is read once per step node. */
+interface StepShape {
+  envNode: Node | null;
+  usesNode: Node | null;
+  uses: string | null;
+  /** `uses: docker://…`: the image is pulled and run */
+  usesDocker: boolean;
+  action: ReturnType<typeof dockerAction>;
+  /** the `run:` script, for a step without `uses:` */
+  runInfo: ScalarInfo | null;
+  /** the step's own `working-directory:` */
+  workdir: string | null;
+  /** where the step is placed: its `uses:` or `run:` value, the step itself when it has neither */
+  span: Span;
+  name: string | null;
+  withNode: Node | null;
+  stepId: string | null;
+}
+
+function stepShape(y: YamlDoc, step: Node): StepShape {
+  const memo = (y.stepShapes ??= new Map()) as Map<Node, StepShape>;
+  const hit = memo.get(step);
+  if (hit) return hit;
+  const usesNode = mapGet(y, step, "uses");
+  const uses = scalarString(y, usesNode);
+  const runNode = uses === null ? mapGet(y, step, "run") : null;
+  const runInfo = uses === null ? scalarInfo(y, runNode) : null;
+  const shape: StepShape = {
+    envNode: mapGet(y, step, "env"),
+    usesNode,
+    uses,
+    usesDocker: uses !== null && /^docker:\/\//i.test(uses.trim()),
+    action: uses !== null ? dockerAction(uses) : null,
+    runInfo,
+    workdir: runInfo ? scalarString(y, mapGet(y, step, "working-directory")) : null,
+    span: nodeSpan(y, uses !== null ? usesNode : runInfo ? runNode : step),
+    name: scalarString(y, mapGet(y, step, "name")),
+    withNode: mapGet(y, step, "with"),
+    stepId: scalarString(y, mapGet(y, step, "id")),
+  };
+  memo.set(step, shape);
+  return shape;
 }
 
 async function runJob(fs: FileState, jobId: string, jobNode: unknown, ctx: Contexts, matrix: Record<string, ExprValue> | undefined, needs: string[]): Promise<void> {
@@ -167,17 +198,19 @@ export function jobNeeds(fs: FileState): Map<string, string[]> {
     direct.set(job.key, one !== null ? [one] : seqItems(y, n).map((x) => scalarString(y, x)).filter((x): x is string => x !== null));
   }
   const out = new Map<string, string[]>();
-  const visit = (id: string, seen: Set<string>): Set<string> => {
-    const all = new Set<string>();
-    for (const d of direct.get(id) ?? []) {
-      if (seen.has(d)) continue;
-      all.add(d);
-      for (const x of visit(d, new Set([...seen, d]))) all.add(x);
-    }
-    return all;
-  };
-  for (const id of direct.keys()) out.set(id, [...fs.outerNeeds, ...[...visit(id, new Set([id]))].map((d) => fs.jobPrefix + d)]);
+  for (const id of direct.keys()) out.set(id, [...fs.outerNeeds, ...[...neededBy(direct, id, new Set([id]))].map((d) => fs.jobPrefix + d)]);
   return out;
+}
+
+/** The jobs `id` waits for, transitively, in visiting order (`seen`: the path here, so a cycle stops). */
+function neededBy(direct: Map<string, string[]>, id: string, seen: Set<string>): Set<string> {
+  const all = new Set<string>();
+  for (const d of direct.get(id) ?? []) {
+    if (seen.has(d)) continue;
+    all.add(d);
+    for (const x of neededBy(direct, d, new Set([...seen, d]))) all.add(x);
+  }
+  return all;
 }
 
 export async function extractJobs(fs: FileState, base: Contexts): Promise<void> {

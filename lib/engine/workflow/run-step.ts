@@ -11,10 +11,10 @@ import { applyPositional } from "../shell/positional";
 import { tokenizeScript, type Command, type TokenizeOptions, type Word } from "../shell/tokenize";
 import { followInvocation } from "./follow-shell";
 import { SCRIPT_HINT_RE } from "./inert";
-import { parseCacheSpecs } from "../cache-spec";
+import { parseCacheSpecs, type SpecAlternative, type SpecOptions } from "../cache-spec";
 import type { Build, CacheSpec, ConsumerKind, Span, Value } from "../types";
 import { orPush, outputTags, parseOutput } from "./build-parts";
-import { evaluate } from "./expr-bridge";
+import { evaluate, type Contexts } from "./expr-bridge";
 import { buildId, isGitHubRepoName, repoOwner, runFields, takeBuild, warnOnce, type FileState, type StepState } from "./model";
 import { decorate, runBake, type MetaTags } from "./actions";
 import { valuesFrom } from "./values";
@@ -41,15 +41,59 @@ function expandWord(s: string, opts: ExpandOptions): string {
 }
 
 /**
- * A word's characters without its quotes, when they can be taken verbatim from the file, and how to
- * expand any line of them as the shell would.
+ * How the lines of a cache spec word are read and expanded: from its characters without quotes when
+ * they can be taken verbatim from the file (expanded as the shell would: inside double quotes, not at
+ * all inside single quotes, or as a bare word), else from the expanded word as it is.
  */
-function shellSource(w: Word, opts: ExpandOptions): { input: string; expand: (line: string) => string } | null {
+type SourceQuoting = "double" | "single" | "bare" | "expanded";
+
+function shellSource(w: Word): { input: string; quoting: SourceQuoting } {
   const raw = w.raw;
-  if (/^"[^"\\`]*"$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => expandWord(`"${line}"`, opts) };
-  if (/^'[^']*'$/.test(raw)) return { input: raw.slice(1, -1), expand: (line) => line };
-  if (!/["'\\`\s]/.test(raw.replace(/\$\{\{[\s\S]*?\}\}/g, ""))) return { input: raw, expand: (line) => expandWord(line, opts) };
-  return null;
+  if (/^"[^"\\`]*"$/.test(raw)) return { input: raw.slice(1, -1), quoting: "double" };
+  if (/^'[^']*'$/.test(raw)) return { input: raw.slice(1, -1), quoting: "single" };
+  if (!/["'\\`\s]/.test(raw.replace(/\$\{\{[\s\S]*?\}\}/g, ""))) return { input: raw, quoting: "bare" };
+  return { input: w.text, quoting: "expanded" };
+}
+
+/**
+ * Spec options for one spec word: each line is expanded as its quoting says, then evaluated. A class,
+ * not closures made per word (under tsx's keepNames each closure made costs a name definition).
+ */
+class ShellSpecEvaluation implements SpecOptions {
+  constructor(
+    private readonly quoting: SourceQuoting,
+    private readonly opts: ExpandOptions,
+    private readonly ctx: Contexts,
+  ) {}
+  evaluate(raw: string): SpecAlternative[] {
+    const q = this.quoting;
+    const line = q === "double" ? expandWord(`"${raw}"`, this.opts) : q === "bare" ? expandWord(raw, this.opts) : raw;
+    return evaluate(line, this.ctx);
+  }
+}
+
+/** The cache specs of `--cache-to` / `--cache-from` words. */
+function wordSpecs(fs: FileState, st: StepState, ws: Word[], located: (w: Word) => Span, opts: ExpandOptions): CacheSpec[] {
+  const out: CacheSpec[] = [];
+  for (const w of ws) {
+    const span = located(w);
+    // Parse the characters as written (so each ref's raw and span match the file) and expand the
+    // shell variables and `${{ }}` of each line afterwards; fall back to the expanded word.
+    const src = shellSource(w);
+    out.push(
+      ...parseCacheSpecs(
+        src.input,
+        { path: fs.y.path, text: fs.y.text, offset: span.offset, end: span.endOffset, fallback: span },
+        new ShellSpecEvaluation(src.quoting, opts, st.ctx),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The first value of a word, evaluated. */
+function firstText(st: StepState, w: Word | undefined): string | undefined {
+  return w ? evaluate(w.text, st.ctx)[0]?.text : undefined;
 }
 
 /** GitHub's default environment variables that are known before the run. */
@@ -95,10 +139,17 @@ function bindOutputs(st: StepState, run: ShellRun, writes: Array<{ name: string;
   st.ctx.steps = steps;
 }
 
+/**
+ * A shell variable's value: the shell's own, then make's, then the environment. Returned from a function
+ * rather than bound to a name inside runShell: tsx's keepNames names every named closure made per run.
+ */
+function shellLookup(run: ShellRun): (name: string) => string | undefined {
+  return (name) => run.locals.get(name) ?? run.make?.shellLookup(name) ?? run.env[name];
+}
+
 export async function runShell(fs: FileState, st: StepState, run: ShellRun): Promise<void> {
   const { locals } = run;
-  const lookup = (name: string): string | undefined => locals.get(name) ?? run.make?.shellLookup(name) ?? run.env[name];
-  const opts: ExpandOptions = { lookup, ...(run.args ? { args: run.args } : {}), ...(run.make ? { make: run.make } : {}) };
+  const opts: ExpandOptions = { lookup: shellLookup(run), ...(run.args ? { args: run.args } : {}), ...(run.make ? { make: run.make } : {}) };
   const gen = tokenizeScript(run.info.value, withMaxWords(opts, Math.max(0, fs.budget.words)));
   const loc = new WordLocator(fs, run.info);
   let sub = 0;
@@ -209,12 +260,11 @@ async function recordAt(
     return;
   }
   if (cmd.kind === "build" && cmd.sources.length > 0) recordConsumers(fs, st, "imagetools-source", cmd.sources, located);
-  const stepAtHead: StepState = { ...st, span: headSpan };
   if (cmd.kind === "bake") {
     const first = (w: Word) => evaluate(w.text, st.ctx)[0]?.text ?? w.text;
     await runBake(
       fs,
-      stepAtHead,
+      { ...st, span: headSpan },
       {
         files: cmd.files.map((w) => ({ raw: w.raw, span: located(w), text: first(w) })),
         targets: cmd.targets.map(first),
@@ -230,25 +280,6 @@ async function recordAt(
     return;
   }
   if (!takeBuild(fs)) return;
-  const specs = (ws: Word[]): CacheSpec[] => {
-    const out: CacheSpec[] = [];
-    for (const w of ws) {
-      const span = located(w);
-      // Parse the characters as written (so each ref's raw and span match the file) and expand the
-      // shell variables and `${{ }}` of each line afterwards; fall back to the expanded word.
-      const src = shellSource(w, opts);
-      const input = src ? src.input : w.text;
-      const expand = src ? src.expand : (line: string) => line;
-      out.push(
-        ...parseCacheSpecs(
-          input,
-          { path: fs.y.path, text: fs.y.text, offset: span.offset, end: span.endOffset, fallback: span },
-          { evaluate: (raw) => evaluate(expand(raw), st.ctx) },
-        ),
-      );
-    }
-    return out;
-  };
   const outputs = cmd.outputs.flatMap((w) => {
     const span = located(w);
     return evaluate(w.text, st.ctx).map((a) => ({ text: a.text, raw: w.raw, span, resolved: a.resolved }));
@@ -264,17 +295,16 @@ async function recordAt(
     job: st.job,
     stepIndex: st.stepIndex,
     tags: [...cmd.tags.flatMap((w) => wordValues(st, w, located(w))), ...outputTags(outputs)],
-    cacheTo: specs(cmd.cacheTo),
-    cacheFrom: specs(cmd.cacheFrom),
+    cacheTo: wordSpecs(fs, st, cmd.cacheTo, located, opts),
+    cacheFrom: wordSpecs(fs, st, cmd.cacheFrom, located, opts),
     push,
     load,
     outputs: outputs.map((o) => o.text),
     span: headSpan,
   };
-  const firstText = (w: Word | undefined) => (w ? evaluate(w.text, st.ctx)[0]?.text : undefined);
-  const target = firstText(cmd.target);
-  const dockerfile = firstText(cmd.file);
-  const context = firstText(cmd.context);
+  const target = firstText(st, cmd.target);
+  const dockerfile = firstText(st, cmd.file);
+  const context = firstText(st, cmd.context);
   if (target !== undefined) build.target = target;
   if (dockerfile !== undefined) build.dockerfile = dockerfile;
   if (context !== undefined) build.context = context;

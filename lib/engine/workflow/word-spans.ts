@@ -57,18 +57,22 @@ export function commandLocator(fs: FileState, loc: WordLocator, words: Word[]): 
     places.set(w, p);
     byStart.set(w.start, p);
   }
-  const spanOf = (p: Place): Span => (p.span ??= loc.spanOf(p.at, p.length));
   const { text, path } = fs.y;
   return (w: Word): Span => {
     const own = places.get(w);
-    if (own) return spanOf(own);
+    if (own) return placeSpan(loc, own);
     const parent = words.find((p) => p.start <= w.start && w.start < p.end);
     const pp = parent ? places.get(parent) : undefined;
     if (!parent || !pp) return loc.span(w);
-    const ps = spanOf(pp);
+    const ps = placeSpan(loc, pp);
     const at = ps.offset + (w.start - parent.start);
     if (text.startsWith(w.raw, at) && at + w.raw.length <= ps.endOffset) return spanAt(path, text, at, at + w.raw.length);
     const found = indexWithin(text, w.raw, ps.offset, ps.endOffset);
     return found >= 0 ? spanAt(path, text, found, found + w.raw.length) : ps;
   };
+}
+
+/** A place's span, made once (a module function: tsx's keepNames names every named closure made per command). */
+function placeSpan(loc: WordLocator, p: Place): Span {
+  return (p.span ??= loc.spanOf(p.at, p.length));
 }

@@ -3,8 +3,9 @@
  * pass (yaml's own Alias.resolve walks the whole document per call), and `<<` merge keys are followed on
  * lookup, so every value keeps the range of the characters that wrote it.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type YAMLMap } from "yaml";
 import type { ParseError, Span } from "../types";
+import { parseAllDocumentsQuiet } from "./yaml-parse";
 import { errorAt, isMergeValue, walkNodes } from "./yaml-walk";
 
 export const MAX_ALIAS_COUNT = 1000;
@@ -21,6 +22,8 @@ export interface YamlDoc {
   keyIndex?: Map<Node, Map<string, Node | null>>;
   itemsCommas?: Map<Node, Array<{ raw: string; span: Span }>>;
   itemsLines?: Map<Node, Array<{ raw: string; span: Span }>>;
+  /** what each step mapping says, read once for every matrix combination (see jobs.ts stepShape) */
+  stepShapes?: Map<Node, unknown>;
 }
 
 export type ParseOutcome = { ok: true; yaml: YamlDoc; warnings: ParseError[] } | { ok: false; errors: ParseError[]; warnings: ParseError[] };
@@ -43,8 +46,7 @@ export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
   try {
     // uniqueKeys: yaml checks each new key against every earlier key of its map (quadratic: 60% of
     // the parse of a 5 MB workflow with 10k jobs); the same check is done below in one pass.
-    const parsed = parseAllDocuments(text, { merge: true, prettyErrors: false, strict: false, uniqueKeys: false });
-    docs = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+    docs = parseAllDocumentsQuiet(text, { merge: true, prettyErrors: false, strict: false, uniqueKeys: false });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, errors: [errorAt(path, text, `YAML could not be parsed: ${message}`)], warnings };

@@ -30,50 +30,61 @@ export interface WalkResult {
   duplicates: ParseError[];
 }
 
+/** What walk() carries down the document. */
+interface WalkState {
+  path: string;
+  text: string;
+  sawAlias: boolean;
+  recursive: Node | null;
+  aliases: Map<Node, Node>;
+  anchors: Map<string, Node>;
+  duplicates: ParseError[];
+  /** the collections enclosing the node being walked */
+  stack: unknown[];
+}
+
 export function walkNodes(path: string, text: string, contents: unknown): WalkResult {
-  let sawAlias = false;
-  // (typed wide: it is set inside the closure, which narrowing does not see)
-  let recursive = null as Node | null;
-  const aliases = new Map<Node, Node>();
-  const anchors = new Map<string, Node>();
-  const duplicates: ParseError[] = [];
-  // One recursive walk (yaml's visit() freezes a fresh ancestor array at every level, which cost as
-  // much as a tenth of the parse): anchors in document order, aliases resolved, repeated keys noted.
-  const stack: unknown[] = [];
-  const walk = (node: unknown): boolean => {
-    if (node === null || typeof node !== "object") return true;
-    // scalars first: most nodes are scalars, and a node is only ever one kind
-    if (isScalar(node)) {
-      if (node.anchor) anchors.set(node.anchor, node);
-      return true;
-    }
-    if (isAlias(node)) {
-      sawAlias = true;
-      const target = anchors.get(node.source);
-      if (!target) return true;
-      // An alias inside its own anchor describes an infinite value.
-      if (stack.includes(target)) {
-        recursive = node;
-        return false;
-      }
-      aliases.set(node, target);
-      return true;
-    }
-    const map = isMap(node);
-    if (!map && !isSeq(node)) return true;
-    if (map && duplicates.length < 5) duplicateKeys(path, text, node, duplicates);
-    if (node.anchor) anchors.set(node.anchor, node as Node);
-    stack.push(node);
-    for (const item of node.items as unknown[]) {
-      if (isPair(item)) {
-        if (!walk(item.key) || !walk(item.value)) return false;
-      } else if (!walk(item)) return false;
-    }
-    stack.pop();
+  const ws: WalkState = { path, text, sawAlias: false, recursive: null, aliases: new Map(), anchors: new Map(), duplicates: [], stack: [] };
+  walk(ws, contents);
+  return { aliases: ws.aliases, sawAlias: ws.sawAlias, recursive: ws.recursive, duplicates: ws.duplicates };
+}
+
+/**
+ * One recursive walk (yaml's visit() freezes a fresh ancestor array at every level, which cost as much as
+ * a tenth of the parse): anchors in document order, aliases resolved, repeated keys noted. False stops
+ * the walk (a recursive alias). Module-level, not a closure per document (tsx's keepNames names each one).
+ */
+function walk(ws: WalkState, node: unknown): boolean {
+  if (node === null || typeof node !== "object") return true;
+  // scalars first: most nodes are scalars, and a node is only ever one kind
+  if (isScalar(node)) {
+    if (node.anchor) ws.anchors.set(node.anchor, node);
     return true;
-  };
-  walk(contents);
-  return { aliases, sawAlias, recursive, duplicates };
+  }
+  if (isAlias(node)) {
+    ws.sawAlias = true;
+    const target = ws.anchors.get(node.source);
+    if (!target) return true;
+    // An alias inside its own anchor describes an infinite value.
+    if (ws.stack.includes(target)) {
+      ws.recursive = node;
+      return false;
+    }
+    ws.aliases.set(node, target);
+    return true;
+  }
+  const map = isMap(node);
+  if (!map && !isSeq(node)) return true;
+  if (map && ws.duplicates.length < 5) duplicateKeys(ws.path, ws.text, node, ws.duplicates);
+  if (node.anchor) ws.anchors.set(node.anchor, node as Node);
+  ws.stack.push(node);
+  for (const item of node.items as unknown[]) {
+    if (isPair(item)) {
+      if (!walk(ws, item.key) || !walk(ws, item.value)) return false;
+    } else if (!walk(ws, item)) return false;
+  }
+  ws.stack.pop();
+  return true;
 }
 
 /** Keys repeated in one mapping (scalar keys compared by type and value, as yaml's own check does). */
