@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Fixture, TokenUser } from "./fixture";
+import type { GitWrites } from "./git-writes";
 
 export const DOCS = "https://docs.github.com/rest";
 
@@ -13,6 +14,8 @@ export interface ServerState {
   oauthTokens: Map<string, TokenUser>;
   /** the largest page a list serves: REST per_page, registry tags/list n (null: no limit) */
   pages: { maxPerPage: number; maxTagsPerPage: number | null };
+  /** branches, commits, pull requests and merges made through the API (memory only) */
+  writes: GitWrites;
 }
 
 export interface Ctx {
