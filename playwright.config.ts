@@ -11,6 +11,8 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
  */
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The demo's fake GitHub listens here, so a test can act as GitHub does (merge a pull request); workers inherit it. */
+process.env.E2E_FAKE_GITHUB_PORT ??= String(PORT + 1);
 const E2E_DB_FILE = "./data/e2e.db";
 const browser = findBrowser({ isExecutable: isExecutableFile, playwrightChromium: () => chromium.executablePath() }, process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM);
 
@@ -61,6 +63,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // Slow the fake GitHub down a little so a rescan's progress bar is visible while it runs.
       CACHEGUARD_DEMO_LATENCY_MS: "40",
+      CACHEGUARD_DEMO_PORT: process.env.E2E_FAKE_GITHUB_PORT,
     },
   },
 });

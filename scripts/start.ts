@@ -106,7 +106,9 @@ async function main(): Promise<void> {
   let fake: FakeGitHub | null = null;
   if (isDemoMode(env) && !env.CACHEGUARD_DEMO_URL) {
     const latencyMs = Number(process.env.CACHEGUARD_DEMO_LATENCY_MS ?? "0") || 0;
-    fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: await freePort(), host: "127.0.0.1", latencyMs });
+    // CACHEGUARD_DEMO_PORT: a known port, so end-to-end tests can act on the fake GitHub (merge a pull request)
+    const demoPort = Number(process.env.CACHEGUARD_DEMO_PORT ?? "0") || (await freePort());
+    fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
     log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
   } else if (!isDemoMode(env)) {

@@ -35,7 +35,7 @@ describe("REST", () => {
     expect(link).toMatch(/<http:\/\/127\.0\.0\.1:\d+\/orgs\/acme\/repos\?per_page=5&page=2>; rel="next"/);
     expect(link).toContain(`page=${Math.ceil(demoRepos().length / 5)}>; rel="last"`);
     expect(res.headers.get("x-ratelimit-remaining")).toBe("4999");
-    expect(res.headers.get("x-oauth-scopes")).toBe("repo, read:org, read:packages");
+    expect(res.headers.get("x-oauth-scopes")).toBe("repo, read:org, read:packages, workflow");
 
     const octokit = new Octokit({ baseUrl: gh.url, auth: "demo-token" });
     const repos = await octokit.paginate(octokit.rest.repos.listForOrg, { org: "acme", per_page: 5 });

@@ -1,4 +1,6 @@
-import { displayPath } from "@/lib/engine/paths";
+import { displayPath, parseForeignPath } from "@/lib/engine/paths";
+import type { FixPrView } from "@/lib/server/fix-prs/track";
+import { FixPrButton } from "./fix-pr-button";
 import Link from "next/link";
 import { ConfidenceBadge, NewBadge, SeverityBadge } from "@/components/badges";
 import { CodeView } from "@/components/code/code-view";
@@ -16,7 +18,10 @@ export function FindingCard({
   org,
   repo,
   branch,
+  pr,
 }: {
+  /** the pull request that fixes it (open, merged or closed), if one was opened */
+  pr?: FixPrView | null;
   finding: FindingRow;
   rule: RuleDoc | null;
   file: { path: string; text: string } | undefined;
@@ -27,6 +32,7 @@ export function FindingCard({
   const related = finding.related.filter((r) => r.path === finding.path && (!r.repo || r.repo.endsWith(`/${repo}`)));
   // places in other files: where the run enters the action, script or Makefile, the other build, the pull
   const elsewhere = finding.related.filter((r) => !related.includes(r));
+  const foreign = parseForeignPath(finding.path);
   return (
     <article id={`finding-${finding.id}`} aria-labelledby={`finding-${finding.id}-title`} className="scroll-mt-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" data-testid="finding-card">
       <header className="flex flex-wrap items-center gap-2">
@@ -85,6 +91,17 @@ export function FindingCard({
         </div>
         <p className="mb-2 text-sm text-zinc-700 dark:text-zinc-300"><InlineCode text={finding.fixDescription ?? rule?.fix ?? "No automatic fix for this finding."} /></p>
         {finding.fixDiff && <DiffView diff={finding.fixDiff} />}
+        {finding.fixDiff && finding.resolvedScanId === null && (
+          <div className="mt-3">
+            {foreign ? (
+              <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="fix-pr-elsewhere">
+                This fix belongs to <code>{foreign.repo}</code> ({foreign.path} at {foreign.ref}): open the pull request in that repository.
+              </p>
+            ) : (
+              <FixPrButton repo={repo} findingId={finding.id} label="Open fix PR" updateLabel="Update fix PR" existing={pr ?? null} />
+            )}
+          </div>
+        )}
       </section>
     </article>
   );

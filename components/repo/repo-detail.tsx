@@ -5,7 +5,10 @@ import { currentOrg } from "@/lib/server/queries/org";
 import { getRepo } from "@/lib/server/queries/repos";
 import { listRules } from "@/lib/server/queries/rules";
 import { SeverityBadge } from "@/components/badges";
+import { fixPullRequestsOf } from "@/lib/server/fix-prs/track";
 import { BuildMapView } from "./build-map";
+import { FixPrBadge } from "./fix-pr-badge";
+import { FixPrButton } from "./fix-pr-button";
 import { FindingCard } from "./finding-card";
 
 export async function RepoDetailView({ name }: { name: string }) {
@@ -16,6 +19,9 @@ export async function RepoDetailView({ name }: { name: string }) {
   if (!repo) notFound();
   const rules = new Map(listRules().map((r) => [r.id, r]));
   const fileOf = new Map(repo.files.map((f) => [f.path, f]));
+  const prs = await fixPullRequestsOf(db, org.id, repo.name);
+  const fixAll = [...prs.values()].find((p) => p.branch === "cacheguard/fix-all" && p.state === "open") ?? null;
+  const fixable = repo.findings.some((f) => f.fixDiff && !f.path.startsWith("//"));
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
@@ -67,13 +73,19 @@ export async function RepoDetailView({ name }: { name: string }) {
           Open findings <span className="text-sm font-normal text-zinc-500">({repo.findings.length})</span>
           {repo.findings.some((f) => f.severity === "error") && <SeverityBadge severity="error" />}
         </h2>
+        {fixable && (
+          <div className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+            <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">One pull request with every fix of this repository, one commit per file, on <code>cacheguard/fix-all</code>.</p>
+            <FixPrButton repo={repo.name} label="Fix all in this repo" updateLabel="Update the fix-all PR" existing={fixAll} />
+          </div>
+        )}
         {repo.findings.length === 0 ? (
           <p className="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
             No open findings in this repository. Its builds export caches to refs of their own; nothing to fix here.
           </p>
         ) : (
           repo.findings.map((f) => (
-            <FindingCard key={f.id} finding={f} rule={rules.get(f.ruleId) ?? null} file={fileOf.get(f.path)} org={repo.org} repo={repo.name} branch={repo.defaultBranch} />
+            <FindingCard key={f.id} finding={f} rule={rules.get(f.ruleId) ?? null} file={fileOf.get(f.path)} org={repo.org} repo={repo.name} branch={repo.defaultBranch} pr={prs.get(f.fingerprint) ?? null} />
           ))
         )}
       </section>
@@ -104,6 +116,12 @@ export async function RepoDetailView({ name }: { name: string }) {
               <li key={f.id} className="flex flex-wrap items-center gap-2">
                 <SeverityBadge severity={f.severity} /> <code className="text-xs">{f.ruleId}</code> <code className="text-xs">{f.ref}</code>
                 <span className="text-xs text-zinc-500">{f.path}:{f.line} · fixed in scan #{f.resolvedScanId}</span>
+                {prs.get(f.fingerprint) && (
+                  <span className="flex items-center gap-1 text-xs" data-testid="resolved-fix-pr">
+                    <a href={prs.get(f.fingerprint)!.url} target="_blank" rel="noreferrer" className="text-sky-700 underline dark:text-sky-300">PR #{prs.get(f.fingerprint)!.number}</a>
+                    <FixPrBadge state={prs.get(f.fingerprint)!.state} />
+                  </span>
+                )}
               </li>
             ))}
           </ul>

@@ -12,6 +12,7 @@ commands:
   check PATH... [--format text|json|sarif]   audit a checkout or workflow files, offline
   scan --org ORG                             scan a GitHub organization (as the dashboard does)
   inspect REF                                say whether a registry tag holds an image or a cache
+  pr --org ORG --repo NAME [--finding ID]    open or update the fix pull request of a repository
 
 Run \`cacheguard <command> --help\` for a command's options.
 `;
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   check: () => import("./commands/check"),
   scan: () => import("./commands/scan" as string) as Promise<{ run: Command }>,
   inspect: () => import("./commands/inspect" as string) as Promise<{ run: Command }>,
+  pr: () => import("./commands/pr" as string) as Promise<{ run: Command }>,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -40,7 +40,7 @@ const tokensSchema = z.record(z.string(), tokenSchema);
 
 export type TokenUser = z.infer<typeof tokenSchema>;
 export const DEFAULT_TOKENS: Record<string, TokenUser> = {
-  "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true },
+  "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages", "workflow"], member: true },
   /** an org owner's token, for DELETE /orgs/{org}/members/{username} */
   "demo-admin-token": { login: "octocat", scopes: ["admin:org"], member: true },
 };

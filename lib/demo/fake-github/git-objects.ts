@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 export interface GitBlob { kind: "blob"; oid: string; path: string; name: string; bytes: Buffer }
 export interface GitTreeEntry { name: string; path: string; mode: "100644" | "040000"; type: "blob" | "tree"; oid: string }
 export interface GitTree { kind: "tree"; oid: string; path: string; entries: GitTreeEntry[] }
-export interface GitCommit { kind: "commit"; oid: string; treeOid: string; message: string; committedDate: string }
+export interface GitCommit { kind: "commit"; oid: string; treeOid: string; message: string; committedDate: string; parents?: string[] }
 export type GitObject = GitBlob | GitTree | GitCommit;
 
 export function hashObject(type: "blob" | "tree" | "commit", body: Buffer): string {
@@ -25,8 +25,17 @@ export interface GitSnapshot {
   byPath: Map<string, GitBlob | GitTree>;
 }
 
+/** A commit other than the fixture's one: a merge made through the API (parents, message, time). */
+export interface CommitSpec { message: string; parents: string[]; date: string }
+
+/** git's commit text: tree, parents, author and committer lines, then the message. */
+export function commitBody(treeOid: string, parents: string[], message: string, who: string, date: string): Buffer {
+  const stamp = `${Math.floor(Date.parse(date) / 1000)} +0000`;
+  return Buffer.from(`tree ${treeOid}\n${parents.map((p) => `parent ${p}\n`).join("")}author ${who} ${stamp}\ncommitter ${who} ${stamp}\n\n${message}`);
+}
+
 /** Build trees and the commit from a flat file map (path -> bytes, "/" separators). */
-export function buildSnapshot(files: Map<string, Buffer>, committedDate: string): GitSnapshot {
+export function buildSnapshot(files: Map<string, Buffer>, committedDate: string, commit?: CommitSpec): GitSnapshot {
   const objects = new Map<string, GitObject>();
   const byPath = new Map<string, GitBlob | GitTree>();
   // Group files into a nested directory structure first.
@@ -68,12 +77,18 @@ export function buildSnapshot(files: Map<string, Buffer>, committedDate: string)
     return tree;
   };
   const root = build(rootDir, "");
+  if (commit) {
+    const body = commitBody(root.oid, commit.parents, commit.message, "GitHub <noreply@github.com>", commit.date);
+    const head: GitCommit = { kind: "commit", oid: hashObject("commit", body), treeOid: root.oid, message: commit.message, committedDate: commit.date, parents: commit.parents };
+    objects.set(head.oid, head);
+    return { head, root, objects, byPath };
+  }
   const message = "Fixture snapshot\n";
   const stamp = "1700000000 +0000";
-  const commitBody = Buffer.from(
+  const fixtureCommit = Buffer.from(
     `tree ${root.oid}\nauthor Fixture <fixture@example.com> ${stamp}\ncommitter Fixture <fixture@example.com> ${stamp}\n\n${message}`,
   );
-  const head: GitCommit = { kind: "commit", oid: hashObject("commit", commitBody), treeOid: root.oid, message, committedDate };
+  const head: GitCommit = { kind: "commit", oid: hashObject("commit", fixtureCommit), treeOid: root.oid, message, committedDate };
   objects.set(head.oid, head);
   return { head, root, objects, byPath };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Fixture, TokenUser } from "./fixture";
+import type { GitWrites } from "./git-writes";
 
 export const DOCS = "https://docs.github.com/rest";
 
@@ -15,6 +16,8 @@ export interface ServerState {
   pages: { maxPerPage: number; maxTagsPerPage: number | null };
   /** members removed with DELETE /orgs/{org}/members/{username} since the server started */
   removedMembers: Set<string>;
+  /** branches, commits, pull requests and merges made through the API (memory only) */
+  writes: GitWrites;
 }
 
 export interface Ctx {

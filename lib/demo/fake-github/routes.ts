@@ -3,6 +3,8 @@ import type { Ctx } from "./http";
 import { accessToken, authorize } from "./oauth";
 import { handleRegistry, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
+import { createBlob, createCommit, createRef, createTree, getCommit, getRef, updateRef } from "./rest-git";
+import { createPull, getPull, listPulls, mergePull, updatePull } from "./rest-pulls";
 import { getBlob, getContents, getOrg, getRepo, getTree, listOrgRepos } from "./rest-repos";
 import { checkMember, removeMember, getRateLimit, getUser, getUserByLogin, listUserOrgs } from "./rest-users";
 
@@ -20,6 +22,8 @@ export interface Route {
 
 const seg = "([^/]+)";
 const rest = (name: string, pattern: RegExp, handle: Route["handle"], spends = true): Route => ({ method: "GET", name: `GET ${name}`, pattern, kind: "rest", spends, handle });
+const write = (method: string, name: string, pattern: RegExp, handle: Route["handle"]): Route => ({ method, name: `${method} ${name}`, pattern, kind: "rest", handle });
+const repo = (tail: string) => new RegExp(`^/repos/${seg}/${seg}${tail}$`);
 
 export const routes: Route[] = [
   rest("/orgs/:org", new RegExp(`^/orgs/${seg}$`), getOrg),
@@ -33,6 +37,18 @@ export const routes: Route[] = [
   rest("/repos/:owner/:repo/contents/:path", new RegExp(`^/repos/${seg}/${seg}/contents(?:/(.*))?$`), getContents),
   rest("/repos/:owner/:repo/git/trees/:ref", new RegExp(`^/repos/${seg}/${seg}/git/trees/(.+)$`), getTree),
   rest("/repos/:owner/:repo/git/blobs/:sha", new RegExp(`^/repos/${seg}/${seg}/git/blobs/${seg}$`), getBlob),
+  rest("/repos/:owner/:repo/git/ref/:ref", repo("/git/ref/(.+)"), getRef),
+  rest("/repos/:owner/:repo/git/commits/:sha", repo(`/git/commits/${seg}`), getCommit),
+  write("POST", "/repos/:owner/:repo/git/blobs", repo("/git/blobs"), createBlob),
+  write("POST", "/repos/:owner/:repo/git/trees", repo("/git/trees"), createTree),
+  write("POST", "/repos/:owner/:repo/git/commits", repo("/git/commits"), createCommit),
+  write("POST", "/repos/:owner/:repo/git/refs", repo("/git/refs"), createRef),
+  write("PATCH", "/repos/:owner/:repo/git/refs/:ref", repo("/git/refs/(.+)"), updateRef),
+  rest("/repos/:owner/:repo/pulls", repo("/pulls"), listPulls),
+  write("POST", "/repos/:owner/:repo/pulls", repo("/pulls"), createPull),
+  rest("/repos/:owner/:repo/pulls/:number", repo("/pulls/(\\d+)"), getPull),
+  write("PATCH", "/repos/:owner/:repo/pulls/:number", repo("/pulls/(\\d+)"), updatePull),
+  write("PUT", "/repos/:owner/:repo/pulls/:number/merge", repo("/pulls/(\\d+)/merge"), mergePull),
   rest("/user", /^\/user$/, getUser),
   rest("/user/orgs", /^\/user\/orgs$/, listUserOrgs),
   rest("/users/:login", new RegExp(`^/users/${seg}$`), getUserByLogin),

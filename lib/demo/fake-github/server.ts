@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { FaultInjector, type FaultOptions, type FaultStats } from "./faults";
 import { FixtureStore, type ReloadMode } from "./fixture-store";
+import { GitWrites } from "./git-writes";
 import { lookupToken, parseToken, readBody, send, sendError, type Ctx, type ServerState } from "./http";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import { matchRoute } from "./routes";
@@ -66,6 +67,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     oauthTokens: new Map(),
     pages: { maxPerPage: opts.maxPerPage ?? 100, maxTagsPerPage: opts.maxTagsPerPage ?? null },
     removedMembers: new Set(),
+    writes: new GitWrites(),
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
   const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });
@@ -94,7 +96,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       return void res.end();
     }
     if (opts.latencyMs) await sleep(opts.latencyMs);
-    const ctx: Ctx = { req, res, url, base, fixture: store.get(), state, identity: null, badToken: false, extraHeaders: { "x-github-media-type": "github.v3; format=json" } };
+    const ctx: Ctx = { req, res, url, base, fixture: state.writes.apply(store.get()), state, identity: null, badToken: false, extraHeaders: { "x-github-media-type": "github.v3; format=json" } };
     const match = matchRoute(method, path);
     if (!match) return sendError(ctx, 404, "Not Found");
     const { route, params } = match;

@@ -9,6 +9,7 @@ import { buildMapOfModel } from "@/lib/server/build-map";
 import { coverageOf, storeCoverage, summarize } from "@/lib/server/scan/coverage";
 import { persistFindings } from "@/lib/server/scan/findings";
 import { openWhere } from "@/lib/server/suppressions";
+import { refreshFixPullRequests } from "@/lib/server/fix-prs/track";
 import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
@@ -78,6 +79,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
       newCount: persisted.newCount, resolvedCount: persisted.resolvedCount, openCount: persisted.openCount,
       findings: persisted.findings.filter((f) => !f.suppressed), suppressed: persisted.findings.filter((f) => f.suppressed), repoErrors,
     });
+    await refreshFixPullRequests(db, gh, config.org, orgId);
     await progress.update({ phase: "done" });
   } catch (e) {
     // org unreachable, bad credentials, …: nothing earlier is lost, findings were not touched
