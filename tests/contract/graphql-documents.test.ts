@@ -3,29 +3,14 @@
  * against the fake's cut of it, so the fake can answer it), with variables GitHub would accept; the
  * cut the fake executes is what scripts/cut-graphql-schema.ts makes of the published schema now.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { getVariableValues, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { schema as fakeSchema } from "@/lib/demo/fake-github/graphql-schema";
 import { CUT_SCHEMA_FILE, cutSchema, publishedSchemaJson } from "@/scripts/cut-graphql-schema";
 import { clientDocuments, type SentDocument } from "./client-documents";
 import { publishedGraphQLSchema } from "./descriptions";
+import { docId, documentProblems } from "./graphql-judge";
 import { tally } from "./tally";
-
-export const docId = (query: string) => createHash("sha256").update(query).digest("hex").slice(0, 16);
-
-/** Validation errors of a document with its variables (empty when GitHub would run it). */
-export function documentProblems(schema: GraphQLSchema, query: string, variables: Record<string, unknown>): string[] {
-  const doc = parse(query);
-  const errors = validate(schema, doc).map((e) => e.message);
-  if (errors.length) return errors;
-  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
-  const declared = new Set((op.variableDefinitions ?? []).map((d) => d.variable.name.value));
-  const unused = Object.keys(variables).filter((k) => !declared.has(k)).map((k) => `variable $${k} is sent but not declared`);
-  return [...(coerced.errors ?? []).map((e) => e.message), ...unused];
-}
 
 let sent: SentDocument[] = [];
 beforeAll(async () => {
