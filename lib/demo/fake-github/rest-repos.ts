@@ -81,7 +81,7 @@ export function getContents(ctx: Ctx, [owner, name, rawPath]: string[]): void {
   const branch = ref ?? repo.defaultBranch;
   const entryJson = (path: string, entryName: string, type: "file" | "dir", sha: string, size: number) => {
     const url = `${ctx.base}/repos/${full}/contents/${encodeURI(path)}?ref=${encodeURIComponent(branch)}`;
-    const html = `https://github.com/${full}/${type === "dir" ? "tree" : "blob"}/${encodeURIComponent(branch)}/${encodeURI(path)}`;
+    const html = `https://github.com/${full}/${type === "dir" ? "tree" : "blob"}/${encodeURI(branch)}/${encodeURI(path)}`;
     const git = `${ctx.base}/repos/${full}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
     return {
       name: entryName,
@@ -91,7 +91,7 @@ export function getContents(ctx: Ctx, [owner, name, rawPath]: string[]): void {
       url,
       html_url: html,
       git_url: git,
-      download_url: type === "file" ? `https://raw.githubusercontent.com/${full}/${encodeURIComponent(branch)}/${encodeURI(path)}` : null,
+      download_url: type === "file" ? `https://raw.githubusercontent.com/${full}/${encodeURI(branch)}/${encodeURI(path)}` : null,
       type,
       _links: { self: url, git, html },
     };
