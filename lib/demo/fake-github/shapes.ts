@@ -8,7 +8,8 @@ import { stableUserId } from "./rate-limit";
  * suite holds the answers against the description's schemas at run time (tests/contract).
  */
 type Schemas = components["schemas"];
-export type SimpleUser = Schemas["simple-user"];
+/** ids are int64 (number | bigint) in the REST description, plain numbers in the webhook one: the fake's are numbers */
+export type SimpleUser = Omit<Schemas["simple-user"], "id" | "gravatar_id"> & { id: number; gravatar_id: string };
 export type FullRepository = Schemas["full-repository"];
 export type MinimalRepository = Schemas["minimal-repository"];
 
@@ -84,7 +85,7 @@ export function orgJson(base: string, fx: Fixture, visibleRepos: number): Schema
 }
 
 /** The repository shape of lists (`GET /orgs/{org}/repos`, a package's `repository`): minimal-repository. */
-export function minimalRepoJson(base: string, fx: Fixture, r: FixtureRepo): MinimalRepository & FullRepositoryUrls {
+export function minimalRepoJson(base: string, fx: Fixture, r: FixtureRepo): Omit<MinimalRepository, "id" | "owner"> & { id: number; owner: SimpleUser } & FullRepositoryUrls {
   const full = `${fx.org.login}/${r.name}`;
   const u = `${base}/repos/${full}`;
   return {
