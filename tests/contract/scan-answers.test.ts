@@ -82,6 +82,22 @@ describe("a recorded scan of the demo org", () => {
     expect(problems).toEqual([]);
   });
 
+  it("a GraphQL answer with errors (a repository that does not exist, a bad cursor) is one GitHub's schema allows, errors in GitHub's form", async () => {
+    const schema = publishedGraphQLSchema();
+    const asks = [
+      { query: "query($owner: String!, $n0: String!, $n1: String!) { r0: repository(owner: $owner, name: $n0) { name } r1: repository(owner: $owner, name: $n1) { name isPrivate } }", variables: { owner: "acme", n0: "api", n1: "no-such-repo" } },
+      { query: "query($org: String!, $cursor: String) { organization(login: $org) { repositories(first: 100, after: $cursor) { totalCount } } }", variables: { org: "acme", cursor: "bm90IGEgY3Vyc29y" } },
+    ];
+    for (const ask of asks) {
+      const res = await fetch(`${proxy.url}/graphql`, { method: "POST", headers: { authorization: "Bearer demo-token", "content-type": "application/json" }, body: JSON.stringify(ask) });
+      const answer = (await res.json()) as GraphQLAnswer;
+      expect(answer.errors?.length, JSON.stringify(answer)).toBeGreaterThan(0);
+      expect(answerProblems(schema, ask.query, ask.variables, answer)).toEqual([]);
+      for (const e of answer.errors ?? []) expect(typeof e.type).toBe("string");
+      tally("GraphQL answers validated", answerId(proxy.exchanges.at(-1)!));
+    }
+  });
+
   it("every REST answer fits its operation's response schema, status, rate-limit headers and Link", () => {
     const rest = proxy.exchanges.filter((e) => !isGraphQL(e) && !isRegistry(e));
     expect(rest.length).toBeGreaterThan(0);
