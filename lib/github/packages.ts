@@ -1,3 +1,4 @@
+import type { components } from "@octokit/openapi-types";
 import { z } from "zod";
 import { type GitHubClient, untilComplete } from "./client";
 import { IncompleteError } from "./errors";
@@ -21,6 +22,9 @@ export interface PackageVersionInfo {
 
 const PER_PAGE = 100;
 
+/** A package as GitHub's REST description types it (`GET /orgs/{org}/packages`). */
+export type GitHubPackage = components["schemas"]["package"];
+
 const packageSchema = z.object({
   name: z.string().min(1),
   updated_at: z.string(),
@@ -28,6 +32,9 @@ const packageSchema = z.object({
   repository: z.object({ name: z.string() }).nullish(),
   version_count: z.number().optional(),
 });
+/** Compiles only while every field read above is one GitHub's package has, typed as GitHub types it. */
+type FieldsAreGitHubs<T extends true> = T;
+export type PackageFieldsAreGitHubs = FieldsAreGitHubs<GitHubPackage extends z.input<typeof packageSchema> ? true : false>;
 
 /**
  * The organization's container packages (GET /orgs/{org}/packages?package_type=container, all pages).

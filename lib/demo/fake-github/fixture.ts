@@ -29,7 +29,8 @@ const repoMetaSchema = z.object({
 const packageMetaSchema = z.object({
   untagged_versions: z.number().int().nonnegative().optional(),
   repository: z.string().optional(),
-  visibility: z.enum(["public", "private", "internal"]).optional(),
+  // the values GitHub's REST description gives a package's visibility
+  visibility: z.enum(["public", "private"]).optional(),
 });
 const tokenSchema = z.object({
   login: z.string().min(1),
@@ -72,7 +73,7 @@ export interface FixtureManifest { digest: string; bytes: Buffer; mediaType: str
 export interface FixturePackage {
   id: number;
   name: string;
-  visibility: "public" | "private" | "internal";
+  visibility: "public" | "private";
   repository: string | null;
   untaggedVersions: number;
   /** by digest, newest first */

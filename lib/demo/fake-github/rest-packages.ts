@@ -1,3 +1,4 @@
+import type { components } from "@octokit/openapi-types";
 import { createHash } from "node:crypto";
 import type { FixturePackage } from "./fixture";
 import { hasScope, isMember, notFound, paginate, send, sendError, type Ctx } from "./http";
@@ -76,7 +77,7 @@ export function listPackageVersions(ctx: Ctx, [org, type, name]: string[]): void
   send(
     ctx,
     200,
-    page.map((v) => ({
+    page.map((v): components["schemas"]["package-version"] => ({
       id: v.id,
       name: v.name,
       url: `${pkgUrl}/versions/${v.id}`,

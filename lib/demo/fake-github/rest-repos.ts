@@ -2,7 +2,8 @@ import type { FixtureRepo } from "./fixture";
 import type { GitSnapshot, GitTree } from "./git-objects";
 import { hasScope, isMember, notFound, paginate, send, sendError, type Ctx } from "./http";
 import { resolveCommit, resolveTree } from "./revisions";
-import { orgJson, repoJson } from "./shapes";
+import type { components } from "@octokit/openapi-types";
+import { minimalRepoJson, orgJson, repoJson } from "./shapes";
 
 const CONTENTS_DOCS = "https://docs.github.com/rest/repos/contents#get-repository-content";
 const TREES_DOCS = "https://docs.github.com/rest/git/trees#get-a-tree";
@@ -52,7 +53,7 @@ export function listOrgRepos(ctx: Ctx, [org]: string[]): void {
   const keyOf = (r: FixtureRepo) => (sort === "full_name" ? r.name : sort === "pushed" || sort === "updated" ? r.pushedAt : `${r.createdAt}${r.name}`);
   repos = [...repos].sort((a, b) => keyOf(a).localeCompare(keyOf(b)) * (dir === "asc" ? 1 : -1));
   const { page, link } = paginate(ctx, repos);
-  send(ctx, 200, page.map((r) => repoJson(ctx.base, ctx.fixture, r)), link);
+  send(ctx, 200, page.map((r) => minimalRepoJson(ctx.base, ctx.fixture, r)), link);
 }
 
 export function getRepo(ctx: Ctx, [owner, name]: string[]): void {
@@ -78,19 +79,25 @@ export function getContents(ctx: Ctx, [owner, name, rawPath]: string[]): void {
   if (!obj) return notFound(ctx, CONTENTS_DOCS);
   const full = `${ctx.fixture.org.login}/${repo.name}`;
   const branch = ref ?? repo.defaultBranch;
-  const entryJson = (path: string, entryName: string, type: "file" | "dir", sha: string, size: number) => ({
-    name: entryName,
-    path,
-    sha,
-    size,
-    url: `${ctx.base}/repos/${full}/contents/${path}?ref=${branch}`,
-    html_url: `https://github.com/${full}/${type === "dir" ? "tree" : "blob"}/${branch}/${path}`,
-    git_url: `${ctx.base}/repos/${full}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`,
-    download_url: type === "file" ? `https://raw.githubusercontent.com/${full}/${branch}/${path}` : null,
-    type,
-  });
+  const entryJson = (path: string, entryName: string, type: "file" | "dir", sha: string, size: number) => {
+    const url = `${ctx.base}/repos/${full}/contents/${encodeURI(path)}?ref=${encodeURIComponent(branch)}`;
+    const html = `https://github.com/${full}/${type === "dir" ? "tree" : "blob"}/${encodeURI(branch)}/${encodeURI(path)}`;
+    const git = `${ctx.base}/repos/${full}/git/${type === "dir" ? "trees" : "blobs"}/${sha}`;
+    return {
+      name: entryName,
+      path,
+      sha,
+      size,
+      url,
+      html_url: html,
+      git_url: git,
+      download_url: type === "file" ? `https://raw.githubusercontent.com/${full}/${encodeURI(branch)}/${encodeURI(path)}` : null,
+      type,
+      _links: { self: url, git, html },
+    };
+  };
   if (obj.kind === "tree") {
-    const items = obj.entries.map((e) => {
+    const items: components["schemas"]["content-directory"] = obj.entries.map((e) => {
       const child = snap.byPath.get(e.path);
       return entryJson(e.path, e.name, e.type === "tree" ? "dir" : "file", e.oid, child?.kind === "blob" ? child.bytes.length : 0);
     });
@@ -98,7 +105,8 @@ export function getContents(ctx: Ctx, [owner, name, rawPath]: string[]): void {
   }
   const tooLarge = obj.bytes.length > 1024 * 1024;
   // Above 1 MB GitHub returns the metadata with empty content and encoding "none".
-  send(ctx, 200, { ...entryJson(obj.path, obj.name, "file", obj.oid, obj.bytes.length), content: tooLarge ? "" : base64Lines(obj.bytes), encoding: tooLarge ? "none" : "base64" });
+  const file: components["schemas"]["content-file"] = { ...entryJson(obj.path, obj.name, "file", obj.oid, obj.bytes.length), type: "file", content: tooLarge ? "" : base64Lines(obj.bytes), encoding: tooLarge ? "none" : "base64" };
+  send(ctx, 200, file);
 }
 
 export function getTree(ctx: Ctx, [owner, name, ref]: string[]): void {
@@ -110,7 +118,7 @@ export function getTree(ctx: Ctx, [owner, name, ref]: string[]): void {
   if (!tree) return notFound(ctx, TREES_DOCS);
   const recursive = ctx.url.searchParams.has("recursive") && !["0", "false"].includes(ctx.url.searchParams.get("recursive") ?? "");
   const full = `${ctx.fixture.org.login}/${repo.name}`;
-  const out: object[] = [];
+  const out: components["schemas"]["git-tree"]["tree"] = [];
   const walk = (t: GitTree) => {
     for (const e of t.entries) {
       const child = snap.objects.get(e.oid);
@@ -127,19 +135,21 @@ export function getTree(ctx: Ctx, [owner, name, ref]: string[]): void {
     }
   };
   walk(tree);
-  send(ctx, 200, { sha: tree.oid, url: `${ctx.base}/repos/${full}/git/trees/${tree.oid}`, tree: out, truncated: false });
+  const body: components["schemas"]["git-tree"] = { sha: tree.oid, url: `${ctx.base}/repos/${full}/git/trees/${tree.oid}`, tree: out, truncated: false };
+  send(ctx, 200, body);
 }
 
 export function getBlob(ctx: Ctx, [owner, name, sha]: string[]): void {
   const repo = findRepo(ctx, owner, name);
   const obj = repo?.git?.objects.get(sha);
   if (!repo || !obj || obj.kind !== "blob") return notFound(ctx, "https://docs.github.com/rest/git/blobs#get-a-blob");
-  send(ctx, 200, {
+  const blob: components["schemas"]["blob"] = {
     sha: obj.oid,
     node_id: `B_${obj.oid.slice(0, 12)}`,
     size: obj.bytes.length,
     url: `${ctx.base}/repos/${ctx.fixture.org.login}/${repo.name}/git/blobs/${obj.oid}`,
     content: base64Lines(obj.bytes),
     encoding: "base64",
-  });
+  };
+  send(ctx, 200, blob);
 }

@@ -1,22 +1,23 @@
+import type { components } from "@octokit/openapi-types";
 import { hasScope, isMember, notFound, send, sendError, type Ctx } from "./http";
 import { peek } from "./rate-limit";
 import { isOrg } from "./rest-repos";
-import { orgJson, userJson } from "./shapes";
+import { authenticatedUserJson, orgSimpleJson, userJson } from "./shapes";
 
 export function getUser(ctx: Ctx): void {
   if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/users/users#get-the-authenticated-user");
-  send(ctx, 200, userJson(ctx.base, ctx.identity.user.login));
+  send(ctx, 200, authenticatedUserJson(ctx.base, ctx.identity.user.login));
 }
 
 export function getUserByLogin(ctx: Ctx, [login]: string[]): void {
-  if (login.toLowerCase() === ctx.fixture.org.login.toLowerCase()) return send(ctx, 200, { ...orgJson(ctx.base, ctx.fixture, 0) });
+  if (login.toLowerCase() === ctx.fixture.org.login.toLowerCase()) return send(ctx, 200, userJson(ctx.base, ctx.fixture.org.login, "Organization", ctx.fixture.org.id));
   send(ctx, 200, userJson(ctx.base, login));
 }
 
 export function listUserOrgs(ctx: Ctx): void {
   if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user");
   const fx = ctx.fixture;
-  send(ctx, 200, isMember(fx, ctx.identity.user.login, ctx.state) ? [{ login: fx.org.login, id: fx.org.id, node_id: `O_${fx.org.id}`, url: `${ctx.base}/orgs/${fx.org.login}`, description: null }] : []);
+  send(ctx, 200, isMember(fx, ctx.identity.user.login, ctx.state) ? [orgSimpleJson(ctx.base, fx)] : []);
 }
 
 /** 204 when the user is a member, 404 otherwise (GitHub's check-membership endpoint). */
@@ -50,5 +51,8 @@ export function getRateLimit(ctx: Ctx): void {
   const core = peek(ctx, "core");
   const graphql = peek(ctx, "graphql");
   const fmt = (w: typeof core) => ({ limit: w.limit, used: w.used, remaining: w.remaining, reset: w.reset });
-  send(ctx, 200, { resources: { core: fmt(core), graphql: fmt(graphql) }, rate: fmt(core) });
+  // GitHub always reports search; the fake serves none, so its window is never spent
+  const search = { limit: 30, used: 0, remaining: 30, reset: Math.ceil(Date.now() / 60_000) * 60 };
+  const body: components["schemas"]["rate-limit-overview"] = { resources: { core: fmt(core), graphql: fmt(graphql), search }, rate: fmt(core) };
+  send(ctx, 200, body);
 }

@@ -6,6 +6,7 @@ import { GitWrites } from "./git-writes";
 import { lookupToken, parseToken, readBody, send, sendError, type Ctx, type ServerState } from "./http";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import { matchRoute } from "./routes";
+import { buildWebhook, deliverWebhook, type Delivery, type WebhookRequest, type WebhookTarget } from "./webhooks";
 
 export interface FakeGitHubOptions {
   /** fixture folder (org.json, repos/, packages/, optional tokens.json) */
@@ -32,6 +33,8 @@ export interface FakeGitHubOptions {
    * fixtures). "manual": only reload() / POST /__reload re-read the fixture; no per-request cost.
    */
   reload?: ReloadMode;
+  /** where `deliverWebhook` POSTs (an organization hook: URL and secret) */
+  webhooks?: WebhookTarget;
 }
 
 export interface FakeStats { rest: number; graphql: number; registry: number; oauth: number; byRoute: Record<string, number>; faults: FaultStats }
@@ -44,6 +47,8 @@ export interface FakeGitHub {
   resetStats(): void;
   /** reload the fixture now (it also reloads by itself when files change) */
   reload(): void;
+  /** deliver one webhook about the fixture, as GitHub would, to `target` or the configured hook */
+  deliverWebhook(req: WebhookRequest, target?: WebhookTarget): Promise<Delivery>;
 }
 
 function queryText(body: string): string | undefined {
@@ -154,6 +159,10 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       faults.stats.byKind = {};
     },
     reload: () => store.reload(),
+    deliverWebhook: (req, target = opts.webhooks) => {
+      if (!target) return Promise.reject(new Error("no webhook URL configured (FakeGitHubOptions.webhooks)"));
+      return deliverWebhook(target, store.get(), buildWebhook(`http://127.0.0.1:${port}`, store.get(), req));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         store.close();

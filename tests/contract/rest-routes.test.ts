@@ -1,0 +1,216 @@
+/**
+ * Every REST route the fake serves, asked the way clients ask it (found, not found, not allowed,
+ * paged), each answer held against the response schema GitHub's description gives that operation
+ * and status, its rate-limit headers and its `Link`; the rate-limit answers carry `retry-after`.
+ * A route added to the fake without a probe here fails the coverage test.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes } from "@/lib/demo/fake-github/routes";
+import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
+import { DEMO_FIXTURE } from "../scan-helpers";
+import { type Exchange, recordingProxy, type RecordingProxy } from "./recording-proxy";
+import { apiPath, judgeRest } from "./rest-judge";
+import { tally } from "./tally";
+
+const TOKENS = {
+  "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true },
+  "no-scope-token": { login: "hubot", scopes: [], member: true },
+  "outsider-token": { login: "stranger", scopes: ["repo", "read:org", "read:packages"], member: false },
+};
+type Token = keyof typeof TOKENS | "bad-token" | null;
+
+interface Probe { path: string; token?: Token; status: number }
+
+let dir = "";
+let fake: FakeGitHub;
+let proxy: RecordingProxy;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "cg-contract-"));
+  const fixture = path.join(dir, "fixture");
+  cpSync(DEMO_FIXTURE, fixture, { recursive: true });
+  writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify(TOKENS));
+  fake = await startFakeGitHub({ fixture, port: 0, reload: "manual" });
+  proxy = await recordingProxy(fake.url);
+});
+afterAll(async () => {
+  await proxy?.close();
+  await fake?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function ask(p: Probe): Promise<Exchange> {
+  const token = p.token === undefined ? "demo-token" : p.token;
+  const res = await fetch(`${proxy.url}${p.path}`, { headers: { accept: "application/vnd.github+json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  await res.arrayBuffer();
+  return proxy.exchanges.at(-1)!;
+}
+
+const WORKFLOW = ".github/workflows/ci.yml";
+
+/** The probes, by the fake's route name (`/__stats` byRoute): what each route answers, and how. */
+function probes(blobSha: string): Record<string, Probe[]> {
+  return {
+    "GET /orgs/:org": [{ path: "/orgs/acme", status: 200 }, { path: "/orgs/acme", token: null, status: 200 }, { path: "/orgs/nobody", status: 404 }],
+    "GET /orgs/:org/repos": [
+      { path: "/orgs/acme/repos", status: 200 },
+      { path: "/orgs/acme/repos?per_page=5&sort=full_name", status: 200 },
+      { path: "/orgs/acme/repos?per_page=5&page=3&sort=full_name", status: 200 },
+      { path: "/orgs/acme/repos?per_page=5&page=6&sort=full_name", status: 200 },
+      { path: "/orgs/acme/repos", token: null, status: 200 },
+      { path: "/orgs/acme/repos", token: "bad-token", status: 401 },
+      { path: "/orgs/nobody/repos", status: 404 },
+    ],
+    "GET /orgs/:org/packages": [
+      { path: "/orgs/acme/packages?package_type=container", status: 200 },
+      { path: "/orgs/acme/packages?package_type=container&per_page=4&page=2", status: 200 },
+      { path: "/orgs/acme/packages?package_type=container&visibility=private", status: 200 },
+      { path: "/orgs/acme/packages?package_type=container", token: "outsider-token", status: 200 },
+      { path: "/orgs/acme/packages?package_type=npm", status: 200 },
+      { path: "/orgs/acme/packages", status: 400 },
+      { path: "/orgs/acme/packages?package_type=container", token: null, status: 401 },
+      { path: "/orgs/acme/packages?package_type=container", token: "no-scope-token", status: 403 },
+      { path: "/orgs/nobody/packages?package_type=container", status: 404 },
+    ],
+    "GET /orgs/:org/packages/:type/:name": [
+      { path: "/orgs/acme/packages/container/api", status: 200 },
+      { path: "/orgs/acme/packages/container/payments", status: 200 },
+      { path: "/orgs/acme/packages/container/payments", token: "outsider-token", status: 404 },
+      { path: "/orgs/acme/packages/container/nothing", status: 404 },
+    ],
+    "GET /orgs/:org/packages/:type/:name/versions": [
+      { path: "/orgs/acme/packages/container/api/versions?per_page=100&state=active", status: 200 },
+      { path: "/orgs/acme/packages/container/api/versions?per_page=100&page=21", status: 200 },
+      { path: "/orgs/acme/packages/container/web/versions", status: 200 },
+      { path: "/orgs/acme/packages/container/api/versions", token: null, status: 401 },
+      { path: "/orgs/acme/packages/container/nothing/versions", status: 404 },
+    ],
+    "GET /orgs/:org/members/:user": [
+      { path: "/orgs/acme/members/octocat", status: 204 },
+      { path: "/orgs/acme/members/stranger", status: 404 },
+      { path: "/orgs/acme/members/octocat", token: null, status: 401 },
+    ],
+    "GET /repos/:owner/:repo": [
+      { path: "/repos/acme/api", status: 200 },
+      { path: "/repos/acme/payments", status: 200 },
+      { path: "/repos/acme/legacy-monolith", status: 200 },
+      { path: "/repos/acme/payments", token: "outsider-token", status: 404 },
+      { path: "/repos/acme/nothing", status: 404 },
+    ],
+    "GET /repos/:owner/:repo/contents/:path": [
+      { path: `/repos/acme/api/contents/${WORKFLOW}`, status: 200 },
+      { path: `/repos/acme/api/contents/${WORKFLOW}?ref=main`, status: 200 },
+      { path: "/repos/acme/api/contents/.github/workflows", status: 200 },
+      { path: "/repos/acme/ci-actions/contents/docker-build?ref=v1", status: 200 },
+      { path: `/repos/acme/api/contents/${WORKFLOW}?ref=no-such-branch`, status: 404 },
+      { path: "/repos/acme/api/contents/no/such/file.yml", status: 404 },
+      { path: "/repos/acme/sandbox/contents/README.md", status: 404 },
+    ],
+    "GET /repos/:owner/:repo/git/trees/:ref": [
+      { path: "/repos/acme/api/git/trees/HEAD", status: 200 },
+      { path: "/repos/acme/api/git/trees/main?recursive=1", status: 200 },
+      { path: "/repos/acme/ci-actions/git/trees/v1?recursive=true", status: 200 },
+      { path: "/repos/acme/api/git/trees/no-such-ref", status: 404 },
+      { path: "/repos/acme/sandbox/git/trees/HEAD", status: 409 },
+    ],
+    "GET /repos/:owner/:repo/git/blobs/:sha": [
+      { path: `/repos/acme/api/git/blobs/${blobSha}`, status: 200 },
+      { path: `/repos/acme/api/git/blobs/${"0".repeat(40)}`, status: 404 },
+    ],
+    "GET /user": [{ path: "/user", status: 200 }, { path: "/user", token: null, status: 401 }, { path: "/user", token: "bad-token", status: 401 }],
+    "GET /user/orgs": [{ path: "/user/orgs", status: 200 }, { path: "/user/orgs", token: "outsider-token", status: 200 }, { path: "/user/orgs", token: null, status: 401 }],
+    "GET /users/:login": [{ path: "/users/octocat", status: 200 }, { path: "/users/acme", status: 200 }],
+    "GET /rate_limit": [{ path: "/rate_limit", status: 200 }, { path: "/rate_limit", token: null, status: 200 }],
+  };
+}
+
+describe("every REST route the fake serves, held against GitHub's REST description", () => {
+  let all: Record<string, Probe[]> = {};
+
+  beforeAll(async () => {
+    const tree = (await (await fetch(`${fake.url}/repos/acme/api/git/trees/HEAD?recursive=1`, { headers: { authorization: "Bearer demo-token" } })).json()) as { tree: Array<{ path: string; sha: string }> };
+    all = probes(tree.tree.find((e) => e.path === WORKFLOW)!.sha);
+  });
+
+  it.each(routes.filter((r) => r.kind === "rest").map((r) => r.name))("%s: status, body and headers as GitHub documents them", async (name) => {
+    const list = all[name];
+    expect(list, `no contract probe for ${name}: add its answers to tests/contract/rest-routes.test.ts`).toBeDefined();
+    const problems: string[] = [];
+    for (const p of list) {
+      const e = await ask(p);
+      const who = `${p.path} (${p.token === undefined ? "demo-token" : String(p.token)})`;
+      if (e.status !== p.status) problems.push(`${who}: status ${e.status}, expected ${p.status}`);
+      const judged = judgeRest(e);
+      problems.push(...judged.problems.map((x) => `${who}: ${x}`));
+      if (judged.problems.length === 0) {
+        tally("REST operations validated", judged.operation!.operationId);
+        tally("REST answers validated", judged.id);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("pages as GitHub does: a Link with next and last on page 1, all four in the middle, prev and first on the last page", async () => {
+    const at = async (page: number) => (await ask({ path: `/orgs/acme/repos?per_page=5&page=${page}&sort=full_name`, status: 200 })).headers.link ?? "";
+    const rels = (link: string) => [...link.matchAll(/rel="(\w+)"/g)].map((m) => m[1]);
+    expect(rels(await at(1))).toEqual(["next", "last"]);
+    expect(rels(await at(3))).toEqual(["prev", "next", "last", "first"]);
+    expect(rels(await at(6))).toEqual(["prev", "first"]);
+    expect(await at(1)).toMatch(new RegExp(`^<${proxy.url.replace(/[.:/]/g, "\\$&")}/orgs/acme/repos\\?per_page=5&page=2&sort=full_name>; rel="next"`.replace("\\?per_page=5&page=2&sort=full_name", "\\?[^>]*page=2[^>]*")));
+  });
+});
+
+describe("rate limits, as GitHub answers them", () => {
+  async function withFake<T>(opts: Parameters<typeof startFakeGitHub>[0] extends infer O ? Partial<O> : never, run: (url: string) => Promise<T>): Promise<T> {
+    const f = await startFakeGitHub({ fixture: path.join(dir, "fixture"), port: 0, reload: "manual", ...opts });
+    try {
+      return await run(f.url);
+    } finally {
+      await f.close();
+    }
+  }
+  const get = async (url: string): Promise<Exchange> => {
+    const res = await fetch(url, { headers: { authorization: "Bearer demo-token" } });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => { headers[k] = v; });
+    return { method: "GET", url: new URL(url).pathname + new URL(url).search, requestBody: "", status: res.status, headers, body: await res.text() };
+  };
+
+  it.each(["403-secondary", "429"] as const)("a secondary limit (%s) says how long to wait in retry-after, with GitHub's error body", async (kind) => {
+    const e = await withFake({ faults: { rate: 1, kinds: [kind], max: 1 } }, (url) => get(`${url}/orgs/acme/packages?package_type=container`));
+    expect(e.status).toBe(kind === "429" ? 429 : 403);
+    expect(e.headers["retry-after"]).toMatch(/^\d+$/);
+    expect(JSON.parse(e.body).message).toMatch(/secondary rate limit/);
+    // a fault is sent before the request is authenticated: its rate-limit headers are not judged
+    const judged = judgeRest(e, { rateHeaders: false });
+    expect(judged.problems).toEqual([]);
+    tally("REST answers validated", judged.id);
+  });
+
+  it("the primary limit answers 403 with remaining 0, the reset time and retry-after; GET /rate_limit still answers", async () => {
+    await withFake({ rateLimit: 2 }, async (url) => {
+      for (let i = 0; i < 2; i++) expect((await get(`${url}/orgs/acme`)).status).toBe(200);
+      const e = await get(`${url}/orgs/acme`);
+      expect(e.status).toBe(403);
+      expect(e.headers["x-ratelimit-remaining"]).toBe("0");
+      expect(Number(e.headers["x-ratelimit-reset"])).toBeGreaterThan(Date.now() / 1000);
+      expect(e.headers["retry-after"]).toMatch(/^\d+$/);
+      const judged = judgeRest(e);
+      expect(judged.problems).toEqual([]);
+      tally("REST answers validated", judged.id);
+      const limit = await get(`${url}/rate_limit`);
+      expect(limit.status).toBe(200);
+      expect(judgeRest(limit).problems).toEqual([]);
+      expect(JSON.parse(limit.body).resources.core.remaining).toBe(0);
+    });
+  });
+});
+
+it("probes name real routes only", () => {
+  const names = new Set(routes.map((r) => r.name));
+  for (const name of Object.keys(probes("x"))) expect(names, name).toContain(name);
+  expect(apiPath("/api/v3/orgs/acme")).toBe("/orgs/acme");
+});
