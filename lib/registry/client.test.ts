@@ -57,7 +57,7 @@ function serve(res: ServerResponse, status: number, body: string, headers: Recor
 }
 
 /** A registry that behaves like GHCR: bearer challenge, token by basic auth, Link pagination. */
-async function fakeRegistry(opts: { tamper?: boolean; flaky?: number; noLink?: boolean; faults?: Partial<Record<Route, Fault[]>> } = {}) {
+async function fakeRegistry(opts: { tamper?: boolean; flaky?: number; noLink?: boolean; ignoresPaging?: boolean; faults?: Partial<Record<Route, Fault[]>> } = {}) {
   let flaky = opts.flaky ?? 0;
   const next = (r: Route) => opts.faults?.[r]?.shift();
   const s = await startTestServer((req, res) => {
@@ -84,8 +84,8 @@ async function fakeRegistry(opts: { tamper?: boolean; flaky?: number; noLink?: b
     const f = next(m[2] === "tags/list" ? "tags" : "manifest");
     if (early(f, res)) return;
     if (m[2] === "tags/list") {
-      const n = Number(u.searchParams.get("n") ?? 100);
-      const last = u.searchParams.get("last");
+      const n = opts.ignoresPaging ? TAGS.length : Number(u.searchParams.get("n") ?? 100);
+      const last = opts.ignoresPaging ? null : u.searchParams.get("last");
       const start = last ? TAGS.indexOf(last) + 1 : 0;
       const page = TAGS.slice(start, start + n);
       const more = start + n < TAGS.length;
@@ -142,6 +142,14 @@ describe("registry client", () => {
     const s = await fakeRegistry({ noLink: true });
     const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN, tagsPageSize: 2 });
     expect(await reg.listTags("acme/app")).toEqual(TAGS);
+  });
+
+  it("takes a page longer than asked as the whole list (a registry that ignores n and last, like distribution 2.8)", async () => {
+    const s = await fakeRegistry({ ignoresPaging: true });
+    const reg = createRegistryClient({ registryUrl: s.url, token: TOKEN, tagsPageSize: 2 });
+    const before = s.requests.length;
+    expect(await reg.listTags("acme/app")).toEqual(TAGS);
+    expect(s.requests.slice(before).filter((r) => r.url.startsWith("/v2/acme/app/tags/list") && r.headers.authorization)).toHaveLength(1);
   });
 
   it("HEADs and GETs manifests with the full Accept list and verifies digests", async () => {

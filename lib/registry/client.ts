@@ -208,8 +208,10 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
         // a page that repeats what was read (the registry ignored `last`) would loop, or hide the rest
         if ((next || page > 0) && pageTags.length > 0 && added === 0) throw incomplete(`page ${page + 1} repeats tags already listed`);
         if (next) url = next;
-        // no Link but a full page: ask for the tags after the last one (OCI `last`), until a page is short
-        else if (pageTags.length >= pageSize) url = `${base}/v2/${name}/tags/list?n=${pageSize}&last=${encodeURIComponent(pageTags[pageTags.length - 1])}`;
+        // no Link but a full page: ask for the tags after the last one (OCI `last`), until a page is
+        // short. A page longer than asked is a registry that ignores `n` (distribution 2.8): it
+        // ignores `last` too, so asking again would only repeat the list it just sent in full.
+        else if (pageTags.length === pageSize) url = `${base}/v2/${name}/tags/list?n=${pageSize}&last=${encodeURIComponent(pageTags[pageTags.length - 1])}`;
         else url = null;
       }
       return tags;

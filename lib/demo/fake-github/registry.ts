@@ -3,26 +3,38 @@ import { hasScope, isMember, lookupToken, type Ctx } from "./http";
 import { registryToken, readRegistryToken } from "./registry-token";
 
 export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-const DEFAULT_ACCEPT = [DOCKER_MANIFEST, OCI_MANIFEST];
+// A client that sends no Accept gets Docker schema 2 only, as from distribution (which would go
+// further and rewrite schema 2 to schema 1; GHCR has no schema 1, so the fake serves schema 2).
+const DEFAULT_ACCEPT = [DOCKER_MANIFEST];
 
 function regSend(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
+  // distribution writes its JSON with Go's json.Encoder, which ends it with a newline
+  const text = body === undefined ? "" : `${JSON.stringify(body)}\n`;
   ctx.res.writeHead(status, {
     "docker-distribution-api-version": "registry/2.0",
-    ...(text ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) } : {}),
+    ...(text ? { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) } : {}),
     ...headers,
   });
   ctx.res.end(ctx.req.method === "HEAD" ? undefined : text);
 }
 
+/** distribution's error body (its errcode package): `detail` left out when the error has none to give. */
 const regError = (code: string, message: string, detail?: unknown) => ({ errors: [{ code, message, ...(detail !== undefined ? { detail } : {}) }] });
 
-function challenge(ctx: Ctx, scope: string): Record<string, string> {
-  return { "www-authenticate": `Bearer realm="${ctx.base}/token",service="ghcr.io",scope="${scope}"` };
+function challenge(ctx: Ctx, scope: string, error?: "invalid_token" | "insufficient_scope"): Record<string, string> {
+  return { "www-authenticate": `Bearer realm="${ctx.base}/token",service="ghcr.io",scope="${scope}"${error ? `,error="${error}"` : ""}` };
 }
 
+/** 401 with distribution's access record as detail; a token that was sent is named in the challenge (RFC 6750 §3.1). */
 function unauthorized(ctx: Ctx, name: string): void {
-  regSend(ctx, 401, regError("UNAUTHORIZED", "authentication required", [{ Type: "repository", Name: name, Action: "pull" }]), challenge(ctx, `repository:${name}:pull`));
+  const bearer = /^bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? "")?.[1];
+  const error = bearer === undefined ? undefined : readRegistryToken(bearer) || directUser(ctx, bearer) ? "insufficient_scope" : "invalid_token";
+  regSend(ctx, 401, regError("UNAUTHORIZED", "authentication required", [{ Type: "repository", Class: "", Name: name, Action: "pull" }]), challenge(ctx, `repository:${name}:pull`, error));
+}
+
+/** A GitHub token used directly as the bearer (raw or base64), as GHCR accepts. */
+function directUser(ctx: Ctx, bearer: string): TokenUser | null {
+  return lookupToken(ctx.fixture, ctx.state, bearer) ?? lookupToken(ctx.fixture, ctx.state, Buffer.from(bearer, "base64").toString("utf8"));
 }
 
 /** May this caller pull this package? Public ones: anyone; private ones: members with read:packages. */
@@ -61,16 +73,24 @@ function grantFor(ctx: Ctx, name: string): boolean {
   if (!m) return false;
   const claims = readRegistryToken(m[1]);
   if (claims) return claims.repos.includes(name.toLowerCase());
-  const direct = lookupToken(ctx.fixture, ctx.state, m[1]) ?? lookupToken(ctx.fixture, ctx.state, Buffer.from(m[1], "base64").toString("utf8"));
+  const direct = directUser(ctx, m[1]);
   const pkg = ctx.fixture.packages.get(name.split("/").slice(1).join("/"));
   return !!direct && mayPull(ctx, direct, pkg);
 }
 
-function acceptedTypes(ctx: Ctx): Set<string> | "any" {
+function acceptedTypes(ctx: Ctx): Set<string> {
   const raw = ctx.req.headersDistinct.accept ?? [];
   const types = raw.flatMap((h) => h.split(",")).map((t) => t.split(";")[0].trim().toLowerCase()).filter(Boolean);
-  if (types.includes("*/*")) return "any";
-  return new Set(types.length ? types : DEFAULT_ACCEPT);
+  // "*/*" (what fetch sends by default) names no manifest type: distribution treats it as no Accept
+  const named = types.filter((t) => t !== "*/*");
+  return new Set(named.length ? named : DEFAULT_ACCEPT);
+}
+
+/** distribution routes tags/list for GET only: any other method is its router's plain-text 405. */
+export function methodNotAllowed(ctx: Ctx): void {
+  const text = "Method Not Allowed\n";
+  ctx.res.writeHead(405, { "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
+  ctx.res.end(ctx.req.method === "HEAD" ? undefined : text);
 }
 
 /** /v2/... routes. Returns false when the path is not a registry route. */
@@ -79,7 +99,7 @@ export function handleRegistry(ctx: Ctx): void {
   if (path === "/v2/" || path === "/v2") {
     const ok = ctx.req.headers.authorization && readRegistryToken(ctx.req.headers.authorization.replace(/^bearer\s+/i, ""));
     if (ok) return regSend(ctx, 200, {});
-    return regSend(ctx, 401, regError("UNAUTHORIZED", "authentication required"), challenge(ctx, "repository:user/image:pull"));
+    return regSend(ctx, 401, regError("UNAUTHORIZED", "authentication required", null), challenge(ctx, "repository:user/image:pull"));
   }
   const m = /^\/v2\/(.+?)\/(tags\/list|manifests\/([^/]+)|blobs\/([^/]+))$/.exec(path);
   if (!m) return regSend(ctx, 404, regError("NOT_FOUND", "not found"));
@@ -87,9 +107,9 @@ export function handleRegistry(ctx: Ctx): void {
   if (!grantFor(ctx, name)) return unauthorized(ctx, name);
   const [owner, ...rest] = name.split("/");
   const pkg = owner.toLowerCase() === ctx.fixture.org.login.toLowerCase() ? ctx.fixture.packages.get(rest.join("/")) : undefined;
-  if (!pkg) return regSend(ctx, 404, regError("NAME_UNKNOWN", "repository name not known to registry", { name }));
-  if (m[2] === "tags/list") return tagsList(ctx, name, pkg);
-  if (m[3] !== undefined) return manifest(ctx, pkg, decodeURIComponent(m[3]));
+  // distribution: only tags/list says NAME_UNKNOWN; a manifest or blob of an unknown repository is simply unknown
+  if (m[2] === "tags/list") return pkg ? tagsList(ctx, name, pkg) : regSend(ctx, 404, regError("NAME_UNKNOWN", "repository name not known to registry", { name }));
+  if (m[3] !== undefined) return manifest(ctx, name, pkg, decodeURIComponent(m[3]));
   return blob(ctx, pkg, decodeURIComponent(m[4]));
 }
 
@@ -109,15 +129,19 @@ function tagsList(ctx: Ctx, name: string, pkg: FixturePackage): void {
   regSend(ctx, 200, { name, tags: page }, headers);
 }
 
-function manifest(ctx: Ctx, pkg: FixturePackage, ref: string): void {
-  const digest = ref.startsWith("sha256:") ? ref : pkg.tags.get(ref);
-  const m = digest ? pkg.manifests.get(digest) : undefined;
-  if (!m) return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", "manifest unknown", { Tag: ref }));
-  const accepted = acceptedTypes(ctx);
-  // GHCR answers 404 (not 406) when the manifest's type is not in Accept, e.g. an OCI index without OCI types.
-  if (accepted !== "any" && !accepted.has(m.mediaType.toLowerCase())) {
-    const hint = m.mediaType === OCI_INDEX ? "OCI index found, but accept header does not support OCI indexes" : `manifest media type ${m.mediaType} not accepted`;
-    return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", hint));
+const NOT_ACCEPTED: Record<string, string> = {
+  [OCI_INDEX]: "OCI index found, but accept header does not support OCI indexes",
+  [OCI_MANIFEST]: "OCI manifest found, but accept header does not support OCI manifests",
+};
+
+function manifest(ctx: Ctx, name: string, pkg: FixturePackage | undefined, ref: string): void {
+  const byDigest = ref.startsWith("sha256:");
+  const digest = byDigest ? ref : pkg?.tags.get(ref);
+  const m = digest ? pkg?.manifests.get(digest) : undefined;
+  if (!m) return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", "manifest unknown", byDigest ? { Name: name, Revision: ref } : { Tag: ref }));
+  // GHCR and distribution answer 404 (not 406) when the manifest's type is not in Accept, e.g. an OCI index without OCI types.
+  if (!acceptedTypes(ctx).has(m.mediaType.toLowerCase())) {
+    return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", NOT_ACCEPTED[m.mediaType] ?? "manifest unknown"));
   }
   ctx.res.writeHead(200, {
     "docker-distribution-api-version": "registry/2.0",
@@ -129,9 +153,9 @@ function manifest(ctx: Ctx, pkg: FixturePackage, ref: string): void {
   ctx.res.end(ctx.req.method === "HEAD" ? undefined : m.bytes);
 }
 
-function blob(ctx: Ctx, pkg: FixturePackage, digest: string): void {
-  const bytes = pkg.blobs.get(digest);
-  if (!bytes) return regSend(ctx, 404, regError("BLOB_UNKNOWN", "blob unknown to registry", { digest }));
+function blob(ctx: Ctx, pkg: FixturePackage | undefined, digest: string): void {
+  const bytes = pkg?.blobs.get(digest);
+  if (!bytes) return regSend(ctx, 404, regError("BLOB_UNKNOWN", "blob unknown to registry", digest));
   ctx.res.writeHead(200, {
     "docker-distribution-api-version": "registry/2.0",
     "content-type": "application/octet-stream",

@@ -1,7 +1,7 @@
 import { handleGraphQL } from "./graphql-route";
 import type { Ctx } from "./http";
 import { accessToken, authorize } from "./oauth";
-import { handleRegistry, tokenEndpoint } from "./registry";
+import { handleRegistry, methodNotAllowed, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
 import { createBlob, createCommit, createRef, createTree, getCommit, getRef, updateRef } from "./rest-git";
 import { createPull, getPull, listPulls, mergePull, updatePull } from "./rest-pulls";
@@ -57,6 +57,7 @@ export const routes: Route[] = [
   { method: "GET", name: "GET /token", pattern: /^\/token$/, kind: "registry", handle: tokenEndpoint },
   { method: "GET", name: "GET /v2/", pattern: /^\/v2\/?$/, kind: "registry", handle: handleRegistry },
   { method: "GET", name: "GET /v2/:name/tags/list", pattern: /^\/v2\/.+\/tags\/list$/, kind: "registry", handle: handleRegistry },
+  { method: "HEAD", name: "HEAD /v2/:name/tags/list", pattern: /^\/v2\/.+\/tags\/list$/, kind: "registry", handle: methodNotAllowed },
   { method: "GET", name: "GET /v2/:name/manifests/:ref", pattern: /^\/v2\/.+\/manifests\/[^/]+$/, kind: "registry", handle: handleRegistry },
   { method: "HEAD", name: "HEAD /v2/:name/manifests/:ref", pattern: /^\/v2\/.+\/manifests\/[^/]+$/, kind: "registry", handle: handleRegistry },
   { method: "GET", name: "GET /v2/:name/blobs/:digest", pattern: /^\/v2\/.+\/blobs\/[^/]+$/, kind: "registry", handle: handleRegistry },
