@@ -1,5 +1,6 @@
 import { displayPath, parseForeignPath } from "@/lib/engine/paths";
 import type { FixPrView } from "@/lib/server/fix-prs/track";
+import { AcceptRiskForm, RevokeRiskButton } from "./accept-risk";
 import { FixPrButton } from "./fix-pr-button";
 import Link from "next/link";
 import { ConfidenceBadge, NewBadge, SeverityBadge } from "@/components/badges";
@@ -103,6 +104,20 @@ export function FindingCard({
           </div>
         )}
       </section>
+      {finding.resolvedScanId === null && (
+        <section className="mt-3 flex flex-wrap items-center gap-2 text-sm" aria-label="Suppression" data-testid="suppression">
+          {finding.suppression ? (
+            <p className="rounded-md bg-zinc-100 px-2 py-1 text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+              <span className="font-semibold">Suppressed</span>{" "}
+              {finding.suppression.kind === "accepted"
+                ? <>risk accepted by {finding.suppression.at} until {finding.suppression.until?.slice(0, 10)}: {finding.suppression.reason}{" "}<RevokeRiskButton findingId={finding.id} /></>
+                : <>by {finding.suppression.kind === "inline" ? "an inline ignore" : ".github/cacheguard.yml"} ({finding.suppression.at}): {finding.suppression.reason}</>}
+            </p>
+          ) : (
+            <AcceptRiskForm findingId={finding.id} />
+          )}
+        </section>
+      )}
     </article>
   );
 }

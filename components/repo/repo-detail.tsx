@@ -89,6 +89,16 @@ export async function RepoDetailView({ name }: { name: string }) {
           ))
         )}
       </section>
+      {repo.suppressed.length > 0 && (
+        <section aria-labelledby="repo-suppressed" className="flex flex-col gap-4">
+          <h2 id="repo-suppressed" className="text-lg font-semibold">
+            Suppressed <span className="text-sm font-normal text-zinc-500">({repo.suppressed.length}, not counted)</span>
+          </h2>
+          {repo.suppressed.map((f) => (
+            <FindingCard key={f.id} finding={f} rule={rules.get(f.ruleId) ?? null} file={fileOf.get(f.path)} org={repo.org} repo={repo.name} branch={repo.defaultBranch} pr={prs.get(f.fingerprint) ?? null} />
+          ))}
+        </section>
+      )}
       <section aria-labelledby="repo-builds" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <h2 id="repo-builds" className="mb-3 text-lg font-semibold">Build map</h2>
         {repo.buildMap ? (

@@ -50,7 +50,11 @@ export async function ScanDetailView({ id }: { id: number }) {
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div><dt className="text-xs uppercase text-zinc-500">Repositories</dt><dd className="tabular-nums">{scan.reposDone} of {scan.reposTotal} ({scan.reposSkipped} unchanged)</dd></div>
         <div><dt className="text-xs uppercase text-zinc-500">API requests</dt><dd className="tabular-nums">{scan.restRequests} REST · {scan.graphqlRequests} GraphQL · {scan.registryRequests} registry</dd></div>
-        <div><dt className="text-xs uppercase text-zinc-500">Findings</dt><dd className="tabular-nums">{scan.newCount} new · {scan.resolvedCount} resolved · {scan.openCount} open</dd></div>
+        <div>
+          <dt className="text-xs uppercase text-zinc-500">Findings</dt>
+          <dd className="tabular-nums">{scan.newCount} new · {scan.resolvedCount} resolved · {scan.openCount} open</dd>
+          <dd><Link href={`/?since=${scan.id}`} className="text-xs underline">new since this scan</Link></dd>
+        </div>
         <div>
           <dt className="text-xs uppercase text-zinc-500">Coverage</dt>
           <dd className="tabular-nums">{scan.filesTotal === null || scan.filesAnalysed === null ? "no analysis (the scan ended before it)" : coverageText({ files: scan.filesTotal, analysed: scan.filesAnalysed })}</dd>

@@ -11,7 +11,7 @@ import { FindingsFilters, type FilterState } from "./filters";
 import { Pagination } from "./pagination";
 import { findingParsers, serializeFindingParams } from "./search-params";
 
-const STATUS_LABEL: Record<string, string> = { open: "Open", new: "New", resolved: "Resolved", all: "All" };
+const STATUS_LABEL: Record<string, string> = { open: "Open", new: "New", suppressed: "Suppressed", resolved: "Resolved", all: "All" };
 
 /**
  * The org report's findings table. All state lives in the URL (nuqs, shallow: false), so the server
@@ -26,7 +26,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
     [setState],
   );
   const onClear = useCallback(
-    () => void setState({ rule: null, severity: null, repo: null, status: null, q: null, page: null }),
+    () => void setState({ rule: null, severity: null, repo: null, status: null, q: null, since: null, page: null }),
     [setState],
   );
   const onSort = (id: string) => {
@@ -44,7 +44,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
     getRowId: (r) => String(r.id),
   });
 
-  const filtered = Boolean(state.rule || state.severity || state.repo || state.q || state.status !== "open");
+  const filtered = Boolean(state.rule || state.severity || state.repo || state.q || state.status !== "open" || state.since !== null);
   const query = serializeFindingParams({ ...state, page: null, pageSize: null });
   const download = (format: string) => `/api/findings${query ? `${query}&` : "?"}format=${format}`;
 
@@ -62,6 +62,14 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
         </div>
       </div>
       <FindingsFilters state={state} facets={facets} onChange={onFilter} onClear={onClear} />
+      {state.since !== null && (
+        <p className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800" data-testid="since-filter">
+          Only findings new since scan #{state.since}
+          <button type="button" onClick={() => void setState({ since: null, page: null })} className="rounded-md px-2 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+            Show all
+          </button>
+        </p>
+      )}
       <div className={clsx("overflow-x-auto transition-opacity", isPending && "opacity-60")} aria-busy={isPending}>
         <table className="w-full border-collapse text-left text-sm">
           <caption className="sr-only">
