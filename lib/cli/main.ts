@@ -11,6 +11,7 @@ export const USAGE = `usage: cacheguard <command> [options]
 commands:
   check PATH... [--format text|json|sarif]   audit a checkout or workflow files, offline
   scan --org ORG                             scan a GitHub organization (as the dashboard does)
+  fix PATH... [--dry-run]                    apply the suggested fixes in place (--dry-run: print the diff)
   inspect REF                                say whether a registry tag holds an image or a cache
   pr --org ORG --repo NAME [--finding ID]    open or update the fix pull request of a repository
 
@@ -22,6 +23,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Commands load lazily so `check` never pulls in the scan job's database and API clients. */
 const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   check: () => import("./commands/check"),
+  fix: () => import("./commands/fix" as string) as Promise<{ run: Command }>,
   scan: () => import("./commands/scan" as string) as Promise<{ run: Command }>,
   inspect: () => import("./commands/inspect" as string) as Promise<{ run: Command }>,
   pr: () => import("./commands/pr" as string) as Promise<{ run: Command }>,
