@@ -14,6 +14,7 @@ import { DEMO_FIXTURE } from "../scan-helpers";
 import { publishedGraphQLSchema } from "./descriptions";
 import type { Exchange } from "./recording-proxy";
 import { judgeRest } from "./rest-judge";
+import { callAs, prepareWrites } from "./rest-write-probes";
 import { tally } from "./tally";
 
 type Body = Record<string, unknown>;
@@ -30,6 +31,11 @@ const REPO_ADDED = [
   "web_commit_signoff_required", "forks", "open_issues", "watchers", "license", "network_count", "subscribers_count", "organization",
 ];
 const OLD_REPO = (r: unknown) => ({ ...omit(r, REPO_ADDED), owner: OLD_OWNER((r as Body).owner) });
+/** a pull request's head.repo and base.repo, as the fix-PR routes first sent them: the lists' old repository subset */
+const OLD_PULL = (p: unknown) => {
+  const side = (s: unknown) => ({ ...(s as Body), repo: OLD_REPO((s as Body).repo) });
+  return { ...(p as Body), head: side((p as Body).head), base: side((p as Body).base) };
+};
 const OLD_USER = (u: unknown) => omit(u, [...SIMPLE_USER_ADDED.filter((k) => k !== "avatar_url" && k !== "html_url"), "company", "blog", "location", "hireable", "bio", "twitter_username", "public_repos", "public_gists", "followers", "following", "created_at", "updated_at", "private_gists", "total_private_repos", "owned_private_repos", "disk_usage", "collaborators", "two_factor_authentication"]);
 
 interface Difference {
@@ -49,6 +55,8 @@ const DIFFERENCES: Difference[] = [
   { id: "GET /users/{username}: lacked public-user's profile, counts and *_url fields", path: "/users/octocat", before: OLD_USER },
   { id: "GET /users/{org}: answered organization-full instead of a user-shaped account of type Organization", path: "/users/acme", before: (u) => ({ ...omit(u, ["gravatar_id", "followers_url", "following_url", "gists_url", "starred_url", "subscriptions_url", "organizations_url", "received_events_url", "site_admin", "user_view_type", "company", "blog", "location", "email", "hireable", "bio", "twitter_username"]), repos_url: "x", hooks_url: "x", has_organization_projects: true }) },
   { id: "GET /user/orgs: items lacked organization-simple's repos_url, events_url, hooks_url, issues_url, members_url, public_members_url, avatar_url", path: "/user/orgs", before: (b) => (b as Body[]).map((o) => omit(o, ["repos_url", "events_url", "hooks_url", "issues_url", "members_url", "public_members_url", "avatar_url"])) },
+  { id: "GET /repos/{owner}/{repo}/pulls/{pull_number}: head.repo and base.repo lacked repository's *_url fields, counts, has_* flags and the owner's simple-user fields", path: "/repos/acme/api/pulls/1", before: OLD_PULL },
+  { id: "GET /repos/{owner}/{repo}/pulls: items' head.repo and base.repo lacked repository's *_url fields, counts, has_* flags and the owner's simple-user fields", path: "/repos/acme/api/pulls", before: (b) => (b as Body[]).map(OLD_PULL) },
   { id: "GET /rate_limit: resources lacked the search window GitHub always reports", path: "/rate_limit", before: (b) => ({ ...(b as Body), resources: omit((b as Body).resources, ["search"]) }) },
   { id: "GET /repos/{owner}/{repo}/contents/{file}: lacked _links (self, git, html)", path: "/repos/acme/api/contents/.github/workflows/ci.yml", before: (f) => omit(f, ["_links"]) },
   { id: "GET /repos/{owner}/{repo}/contents/{dir}: entries lacked _links (self, git, html)", path: "/repos/acme/api/contents/.github/workflows", before: (b) => (b as Body[]).map((e) => omit(e, ["_links"])) },
@@ -57,6 +65,8 @@ const DIFFERENCES: Difference[] = [
 let fake: FakeGitHub;
 beforeAll(async () => {
   fake = await startFakeGitHub({ fixture: DEMO_FIXTURE, port: 0, reload: "manual" });
+  // an open pull request (#1) for the pulls differences
+  await prepareWrites(callAs(fake.url));
 });
 afterAll(async () => {
   await fake?.close();

@@ -7,6 +7,8 @@ import { schema as fakeSchema } from "@/lib/demo/fake-github/graphql-schema";
 import { publishedGraphQLSchema, REST_ID, restDescription } from "./descriptions";
 import { answerProblems } from "./graphql-answer";
 import { compileIn, deref, findOperation, toJsonSchema, type Json } from "./openapi-schema";
+import type { Exchange } from "./recording-proxy";
+import { errorAlternatives, judgeRest } from "./rest-judge";
 
 describe("OpenAPI 3.0 -> JSON Schema", () => {
   it("turns nullable into a null alternative, on typed, enum and composed schemas, and leaves a property named nullable alone", () => {
@@ -37,10 +39,20 @@ describe("OpenAPI 3.0 -> JSON Schema", () => {
     expect(validate([{ ...pkg, package_type: "oci" }])).toBe(false);
   });
 
-  it("picks the most literal path template (packages/{type}/{name}/versions is not contents/{path})", () => {
+  it("a 422 that is oneOf validation-error or repository-rule-violation-error accepts a validation error and still refuses a malformed one", () => {
+    const exchange = (body: unknown): Exchange => ({ method: "POST", url: "/repos/acme/api/git/blobs", requestBody: "{}", status: 422, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) });
+    const judged = (body: unknown) => judgeRest(exchange(body), { rateHeaders: false }).problems;
+    expect(judged({ message: "Invalid request.", documentation_url: "https://docs.github.com/rest/git/blobs#create-a-blob", status: "422" })).toEqual([]);
+    expect(judged({ message: 422, documentation_url: "https://docs.github.com/rest/git/blobs#create-a-blob" }).join()).toMatch(/message/);
+    expect(errorAlternatives({ oneOf: [{ $ref: "#/components/schemas/a" }, { $ref: "#/components/schemas/b" }] })).toHaveProperty("oneOf");
+  });
+
+  it("picks the most literal path template (packages/{type}/{name}/versions is not contents/{path}; {ref} spans slashes)", () => {
     const { doc } = restDescription();
     expect(findOperation(doc, "GET", "/orgs/acme/packages/container/api/versions")?.template).toBe("/orgs/{org}/packages/{package_type}/{package_name}/versions");
     expect(findOperation(doc, "GET", "/repos/acme/api/contents/.github/workflows/ci.yml")?.template).toBe("/repos/{owner}/{repo}/contents/{path}");
+    expect(findOperation(doc, "GET", "/repos/acme/api/git/ref/heads/main")?.template).toBe("/repos/{owner}/{repo}/git/ref/{ref}");
+    expect(findOperation(doc, "GET", "/repos/acme/api/commits/main/status")?.template).toBe("/repos/{owner}/{repo}/commits/{ref}/status");
     expect(findOperation(doc, "GET", "/nowhere/at/all")).toBeNull();
   });
 });

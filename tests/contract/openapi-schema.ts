@@ -103,8 +103,8 @@ export function findOperation(doc: Obj, method: string, pathname: string): Opera
     const op = item[method.toLowerCase()];
     if (!isObj(op)) continue;
     const names: string[] = [];
-    // a {path} parameter (contents) spans slashes; any other parameter is one segment
-    const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), n === "path" ? "(.*)" : "([^/]+)"))}$`);
+    // a {path} (contents) or {ref} (git refs: `heads/main`) parameter spans slashes; any other is one segment
+    const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), n === "path" || n === "ref" ? "(.*)" : "([^/]+)"))}$`);
     if (!re.test(pathname)) continue;
     const literal = template.split("/").filter((s) => s && !s.startsWith("{")).length;
     if (!best || literal > best.literal) {

@@ -27,6 +27,19 @@ function validatorFor(key: string, schema: Json): ValidateFunction {
   return v;
 }
 
+const RULE_VIOLATION = "#/components/schemas/repository-rule-violation-error";
+/**
+ * Some 422s are `oneOf: [validation-error, repository-rule-violation-error]`, but the second requires
+ * no property, so every validation error matches both and `oneOf` ("exactly one") refuses them all:
+ * GitHub means either. Only that pair is loosened; every other `oneOf` is judged as written.
+ */
+export function errorAlternatives(schema: Json): Json {
+  const alts = schema && typeof schema === "object" && !Array.isArray(schema) ? schema.oneOf : undefined;
+  if (!Array.isArray(alts) || !alts.some((a) => JSON.stringify(a) === JSON.stringify({ $ref: RULE_VIOLATION }))) return schema;
+  const { oneOf: _, ...rest } = schema as { [k: string]: Json };
+  return { ...rest, anyOf: alts };
+}
+
 type ResponseObj = { content?: Record<string, { schema?: Json }>; headers?: Record<string, Json> };
 
 export interface Judged { operation: Operation | null; problems: string[]; id: string }
@@ -64,7 +77,7 @@ export function judgeRest(e: Exchange, opts: { rateHeaders?: boolean } = {}): Ju
       problems.push(`${where}: body is not JSON`);
     }
     if (body !== undefined) {
-      const validate = validatorFor(`${op.operationId} ${e.status} ${res?.content ? "" : "basic-error"}`, schema);
+      const validate = validatorFor(`${op.operationId} ${e.status} ${res?.content ? "" : "basic-error"}`, errorAlternatives(schema));
       if (!validate(body)) problems.push(`${where}: ${formatErrors(validate.errors)}`);
     }
   } else if (res && !res.content && e.body.length > 0 && e.method !== "HEAD") {

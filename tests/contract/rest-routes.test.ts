@@ -1,6 +1,6 @@
 /**
  * Every REST route the fake serves, asked the way clients ask it (found, not found, not allowed,
- * paged), each answer held against the response schema GitHub's description gives that operation
+ * paged; writes also refused and invalid), each answer held against the response schema GitHub's description gives that operation
  * and status, its rate-limit headers and its `Link`; the rate-limit answers carry `retry-after`.
  * A route added to the fake without a probe here fails the coverage test.
  */
@@ -14,16 +14,14 @@ import { DEMO_FIXTURE } from "../scan-helpers";
 import { type Exchange, recordingProxy, type RecordingProxy } from "./recording-proxy";
 import { apiPath, judgeRest } from "./rest-judge";
 import { tally } from "./tally";
+import { callAs, type Probe, prepareWrites, type Token, writeProbes, type Written } from "./rest-write-probes";
 
-const TOKENS = {
+const TOKENS: Record<Exclude<Token, "bad-token" | null>, { login: string; scopes: string[]; member: boolean }> = {
   "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true },
+  "demo-admin-token": { login: "octocat", scopes: ["admin:org"], member: true },
   "no-scope-token": { login: "hubot", scopes: [], member: true },
   "outsider-token": { login: "stranger", scopes: ["repo", "read:org", "read:packages"], member: false },
 };
-type Token = keyof typeof TOKENS | "bad-token" | null;
-
-interface Probe { path: string; token?: Token; status: number }
-
 let dir = "";
 let fake: FakeGitHub;
 let proxy: RecordingProxy;
@@ -42,18 +40,32 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function ask(p: Probe): Promise<Exchange> {
+async function askOf(to: RecordingProxy, p: Probe): Promise<Exchange> {
   const token = p.token === undefined ? "demo-token" : p.token;
-  const res = await fetch(`${proxy.url}${p.path}`, { headers: { accept: "application/vnd.github+json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const headers = { accept: "application/vnd.github+json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...(p.body !== undefined ? { "content-type": "application/json" } : {}) };
+  const res = await fetch(`${to.url}${p.path}`, { method: p.method ?? "GET", headers, body: p.body === undefined ? undefined : JSON.stringify(p.body) });
   await res.arrayBuffer();
-  return proxy.exchanges.at(-1)!;
+  return to.exchanges.at(-1)!;
+}
+
+async function ask(p: Probe): Promise<Exchange> {
+  if (!p.fresh) return askOf(proxy, p);
+  const own = await startFakeGitHub({ fixture: path.join(dir, "fixture"), port: 0, reload: "manual" });
+  const ownProxy = await recordingProxy(own.url);
+  try {
+    return await askOf(ownProxy, p);
+  } finally {
+    await ownProxy.close();
+    await own.close();
+  }
 }
 
 const WORKFLOW = ".github/workflows/ci.yml";
 
 /** The probes, by the fake's route name (`/__stats` byRoute): what each route answers, and how. */
-function probes(blobSha: string): Record<string, Probe[]> {
+function probes(blobSha: string, written: Written): Record<string, Probe[]> {
   return {
+    ...writeProbes(written),
     "GET /orgs/:org": [{ path: "/orgs/acme", status: 200 }, { path: "/orgs/acme", token: null, status: 200 }, { path: "/orgs/nobody", status: 404 }],
     "GET /orgs/:org/repos": [
       { path: "/orgs/acme/repos", status: 200 },
@@ -132,7 +144,7 @@ describe("every REST route the fake serves, held against GitHub's REST descripti
 
   beforeAll(async () => {
     const tree = (await (await fetch(`${fake.url}/repos/acme/api/git/trees/HEAD?recursive=1`, { headers: { authorization: "Bearer demo-token" } })).json()) as { tree: Array<{ path: string; sha: string }> };
-    all = probes(tree.tree.find((e) => e.path === WORKFLOW)!.sha);
+    all = probes(tree.tree.find((e) => e.path === WORKFLOW)!.sha, await prepareWrites(callAs(fake.url)));
   });
 
   it.each(routes.filter((r) => r.kind === "rest").map((r) => r.name))("%s: status, body and headers as GitHub documents them", async (name) => {
@@ -141,7 +153,7 @@ describe("every REST route the fake serves, held against GitHub's REST descripti
     const problems: string[] = [];
     for (const p of list) {
       const e = await ask(p);
-      const who = `${p.path} (${p.token === undefined ? "demo-token" : String(p.token)})`;
+      const who = `${p.method ?? "GET"} ${p.path} (${p.token === undefined ? "demo-token" : String(p.token)})`;
       if (e.status !== p.status) problems.push(`${who}: status ${e.status}, expected ${p.status}`);
       const judged = judgeRest(e);
       problems.push(...judged.problems.map((x) => `${who}: ${x}`));
@@ -211,6 +223,6 @@ describe("rate limits, as GitHub answers them", () => {
 
 it("probes name real routes only", () => {
   const names = new Set(routes.map((r) => r.name));
-  for (const name of Object.keys(probes("x"))) expect(names, name).toContain(name);
+  for (const name of Object.keys(probes("x", { head: "x", baseTree: "x", tree: "x", commit: "x", workflowCommit: "x" }))) expect(names, name).toContain(name);
   expect(apiPath("/api/v3/orgs/acme")).toBe("/orgs/acme");
 });

@@ -1,10 +1,11 @@
+import type { components } from "@octokit/openapi-types";
 import { diffLines } from "diff";
 import { changedPaths, filesOfCommit, type FakePull } from "./git-writes";
 import { isoNow, notFound, paginate, send, sendError, type Ctx } from "./http";
 import { stableUserId } from "./rate-limit";
 import { branchSha, jsonBody, validationFailed, workflowRefusal, writeTarget, type Target } from "./rest-git";
 import { findRepo } from "./rest-repos";
-import { repoJson } from "./shapes";
+import { ownerJson, pullRepoJson, simpleUserJson } from "./shapes";
 
 /**
  * Pull requests as GitHub's REST API serves them (list, create, get, update, merge), within one
@@ -19,18 +20,6 @@ const DOCS = {
   update: "https://docs.github.com/rest/pulls/pulls#update-a-pull-request",
   merge: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request",
 };
-
-export function simpleUserJson(base: string, login: string) {
-  const id = stableUserId(login);
-  const url = `${base}/users/${login}`;
-  return {
-    login, id, node_id: `U_${id}`, avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`, gravatar_id: "",
-    url, html_url: `https://github.com/${login}`, followers_url: `${url}/followers`, following_url: `${url}/following{/other_user}`,
-    gists_url: `${url}/gists{/gist_id}`, starred_url: `${url}/starred{/owner}{/repo}`, subscriptions_url: `${url}/subscriptions`,
-    organizations_url: `${url}/orgs`, repos_url: `${url}/repos`, events_url: `${url}/events{/privacy}`,
-    received_events_url: `${url}/received_events`, type: "User", site_admin: false,
-  };
-}
 
 /** The head commit a pull request shows: its branch's while open. */
 function headOf(t: Target, p: FakePull): string {
@@ -55,19 +44,23 @@ function stats(t: Target, p: FakePull, head: string) {
   return { files, additions, deletions, commits };
 }
 
+type Schemas = components["schemas"];
+const userOf = (ctx: Ctx, login: string) => simpleUserJson(ctx.base, login, stableUserId(login), "User");
+
+/** The list's shape (pull-request-simple); GET, POST, PATCH answer the whole pull-request. */
 function simpleJson(ctx: Ctx, t: Target, p: FakePull) {
   const api = `${ctx.base}/repos/${t.full}`;
   const html = `https://github.com/${t.full}/pull/${p.number}`;
   const head = headOf(t, p);
-  const repo = repoJson(ctx.base, ctx.fixture, t.repo);
+  const repo = pullRepoJson(ctx.base, ctx.fixture, t.repo);
   const owner = ctx.fixture.org.login;
-  const ownerUser = { ...simpleUserJson(ctx.base, owner), id: ctx.fixture.org.id, node_id: `O_${ctx.fixture.org.id}`, type: "Organization" };
+  const ownerUser = ownerJson(ctx.base, ctx.fixture);
   const link = (href: string) => ({ href });
   return {
     url: `${api}/pulls/${p.number}`, id: p.id, node_id: `PR_${p.id}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`,
     issue_url: `${api}/issues/${p.number}`, commits_url: `${api}/pulls/${p.number}/commits`, review_comments_url: `${api}/pulls/${p.number}/comments`,
     review_comment_url: `${api}/pulls/comments{/number}`, comments_url: `${api}/issues/${p.number}/comments`, statuses_url: `${api}/statuses/${head}`,
-    number: p.number, state: p.state, locked: false, title: p.title, user: simpleUserJson(ctx.base, p.user), body: p.body,
+    number: p.number, state: p.state, locked: false, title: p.title, user: userOf(ctx, p.user), body: p.body,
     labels: [], milestone: null, active_lock_reason: null,
     created_at: p.createdAt, updated_at: p.updatedAt, closed_at: p.closedAt, merged_at: p.mergedAt, merge_commit_sha: p.mergeCommitSha,
     assignee: null, assignees: [], requested_reviewers: [], requested_teams: [],
@@ -78,17 +71,17 @@ function simpleJson(ctx: Ctx, t: Target, p: FakePull) {
       review_comments: link(`${api}/pulls/${p.number}/comments`), review_comment: link(`${api}/pulls/comments{/number}`),
       commits: link(`${api}/pulls/${p.number}/commits`), statuses: link(`${api}/statuses/${head}`),
     },
-    author_association: "MEMBER", auto_merge: null, draft: p.draft,
+    author_association: "MEMBER" as const, auto_merge: null, draft: p.draft,
   };
 }
 
-export function pullJson(ctx: Ctx, t: Target, p: FakePull) {
+export function pullJson(ctx: Ctx, t: Target, p: FakePull): Schemas["pull-request"] {
   const head = headOf(t, p);
   const s = stats(t, p, head);
   return {
     ...simpleJson(ctx, t, p),
     merged: p.mergedAt !== null, mergeable: p.state === "open" ? true : null, rebaseable: p.state === "open" ? true : null,
-    mergeable_state: p.state === "open" ? "clean" : "unknown", merged_by: p.mergedBy ? simpleUserJson(ctx.base, p.mergedBy) : null,
+    mergeable_state: p.state === "open" ? "clean" : "unknown", merged_by: p.mergedBy ? userOf(ctx, p.mergedBy) : null,
     comments: 0, review_comments: 0, maintainer_can_modify: false,
     commits: s.commits, additions: s.additions, deletions: s.deletions, changed_files: s.files.length,
   };
@@ -121,7 +114,8 @@ export function listPulls(ctx: Ctx, [owner, name]: string[]): void {
   const base = q.get("base");
   if (base) pulls = pulls.filter((p) => p.base === base);
   const { page, link } = paginate(ctx, pulls);
-  send(ctx, 200, page.map((p) => simpleJson(ctx, t, p)), link);
+  const items: Schemas["pull-request-simple"][] = page.map((p) => simpleJson(ctx, t, p));
+  send(ctx, 200, items, link);
 }
 
 function findPull(t: Target, n: string): FakePull | undefined {

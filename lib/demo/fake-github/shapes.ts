@@ -177,6 +177,15 @@ type FullRepositoryUrls = Pick<FullRepository, "clone_url" | "git_url" | "mirror
 
 /** GET /repos/{owner}/{repo}: full-repository. */
 export function repoJson(base: string, fx: Fixture, r: FixtureRepo): FullRepository {
+  return fullRepoFields(base, fx, r);
+}
+
+/** A pull request's head.repo and base.repo: GitHub's `repository` shape (the same fields; it also requires has_downloads). */
+export function pullRepoJson(base: string, fx: Fixture, r: FixtureRepo): Schemas["repository"] {
+  return { ...fullRepoFields(base, fx, r), has_downloads: true };
+}
+
+function fullRepoFields(base: string, fx: Fixture, r: FixtureRepo) {
   const min = minimalRepoJson(base, fx, r);
   return {
     ...min,
