@@ -8,7 +8,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
   if (isDemoMode(env)) {
     if (!env.CACHEGUARD_DEMO_URL) {
       throw new Error(
-        "Demo mode (no CACHEGUARD_ORG or no GITHUB_TOKEN/GitHub App) needs CACHEGUARD_DEMO_URL, the fake GitHub server's URL; `npm start` sets it.",
+        "Demo mode (no CACHEGUARD_ORG) needs CACHEGUARD_DEMO_URL, the fake GitHub server's URL; `npm start` sets it.",
       );
     }
     return {
