@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findingFiltersSchema } from "@/lib/server/queries/finding-filters";
-import { listFindings } from "@/lib/server/queries/findings";
+import { findingsToCsv, findingsToSarif } from "@/lib/server/queries/export";
+import { exportFindings, listFindings } from "@/lib/server/queries/findings";
 import type { OrgRef } from "@/lib/server/queries/org";
 import { getRepo, listRepos } from "@/lib/server/queries/repos";
 import { reportSummary } from "@/lib/server/queries/summary";
@@ -63,6 +64,14 @@ describe("ignores in the org scan", () => {
     const worker = await getRepo(env.db, org, "worker");
     expect(worker!.findings.map((f) => f.ruleId)).not.toContain("cache-overwrites-image-tag");
     expect(worker!.suppressed.map((f) => f.ruleId)).toEqual(["cache-overwrites-image-tag"]);
+  });
+
+  it("exports say so: CSV status suppressed, SARIF results with a suppression", async () => {
+    const rows = await exportFindings(env.db, org, filters({ status: "suppressed" }));
+    expect(findingsToCsv(rows).split("\r\n").filter((l) => l.includes(",suppressed,"))).toHaveLength(3);
+    const sarif = findingsToSarif("acme", rows, "http://127.0.0.1") as unknown as { runs: Array<{ results: Array<{ suppressions?: Array<{ kind: string; justification: string }> }> }> };
+    expect(sarif.runs[0].results.map((r) => r.suppressions?.[0]?.kind)).toEqual(["inSource", "inSource", "inSource"]);
+    expect(sarif.runs[0].results.map((r) => r.suppressions?.[0]?.justification)).toContain("the worker images are rebuilt on every deploy");
   });
 
   it("removing the ignore makes the finding count again at the next scan", async () => {

@@ -73,7 +73,7 @@ function textReport(s: ScanSummary): string {
   lines.push(`Scan #${s.scanId} of ${s.org}: ${s.status}${missed > 0 ? `, ${missed} file${missed === 1 ? "" : "s"} not analysed` : ""}`);
   lines.push(`  repos: ${s.repos} (${s.reposFetched} read, ${s.reposSkipped} unchanged), packages: ${s.packages}`);
   lines.push(`  requests: ${s.requests.rest} REST, ${s.requests.graphql} GraphQL, ${s.requests.registry} registry`);
-  lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved`);
+  lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved${s.suppressed.length ? `, ${s.suppressed.length} suppressed (not counted)` : ""}`);
   if (s.coverage) lines.push(`  coverage: ${coverageText(s.coverage)}${s.coverage.partly > 0 ? ` (${s.coverage.partly} analysis note${s.coverage.partly === 1 ? "" : "s"})` : ""}`);
   for (const e of s.repoErrors) lines.push(`  ! ${e.repo}: ${e.message}`);
   // files not analysed, and why: findings in them are not in this report
@@ -134,6 +134,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
           ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors, warnings: summary.warnings,
           ...(summary.coverage ? { coverage: summary.coverage } : {}) },
         findings: summary.findings.map(jsonFinding),
+        suppressed: summary.suppressed.map((f) => ({ ...jsonFinding(f), suppressed: f.suppressed })),
         new: summary.newCount,
         resolved: summary.resolvedCount,
       }, null, 2)}\n`);

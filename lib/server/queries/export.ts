@@ -14,10 +14,14 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+function statusOf(r: FindingRow): string {
+  return r.resolvedScanId !== null ? "resolved" : r.suppression ? "suppressed" : r.isNew ? "new" : "open";
+}
+
 export function findingsToCsv(rows: FindingRow[]): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const r of rows) {
-    const rec = { ...r, status: r.resolvedScanId !== null ? "resolved" : r.isNew ? "new" : "open" };
+    const rec = { ...r, status: statusOf(r) };
     lines.push(CSV_COLUMNS.map((c) => csvCell(rec[c])).join(","));
   }
   return lines.join("\r\n") + "\r\n";
@@ -36,7 +40,8 @@ export function findingsToJson(org: string, rows: FindingRow[]) {
       column: r.column,
       ref: r.ref,
       message: r.message,
-      status: r.resolvedScanId !== null ? "resolved" : r.isNew ? "new" : "open",
+      status: statusOf(r),
+      ...(r.suppression ? { suppressed: r.suppression } : {}),
       firstSeenAt: r.firstSeenAt,
       fingerprint: r.sarifFingerprint,
       fix: r.fixDiff || r.fixDescription ? { description: r.fixDescription ?? "", diff: r.fixDiff ?? "" } : null,
@@ -64,6 +69,7 @@ export function findingsToSarif(org: string, rows: FindingRow[], origin: string,
       repo: r.repo ? `${org}/${r.repo}` : null,
       related: r.related,
       fix: r.fixDiff || r.fixDescription ? { description: r.fixDescription ?? "", diff: r.fixDiff ?? "" } : null,
+      suppressed: r.suppression,
     })),
     rules,
     { version, origin },
