@@ -91,6 +91,22 @@ function addText(wt: WordTexts, s: string): void {
   wt.written = true;
 }
 
+/** A `…` command substitution starting at `i`: opaque text; returns where it ends. */
+function addBackquoted(wt: WordTexts, script: string, i: number): number {
+  const q = script.indexOf("`", i + 1);
+  const end = q < 0 ? script.length : q + 1;
+  addText(wt, opaqueShell(script.slice(i, end)));
+  return end;
+}
+
+/** A run of ordinary characters from `i` at once (one string append, not one per character); returns where it ends. */
+function addPlainRun(wt: WordTexts, script: string, i: number, plain: (code: number) => boolean): number {
+  let j = i + 1;
+  while (j < script.length && plain(script.charCodeAt(j))) j++;
+  addText(wt, script.slice(i, j));
+  return j;
+}
+
 function addExpansion(wt: WordTexts, x: Expansion): void {
   if (x.fields) {
     wt.splits++;
@@ -148,16 +164,9 @@ function readWord(script: string, start: number, expander: Expander): Token {
           addExpansion(wt, x);
           i = x.next;
         } else if (d === "`") {
-          const q = script.indexOf("`", i + 1);
-          const end = q < 0 ? n : q + 1;
-          addText(wt, opaqueShell(script.slice(i, end)));
-          i = end;
+          i = addBackquoted(wt, script, i);
         } else {
-          // a run of ordinary characters at once (one string append, not one per character)
-          let j = i + 1;
-          while (j < n && isPlainQuoted(script.charCodeAt(j))) j++;
-          addText(wt, script.slice(i, j));
-          i = j;
+          i = addPlainRun(wt, script, i, isPlainQuoted);
         }
       }
       i++;
@@ -166,15 +175,9 @@ function readWord(script: string, start: number, expander: Expander): Token {
       addExpansion(wt, x);
       i = x.next;
     } else if (c === "`") {
-      const q = script.indexOf("`", i + 1);
-      const end = q < 0 ? n : q + 1;
-      addText(wt, opaqueShell(script.slice(i, end)));
-      i = end;
+      i = addBackquoted(wt, script, i);
     } else {
-      let j = i + 1;
-      while (j < n && isPlain(script.charCodeAt(j))) j++;
-      addText(wt, script.slice(i, j));
-      i = j;
+      i = addPlainRun(wt, script, i, isPlain);
     }
   }
   i = Math.min(i, n);

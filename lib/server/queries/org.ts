@@ -35,6 +35,11 @@ export async function latestCompleteScan(db: Db, orgId: number) {
   });
 }
 
+/** The latest scan that got as far as its analysis (it stored coverage): what "not analysed" refers to. */
+export async function latestCoveredScan(db: Db, orgId: number) {
+  return db.scan.findFirst({ where: { orgId, filesTotal: { not: null } }, orderBy: { id: "desc" } });
+}
+
 /**
  * The scan whose first-seen findings count as "new": the latest complete scan, unless it is the
  * org's first (a baseline scan would mark everything new, which says nothing).

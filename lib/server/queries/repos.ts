@@ -2,7 +2,7 @@ import { openWhere, suppressedWhere } from "../suppressions";
 import type { Db } from "../db";
 import { type BuildMap, parseBuildMap } from "../build-map";
 import { toRows, type FindingRow } from "./findings";
-import type { OrgRef } from "./org";
+import { latestCoveredScan, type OrgRef } from "./org";
 
 export interface RepoRow {
   name: string;
@@ -40,7 +40,7 @@ export interface RepoFileIssues {
 
 /** The file issues the latest scan with coverage recorded for one repository. */
 async function repoFileIssues(db: Db, orgId: number, repoId: number): Promise<RepoFileIssues | null> {
-  const scan = await db.scan.findFirst({ where: { orgId, filesTotal: { not: null } }, orderBy: { id: "desc" }, select: { id: true } });
+  const scan = await latestCoveredScan(db, orgId);
   if (!scan) return null;
   const rows = await db.fileIssue.findMany({ where: { scanId: scan.id, repoId }, orderBy: [{ path: "asc" }, { line: "asc" }] });
   return {

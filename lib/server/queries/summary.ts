@@ -1,6 +1,6 @@
 import { openWhere } from "../suppressions";
 import type { Db } from "../db";
-import type { OrgRef } from "./org";
+import { latestCoveredScan, type OrgRef } from "./org";
 import { CACHE_KINDS } from "./tag-kinds";
 import { toScanRow, type ScanRow } from "./scans";
 
@@ -31,7 +31,7 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     db.packageTag.count({ where: { kind: { in: [...CACHE_KINDS] }, package: { orgId: org.id } } }),
     db.scan.findFirst({ where: { orgId: org.id }, orderBy: { id: "desc" } }),
   ]);
-  const covered = await db.scan.findFirst({ where: { orgId: org.id, filesTotal: { not: null } }, orderBy: { id: "desc" } });
+  const covered = await latestCoveredScan(db, org.id);
   const missed = covered && covered.filesAnalysed !== covered.filesTotal
     ? await db.fileIssue.findMany({
       where: { scanId: covered.id, kind: { in: ["unread", "error"] } },
