@@ -4,7 +4,7 @@ import { ScanStatusBadge } from "@/components/badges";
 import { formatDateTime, formatDuration } from "@/components/format";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
-import { type FileIssueRow, getScanDetail } from "@/lib/server/queries/scans";
+import { type FileIssueRow, type ScanActionRow, getScanDetail } from "@/lib/server/queries/scans";
 import { coverageText } from "@/lib/server/scan/coverage";
 
 function IssueList({ items }: { items: FileIssueRow[] }) {
@@ -25,6 +25,32 @@ function IssueList({ items }: { items: FileIssueRow[] }) {
   );
 }
 
+const ACTION_LABELS: Record<string, string> = {
+  slack: "Slack message",
+  webhook: "Webhook",
+  "code-scanning": "Code scanning upload",
+  issue: "Repository issue",
+};
+
+function ActionList({ items }: { items: ScanActionRow[] }) {
+  return (
+    <ul className="flex flex-col gap-1 text-sm">
+      {items.map((a, i) => (
+        <li key={i} className="flex flex-wrap items-baseline gap-x-2" data-action-status={a.status}>
+          <span className={a.status === "failed" ? "font-medium text-red-700 dark:text-red-400" : a.status === "skipped" ? "text-zinc-500" : "text-emerald-700 dark:text-emerald-400"}>
+            {a.status}
+          </span>
+          <span className="font-medium">{ACTION_LABELS[a.kind] ?? a.kind}</span>
+          <span>{a.target}</span>
+          {a.attempts > 1 && <span className="text-xs text-zinc-500">{a.attempts} attempts</span>}
+          {a.url && <a href={a.url} className="text-xs underline" rel="noreferrer">open</a>}
+          {a.message && <span className="text-zinc-600 dark:text-zinc-400">{a.message}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** One scan: what it read, what it found, and every file it did not analyse, with the reason. */
 export async function ScanDetailView({ id }: { id: number }) {
   const db = getDb();
@@ -32,7 +58,7 @@ export async function ScanDetailView({ id }: { id: number }) {
   if (!org) notFound();
   const detail = await getScanDetail(db, org, id);
   if (!detail) notFound();
-  const { scan, issues } = detail;
+  const { scan, issues, actions } = detail;
   const notAnalysed = issues.filter((i) => i.kind !== "warning");
   const notes = issues.filter((i) => i.kind === "warning");
   return (
@@ -78,6 +104,15 @@ export async function ScanDetailView({ id }: { id: number }) {
           <IssueList items={notAnalysed} />
         )}
       </section>
+      {actions.length > 0 && (
+        <section aria-labelledby="scan-actions">
+          <h2 id="scan-actions" className="mb-2 text-lg font-semibold">
+            After the scan ({actions.filter((a) => a.status === "failed").length} failed of {actions.length})
+          </h2>
+          <p className="mb-2 text-xs text-zinc-500">Alerts, uploads and issues; a failure here never fails the scan.</p>
+          <ActionList items={actions} />
+        </section>
+      )}
       {notes.length > 0 && (
         <details>
           <summary className="cursor-pointer text-lg font-semibold">Analysis notes ({notes.length})</summary>

@@ -82,20 +82,39 @@ export interface FileIssueRow {
   line: number | null;
 }
 
+export interface ScanActionRow {
+  kind: string;
+  target: string;
+  status: string;
+  attempts: number;
+  message: string;
+  url: string | null;
+  at: string;
+}
+
 export interface ScanDetail {
   scan: ScanRow;
   /** files this scan did not analyse (unread, error) and the notes (warning), by repository and path */
   issues: FileIssueRow[];
+  /** what was done after the scan (alerts, code scanning, issues), failures first */
+  actions: ScanActionRow[];
 }
 
 /** One scan of the org with what it could not analyse; null for another org's scan or an unknown id. */
 export async function getScanDetail(db: Db, org: OrgRef, id: number): Promise<ScanDetail | null> {
   const scan = await getOrgScan(db, org, id);
   if (!scan) return null;
-  const rows = await db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }, { line: "asc" }] });
+  const [rows, actions] = await Promise.all([
+    db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }, { line: "asc" }] }),
+    db.scanAction.findMany({ where: { scanId: id }, orderBy: [{ kind: "asc" }, { target: "asc" }, { id: "asc" }] }),
+  ]);
+  const failedFirst = (a: { status: string }) => (a.status === "failed" ? 0 : 1);
   return {
     scan,
     issues: rows.map((r) => ({ repo: r.repo?.name ?? null, path: r.path, kind: r.kind as FileIssueRow["kind"], message: r.message, line: r.line })),
+    actions: actions
+      .sort((a, b) => failedFirst(a) - failedFirst(b))
+      .map((a) => ({ kind: a.kind, target: a.target, status: a.status, attempts: a.attempts, message: a.message, url: a.url, at: a.createdAt.toISOString() })),
   };
 }
 

@@ -10,6 +10,8 @@ import { coverageOf, storeCoverage, summarize } from "@/lib/server/scan/coverage
 import { persistFindings } from "@/lib/server/scan/findings";
 import { openWhere } from "@/lib/server/suppressions";
 import { refreshFixPullRequests } from "@/lib/server/fix-prs/track";
+import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
+import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
@@ -20,6 +22,8 @@ export interface ScanOptions {
   /** manual | schedule | cli | startup */
   trigger: string;
   onProgress?: OnProgress;
+  /** what runs after the scan (default: alerts, code scanning, issues as configured) */
+  afterScanTasks?: readonly AfterScanTask[];
 }
 
 async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions): Promise<ScanSummary> {
@@ -31,8 +35,9 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], warnings: [], findings: [], suppressed: [],
   };
   let repoErrors: RepoError[] = [];
+  let gh: ReturnType<typeof createGitHub> | null = null;
   try {
-    const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app }, stats);
+    gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app }, stats);
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
@@ -100,6 +105,10 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
         newCount: summary.newCount, resolvedCount: summary.resolvedCount, openCount: summary.openCount,
       },
     });
+  }
+  // alerts, code scanning, issues: after the scan is stored, so its page and links exist; they never change its status
+  if (gh && summary.status !== "failed") {
+    summary.actions = await runAfterScan({ db, gh, config, orgId, scanId, summary, secrets: [] }, opts.afterScanTasks ?? AFTER_SCAN_TASKS);
   }
   summary.requests = { rest: stats.rest, graphql: stats.graphql, registry: stats.registry };
   return summary;

@@ -92,6 +92,8 @@ export interface ScanSummary {
   findings: ScanFinding[];
   /** findings it saw that an ignore or an accepted risk silences (not counted) */
   suppressed: ScanFinding[];
+  /** what was done after the scan (alerts, code scanning, issues); absent when nothing ran */
+  actions?: import("@/lib/server/after-scan").ActionOutcome[];
 }
 
 export type OnProgress = (p: ScanProgress) => void;
