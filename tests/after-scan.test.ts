@@ -14,12 +14,12 @@ afterAll(async () => {
 
 describe("after the scan", () => {
   it("stores what each task did, keeps a throwing task from failing the scan, and hides secrets", async () => {
-    const seen: Array<{ status: string; newCount: number }> = [];
+    const seen: Array<{ status: string; newCount: number; repos: number; heads: number }> = [];
     const tasks: AfterScanTask[] = [
       {
         name: "webhook",
         run: async (ctx) => {
-          seen.push({ status: ctx.summary.status, newCount: ctx.summary.newCount });
+          seen.push({ status: ctx.summary.status, newCount: ctx.summary.newCount, repos: ctx.completeRepos.length, heads: ctx.completeRepos.filter((r) => r.headSha).length });
           return [{ kind: "webhook", target: "hooks.example.test", status: "delivered", attempts: 2, message: "200 OK" }];
         },
       },
@@ -33,7 +33,8 @@ describe("after the scan", () => {
     const summary = await runScan(env.db, { config: env.config, trigger: "manual", afterScanTasks: tasks });
     expect(summary.status).toBe("succeeded");
     // the task saw the stored scan's outcome
-    expect(seen).toEqual([{ status: "succeeded", newCount: summary.newCount }]);
+    // …and every repository it read completely, with its head commit (the demo org has no empty repo)
+    expect(seen).toEqual([{ status: "succeeded", newCount: summary.newCount, repos: summary.repos, heads: summary.repos }]);
     expect(summary.actions?.map((a) => [a.kind, a.status])).toEqual([["webhook", "delivered"], ["slack", "failed"]]);
 
     const org = (await env.db.org.findUniqueOrThrow({ where: { login: "acme" } }));

@@ -25,6 +25,12 @@ export interface AfterScanContext {
   orgId: number;
   scanId: number;
   summary: ScanSummary;
+  /**
+   * The repositories this scan read completely (name without owner, their default branch and head
+   * commit): their findings in the database are this scan's truth. An incremental scan lists only
+   * the repositories it read.
+   */
+  completeRepos: Array<{ repoId: number; name: string; defaultBranch: string; headSha: string | null }>;
   /** secrets to keep out of stored messages (tokens, webhook URLs, signing keys) */
   secrets: string[];
 }

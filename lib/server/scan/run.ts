@@ -36,6 +36,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   };
   let repoErrors: RepoError[] = [];
   let gh: ReturnType<typeof createGitHub> | null = null;
+  let completeRepoIds: number[] = [];
   try {
     gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app }, stats);
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
@@ -75,6 +76,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
       repoIds.set(r.fullName, r.repoId);
       repoIds.set(r.name, r.repoId);
     }
+    completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
       orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence,
@@ -108,7 +110,13 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   }
   // alerts, code scanning, issues: after the scan is stored, so its page and links exist; they never change its status
   if (gh && summary.status !== "failed") {
-    summary.actions = await runAfterScan({ db, gh, config, orgId, scanId, summary, secrets: [] }, opts.afterScanTasks ?? AFTER_SCAN_TASKS);
+    const completeRepos = await db.repo.findMany({
+      where: { id: { in: completeRepoIds } }, select: { id: true, name: true, defaultBranch: true, headSha: true }, orderBy: { name: "asc" },
+    });
+    summary.actions = await runAfterScan(
+      { db, gh, config, orgId, scanId, summary, secrets: [], completeRepos: completeRepos.map(({ id, ...r }) => ({ repoId: id, ...r })) },
+      opts.afterScanTasks ?? AFTER_SCAN_TASKS,
+    );
   }
   summary.requests = { rest: stats.rest, graphql: stats.graphql, registry: stats.registry };
   return summary;
