@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type YAMLMap } from "yaml";
 import type { ParseError, Span } from "../types";
+import { parseFast } from "./yaml-fast";
 import { parseAllDocumentsQuiet } from "./yaml-parse";
 import { errorAt, isMergeValue, walkNodes } from "./yaml-walk";
 
@@ -29,6 +30,8 @@ export interface YamlDoc {
 export type ParseOutcome = { ok: true; yaml: YamlDoc; warnings: ParseError[] } | { ok: false; errors: ParseError[]; warnings: ParseError[] };
 
 /** Parse one workflow file. Never throws: failures come back as ParseErrors with a position. */
+const YAML_OPTIONS = { merge: true, prettyErrors: false, strict: false, uniqueKeys: false } as const;
+
 export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
   const warnings: ParseError[] = [];
   const nul = text.indexOf("\u0000");
@@ -46,7 +49,9 @@ export function parseWorkflowYaml(path: string, text: string): ParseOutcome {
   try {
     // uniqueKeys: yaml checks each new key against every earlier key of its map (quadratic: 60% of
     // the parse of a 5 MB workflow with 10k jobs); the same check is done below in one pass.
-    docs = parseAllDocumentsQuiet(text, { merge: true, prettyErrors: false, strict: false, uniqueKeys: false });
+    // the common shapes of workflow YAML read line by line; everything else by yaml (see yaml-fast.ts)
+    const fast = parseFast(text, YAML_OPTIONS);
+    docs = fast ? [fast] : parseAllDocumentsQuiet(text, YAML_OPTIONS);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, errors: [errorAt(path, text, `YAML could not be parsed: ${message}`)], warnings };
