@@ -97,6 +97,8 @@ async function extractFile(file: InputFile, rs: RepoState, calledOnly: boolean):
   };
   const name = scalarString(y, mapGet(y, y.root, "name"));
   if (name !== null) fs.workflowName = name;
+  const events = workflowEvents(y);
+  if (events.length > 0) fs.events = events;
   if (!isMap(deref(y, mapGet(y, y.root, "jobs")))) {
     rs.warnings.push({ path: file.path, message: "workflow has no `jobs:` mapping", line: 1, column: 1 });
     return;
@@ -108,6 +110,16 @@ async function extractFile(file: InputFile, rs: RepoState, calledOnly: boolean):
     return;
   }
   await extractJobs(fs, baseContexts(y, rs.repo));
+}
+
+/** The events of a workflow's `on:` (a name, a list of names, or a mapping keyed by them). */
+export function workflowEvents(y: YamlDoc): string[] {
+  const on = mapGet(y, y.root, "on") ?? mapGet(y, y.root, "true");
+  const one = scalarString(y, on);
+  if (one !== null) return [one];
+  const seq = seqItems(y, on);
+  if (seq.length > 0) return seq.map((n) => scalarString(y, n)).filter((x): x is string => x !== null);
+  return mapEntries(y, on).map((e) => e.key);
 }
 
 /** Local reusable workflows some workflow of the repository calls (`jobs.<id>.uses: ./.github/workflows/x.yml`). */

@@ -81,6 +81,21 @@ export interface CallSite {
   target: string;
 }
 
+/**
+ * What the job had set up before a build ran (steps earlier in the job, composite actions included).
+ * Only what the workflow states: an unpinned builder has no version here.
+ */
+export interface JobTools {
+  /** the BuildKit version the builder runs, when pinned (`driver-opts: image=moby/buildkit:v0.19.0`) */
+  buildkit?: { version: string; span: Span };
+  /** the buildx version setup-buildx-action installs, when pinned (`version: v0.20.1`) */
+  buildx?: { version: string; span: Span };
+  /** a step exposed the Actions runtime token to later `run:` steps (crazy-max/ghaction-github-runtime, or an export) */
+  ghaRuntime?: boolean;
+  /** the job checked out code of a pull request (its head ref or sha, `refs/pull/…`, `gh pr checkout`) */
+  prCheckout?: Span;
+}
+
 /** One build: a build-push-action step, one bake target, or one buildx/docker build command. */
 export interface Build {
   /** stable id: `<path>#<job>#<step index>[#<bake target>][#<matrix combination>]` */
@@ -109,6 +124,10 @@ export interface Build {
   stepName?: string;
   /** the step's `id:`, when it has one (part of a finding's location key: it survives steps moving) */
   stepId?: string;
+  /** the events that start the workflow run this build is part of (its `on:`; a caller's for a reusable workflow) */
+  events?: string[];
+  /** what the job set up before this build */
+  tools?: JobTools;
   /** the matrix combination this instance of the build runs with, if the job has a matrix */
   matrix?: Record<string, string>;
   /** bake target name and the bake file its values come from */

@@ -6,8 +6,12 @@ import { cacheOverwritesOtherImage } from "./cache-overwrites-other-image";
 import { cacheOverwrittenByImage } from "./cache-overwritten-by-image";
 import { cacheRefImplicitLatest } from "./cache-ref-implicit-latest";
 import { cacheRefUsedAsImage } from "./cache-ref-used-as-image";
+import { ghaCacheBuildkitTooOld } from "./gha-cache-buildkit-too-old";
 import { ghaCacheScopeShared } from "./gha-cache-scope-shared";
+import { ghaCacheTokenMissing } from "./gha-cache-token-missing";
+import { registryRejectsCacheFormat } from "./registry-rejects-cache-format";
 import { registryTagHoldsCache } from "./registry-tag-holds-cache";
+import { untrustedCacheWrite } from "./untrusted-cache-write";
 
 export const rules: Rule[] = [
   cacheOverwritesImageTag,
@@ -18,9 +22,14 @@ export const rules: Rule[] = [
   cacheFromNeverWritten,
   cacheOverwrittenByImage,
   cacheRefImplicitLatest,
+  registryRejectsCacheFormat,
+  untrustedCacheWrite,
+  ghaCacheBuildkitTooOld,
+  ghaCacheTokenMissing,
 ];
 
 export {
   cacheFromNeverWritten, cacheOverwritesImageTag, cacheOverwritesOtherImage, cacheOverwrittenByImage, cacheRefImplicitLatest,
-  cacheRefUsedAsImage, ghaCacheScopeShared, registryTagHoldsCache,
+  cacheRefUsedAsImage, ghaCacheBuildkitTooOld, ghaCacheScopeShared, ghaCacheTokenMissing, registryRejectsCacheFormat, registryTagHoldsCache,
+  untrustedCacheWrite,
 };

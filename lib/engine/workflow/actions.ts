@@ -8,6 +8,7 @@ import { evaluate, metadataOutputs, type Alternative, type Contexts } from "./ex
 import { buildId, runFields, takeBuild, type FileState, type StepState } from "./model";
 import { mapGet, scalarInfo, type YamlDoc } from "./yaml-doc";
 import { lookupFile } from "./files";
+import { NO_TOOLS } from "./tools";
 
 const ACTION_RE = /^docker\/(build-push-action|bake-action|metadata-action)@/i;
 
@@ -112,6 +113,8 @@ export function decorate(fs: FileState, st: StepState, b: Build): void {
   if (st.stepName) b.stepName = st.stepName;
   if (st.stepId) b.stepId = st.stepId;
   if (st.matrix) b.matrix = st.matrix;
+  if (fs.events) b.events = fs.events;
+  if (st.tools && st.tools !== NO_TOOLS) b.tools = st.tools;
 }
 
 /** Synthetic bake file for `files: cwd://${{ steps.meta.outputs.bake-file }}`. */

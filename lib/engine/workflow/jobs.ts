@@ -9,6 +9,7 @@ import { comboId, comboStrings, expandMatrix, MAX_COMBINATIONS } from "./matrix"
 import { capture, comboKey, mark, matrixKeysRead, replay, type Capture } from "./matrix-replay";
 import { runFields, warnOnce, type FileState, type JobRun, type StepState } from "./model";
 import { runStep } from "./run-step";
+import { newTools, toolsAfterRun, toolsAfterUses, type ToolsHolder } from "./tools";
 import { locate, nodeSpan, valuesFrom } from "./values";
 import { deref, mapEntries, mapGet, scalarInfo, scalarString, seqItems, type ScalarInfo, type YamlDoc } from "./yaml-doc";
 import { spanAt } from "../span";
@@ -42,6 +43,8 @@ export interface StepScope {
   matrix?: Record<string, string>;
   matrixId?: string;
   defaultsDir?: string;
+  /** what the job's steps set up so far (shared with the composite actions it runs) */
+  tools?: ToolsHolder;
 }
 
 export function imageConsumer(fs: FileState, node: unknown, kind: ConsumerKind, scope: StepScope, st?: StepState): void {
@@ -86,6 +89,7 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
     const shape = stepShape(y, step);
     const stepCtx = contextsWith(scopeCtx, { env: evalEnv(y, shape.envNode, scopeCtx) });
     const st: StepState = { job: scope.job, run: scope.run, stepIndex: i, ctx: stepCtx, node: step, span: shape.span };
+    if (scope.tools) st.tools = scope.tools.now;
     if (scope.matrix) {
       st.matrix = scope.matrix;
       st.matrixId = scope.matrixId!;
@@ -100,9 +104,11 @@ export async function runStepList(fs: FileState, steps: Node[], scope: StepScope
       else if (action === "bake-action") await bakeAction(fs, st, withNode, scope.meta);
       else if (action === "metadata-action") metadataAction(fs, st, withNode, stepId, scope.meta);
       else if (action === null) await compositeStep(fs, st, uses, withNode, stepId, scope);
+      if (scope.tools) toolsAfterUses(scope.tools, y, uses, withNode);
     } else if (shape.runInfo) {
       const wd = shape.workdir ?? scope.defaultsDir ?? undefined;
       await runStep(fs, st, shape.runInfo, scope.meta, wd && !wd.includes("${{") ? wd : undefined, stepId);
+      if (scope.tools) toolsAfterRun(scope.tools, shape.runInfo.value, shape.span);
     }
     // Later steps see this step's outputs (metadata-action, composite outputs, $GITHUB_OUTPUT).
     if (stepCtx.steps !== scopeCtx.steps) scopeCtx.steps = stepCtx.steps;
@@ -164,6 +170,7 @@ async function runJob(fs: FileState, jobId: string, jobNode: unknown, ctx: Conte
     ctx,
     meta: new Map(),
     run: { seq: 0, needs },
+    tools: newTools(),
     ...(labels ? { matrix: labels, matrixId: outer ? comboId(labels) : comboId(matrix!) } : {}),
   };
   const container = mapGet(y, jobNode, "container");

@@ -1,6 +1,6 @@
 /** Shared state while one workflow file is extracted. */
 import type { Node } from "yaml";
-import type { Build, CallSite, Consumer, FileWant, InputFile, ParseError, Span } from "../types";
+import type { Build, CallSite, Consumer, FileWant, InputFile, JobTools, ParseError, Span } from "../types";
 import type { Contexts } from "./expr-bridge";
 import type { YamlDoc } from "./yaml-doc";
 
@@ -60,6 +60,8 @@ export interface FileState {
   outerNeeds: string[];
   /** the calling job's matrix combination (a reusable workflow called from a matrix job) */
   outerMatrix?: Record<string, string>;
+  /** the events of the workflow whose run this is (`on:` of the workflow file, not of a reusable callee) */
+  events?: string[];
 }
 
 /** The order of builds and consumers inside one job run (one matrix combination). */
@@ -82,6 +84,8 @@ export interface StepState {
   node: Node;
   /** the `uses:` / `run:` value */
   span: Span;
+  /** what earlier steps of the job set up */
+  tools?: JobTools;
 }
 
 export function warnOnce(fs: FileState, key: string, message: string, span?: Span): void {

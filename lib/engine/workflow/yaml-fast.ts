@@ -87,6 +87,21 @@ class LineParser {
     return false;
   }
 
+  /**
+   * Where yaml ends a null whose line holds a comment: after the newline and the next line's
+   * indentation (a blank next line adds nothing; one of spaces only is left to yaml).
+   */
+  private afterComment(l: number): number {
+    const end = this.afterLine(l);
+    if (l + 1 >= this.starts.length) return end;
+    const s = this.starts[l + 1];
+    const e = this.ends[l + 1];
+    let k = s;
+    while (k < e && this.text.charCodeAt(k) === 32) k++;
+    if (k === e && e > s) throw BAIL;
+    return k;
+  }
+
   /** Offset just after line l's newline (or the end of the text). */
   private afterLine(l: number): number {
     return Math.min(this.ends[l] + 1, this.text.length);
@@ -211,7 +226,8 @@ class LineParser {
       if (this.commentLineBetween(l + 1, next, 0)) throw BAIL; // yaml gives such a comment to the null
       this.line = l + 1;
       const empty = this.plainScalar("");
-      empty.range = [emptyAt, emptyAt, emptyAt];
+      // a comment after the indicator is the null's, and so is the rest of its line
+      empty.range = [emptyAt, emptyAt, c === "#" ? this.afterComment(l) : emptyAt];
       return empty;
     }
     if (c === "#") throw BAIL;
@@ -457,8 +473,8 @@ class LineParser {
       }
     }
     const end = indent < 0 ? this.afterLine(l) : this.afterLine(last);
-    const endsWithNewline = indent >= 0 && this.ends[last] < this.text.length;
-    if (!strip && content.length > 0 && endsWithNewline) value += "\n";
+    // clipped: one final line break, even where the text ends without one (as yaml reads it)
+    if (!strip && content.length > 0) value += "\n";
     const s = new Scalar(this.strTag.resolve(value, bail, this.options));
     this.finishScalar(s, value, folded ? "BLOCK_FOLDED" : "BLOCK_LITERAL", at, end, end, this.strTag);
     this.line = indent < 0 ? l + 1 : last + 1;
