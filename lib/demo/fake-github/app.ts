@@ -51,6 +51,8 @@ export interface AppState {
   key: KeyObject;
   tokens: Map<string, InstallationGrant>;
   issued: number;
+  /** every token issued, live or not (for tests that look for them where they must not be) */
+  all: string[];
 }
 
 export function appState(opts: FakeAppOptions, org: string): AppState {
@@ -71,6 +73,7 @@ export function appState(opts: FakeAppOptions, org: string): AppState {
     key,
     tokens: new Map(),
     issued: 0,
+    all: [],
   };
 }
 
@@ -154,7 +157,9 @@ function installationJson(ctx: Ctx, app: AppState): Schemas["installation"] {
   const org = ctx.fixture.org;
   return {
     id: o.installationId,
-    account: ownerJson(ctx.base, ctx.fixture),
+    // GitHub's description of the installations list types `account` as allOf simple-user and
+    // enterprise: the org's account carries enterprise's name, slug and dates too, so it is both
+    account: { ...ownerJson(ctx.base, ctx.fixture), name: org.name ?? org.login, slug: org.login, created_at: FIXTURE_TIME, updated_at: FIXTURE_TIME },
     repository_selection: "all",
     access_tokens_url: `${ctx.base}/app/installations/${o.installationId}/access_tokens`,
     repositories_url: `${ctx.base}/installation/repositories`,
@@ -261,6 +266,7 @@ export async function createAccessToken(ctx: Ctx, [id]: string[]): Promise<void>
   const token = `ghs_${randomBytes(27).toString("base64url").replace(/[-_]/g, "0").slice(0, 36)}`;
   const expiresAt = Date.now() + app.opts.tokenLifetimeMs;
   app.tokens.set(token, { seq: ++app.issued, installationId: app.opts.installationId, permissions, repositories, expiresAt });
+  app.all.push(token);
   const out: Schemas["installation-token"] = {
     token,
     expires_at: iso(expiresAt),

@@ -45,7 +45,7 @@ function stats(t: Target, p: FakePull, head: string) {
 }
 
 type Schemas = components["schemas"];
-const userOf = (ctx: Ctx, login: string) => simpleUserJson(ctx.base, login, stableUserId(login), "User");
+const userOf = (ctx: Ctx, login: string) => simpleUserJson(ctx.base, login, stableUserId(login), login.endsWith("[bot]") ? "Bot" : "User");
 
 /** The list's shape (pull-request-simple); GET, POST, PATCH answer the whole pull-request. */
 function simpleJson(ctx: Ctx, t: Target, p: FakePull) {

@@ -63,6 +63,8 @@ export interface FakeGitHub {
   requests(): FakeRequest[];
   /** the installed App (null without one) */
   app: { id: number; slug: string; installationId: number } | null;
+  /** every installation token the App was issued, in order (test hook: to look for them where they must not be) */
+  installationTokens(): string[];
 }
 
 function queryText(body: string): string | undefined {
@@ -222,6 +224,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     stats: snapshot,
     requests: () => state.log.map((e) => ({ ...e, auth: { ...e.auth } })),
     app: app ? { id: app.opts.id, slug: app.opts.slug, installationId: app.opts.installationId } : null,
+    installationTokens: () => [...(app?.all ?? [])],
     resetStats: () => {
       state.log = [];
       state.stats = emptyStats();
