@@ -18,10 +18,13 @@ export function normalizeAppPrivateKey(raw: string, source = "GITHUB_APP_PRIVATE
   registerSecret(raw);
   let text = raw.trim();
   if (text.length >= 2 && (text[0] === '"' || text[0] === "'") && text.endsWith(text[0])) text = text.slice(1, -1).trim();
-  text = text.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\r\n?/g, "\n");
+  text = text.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\r\n?/g, "\n").trim();
   registerSecret(text);
   if (!/^-----BEGIN (RSA )?PRIVATE KEY-----\n[\s\S]+\n-----END (RSA )?PRIVATE KEY-----$/.test(text)) {
     const what = /^-----BEGIN [A-Z ]+-----/.exec(text)?.[0];
+    if (what && /^-----BEGIN (RSA )?PRIVATE KEY-----$/.test(what)) {
+      return fail(source, "it holds the PEM's first line but not the whole key (a .env file or secret store that cut it at the first newline? write the newlines as \\n, or use GITHUB_APP_PRIVATE_KEY_FILE)");
+    }
     return fail(source, what
       ? `it is a PEM "${what.slice(11, -5)}", not an RSA private key ("-----BEGIN RSA PRIVATE KEY-----" or "-----BEGIN PRIVATE KEY-----")`
       : `it does not hold a PEM private key (the .pem file GitHub gives when you generate a private key for the App, starting "-----BEGIN RSA PRIVATE KEY-----"; newlines may be written as \\n)`);
