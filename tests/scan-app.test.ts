@@ -2,6 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { run as pr } from "@/lib/cli/commands/pr";
+import { DEFAULT_APP_PERMISSIONS } from "@/lib/demo/fake-github/app";
 import { DEFAULT_TOKENS } from "@/lib/demo/fake-github/fixture";
 import type { FakeRequest } from "@/lib/demo/fake-github/server";
 import { runScan } from "@/lib/server/scan";
@@ -153,6 +155,32 @@ describe("GitHub App mode", () => {
     expect(row).toMatchObject({ status: "failed", error: s.error });
     // nothing of the org was asked with it
     expect(orgRequests(e.server.requests())).toEqual([]);
+  });
+
+  it("opens a fix pull request as the App (Contents, Pull requests, Workflows: write); without Workflows it says which permission", async () => {
+    const cli = async (e: ScanEnv) => {
+      let stdout = "";
+      let stderr = "";
+      const code = await pr(["--org", "acme", "--api-url", e.server.url, "--repo", "billing", "--format", "json"], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+        { DATABASE_URL: e.dbUrl, GITHUB_APP_ID: String(e.app!.id), GITHUB_APP_PRIVATE_KEY: e.app!.privateKey, CACHEGUARD_URL: "http://cacheguard.test" });
+      return { code, stdout, stderr };
+    };
+    const e = await env();
+    expect((await scan(e, appConfig(e, { registryToken: GHCR }))).status).toBe("succeeded");
+    e.server.resetStats();
+    const opened = await cli(e);
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(JSON.parse(opened.stdout).pullRequest).toMatchObject({ number: 1, state: "open", branch: "cacheguard/fix-all", files: [".github/workflows/release.yml"] });
+    const writes = e.server.requests().filter((r) => r.method !== "GET" && r.route !== ACCESS_TOKENS);
+    expect(writes.map((r) => r.route)).toContain("POST /repos/:owner/:repo/pulls");
+    for (const r of writes) expect(r.auth, `${r.method} ${r.path}`).toMatchObject({ kind: "installation" });
+
+    const { workflows: _w, ...noWorkflows } = DEFAULT_APP_PERMISSIONS;
+    const limited = await env({ app: { permissions: noWorkflows } });
+    expect((await scan(limited, appConfig(limited, { registryToken: GHCR }))).status).toBe("succeeded");
+    const refusedPr = await cli(limited);
+    expect(refusedPr.code).toBe(1);
+    expect(refusedPr.stderr).toMatch(/GitHub refuses to let the GitHub App installation \(GITHUB_APP_ID\) change \.github\/workflows\/release\.yml: .*`workflows` permission/);
   });
 
   it("a wrong installation id, and a key that is no key, fail the scan saying which setting to fix", async () => {
