@@ -1,5 +1,5 @@
 import { createAppAuth } from "@octokit/auth-app";
-import { request as octokitRequest } from "@octokit/request";
+import { Octokit } from "@octokit/rest";
 import { GitHubError, toGitHubError } from "./errors";
 import { normalizeAppPrivateKey } from "./app-key";
 import { redact, registerSecret } from "./redact";
@@ -98,7 +98,9 @@ export function createAppCredentials(opts: AppAuthOptions & { apiUrl: string; fe
     if (res.status === 201 && /\/access_tokens$/.test(url.split("?")[0])) issued++;
     return res;
   };
-  const request = octokitRequest.defaults({ baseUrl: opts.apiUrl.replace(/\/+$/, ""), headers: { "user-agent": "cacheguard" }, request: { fetch: exchanges } });
+  // a plain Octokit's request (no auth, no retries): the App's own few requests, errors left to appError
+  const quiet = () => {};
+  const { request } = new Octokit({ baseUrl: opts.apiUrl.replace(/\/+$/, ""), userAgent: "cacheguard", request: { fetch: exchanges }, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
   const auth = createAppAuth({
     appId: opts.appId, privateKey, request, cache: expiringCache(now),
     // auth-app warns about clock skew it corrects; nothing of it is secret, but it is not ours to print
