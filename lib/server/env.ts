@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { AppKeyError, normalizeAppPrivateKey } from "@/lib/github/app-key";
 
@@ -105,7 +105,14 @@ let appMemo: { key: string; result: { app: GitHubAppEnv | null } | { problem: st
  * optional. Checked once per distinct value (every request asks).
  */
 export function githubAppFromEnv(env: Pick<Env, "GITHUB_APP_ID" | "GITHUB_APP_PRIVATE_KEY" | "GITHUB_APP_PRIVATE_KEY_FILE" | "GITHUB_APP_INSTALLATION_ID">): { app: GitHubAppEnv | null } | { problem: string } {
-  const key = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_PRIVATE_KEY_FILE, env.GITHUB_APP_INSTALLATION_ID].join("\0");
+  // a key file replaced in place (a rotated key) is read again
+  let fileSig = "";
+  try {
+    if (env.GITHUB_APP_PRIVATE_KEY_FILE) fileSig = String(statSync(env.GITHUB_APP_PRIVATE_KEY_FILE, { throwIfNoEntry: false })?.mtimeMs ?? "none");
+  } catch {
+    fileSig = "unreadable"; // readApp says why
+  }
+  const key = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_PRIVATE_KEY_FILE, fileSig, env.GITHUB_APP_INSTALLATION_ID].join("\0");
   if (appMemo?.key !== key) appMemo = { key, result: readApp(env) };
   return appMemo.result;
 }
