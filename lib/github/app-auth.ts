@@ -123,11 +123,14 @@ export function createAppCredentials(opts: AppAuthOptions & { apiUrl: string; fe
   };
 
   const installationId = () => {
-    installation ??= discover();
-    // a failed lookup is asked again next time (a long-lived client must recover)
-    installation.catch(() => {
-      installation = null;
-    });
+    if (!installation) {
+      const p = discover();
+      installation = p;
+      // a failed lookup is asked again next time (a long-lived client must recover)
+      p.catch(() => {
+        if (installation === p) installation = null;
+      });
+    }
     return installation;
   };
 
