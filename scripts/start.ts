@@ -7,14 +7,15 @@
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeGitHub, type FakeGitHub } from "../lib/demo/fake-github/server";
 import { DEFAULT_DATABASE_URL } from "../lib/server/db";
 import { DEMO_ORG, configProblem, isDemoMode, readEnv } from "../lib/server/env";
-import { ensureDatabase } from "../lib/server/migrate";
+import { ensureDatabase, sqlitePathFromUrl } from "../lib/server/migrate";
 import { listenPlan } from "../lib/server/listen";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -84,6 +85,28 @@ async function waitForServer(url: string, child: ChildProcess, timeoutMs = 120_0
 
 class Refusal extends Error {}
 
+/** The demo's GitHub App id (the fake server's App; nothing on github.com). */
+const DEMO_APP_ID = 1_000_001;
+
+/**
+ * A fresh RSA key pair for the demo's fake GitHub App, made at every start. For the demo in App mode
+ * it is written to the data folder (beside the database: `data/demo-app/`, ignored by git), the
+ * private key readable by this user only. The fake server gets the public key; the dashboard signs
+ * its App JWTs with the private one.
+ */
+function demoAppKey(databaseUrl: string, write: boolean): { publicKey: string; privateKeyFile: string | null } {
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } });
+  if (!write) return { publicKey, privateKeyFile: null };
+  const dataDir = databaseUrl.startsWith("file:") ? path.dirname(sqlitePathFromUrl(databaseUrl)) : path.join(ROOT, "data");
+  const dir = path.join(dataDir, "demo-app");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const privateKeyFile = path.join(dir, "private-key.pem");
+  writeFileSync(privateKeyFile, privateKey, { mode: 0o600 });
+  chmodSync(privateKeyFile, 0o600);
+  writeFileSync(path.join(dir, "public-key.pem"), publicKey);
+  return { publicKey, privateKeyFile };
+}
+
 async function main(): Promise<void> {
   const env = readEnv();
   const port = env.PORT;
@@ -108,9 +131,20 @@ async function main(): Promise<void> {
     const latencyMs = Number(process.env.CACHEGUARD_DEMO_LATENCY_MS ?? "0") || 0;
     // CACHEGUARD_DEMO_PORT: a known port, so end-to-end tests can act on the fake GitHub (merge a pull request)
     const demoPort = Number(process.env.CACHEGUARD_DEMO_PORT ?? "0") || (await freePort());
-    fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs });
+    // the fake org has a GitHub App installed; CACHEGUARD_DEMO_AUTH=app makes the demo scan as it
+    const asApp = process.env.CACHEGUARD_DEMO_AUTH === "app";
+    const key = demoAppKey(databaseUrl, asApp);
+    fake = await startFakeGitHub({
+      fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs,
+      app: { id: DEMO_APP_ID, slug: "cacheguard-demo", name: "cacheguard (demo)", publicKey: key.publicKey },
+    });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
+    if (asApp && key.privateKeyFile) {
+      process.env.CACHEGUARD_DEMO_APP_ID = String(DEMO_APP_ID);
+      process.env.CACHEGUARD_DEMO_APP_KEY_FILE = key.privateKeyFile;
+    }
     log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
+    if (asApp) log(`demo mode: scanning as the GitHub App ${DEMO_APP_ID} (installation ${fake.app!.installationId}; key in ${path.relative(ROOT, key.privateKeyFile!)}), the registry with the demo PAT as GHCR_TOKEN`);
   } else if (!isDemoMode(env)) {
     log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);
   }

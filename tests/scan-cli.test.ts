@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run as inspect } from "@/lib/cli/commands/inspect";
 import { run as scan } from "@/lib/cli/commands/scan";
@@ -55,6 +57,46 @@ describe("cacheguard scan / inspect", () => {
     expect(code).toBe(2);
     expect(c.out.stderr).toMatch(/failed: .*401/);
     expect(c.out.stderr + c.out.stdout).not.toContain("not-a-valid-token");
+  });
+
+  it("scan as a GitHub App from the environment (a .env-style key with \\n) says so: auth: GitHub App (installation N)", async () => {
+    env = await scanEnv(undefined, { app: {} });
+    const installation = env.app!.installationId;
+    // as a .env file holds it: one line, newlines written as \n
+    const oneLine = env.app!.privateKey.trim().split("\n").join("\\n");
+    const t = capture();
+    const code = await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url], t.io,
+      { DATABASE_URL: env.dbUrl, GITHUB_APP_ID: String(env.app!.id), GITHUB_APP_PRIVATE_KEY: oneLine, GHCR_TOKEN: "demo-token" });
+    expect(code, t.out.stderr).toBe(1);
+    expect(t.out.stdout).toMatch(/^Scan #1 of acme: succeeded(, 1 file not analysed)?\n/);
+    expect(t.out.stdout).toContain(`  auth: GitHub App (installation ${installation}); registry: GHCR_TOKEN\n`);
+    expect(t.out.stdout).toMatch(/error\s+registry-tag-holds-cache/);
+    expect(t.out.stdout + t.out.stderr).not.toMatch(/PRIVATE KEY|ghs_/);
+
+    // the same by flags (the key as a file), JSON; without GHCR_TOKEN the registry is not read and the scan is partial
+    const keyFile = path.join(env.dir, "app.pem");
+    writeFileSync(keyFile, env.app!.privateKey, { mode: 0o600 });
+    const j = capture();
+    await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json",
+      "--app-id", String(env.app!.id), "--app-private-key-file", keyFile, "--app-installation-id", String(installation)], j.io, { DATABASE_URL: env.dbUrl });
+    const report = JSON.parse(j.out.stdout);
+    expect(report.scan.auth).toEqual({ kind: "app", appId: String(env.app!.id), installationId: installation, registry: "not-read" });
+    expect(report.scan.status).toBe("partial");
+    expect(report.scan.errors).toEqual([{ repo: "packages", message: expect.stringMatching(/^the registry was not read/) }]);
+    expect(report.resolved).toBe(0);
+    const text = capture();
+    await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--app-id", String(env.app!.id), "--app-private-key-file", keyFile], text.io, { DATABASE_URL: env.dbUrl });
+    expect(text.out.stdout).toMatch(/^Scan #3 of acme: partial(, 1 file not analysed)?\n  auth: GitHub App \(installation \d+\); registry: not read \(no GHCR_TOKEN\)\n  repos: 25 \(0 read, 25 unchanged\), packages: not read\n/);
+    expect(text.out.stdout).toMatch(/  ! packages: the registry was not read: /);
+
+    // a broken App configuration is bad usage, named without the key
+    const bad = capture();
+    expect(await scan(["--org", "acme", "--api-url", env.server.url], bad.io, { DATABASE_URL: env.dbUrl, GITHUB_APP_ID: "42", GITHUB_APP_PRIVATE_KEY: "MIIEsecretbytes" })).toBe(2);
+    expect(bad.out.stderr).toMatch(/GITHUB_APP_PRIVATE_KEY is not a usable GitHub App private key: it does not hold a PEM private key/);
+    expect(bad.out.stderr).not.toContain("MIIEsecretbytes");
+    const fine = capture();
+    expect(await scan(["--org", "acme"], fine.io, { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token", GHCR_TOKEN: "github_pat_11AAfinegrained" })).toBe(2);
+    expect(fine.out.stderr).toMatch(/GHCR_TOKEN is a fine-grained personal access token; GitHub Packages and ghcr.io take a personal access token \(classic\)/);
   });
 
   it("inspect tells a cache tag from an image tag, and why", async () => {

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
+import { type FakeAppOptions, type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { type Db, createDb } from "@/lib/server/db";
 import { ensureDatabase } from "@/lib/server/migrate";
 import type { ScanConfig } from "@/lib/server/scan";
@@ -85,12 +85,30 @@ export interface ScanEnv {
   server: FakeGitHub;
   db: Db;
   dbUrl: string;
+  /** PAT mode (demo-token) */
   config: ScanConfig;
+  /** with `app`: the fake's GitHub App, and its private key (PKCS#1 PEM, as GitHub hands it out) */
+  app?: { id: number; slug: string; installationId: number; privateKey: string };
   close(): Promise<void>;
 }
 
+let keyPair: { publicKey: string; privateKey: string } | null = null;
+
+/** An RSA key pair for a test App (one per test process: generating one costs tens of ms). */
+export function appKeyPair(): { publicKey: string; privateKey: string } {
+  keyPair ??= generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } });
+  return keyPair;
+}
+
+export interface ScanEnvOptions {
+  /** install a GitHub App on the fake's org (its key pair generated here); options for the fake's App */
+  app?: Partial<Omit<FakeAppOptions, "publicKey">>;
+  /** more options for the fake server */
+  fake?: Partial<FakeGitHubOptions>;
+}
+
 /** A copy of the demo fixture in a temp dir, the fake server on it, and an empty migrated database. */
-export async function scanEnv(prepare?: (fixture: string) => void): Promise<ScanEnv> {
+export async function scanEnv(prepare?: (fixture: string) => void, opts: ScanEnvOptions = {}): Promise<ScanEnv> {
   const dir = mkdtempSync(path.join(tmpdir(), "cg-scan-"));
   const fixture = path.join(dir, "fixture");
   cpSync(DEMO_FIXTURE, fixture, { recursive: true, preserveTimestamps: true });
@@ -98,15 +116,30 @@ export async function scanEnv(prepare?: (fixture: string) => void): Promise<Scan
   const dbUrl = await freshDbUrl(dir);
   await ensureDatabase(dbUrl); // already current: must be a no-op
   const db = createDb(dbUrl);
-  const server = await startFakeGitHub({ fixture, port: 0 });
+  const keys = opts.app ? appKeyPair() : null;
+  const server = await startFakeGitHub({
+    fixture, port: 0, ...opts.fake,
+    ...(opts.app ? { app: { id: 4242, slug: "cacheguard-test", ...opts.app, publicKey: keys!.publicKey } } : {}),
+  });
   return {
     dir, fixture, server, db, dbUrl,
     config: { org: "acme", apiUrl: server.url, registryUrl: server.url, token: "demo-token" },
+    ...(server.app ? { app: { ...server.app, privateKey: keys!.privateKey } } : {}),
     async close() {
       await server.close();
       await db.$disconnect();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The scan configuration of App mode on `e`'s fake App: no PAT; `registryToken` (GHCR_TOKEN) when given. */
+export function appConfig(e: ScanEnv, over: { registryToken?: string; installationId?: number; privateKey?: string } = {}): ScanConfig {
+  if (!e.app) throw new Error("scanEnv was started without an app");
+  return {
+    org: "acme", apiUrl: e.server.url, registryUrl: e.server.url,
+    app: { appId: String(e.app.id), privateKey: over.privateKey ?? e.app.privateKey, ...(over.installationId !== undefined ? { installationId: over.installationId } : {}) },
+    ...(over.registryToken ? { registryToken: over.registryToken } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,7 @@ let dir: string;
 function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const base = { ...process.env };
-    for (const k of ["CACHEGUARD_ORG", "GITHUB_TOKEN", "GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_INSTALLATION_ID", "CACHEGUARD_DEMO_URL", "HOST"]) delete base[k];
+    for (const k of ["CACHEGUARD_ORG", "GITHUB_TOKEN", "GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_PRIVATE_KEY_FILE", "GITHUB_APP_INSTALLATION_ID", "GHCR_TOKEN", "CACHEGUARD_DEMO_URL", "CACHEGUARD_DEMO_AUTH", "HOST"]) delete base[k];
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: ROOT, env: { ...base, PORT: "3299", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -54,7 +55,29 @@ describe("npm start refuses to fail open", () => {
   it("an incomplete GitHub App is named as such", async () => {
     const r = await start({ CACHEGUARD_ORG: "acme", GITHUB_APP_ID: "123", DATABASE_URL: `file:${path.join(dir, "b.db")}` });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^\[cacheguard\] cannot start: CACHEGUARD_ORG=acme is set but the GitHub App is incomplete: set GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID/);
+    expect(r.stderr).toMatch(/^\[cacheguard\] cannot start: CACHEGUARD_ORG=acme is set but the GitHub App is incomplete: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY \(or GITHUB_APP_PRIVATE_KEY_FILE\); GITHUB_APP_INSTALLATION_ID is optional/);
+  }, 60_000);
+
+  it("a GitHub App key that is no usable key is refused in one line that shows none of it", async () => {
+    const key = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAsecretkeymaterial0123456789\\n-----END RSA PRIVATE KEY-----";
+    const r = await start({ CACHEGUARD_ORG: "acme", GITHUB_APP_ID: "123", GITHUB_APP_PRIVATE_KEY: key, DATABASE_URL: `file:${path.join(dir, "e.db")}` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^\[cacheguard\] cannot start: CACHEGUARD_ORG=acme is set but GITHUB_APP_PRIVATE_KEY is not a usable GitHub App private key: the PEM does not decode \(.*\); it may be cut short or changed\.\n$/);
+    expect(r.stderr + r.stdout).not.toContain("secretkeymaterial");
+    const file = await start({ CACHEGUARD_ORG: "acme", GITHUB_APP_ID: "123", GITHUB_APP_PRIVATE_KEY_FILE: path.join(dir, "no-such.pem"), DATABASE_URL: `file:${path.join(dir, "f.db")}` });
+    expect(file.stderr).toBe(`[cacheguard] cannot start: CACHEGUARD_ORG=acme is set but GITHUB_APP_PRIVATE_KEY_FILE=${path.join(dir, "no-such.pem")} cannot be read (ENOENT).\n`);
+  }, 60_000);
+
+  it("a complete GitHub App needs no installation id: start-up goes on to ask for sign-in", async () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } });
+    const keyFile = path.join(dir, "app.pem");
+    writeFileSync(keyFile, privateKey, { mode: 0o600 });
+    const r = await start({ CACHEGUARD_ORG: "acme", GITHUB_APP_ID: "123", GITHUB_APP_PRIVATE_KEY_FILE: keyFile, GHCR_TOKEN: "ghp_classic0000000000", DATABASE_URL: `file:${path.join(dir, "g.db")}` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^\[cacheguard\] cannot start: Sign-in is not configured/);
+    const ghs = await start({ CACHEGUARD_ORG: "acme", GITHUB_APP_ID: "123", GITHUB_APP_PRIVATE_KEY_FILE: keyFile, GHCR_TOKEN: "ghs_installationtoken0000", DATABASE_URL: `file:${path.join(dir, "h.db")}` });
+    expect(ghs.stderr).toMatch(/^\[cacheguard\] cannot start: GHCR_TOKEN is an installation \(or Actions\) token; GitHub Packages and ghcr.io take a personal access token \(classic\)/);
+    expect(ghs.stderr).not.toContain("ghs_installationtoken0000");
   }, 60_000);
 
   it("an org with a token but no sign-in configured names the missing variables, not their values", async () => {

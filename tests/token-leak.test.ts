@@ -1,9 +1,10 @@
+import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScan } from "@/lib/server/scan";
 import { sqlitePathFromUrl } from "@/lib/server/migrate";
-import { type ScanEnv, scanEnv } from "./scan-helpers";
+import { type ScanEnv, appConfig, scanEnv } from "./scan-helpers";
 import { scanBundleForSecrets, secretsFromEnv } from "./secret-scan";
 
 /**
@@ -52,6 +53,53 @@ beforeAll(async () => {
 afterAll(async () => {
   Object.assign(console, originals);
   await env?.close();
+});
+
+/** The pieces of a PEM private key a leak would show: its base64 lines, in PKCS#1 and PKCS#8 form. */
+function keyLines(pem: string): string[] {
+  const pkcs8 = createPrivateKey(pem).export({ type: "pkcs8", format: "pem" }).toString();
+  return [...pem.split("\n"), ...pkcs8.split("\n")].filter((l) => l.length >= 40 && !l.startsWith("-----"));
+}
+/** the header every App JWT starts with ({"alg":"RS256","typ":"JWT"}): no JWT may be stored or logged */
+const JWT_HEADER = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9";
+const GHCR_CANARY = "ghp_CacheGuardGhcrCanary5e1d9b3f7a2c4e6b8d";
+
+describe("in GitHub App mode, the App's private key, its JWTs, its installation tokens and GHCR_TOKEN stay on the server", () => {
+  let appEnv: ScanEnv | null = null;
+  let secrets: string[] = [];
+  afterAll(async () => {
+    await appEnv?.close();
+  });
+
+  it("are nowhere in the database after App scans that worked, one without GHCR_TOKEN and one GitHub refused", async () => {
+    appEnv = await scanEnv((fixture) => {
+      writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify({ [GHCR_CANARY]: { login: "octocat", scopes: ["read:packages"], member: true } }));
+    }, { app: {} });
+    const ok = await runScan(appEnv.db, { config: appConfig(appEnv, { registryToken: GHCR_CANARY }), trigger: "manual" });
+    expect(ok.status).toBe("succeeded");
+    expect(ok.openCount).toBeGreaterThan(0);
+    const blind = await runScan(appEnv.db, { config: appConfig(appEnv), trigger: "manual" });
+    expect(blind.status).toBe("partial");
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs1", format: "pem" } }).privateKey;
+    const refused = await runScan(appEnv.db, { config: appConfig(appEnv, { registryToken: GHCR_CANARY, privateKey: other }), trigger: "manual" });
+    expect(refused.status).toBe("failed");
+    await appEnv.db.$disconnect();
+
+    const tokens = appEnv.server.installationTokens();
+    expect(tokens.length).toBeGreaterThanOrEqual(1);
+    secrets = [GHCR_CANARY, ...tokens, ...keyLines(appEnv.app!.privateKey), ...keyLines(other), JWT_HEADER];
+    const file = sqlitePathFromUrl(appEnv.dbUrl);
+    const files = [file, `${file}-wal`, `${file}-journal`, `${file}-shm`].filter(existsSync);
+    for (const f of files) {
+      for (const secret of secrets) expect(findSecret(f, secret), `${path.basename(f)} holds ${secret.slice(0, 8)}…`).toBeNull();
+    }
+  }, 120_000);
+
+  it("and in no line the scanner logged", () => {
+    expect(secrets.length).toBeGreaterThan(0);
+    const all = logged.join("\n");
+    for (const secret of secrets) expect(all).not.toContain(secret);
+  });
 });
 
 describe("the GitHub token stays on the server", () => {

@@ -36,7 +36,7 @@ export interface AccessDeps {
 let cachedChecker: { key: string; check: (login: string) => Promise<Membership> } | null = null;
 
 function memberChecker(env: ReturnType<typeof readEnv>): (login: string) => Promise<Membership> {
-  const key = [env.CACHEGUARD_ORG, env.GITHUB_API_URL, env.GITHUB_TOKEN, env.GITHUB_APP_ID, env.GITHUB_APP_INSTALLATION_ID].join("\n");
+  const key = [env.CACHEGUARD_ORG, env.GITHUB_API_URL, env.GITHUB_TOKEN, env.GITHUB_APP_ID, env.GITHUB_APP_INSTALLATION_ID, env.GITHUB_APP_PRIVATE_KEY_FILE].join("\n");
   if (cachedChecker?.key !== key) cachedChecker = { key, check: serverMembershipCheck(env) };
   return cachedChecker.check;
 }

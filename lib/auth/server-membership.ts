@@ -1,7 +1,7 @@
 import { createGitHub } from "@/lib/github/client";
 import { redact } from "@/lib/github/redact";
 import { type Membership, checkOrgMembership } from "@/lib/auth/membership";
-import type { Env } from "@/lib/server/env";
+import { type Env, githubAppFromEnv } from "@/lib/server/env";
 
 /**
  * Re-checks org membership after sign-in with the server's own credential (the PAT or the GitHub
@@ -15,10 +15,11 @@ export function serverMembershipCheck(env: Env, fetchImpl: typeof fetch = fetch)
     const token = env.GITHUB_TOKEN;
     return (login) => checkOrgMembership({ apiUrl, org, login, token }, fetchImpl);
   }
-  if (env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY && env.GITHUB_APP_INSTALLATION_ID) {
+  const app = githubAppFromEnv(env);
+  if ("app" in app && app.app) {
     const gh = createGitHub({
       apiUrl, fetch: fetchImpl, maxRateLimitRetries: 0, retryBaseMs: 100,
-      app: { appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: Number(env.GITHUB_APP_INSTALLATION_ID) },
+      app: { ...app.app, org },
     });
     return async (login) => {
       try {
@@ -28,7 +29,7 @@ export function serverMembershipCheck(env: Env, fetchImpl: typeof fetch = fetch)
       } catch (e) {
         const status = (e as { status?: number }).status;
         if (status === 404 || status === 302) return { member: false, reason: "not-member", message: `${login} is not a member of ${org}` };
-        return { member: false, reason: "error", message: redact(e instanceof Error ? e.message : String(e), [env.GITHUB_APP_PRIVATE_KEY]) };
+        return { member: false, reason: "error", message: redact(gh.error(e).message, [env.GITHUB_APP_PRIVATE_KEY]) };
       }
     };
   }

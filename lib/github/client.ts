@@ -1,8 +1,8 @@
 import { Octokit as RestOctokit } from "@octokit/rest";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
-import { createAppAuth } from "@octokit/auth-app";
 import { GraphqlResponseError } from "@octokit/graphql";
+import { type AppAuthOptions, type AppCredentials, createAppCredentials } from "./app-auth";
 import { bindLimiter, createLimiter, limiterFor, type Limiter } from "./limiter";
 import { redact, registerSecret } from "./redact";
 import { GitHubError, IncompleteError, rateLimitWaitMs, toGitHubError, type ErrorContext } from "./errors";
@@ -13,7 +13,8 @@ export type Octokit = InstanceType<typeof GitHubOctokit>;
 export interface GitHubConfig {
   apiUrl: string;
   token?: string;
-  app?: { appId: string; privateKey: string; installationId: number };
+  /** a GitHub App installation instead of a token (installation id found on `app.org` when absent) */
+  app?: AppAuthOptions;
   /** requests in flight at once, REST + GraphQL + registry (default 4) */
   maxConcurrency?: number;
   /** longest rate-limit wait the scan accepts before giving up (default 60 s) */
@@ -55,6 +56,13 @@ export interface GitHubClient {
   limiter: Limiter;
   /** the configuration without its secrets (token, App key) */
   config: Readonly<Omit<GitHubConfig, "token" | "app">> & { auth: "token" | "app" | "none" };
+  /**
+   * Make sure the credentials work before the first request: a GitHub App finds its installation and
+   * gets its first installation token (a refusal throws a GitHubError that says what to fix).
+   */
+  ready(): Promise<void>;
+  /** how requests are authenticated; an App's installation once ready() found it */
+  authInfo(): { kind: "token" | "app" | "none"; appId?: string; installationId?: number };
   /** map any thrown value to a user-facing GitHubError (token-free) */
   error(err: unknown, ctx?: ErrorContext): GitHubError;
 }
@@ -90,16 +98,47 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
   stats.rateLimitWaits ??= 0;
   stats.rateLimitWaitedMs ??= 0;
 
+  // A GitHub App's token exchanges are counted like any request but do not wait for a limiter slot:
+  // they run while requests hold their slots waiting for the token.
+  const app: AppCredentials | null = config.app
+    ? createAppCredentials({
+      ...config.app, apiUrl,
+      fetch: async (input, init) => {
+        stats.rest++;
+        return wholeBody(await baseFetch(input, init), (init?.method ?? "GET").toUpperCase());
+      },
+    })
+    : null;
+  let installationId: number | undefined;
+  /** why the App could not get a token, for the error the failed request maps to */
+  let appFailure: GitHubError | null = null;
+
   // Counting and limiting at the fetch level sees every HTTP request, retries and
   // App token exchanges included, and holds a slot only while a request is on the wire
   // (not while the throttling plugin sleeps before a retry).
   // The body is read here, whole, before Octokit sees it: Octokit turns a body cut short into ""
   // (an empty list, an answer without data); a failed read here is a network error it retries.
+  // An App's installation token is set here, once the request has its slot, right before it is
+  // sent: a request that waited in the queue never carries a token that expired meanwhile.
   const countingFetch: typeof fetch = (input, init) =>
     limiter.run(async () => {
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
       const method = (init?.method ?? "GET").toUpperCase();
       const path = url.split("?")[0];
+      if (app) {
+        const headers = new Headers(init?.headers);
+        if (!headers.has("authorization")) {
+          try {
+            headers.set("authorization", `token ${await app.token()}`);
+            appFailure = null;
+          } catch (e) {
+            // answered as GitHub would answer a request without valid credentials: a 401 Octokit does not retry
+            appFailure = e instanceof GitHubError ? e : new GitHubError("auth", redact(e instanceof Error ? e.message : String(e)), 401);
+            return new Response(JSON.stringify({ message: appFailure.message }), { status: 401, headers: { "content-type": "application/json; charset=utf-8" } });
+          }
+          init = { ...init, headers };
+        }
+      }
       if (method === "POST" && (path === graphqlUrl || /\/graphql$/.test(path))) stats.graphql++;
       else stats.rest++;
       return wholeBody(await baseFetch(input, init), method);
@@ -119,11 +158,7 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
     return true;
   };
 
-  const auth = config.app
-    ? { authStrategy: createAppAuth, auth: { appId: config.app.appId, privateKey: config.app.privateKey, installationId: config.app.installationId } }
-    : config.token
-      ? { auth: config.token }
-      : {};
+  const auth = config.token && !app ? { auth: config.token } : {};
 
   const octokit: Octokit = new GitHubOctokit({
     ...auth,
@@ -147,7 +182,11 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
     },
   });
 
-  const mapError = (err: unknown, ctx?: ErrorContext) => toGitHubError(err, ctx, maxWait);
+  const mapError = (err: unknown, ctx?: ErrorContext) => {
+    // a request the App could not get a token for fails with the reason, not as "bad credentials"
+    if (appFailure && (err as { status?: number } | null)?.status === 401) return appFailure;
+    return toGitHubError(err, ctx, maxWait);
+  };
 
   const graphqlPartial = async <T>(query: string, vars: Record<string, unknown> = {}, opts: { retries?: number } = {}) => {
     // @octokit/graphql derives the same URL as graphqlUrlFor (GHES /api/v3 -> /api/graphql)
@@ -179,6 +218,12 @@ export function createGitHub(config: GitHubConfig, stats: RequestStats = newStat
     stats,
     limiter,
     config: (({ token: _t, app: _a, ...rest }) => ({ ...rest, auth: config.app ? "app" : config.token ? "token" : "none" }) as const)(config),
+    async ready() {
+      if (!app) return;
+      installationId = await app.installationId();
+      await app.token();
+    },
+    authInfo: () => (app ? { kind: "app", appId: app.appId, ...(installationId !== undefined ? { installationId } : {}) } : { kind: config.token ? "token" : "none" }),
     error: mapError,
     graphqlPartial,
     async graphql<T>(query: string, vars?: Record<string, unknown>): Promise<T> {

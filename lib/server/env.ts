@@ -1,4 +1,6 @@
+import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
+import { AppKeyError, normalizeAppPrivateKey } from "@/lib/github/app-key";
 
 /**
  * Server configuration, validated once. Without CACHEGUARD_ORG the app runs in demo mode against
@@ -8,8 +10,16 @@ const schema = z.object({
   DATABASE_URL: z.string().default("file:./data/cacheguard.db"),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().optional(),
+  /** the App's private key (PEM; `\n`-escaped newlines are fine), or GITHUB_APP_PRIVATE_KEY_FILE: the .pem file */
   GITHUB_APP_PRIVATE_KEY: z.string().optional(),
+  GITHUB_APP_PRIVATE_KEY_FILE: z.string().optional(),
+  /** optional: found with GET /orgs/{org}/installation when unset */
   GITHUB_APP_INSTALLATION_ID: z.string().optional(),
+  /** a personal access token (classic, read:packages) for the Packages API and GHCR, beside an App (or a PAT) */
+  GHCR_TOKEN: z.string().min(1).optional(),
+  /** set by `npm start` for the demo in App mode (CACHEGUARD_DEMO_AUTH=app): the fake App and its generated key */
+  CACHEGUARD_DEMO_APP_ID: z.string().optional(),
+  CACHEGUARD_DEMO_APP_KEY_FILE: z.string().optional(),
   CACHEGUARD_ORG: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   GHCR_URL: z.string().url().default("https://ghcr.io"),
@@ -60,11 +70,75 @@ export function trustProxy(env: Env): boolean {
  */
 export function configProblem(env: Env): string | null {
   if (isDemoMode(env)) return null;
-  const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_INSTALLATION_ID];
-  if (env.GITHUB_TOKEN) return null;
-  if (app.every(Boolean)) return null;
-  if (app.some(Boolean)) {
-    return `CACHEGUARD_ORG=${env.CACHEGUARD_ORG} is set but the GitHub App is incomplete: set GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID (or GITHUB_TOKEN), or unset CACHEGUARD_ORG for the demo.`;
-  }
+  const ghcr = ghcrTokenProblem(env.GHCR_TOKEN);
+  if (ghcr) return ghcr;
+  const app = githubAppFromEnv(env);
+  if ("problem" in app) return `CACHEGUARD_ORG=${env.CACHEGUARD_ORG} is set but ${app.problem}`;
+  if (env.GITHUB_TOKEN || app.app) return null;
   return `CACHEGUARD_ORG=${env.CACHEGUARD_ORG} is set but there is no way to read it: set GITHUB_TOKEN (or a GitHub App), or unset CACHEGUARD_ORG for the demo.`;
+}
+
+/**
+ * GHCR_TOKEN must be what GitHub Packages takes: a personal access token (classic) with
+ * read:packages. The token shapes it refuses are named here, before a scan finds out.
+ */
+export function ghcrTokenProblem(token: string | undefined): string | null {
+  if (!token) return null;
+  const kind = /^github_pat_/.test(token) ? "a fine-grained personal access token"
+    : /^ghs_/.test(token) ? "an installation (or Actions) token"
+      : /^ghu_/.test(token) ? "a GitHub App user token"
+        : /^ghr_/.test(token) ? "a refresh token"
+          : null;
+  return kind
+    ? `GHCR_TOKEN is ${kind}; GitHub Packages and ghcr.io take a personal access token (classic) with the read:packages scope (github.com → Settings → Developer settings → Personal access tokens → Tokens (classic)).`
+    : null;
+}
+
+export interface GitHubAppEnv { appId: string; privateKey: string; installationId?: number }
+
+let appMemo: { key: string; result: { app: GitHubAppEnv | null } | { problem: string } } | null = null;
+
+/**
+ * The GitHub App the environment configures (null when none), or why it is not usable, in words that
+ * name variables and never values: GITHUB_APP_ID (numeric), GITHUB_APP_PRIVATE_KEY or
+ * GITHUB_APP_PRIVATE_KEY_FILE (a PEM, `\n`-escaped newlines accepted), GITHUB_APP_INSTALLATION_ID
+ * optional. Checked once per distinct value (every request asks).
+ */
+export function githubAppFromEnv(env: Pick<Env, "GITHUB_APP_ID" | "GITHUB_APP_PRIVATE_KEY" | "GITHUB_APP_PRIVATE_KEY_FILE" | "GITHUB_APP_INSTALLATION_ID">): { app: GitHubAppEnv | null } | { problem: string } {
+  // a key file replaced in place (a rotated key) is read again
+  let fileSig = "";
+  try {
+    if (env.GITHUB_APP_PRIVATE_KEY_FILE) fileSig = String(statSync(env.GITHUB_APP_PRIVATE_KEY_FILE, { throwIfNoEntry: false })?.mtimeMs ?? "none");
+  } catch {
+    fileSig = "unreadable"; // readApp says why
+  }
+  const key = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_PRIVATE_KEY_FILE, fileSig, env.GITHUB_APP_INSTALLATION_ID].join("\0");
+  if (appMemo?.key !== key) appMemo = { key, result: readApp(env) };
+  return appMemo.result;
+}
+
+function readApp(env: Pick<Env, "GITHUB_APP_ID" | "GITHUB_APP_PRIVATE_KEY" | "GITHUB_APP_PRIVATE_KEY_FILE" | "GITHUB_APP_INSTALLATION_ID">): { app: GitHubAppEnv | null } | { problem: string } {
+  const { GITHUB_APP_ID: id, GITHUB_APP_PRIVATE_KEY: inline, GITHUB_APP_PRIVATE_KEY_FILE: file, GITHUB_APP_INSTALLATION_ID: inst } = env;
+  if (!id && !inline && !file && !inst) return { app: null };
+  if (!id || (!inline && !file)) {
+    return { problem: "the GitHub App is incomplete: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE); GITHUB_APP_INSTALLATION_ID is optional. Or set GITHUB_TOKEN instead, or unset CACHEGUARD_ORG for the demo." };
+  }
+  if (inline && file) return { problem: "both GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_FILE are set: set one of them." };
+  if (!/^\d+$/.test(id.trim())) return { problem: "GITHUB_APP_ID must be the App's numeric ID (the App's settings page, \"App ID\"), not its client ID or name." };
+  if (inst !== undefined && inst.trim() !== "" && !/^\d+$/.test(inst.trim())) return { problem: "GITHUB_APP_INSTALLATION_ID must be a number (the end of the installation's settings URL), or unset to find the org's installation." };
+  let raw: string;
+  if (file) {
+    try {
+      raw = readFileSync(file, "utf8");
+    } catch (e) {
+      return { problem: `GITHUB_APP_PRIVATE_KEY_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "unreadable"}).` };
+    }
+  } else raw = inline!;
+  try {
+    const privateKey = normalizeAppPrivateKey(raw, file ? `GITHUB_APP_PRIVATE_KEY_FILE (${file})` : "GITHUB_APP_PRIVATE_KEY");
+    return { app: { appId: id.trim(), privateKey, ...(inst && inst.trim() ? { installationId: Number(inst.trim()) } : {}) } };
+  } catch (e) {
+    if (e instanceof AppKeyError) return { problem: `${e.message}.` };
+    throw e;
+  }
 }

@@ -4,19 +4,20 @@
  * and status, its rate-limit headers and its `Link`; the rate-limit answers carry `retry-after`.
  * A route added to the fake without a probe here fails the coverage test.
  */
+import { generateKeyPairSync, sign } from "node:crypto";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routes } from "@/lib/demo/fake-github/routes";
-import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
+import { type FakeAppOptions, type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { DEMO_FIXTURE } from "../scan-helpers";
 import { type Exchange, recordingProxy, type RecordingProxy } from "./recording-proxy";
 import { apiPath, judgeRest } from "./rest-judge";
 import { tally } from "./tally";
-import { callAs, type Probe, prepareWrites, type Token, writeProbes, type Written } from "./rest-write-probes";
+import { type AppToken, callAs, type Probe, prepareWrites, type Token, writeProbes, type Written } from "./rest-write-probes";
 
-const TOKENS: Record<Exclude<Token, "bad-token" | null>, { login: string; scopes: string[]; member: boolean }> = {
+const TOKENS: Record<Exclude<Token, "bad-token" | null | AppToken>, { login: string; scopes: string[]; member: boolean }> = {
   "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true },
   "demo-admin-token": { login: "octocat", scopes: ["admin:org"], member: true },
   "no-scope-token": { login: "hubot", scopes: [], member: true },
@@ -26,13 +27,52 @@ let dir = "";
 let fake: FakeGitHub;
 let proxy: RecordingProxy;
 
+/** The fake's GitHub App: a key pair made here, the public half given to the fake. */
+const APP_KEYS = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+const OTHER_KEY = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } }).privateKey;
+const APP: FakeAppOptions = { id: 90210, slug: "cacheguard-contract", publicKey: APP_KEYS.publicKey };
+
+/** An App JWT as GitHub's docs describe it (RS256; iat, exp, iss), claims shifted to make the bad ones. */
+function jwt(claims: { iat?: number; exp?: number; iss?: unknown }, key = APP_KEYS.privateKey): string {
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const body = `${b64({ alg: "RS256", typ: "JWT" })}.${b64({ iat: now - 30, exp: now + 540, iss: APP.id, ...claims })}`;
+  return `${body}.${sign("sha256", Buffer.from(body), key).toString("base64url")}`;
+}
+
+/** What each App token name stands for: JWTs made now, installation tokens asked of the shared fake once. */
+const credentials: Partial<Record<AppToken, string>> = {};
+
+async function appCredentials(base: string): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  Object.assign(credentials, {
+    "app-jwt": jwt({}),
+    "expired-jwt": jwt({ iat: now - 700, exp: now - 100 }),
+    "long-jwt": jwt({ iat: now - 30, exp: now + 3600 }),
+    "future-iat-jwt": jwt({ iat: now + 600, exp: now + 900 }),
+    "wrong-key-jwt": jwt({}, OTHER_KEY),
+    "wrong-iss-jwt": jwt({ iss: 1 }),
+    "garbage-jwt": "not.a.jwt",
+  });
+  const id = fake.app!.installationId;
+  const token = async (body: unknown) => {
+    const res = await fetch(`${base}/app/installations/${id}/access_tokens`, { method: "POST", headers: { authorization: `Bearer ${credentials["app-jwt"]}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    return ((await res.json()) as { token: string }).token;
+  };
+  credentials["installation-token"] = await token({});
+  credentials["narrow-installation-token"] = await token({ repositories: ["api"] });
+  credentials["readonly-installation-token"] = await token({ permissions: { contents: "read", metadata: "read" } });
+  credentials["no-workflows-installation-token"] = await token({ permissions: { contents: "write", pull_requests: "write", metadata: "read" } });
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "cg-contract-"));
   const fixture = path.join(dir, "fixture");
   cpSync(DEMO_FIXTURE, fixture, { recursive: true });
   writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify(TOKENS));
-  fake = await startFakeGitHub({ fixture, port: 0, reload: "manual" });
+  fake = await startFakeGitHub({ fixture, port: 0, reload: "manual", app: APP });
   proxy = await recordingProxy(fake.url);
+  await appCredentials(fake.url);
 });
 afterAll(async () => {
   await proxy?.close();
@@ -41,7 +81,8 @@ afterAll(async () => {
 });
 
 async function askOf(to: RecordingProxy, p: Probe): Promise<Exchange> {
-  const token = p.token === undefined ? "demo-token" : p.token;
+  const name = p.token === undefined ? "demo-token" : p.token;
+  const token = name === null ? null : (credentials[name as AppToken] ?? name);
   const headers = { accept: "application/vnd.github+json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...(p.body !== undefined ? { "content-type": "application/json" } : {}) };
   const res = await fetch(`${to.url}${p.path}`, { method: p.method ?? "GET", headers, body: p.body === undefined ? undefined : JSON.stringify(p.body) });
   await res.arrayBuffer();
@@ -50,7 +91,7 @@ async function askOf(to: RecordingProxy, p: Probe): Promise<Exchange> {
 
 async function ask(p: Probe): Promise<Exchange> {
   if (!p.fresh) return askOf(proxy, p);
-  const own = await startFakeGitHub({ fixture: path.join(dir, "fixture"), port: 0, reload: "manual" });
+  const own = await startFakeGitHub({ fixture: path.join(dir, "fixture"), port: 0, reload: "manual", app: APP });
   const ownProxy = await recordingProxy(own.url);
   try {
     return await askOf(ownProxy, p);
@@ -63,9 +104,41 @@ async function ask(p: Probe): Promise<Exchange> {
 const WORKFLOW = ".github/workflows/ci.yml";
 
 /** The probes, by the fake's route name (`/__stats` byRoute): what each route answers, and how. */
-function probes(blobSha: string, written: Written): Record<string, Probe[]> {
+function probes(blobSha: string, written: Written, installationId = 0): Record<string, Probe[]> {
+  const inst = `/app/installations/${installationId}`;
   return {
-    ...writeProbes(written),
+    ...writeProbes(written, installationId),
+    // the App's own routes: its JWT, and GitHub's 401 for every JWT it would not take (and for anything else)
+    "GET /app": [
+      { path: "/app", token: "app-jwt", status: 200 },
+      { path: "/app", token: "expired-jwt", status: 401 },
+      { path: "/app", token: "long-jwt", status: 401 },
+      { path: "/app", token: "future-iat-jwt", status: 401 },
+      { path: "/app", token: "wrong-key-jwt", status: 401 },
+      { path: "/app", token: "wrong-iss-jwt", status: 401 },
+      { path: "/app", token: "garbage-jwt", status: 401 },
+      { path: "/app", token: "installation-token", status: 401 },
+      { path: "/app", status: 401 },
+      { path: "/app", token: null, status: 401 },
+    ],
+    "GET /app/installations": [
+      { path: "/app/installations", token: "app-jwt", status: 200 },
+      { path: "/app/installations?per_page=1&page=1", token: "app-jwt", status: 200 },
+      { path: "/app/installations?per_page=1&page=2", token: "app-jwt", status: 200 },
+      { path: "/app/installations", token: "demo-token", status: 401 },
+    ],
+    "GET /app/installations/:installation_id": [
+      { path: inst, token: "app-jwt", status: 200 },
+      { path: "/app/installations/1", token: "app-jwt", status: 404 },
+      { path: inst, token: "expired-jwt", status: 401 },
+      { path: inst, token: "installation-token", status: 401 },
+    ],
+    "GET /orgs/:org/installation": [
+      { path: "/orgs/acme/installation", token: "app-jwt", status: 200 },
+      { path: "/orgs/nobody/installation", token: "app-jwt", status: 404 },
+      { path: "/orgs/acme/installation", token: "demo-token", status: 401 },
+      { path: "/orgs/acme/installation", token: null, status: 401 },
+    ],
     "GET /orgs/:org": [{ path: "/orgs/acme", status: 200 }, { path: "/orgs/acme", token: null, status: 200 }, { path: "/orgs/nobody", status: 404 }],
     "GET /orgs/:org/repos": [
       { path: "/orgs/acme/repos", status: 200 },
@@ -75,6 +148,9 @@ function probes(blobSha: string, written: Written): Record<string, Probe[]> {
       { path: "/orgs/acme/repos", token: null, status: 200 },
       { path: "/orgs/acme/repos", token: "bad-token", status: 401 },
       { path: "/orgs/nobody/repos", status: 404 },
+      { path: "/orgs/acme/repos", token: "installation-token", status: 200 },
+      { path: "/orgs/acme/repos", token: "narrow-installation-token", status: 200 },
+      { path: "/orgs/acme/repos", token: "app-jwt", status: 401 },
     ],
     "GET /orgs/:org/packages": [
       { path: "/orgs/acme/packages?package_type=container", status: 200 },
@@ -86,12 +162,15 @@ function probes(blobSha: string, written: Written): Record<string, Probe[]> {
       { path: "/orgs/acme/packages?package_type=container", token: null, status: 401 },
       { path: "/orgs/acme/packages?package_type=container", token: "no-scope-token", status: 403 },
       { path: "/orgs/nobody/packages?package_type=container", status: 404 },
+      // the Packages API takes no installation token (GitHub documents a personal access token (classic))
+      { path: "/orgs/acme/packages?package_type=container", token: "installation-token", status: 400 },
     ],
     "GET /orgs/:org/packages/:type/:name": [
       { path: "/orgs/acme/packages/container/api", status: 200 },
       { path: "/orgs/acme/packages/container/payments", status: 200 },
       { path: "/orgs/acme/packages/container/payments", token: "outsider-token", status: 404 },
       { path: "/orgs/acme/packages/container/nothing", status: 404 },
+      { path: "/orgs/acme/packages/container/api", token: "installation-token", status: 404 },
     ],
     "GET /orgs/:org/packages/:type/:name/versions": [
       { path: "/orgs/acme/packages/container/api/versions?per_page=100&state=active", status: 200 },
@@ -99,11 +178,15 @@ function probes(blobSha: string, written: Written): Record<string, Probe[]> {
       { path: "/orgs/acme/packages/container/web/versions", status: 200 },
       { path: "/orgs/acme/packages/container/api/versions", token: null, status: 401 },
       { path: "/orgs/acme/packages/container/nothing/versions", status: 404 },
+      { path: "/orgs/acme/packages/container/api/versions", token: "installation-token", status: 404 },
     ],
     "GET /orgs/:org/members/:user": [
       { path: "/orgs/acme/members/octocat", status: 204 },
       { path: "/orgs/acme/members/stranger", status: 404 },
       { path: "/orgs/acme/members/octocat", token: null, status: 401 },
+      { path: "/orgs/acme/members/octocat", token: "installation-token", status: 204 },
+      { path: "/orgs/acme/members/stranger", token: "installation-token", status: 404 },
+      { path: "/orgs/acme/members/octocat", token: "readonly-installation-token", status: 403 },
     ],
     "GET /repos/:owner/:repo": [
       { path: "/repos/acme/api", status: 200 },
@@ -111,6 +194,9 @@ function probes(blobSha: string, written: Written): Record<string, Probe[]> {
       { path: "/repos/acme/legacy-monolith", status: 200 },
       { path: "/repos/acme/payments", token: "outsider-token", status: 404 },
       { path: "/repos/acme/nothing", status: 404 },
+      { path: "/repos/acme/payments", token: "installation-token", status: 200 },
+      { path: "/repos/acme/payments", token: "narrow-installation-token", status: 404 },
+      { path: "/repos/acme/api", token: "narrow-installation-token", status: 200 },
     ],
     "GET /repos/:owner/:repo/contents/:path": [
       { path: `/repos/acme/api/contents/${WORKFLOW}`, status: 200 },
@@ -132,8 +218,8 @@ function probes(blobSha: string, written: Written): Record<string, Probe[]> {
       { path: `/repos/acme/api/git/blobs/${blobSha}`, status: 200 },
       { path: `/repos/acme/api/git/blobs/${"0".repeat(40)}`, status: 404 },
     ],
-    "GET /user": [{ path: "/user", status: 200 }, { path: "/user", token: null, status: 401 }, { path: "/user", token: "bad-token", status: 401 }],
-    "GET /user/orgs": [{ path: "/user/orgs", status: 200 }, { path: "/user/orgs", token: "outsider-token", status: 200 }, { path: "/user/orgs", token: null, status: 401 }],
+    "GET /user": [{ path: "/user", status: 200 }, { path: "/user", token: null, status: 401 }, { path: "/user", token: "bad-token", status: 401 }, { path: "/user", token: "installation-token", status: 403 }],
+    "GET /user/orgs": [{ path: "/user/orgs", status: 200 }, { path: "/user/orgs", token: "outsider-token", status: 200 }, { path: "/user/orgs", token: null, status: 401 }, { path: "/user/orgs", token: "installation-token", status: 403 }],
     "GET /users/:login": [{ path: "/users/octocat", status: 200 }, { path: "/users/acme", status: 200 }],
     "GET /rate_limit": [{ path: "/rate_limit", status: 200 }, { path: "/rate_limit", token: null, status: 200 }],
   };
@@ -144,7 +230,7 @@ describe("every REST route the fake serves, held against GitHub's REST descripti
 
   beforeAll(async () => {
     const tree = (await (await fetch(`${fake.url}/repos/acme/api/git/trees/HEAD?recursive=1`, { headers: { authorization: "Bearer demo-token" } })).json()) as { tree: Array<{ path: string; sha: string }> };
-    all = probes(tree.tree.find((e) => e.path === WORKFLOW)!.sha, await prepareWrites(callAs(fake.url)));
+    all = probes(tree.tree.find((e) => e.path === WORKFLOW)!.sha, await prepareWrites(callAs(fake.url)), fake.app!.installationId);
   });
 
   it.each(routes.filter((r) => r.kind === "rest").map((r) => r.name))("%s: status, body and headers as GitHub documents them", async (name) => {

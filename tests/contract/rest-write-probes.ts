@@ -6,7 +6,12 @@
  * again for the same blob, tree or commit (fixed dates) answers the same id, as git does.
  */
 
-export type Token = "demo-token" | "demo-admin-token" | "no-scope-token" | "outsider-token" | "bad-token" | null;
+export type Token = "demo-token" | "demo-admin-token" | "no-scope-token" | "outsider-token" | "bad-token" | null
+  // the fake's GitHub App: JWTs signed with its key (or not as GitHub wants them), and installation tokens it issued
+  | AppToken;
+export type AppToken =
+  | "app-jwt" | "expired-jwt" | "long-jwt" | "future-iat-jwt" | "wrong-key-jwt" | "wrong-iss-jwt" | "garbage-jwt"
+  | "installation-token" | "narrow-installation-token" | "readonly-installation-token" | "no-workflows-installation-token";
 
 export interface Probe {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -50,9 +55,24 @@ export async function prepareWrites(call: Call): Promise<Written> {
   return { head, baseTree, tree, commit, workflowCommit };
 }
 
-export function writeProbes(w: Written): Record<string, Probe[]> {
+export function writeProbes(w: Written, installationId = 0): Record<string, Probe[]> {
   const post = (path: string, body: unknown, status: number, token?: Token): Probe => ({ method: "POST", path, body, status, token });
+  const tokens = `/app/installations/${installationId}/access_tokens`;
   return {
+    "POST /app/installations/:installation_id/access_tokens": [
+      post(tokens, {}, 201, "app-jwt"),
+      post(tokens, { permissions: { contents: "read", metadata: "read" } }, 201, "app-jwt"),
+      post(tokens, { repositories: ["api"], permissions: { contents: "write" } }, 201, "app-jwt"),
+      post(tokens, { permissions: { administration: "write" } }, 422, "app-jwt"),
+      post(tokens, { permissions: { members: "write" } }, 422, "app-jwt"),
+      post(tokens, { repositories: ["no-such-repo"] }, 422, "app-jwt"),
+      post("/app/installations/1/access_tokens", {}, 404, "app-jwt"),
+      post(tokens, {}, 401, "expired-jwt"),
+      post(tokens, {}, 401, "wrong-key-jwt"),
+      post(tokens, {}, 401, "demo-token"),
+      post(tokens, {}, 401, "installation-token"),
+      post(tokens, {}, 401, null),
+    ],
     "DELETE /orgs/:org/members/:user": [
       { method: "DELETE", path: "/orgs/acme/members/monalisa", token: "demo-admin-token", status: 204, fresh: true },
       { method: "DELETE", path: "/orgs/acme/members/monalisa", token: "demo-token", status: 403 },
@@ -78,6 +98,11 @@ export function writeProbes(w: Written): Record<string, Probe[]> {
       post(`${API}/git/blobs`, { encoding: "utf-8" }, 422),
       post(`${API}/git/blobs`, { content: "x" }, 401, null),
       post("/repos/acme/payments/git/blobs", { content: "x" }, 404, "outsider-token"),
+      post(`${API}/git/blobs`, { content: "probed by the App\n", encoding: "utf-8" }, 201, "installation-token"),
+      post(`${API}/git/blobs`, { content: "x" }, 403, "readonly-installation-token"),
+      // a private repository outside the token's repositories is hidden, as from anyone who may not see it
+      post("/repos/acme/payments/git/blobs", { content: "x" }, 404, "narrow-installation-token"),
+      post("/repos/acme/web/git/blobs", { content: "x" }, 403, "narrow-installation-token"),
     ],
     "POST /repos/:owner/:repo/git/trees": [
       post(`${API}/git/trees`, treeBody(w.baseTree, "probed.txt"), 201),
@@ -99,6 +124,9 @@ export function writeProbes(w: Written): Record<string, Probe[]> {
       post(`${API}/git/refs`, { ref: "refs/heads/probe-missing", sha: ZERO }, 422),
       // demo-token here lacks the workflow scope
       post(`${API}/git/refs`, { ref: "refs/heads/probe-workflow", sha: w.workflowCommit }, 422),
+      // an App without the Workflows (write) permission is refused the same way
+      post(`${API}/git/refs`, { ref: "refs/heads/probe-app-workflow", sha: w.workflowCommit }, 422, "no-workflows-installation-token"),
+      post(`${API}/git/refs`, { ref: "refs/heads/probe-app", sha: w.commit }, 201, "installation-token"),
     ],
     "PATCH /repos/:owner/:repo/git/refs/:ref": [
       { method: "PATCH", path: `${API}/git/refs/heads/probe`, body: { sha: w.commit }, status: 200 },
@@ -119,6 +147,8 @@ export function writeProbes(w: Written): Record<string, Probe[]> {
       post(`${API}/pulls`, { head: "probe", base: "main" }, 422),
       post(`${API}/pulls`, { title: "No branch", head: "no-such-branch", base: "main" }, 422),
       post(`${API}/pulls`, { title: "Probe", head: "probe", base: "main" }, 401, null),
+      post(`${API}/pulls`, { title: "Probe by the App", head: "probe-app", base: "main" }, 403, "readonly-installation-token"),
+      post(`${API}/pulls`, { title: "Probe by the App", head: "probe-app", base: "main" }, 201, "installation-token"),
     ],
     "GET /repos/:owner/:repo/pulls/:number": [
       { path: `${API}/pulls/1`, status: 200 },

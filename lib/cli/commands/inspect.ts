@@ -6,7 +6,7 @@ import { parseRegistryRef } from "@/lib/registry/refs";
 
 const USAGE =
   "usage: cacheguard inspect REF [--registry-url URL] [--format text|json]\n" +
-  "  REF like ghcr.io/acme/api:test or ghcr.io/acme/api@sha256:…; token from GITHUB_TOKEN\n";
+  "  REF like ghcr.io/acme/api:test or ghcr.io/acme/api@sha256:…; token from GHCR_TOKEN, else GITHUB_TOKEN\n";
 
 const WHAT: Record<string, string> = {
   image: "an image",
@@ -64,7 +64,8 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     io.stderr(`cacheguard inspect: --registry-url must be an http(s) URL (got "${registryUrl}")\n`);
     return 2;
   }
-  const client = createRegistryClient({ registryUrl, token: env.GITHUB_TOKEN || undefined });
+  // GHCR_TOKEN (a classic PAT) when set, as the scan reads the registry
+  const client = createRegistryClient({ registryUrl, token: env.GHCR_TOKEN || env.GITHUB_TOKEN || undefined });
   let result: InspectResult;
   try {
     result = await inspectRef(client, positional[0]);

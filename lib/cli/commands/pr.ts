@@ -8,6 +8,7 @@ import { createGitHub } from "@/lib/github/client";
 import { redact } from "@/lib/github/redact";
 import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
 import { FixPrError, openFixPullRequest, type FixPrResult } from "@/lib/server/fix-prs";
+import { githubAppFromEnv } from "@/lib/server/env";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { parseFlags } from "./scan";
 
@@ -18,7 +19,9 @@ them), or update the open one: a branch cacheguard/... from the default branch h
 file. --finding ID (the dashboard's finding number or a fingerprint) fixes one finding on a branch
 of its own. Files changed since the scan are analysed again first.
 
-  token from GITHUB_TOKEN (changing .github/workflows/* needs its \`workflow\` scope),
+  token from GITHUB_TOKEN (changing .github/workflows/* needs its \`workflow\` scope), or a GitHub App
+  from GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY(_FILE) [+ GITHUB_APP_INSTALLATION_ID] (Contents, Pull
+  requests and Workflows: write),
   database from DATABASE_URL (default file:./data/cacheguard.db),
   dashboard links from CACHEGUARD_URL (default http://localhost:3000)
 
@@ -56,7 +59,9 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   const apiUrl = flags["api-url"] ?? env.GITHUB_API_URL ?? "https://api.github.com";
   if (!/^https?:\/\/\S+$/.test(apiUrl)) return bad(`--api-url must be an http(s) URL (got "${apiUrl}")`);
   const token = env.GITHUB_TOKEN || undefined;
-  if (!token) return bad("GITHUB_TOKEN is not set: a pull request needs a token with `repo` (and `workflow` for workflow files)");
+  const app = githubAppFromEnv(env);
+  if ("problem" in app) return bad(app.problem);
+  if (!token && !app.app) return bad("GITHUB_TOKEN is not set: a pull request needs a token with `repo` (and `workflow` for workflow files), or a GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)");
 
   const url = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   try {
@@ -67,10 +72,12 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   }
   const db = createDb(url);
   try {
-    const gh = createGitHub({ apiUrl, token, warn: (m) => io.stderr(`${m}\n`) });
+    // the App when one is configured (as the dashboard does), else the token
+    const gh = createGitHub({ apiUrl, ...(app.app ? { app: { ...app.app, org } } : { token }), warn: (m) => io.stderr(`${m}\n`) });
     const result = await openFixPullRequest(db, gh, {
       org, repo: flags.repo, ...(flags.finding ? { finding: flags.finding } : {}),
-      dashboardUrl: env.CACHEGUARD_URL ?? env.NEXTAUTH_URL ?? "http://localhost:3000", credentials: "GITHUB_TOKEN",
+      dashboardUrl: env.CACHEGUARD_URL ?? env.NEXTAUTH_URL ?? "http://localhost:3000",
+      credentials: app.app ? "the GitHub App installation (GITHUB_APP_ID)" : "GITHUB_TOKEN", app: !!app.app,
     });
     io.stdout(format === "json" ? `${JSON.stringify({ pullRequest: result.pullRequest, created: result.created, fixed: result.fixed, skipped: result.skipped }, null, 2)}\n` : text(result));
     return 0;

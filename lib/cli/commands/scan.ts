@@ -5,17 +5,23 @@ import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type ScanSummary, runScan } from "@/lib/server/scan";
 import { coverageText } from "@/lib/server/scan/coverage";
+import { githubAppFromEnv, ghcrTokenProblem } from "@/lib/server/env";
+import type { AppAuthOptions } from "@/lib/github/app-auth";
 
 
 const USAGE =
   "usage: cacheguard scan --org ORG [--api-url URL] [--registry-url URL] [--format text|json]\n" +
-  "  token from GITHUB_TOKEN, database from DATABASE_URL (default file:./data/cacheguard.db)\n";
+  "                       [--app-id ID --app-private-key-file FILE [--app-installation-id N]]\n" +
+  "  token from GITHUB_TOKEN, or a GitHub App from GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY(_FILE)\n" +
+  "  [+ GITHUB_APP_INSTALLATION_ID]; the registry with GHCR_TOKEN (a classic PAT) when set;\n" +
+  "  database from DATABASE_URL (default file:./data/cacheguard.db)\n";
 
 interface ScanArgs {
   org: string;
   apiUrl: string;
   registryUrl: string;
   format: "text" | "json";
+  app?: AppAuthOptions;
 }
 
 /** `--name value` / `--name=value` flags; returns an error string on bad usage. */
@@ -40,7 +46,7 @@ export function parseFlags(argv: string[], known: string[]): { flags: Record<str
 }
 
 function parseArgs(argv: string[], env: Record<string, string | undefined>): ScanArgs | string {
-  const parsed = parseFlags(argv, ["org", "api-url", "registry-url", "format"]);
+  const parsed = parseFlags(argv, ["org", "api-url", "registry-url", "format", "app-id", "app-private-key-file", "app-installation-id"]);
   if (typeof parsed === "string") return parsed;
   const { flags, positional } = parsed;
   if (positional.length > 0) return `unexpected argument "${positional[0]}"`;
@@ -54,7 +60,25 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): Sca
   for (const [name, u] of [["api-url", apiUrl], ["registry-url", registryUrl]]) {
     if (!/^https?:\/\/[^\s]+$/.test(u)) return `--${name} must be an http(s) URL (got "${u}")`;
   }
-  return { org, apiUrl, registryUrl, format };
+  // the App's flags stand for their variables (the key only as a file: a key on the command line would be in `ps`)
+  const fromFlags = flags["app-id"] !== undefined || flags["app-private-key-file"] !== undefined || flags["app-installation-id"] !== undefined;
+  const app = githubAppFromEnv(fromFlags
+    ? { GITHUB_APP_ID: flags["app-id"] ?? env.GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE: flags["app-private-key-file"] ?? env.GITHUB_APP_PRIVATE_KEY_FILE,
+      GITHUB_APP_PRIVATE_KEY: flags["app-private-key-file"] ? undefined : env.GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID: flags["app-installation-id"] ?? env.GITHUB_APP_INSTALLATION_ID }
+    : { GITHUB_APP_ID: env.GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY: env.GITHUB_APP_PRIVATE_KEY, GITHUB_APP_PRIVATE_KEY_FILE: env.GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_APP_INSTALLATION_ID: env.GITHUB_APP_INSTALLATION_ID });
+  if ("problem" in app) return app.problem;
+  const ghcr = ghcrTokenProblem(env.GHCR_TOKEN);
+  if (ghcr) return ghcr;
+  return { org, apiUrl, registryUrl, format, ...(app.app ? { app: { ...app.app, org } } : {}) };
+}
+
+/** The `auth:` line: what the scan authenticated as, and what read the registry. */
+function authLine(s: ScanSummary): string | null {
+  const a = s.auth;
+  if (!a) return null;
+  const who = a.kind === "app" ? `GitHub App (installation ${a.installationId ?? "?"})` : a.kind === "token" ? "token (GITHUB_TOKEN)" : "none (public data only)";
+  const registry = { "ghcr-token": "GHCR_TOKEN", "github-token": "the same token", anonymous: "anonymous (public packages only)", "not-read": "not read (no GHCR_TOKEN)" }[a.registry];
+  return `  auth: ${who}; registry: ${registry}`;
 }
 
 function jsonFinding(f: ScanFinding) {
@@ -71,7 +95,9 @@ function textReport(s: ScanSummary): string {
   const lines: string[] = [];
   const missed = s.coverage ? s.coverage.files - s.coverage.analysed : 0;
   lines.push(`Scan #${s.scanId} of ${s.org}: ${s.status}${missed > 0 ? `, ${missed} file${missed === 1 ? "" : "s"} not analysed` : ""}`);
-  lines.push(`  repos: ${s.repos} (${s.reposFetched} read, ${s.reposSkipped} unchanged), packages: ${s.packages}`);
+  const auth = authLine(s);
+  if (auth) lines.push(auth);
+  lines.push(`  repos: ${s.repos} (${s.reposFetched} read, ${s.reposSkipped} unchanged), packages: ${s.auth?.registry === "not-read" ? "not read" : s.packages}`);
   lines.push(`  requests: ${s.requests.rest} REST, ${s.requests.graphql} GraphQL, ${s.requests.registry} registry`);
   lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved${s.suppressed.length ? `, ${s.suppressed.length} suppressed (not counted)` : ""}`);
   if (s.coverage) lines.push(`  coverage: ${coverageText(s.coverage)}${s.coverage.partly > 0 ? ` (${s.coverage.partly} analysis note${s.coverage.partly === 1 ? "" : "s"})` : ""}`);
@@ -120,7 +146,10 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   try {
     const summary = await runScan(db, {
       trigger: "cli",
-      config: { org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined },
+      config: {
+        org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined,
+        ...(args.app ? { app: args.app } : {}), ...(env.GHCR_TOKEN ? { registryToken: env.GHCR_TOKEN } : {}),
+      },
       onProgress: (p) => {
         if (args.format !== "text") return;
         const line = progressLine(p);
@@ -131,6 +160,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     if (args.format === "json") {
       io.stdout(`${JSON.stringify({
         scan: { id: summary.scanId, status: summary.status, repos: summary.repos, requests: summary.requests,
+          ...(summary.auth ? { auth: summary.auth } : {}),
           ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors, warnings: summary.warnings,
           ...(summary.coverage ? { coverage: summary.coverage } : {}) },
         findings: summary.findings.map(jsonFinding),

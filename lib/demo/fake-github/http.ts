@@ -1,10 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AppState, InstallationGrant } from "./app";
 import type { Fixture, TokenUser } from "./fixture";
 import type { GitWrites } from "./git-writes";
 
 export const DOCS = "https://docs.github.com/rest";
 
-export interface Identity { token: string; user: TokenUser }
+/** Who made a request: a personal/OAuth token's user, or a GitHub App installation (its token's grant). */
+export interface Identity { token: string; user: TokenUser; installation?: InstallationGrant }
+
+/** How a request was authenticated, as the request log tells it (never the token itself). */
+export type FakeAuth =
+  | { kind: "none" }
+  | { kind: "token"; login: string }
+  | { kind: "installation"; installationId: number; token: number }
+  | { kind: "app-jwt"; appId: number }
+  | { kind: "registry-token"; login: string | null }
+  | { kind: "refused" };
+
+/** One request the fake answered (the test hooks /__stats, /__reload are not logged). */
+export interface FakeRequest { method: string; path: string; route: string | null; kind: string | null; status: number; auth: FakeAuth }
 
 /** Mutable server state shared by all routes (stats, rate-limit windows, OAuth grants). */
 export interface ServerState {
@@ -18,6 +32,10 @@ export interface ServerState {
   removedMembers: Set<string>;
   /** branches, commits, pull requests and merges made through the API (memory only) */
   writes: GitWrites;
+  /** the GitHub App installed on the org, when the server was started with one */
+  app: AppState | null;
+  /** every request answered since the start (or the last stats reset) */
+  log: FakeRequest[];
 }
 
 export interface Ctx {
@@ -35,6 +53,8 @@ export interface Ctx {
   extraHeaders: Record<string, string>;
   /** the request body, when the server had to read it before the route (a fault aimed at a GraphQL query) */
   body?: string;
+  /** set on the /app routes once their JWT checked out: rate limits count per App */
+  appCaller?: number;
 }
 
 export function send(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -61,6 +81,11 @@ export function parseToken(header: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
+/** GitHub's 403 to an installation token asking for what its App may not do. */
+export function notAccessibleByIntegration(ctx: Ctx, docs: string): void {
+  sendError(ctx, 403, "Resource not accessible by integration", docs);
+}
+
 export function lookupToken(fixture: Fixture, state: ServerState, token: string): TokenUser | null {
   // hasOwn: a token spelled "constructor" must not find Object.prototype's.
   return (Object.hasOwn(fixture.tokens, token) ? fixture.tokens[token] : undefined) ?? state.oauthTokens.get(token) ?? null;
@@ -72,8 +97,30 @@ export function isMember(fixture: Fixture, login: string, state?: Pick<ServerSta
   return Object.values(fixture.tokens).some((u) => u.login === login && u.member === true);
 }
 
+/**
+ * An installation token has no OAuth scopes: what it may do is its App's permissions. The scopes the
+ * routes ask for map to them; `read:packages` maps to nothing, since the Packages REST API and GHCR's
+ * private packages take no installation token (GitHub: "a personal access token (classic)").
+ */
+const PERMISSION_OF_SCOPE: Record<string, [string, "read" | "write"] | null> = {
+  repo: ["contents", "read"],
+  workflow: ["workflows", "write"],
+  "read:org": ["members", "read"],
+  "admin:org": ["members", "write"],
+  "read:packages": null,
+};
+
+export function hasPermission(identity: Identity | null, permission: string, level: "read" | "write" = "read"): boolean {
+  const have = identity?.installation?.permissions[permission];
+  return !!have && (level === "read" || have === "write");
+}
+
 export function hasScope(identity: Identity | null, scope: string): boolean {
   if (!identity) return false;
+  if (identity.installation) {
+    const p = PERMISSION_OF_SCOPE[scope];
+    return !!p && hasPermission(identity, p[0], p[1]);
+  }
   const scopes = identity.user.scopes;
   // GitHub's scope hierarchy: a broader scope implies the narrower ones.
   const implied: Record<string, string[]> = {

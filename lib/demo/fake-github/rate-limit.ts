@@ -5,13 +5,14 @@ export type RateResource = "core" | "graphql";
 export interface RateWindow { limit: number; remaining: number; reset: number; used: number; resource: RateResource }
 
 function key(ctx: Ctx, resource: RateResource): string {
-  const who = ctx.identity ? `user:${ctx.identity.user.login}` : `ip:${ctx.req.socket.remoteAddress ?? "?"}`;
+  // GitHub counts an App's JWT requests per App, an installation's per installation
+  const who = ctx.identity ? `user:${ctx.identity.user.login}` : ctx.appCaller !== undefined ? `app:${ctx.appCaller}` : `ip:${ctx.req.socket.remoteAddress ?? "?"}`;
   return `${resource}:${who}`;
 }
 
 function limitFor(ctx: Ctx): number {
   // GitHub: 5,000 an hour for a token, 60 for anonymous callers; tests lower it with `rateLimit`.
-  return ctx.state.rateLimit.limit ?? (ctx.identity ? 5000 : 60);
+  return ctx.state.rateLimit.limit ?? (ctx.identity || ctx.appCaller !== undefined ? 5000 : 60);
 }
 
 /** Current window without spending from it (GET /rate_limit and rateLimit { } do not count). */

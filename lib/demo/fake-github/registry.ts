@@ -1,5 +1,6 @@
 import { OCI_INDEX, OCI_MANIFEST, type FixturePackage, type TokenUser } from "./fixture";
 import { hasScope, isMember, lookupToken, type Ctx } from "./http";
+import { installationGrant } from "./app";
 import { registryToken, readRegistryToken } from "./registry-token";
 
 export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
@@ -43,15 +44,24 @@ function mayPull(ctx: Ctx, user: TokenUser | null, p: FixturePackage | undefined
   return !!user && hasScope({ token: "", user }, "read:packages") && isMember(ctx.fixture, user.login, ctx.state);
 }
 
-/** GET /token: basic auth with any user name and a GitHub token as password; anonymous for public packages. */
+/**
+ * GET /token: basic auth with any user name and a GitHub token as password; anonymous for public
+ * packages. A GitHub App installation token is taken, but GHCR grants it what it grants anyone:
+ * public packages only (its private packages want a personal access token (classic)).
+ */
 export function tokenEndpoint(ctx: Ctx): void {
   let user: TokenUser | null = null;
+  let sub: string | null = null;
   const auth = ctx.req.headers.authorization;
   if (auth?.toLowerCase().startsWith("basic ")) {
     const decoded = Buffer.from(auth.slice(6).trim(), "base64").toString("utf8");
     const password = decoded.slice(decoded.indexOf(":") + 1);
     user = lookupToken(ctx.fixture, ctx.state, password);
-    if (!user) return regSend(ctx, 403, regError("DENIED", "denied"));
+    sub = user?.login ?? null;
+    if (!user) {
+      if (!installationGrant(ctx.state.app, password)) return regSend(ctx, 403, regError("DENIED", "denied"));
+      sub = `${ctx.state.app!.opts.slug}[bot]`;
+    }
   }
   const org = ctx.fixture.org.login.toLowerCase();
   const granted: string[] = [];
@@ -62,7 +72,7 @@ export function tokenEndpoint(ctx: Ctx): void {
     const pkg = owner.toLowerCase() === org ? ctx.fixture.packages.get(rest.join("/")) : undefined;
     if (mayPull(ctx, user, pkg)) granted.push(m[1].toLowerCase());
   }
-  const token = registryToken({ sub: user?.login ?? null, repos: granted });
+  const token = registryToken({ sub, repos: granted });
   regSend(ctx, 200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
 }
 

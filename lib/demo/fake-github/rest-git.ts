@@ -1,7 +1,7 @@
 import type { FixtureRepo } from "./fixture";
 import { hashObject } from "./git-objects";
 import { changedPaths, commitOid, filesOfCommit, treeOidOf, type ApiCommit, type Person, type RepoWrites } from "./git-writes";
-import { hasScope, isoNow, notFound, readBody, send, sendError, type Ctx } from "./http";
+import { hasPermission, hasScope, isoNow, notAccessibleByIntegration, notFound, readBody, send, sendError, type Ctx } from "./http";
 import { findRepo } from "./rest-repos";
 
 /**
@@ -21,11 +21,20 @@ const DOCS = {
 
 export interface Target { repo: FixtureRepo; w: RepoWrites; full: string }
 
-/** The repository a write addresses, or an answer already sent: 401 without a token, 404 without push access (as GitHub hides it). */
-export function writeTarget(ctx: Ctx, owner: string, name: string, docs: string): Target | null {
+/**
+ * The repository a write addresses, or an answer already sent: 401 without a token, 404 without push
+ * access (as GitHub hides it); an App installation without the write `permission` (Contents, or Pull
+ * requests for pull requests) or outside the repositories its token names gets GitHub's 403.
+ */
+export function writeTarget(ctx: Ctx, owner: string, name: string, docs: string, permission: "contents" | "pull_requests" = "contents"): Target | null {
   const repo = findRepo(ctx, owner, name);
   if (!ctx.identity) {
     sendError(ctx, 401, "Requires authentication", docs);
+    return null;
+  }
+  const grant = ctx.identity.installation;
+  if (repo && grant && (!hasPermission(ctx.identity, permission, "write") || (grant.repositories && !grant.repositories.has(repo.name.toLowerCase())))) {
+    notAccessibleByIntegration(ctx, docs);
     return null;
   }
   if (!repo || !hasScope(ctx.identity, "repo")) {
@@ -59,6 +68,8 @@ export function validationFailed(ctx: Ctx, message: string, docs: string): void 
 export function workflowRefusal(ctx: Ctx, paths: string[]): string | null {
   const wf = paths.find((p) => p.startsWith(".github/workflows/"));
   if (!wf || hasScope(ctx.identity, "workflow")) return null;
+  // a GitHub App needs the Workflows (write) permission instead
+  if (ctx.identity?.installation) return `refusing to allow a GitHub App to create or update workflow \`${wf}\` without \`workflows\` permission`;
   return `refusing to allow a Personal Access Token to create or update workflow \`${wf}\` without \`workflow\` scope`;
 }
 

@@ -7,10 +7,20 @@ import { packageJson } from "./shapes";
 
 const LIST_DOCS = "https://docs.github.com/rest/packages/packages#list-packages-for-an-organization";
 
-/** Packages need a token with read:packages (GitHub's REST packages API has no anonymous access). */
-function guard(ctx: Ctx, org: string): boolean {
+/**
+ * Packages need a token with read:packages (GitHub's REST packages API has no anonymous access).
+ * GitHub documents that this API takes a personal access token (classic) only: an App installation
+ * token, whatever its permissions, gets 400 "Invalid argument." on the org's list (as GitHub answers
+ * it, cli/cli#9606) and 404 on a package it names.
+ */
+function guard(ctx: Ctx, org: string, docs = LIST_DOCS): boolean {
   if (!ctx.identity) {
-    sendError(ctx, 401, "Requires authentication", LIST_DOCS);
+    sendError(ctx, 401, "Requires authentication", docs);
+    return false;
+  }
+  if (ctx.identity.installation) {
+    if (docs === LIST_DOCS) sendError(ctx, 400, "Invalid argument.", LIST_DOCS);
+    else sendError(ctx, 404, "Package not found.", docs);
     return false;
   }
   if (!hasScope(ctx.identity, "read:packages")) {
@@ -45,10 +55,13 @@ function findPackage(ctx: Ctx, name: string): FixturePackage | null {
   return p && canSeePackage(ctx, p) ? p : null;
 }
 
+const GET_DOCS = "https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization";
+const VERSIONS_DOCS = "https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization";
+
 export function getPackage(ctx: Ctx, [org, type, name]: string[]): void {
-  if (!guard(ctx, org)) return;
+  if (!guard(ctx, org, GET_DOCS)) return;
   const p = type === "container" ? findPackage(ctx, name) : null;
-  if (!p) return sendError(ctx, 404, "Package not found.", "https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization");
+  if (!p) return sendError(ctx, 404, "Package not found.", GET_DOCS);
   send(ctx, 200, packageJson(ctx.base, ctx.fixture, p, p.repository ? ctx.fixture.repos.get(p.repository) : undefined));
 }
 
@@ -69,9 +82,9 @@ export function packageVersions(p: FixturePackage): PackageVersion[] {
 }
 
 export function listPackageVersions(ctx: Ctx, [org, type, name]: string[]): void {
-  if (!guard(ctx, org)) return;
+  if (!guard(ctx, org, VERSIONS_DOCS)) return;
   const p = type === "container" ? findPackage(ctx, name) : null;
-  if (!p) return sendError(ctx, 404, "Package not found.", "https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization");
+  if (!p) return sendError(ctx, 404, "Package not found.", VERSIONS_DOCS);
   const { page, link } = paginate(ctx, packageVersions(p));
   const pkgUrl = `${ctx.base}/orgs/${ctx.fixture.org.login}/packages/container/${encodeURIComponent(p.name)}`;
   send(

@@ -45,7 +45,7 @@ function stats(t: Target, p: FakePull, head: string) {
 }
 
 type Schemas = components["schemas"];
-const userOf = (ctx: Ctx, login: string) => simpleUserJson(ctx.base, login, stableUserId(login), "User");
+const userOf = (ctx: Ctx, login: string) => simpleUserJson(ctx.base, login, stableUserId(login), login.endsWith("[bot]") ? "Bot" : "User");
 
 /** The list's shape (pull-request-simple); GET, POST, PATCH answer the whole pull-request. */
 function simpleJson(ctx: Ctx, t: Target, p: FakePull) {
@@ -130,7 +130,7 @@ export function getPull(ctx: Ctx, [owner, name, n]: string[]): void {
 }
 
 export async function createPull(ctx: Ctx, [owner, name]: string[]): Promise<void> {
-  const t = writeTarget(ctx, owner, name, DOCS.create);
+  const t = writeTarget(ctx, owner, name, DOCS.create, "pull_requests");
   if (!t) return;
   const body = await jsonBody(ctx, DOCS.create);
   if (!body) return;
@@ -157,7 +157,7 @@ export async function createPull(ctx: Ctx, [owner, name]: string[]): Promise<voi
 }
 
 export async function updatePull(ctx: Ctx, [owner, name, n]: string[]): Promise<void> {
-  const t = writeTarget(ctx, owner, name, DOCS.update);
+  const t = writeTarget(ctx, owner, name, DOCS.update, "pull_requests");
   if (!t) return;
   const p = findPull(t, n);
   if (!p) return notFound(ctx, DOCS.update);

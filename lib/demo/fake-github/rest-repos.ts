@@ -10,18 +10,26 @@ const TREES_DOCS = "https://docs.github.com/rest/git/trees#get-a-tree";
 
 /** Private repositories are visible to org members whose token has the `repo` scope; others get 404 like GitHub. */
 export function canSeePrivate(ctx: Ctx): boolean {
+  // an App installed on the org with Contents (read) sees its private repositories; it is no member
+  if (ctx.identity?.installation) return hasScope(ctx.identity, "repo");
   return !!ctx.identity && hasScope(ctx.identity, "repo") && isMember(ctx.fixture, ctx.identity.user.login, ctx.state);
 }
 
+/** An installation token narrowed to some repositories sees only those of the private ones (public ones anyone may read). */
+function inGrant(ctx: Ctx, r: FixtureRepo): boolean {
+  const only = ctx.identity?.installation?.repositories;
+  return !only || !r.isPrivate || only.has(r.name.toLowerCase());
+}
+
 export function visibleRepos(ctx: Ctx): FixtureRepo[] {
-  const all = [...ctx.fixture.repos.values()];
+  const all = [...ctx.fixture.repos.values()].filter((r) => inGrant(ctx, r));
   return canSeePrivate(ctx) ? all : all.filter((r) => !r.isPrivate);
 }
 
 export function findRepo(ctx: Ctx, owner: string, name: string): FixtureRepo | null {
   if (owner.toLowerCase() !== ctx.fixture.org.login.toLowerCase()) return null;
   const repo = ctx.fixture.repos.get(name) ?? [...ctx.fixture.repos.values()].find((r) => r.name.toLowerCase() === name.toLowerCase());
-  if (!repo || (repo.isPrivate && !canSeePrivate(ctx))) return null;
+  if (!repo || (repo.isPrivate && !canSeePrivate(ctx)) || !inGrant(ctx, repo)) return null;
   return repo;
 }
 

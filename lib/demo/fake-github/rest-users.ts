@@ -1,11 +1,14 @@
 import type { components } from "@octokit/openapi-types";
-import { hasScope, isMember, notFound, send, sendError, type Ctx } from "./http";
+import { hasScope, isMember, notAccessibleByIntegration, notFound, send, sendError, type Ctx } from "./http";
 import { peek } from "./rate-limit";
 import { isOrg } from "./rest-repos";
 import { authenticatedUserJson, orgSimpleJson, userJson } from "./shapes";
 
 export function getUser(ctx: Ctx): void {
-  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/users/users#get-the-authenticated-user");
+  const docs = "https://docs.github.com/rest/users/users#get-the-authenticated-user";
+  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
+  // an installation token is no user: GitHub answers it 403
+  if (ctx.identity.installation) return notAccessibleByIntegration(ctx, docs);
   send(ctx, 200, authenticatedUserJson(ctx.base, ctx.identity.user.login));
 }
 
@@ -15,7 +18,9 @@ export function getUserByLogin(ctx: Ctx, [login]: string[]): void {
 }
 
 export function listUserOrgs(ctx: Ctx): void {
-  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", "https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user");
+  const docs = "https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user";
+  if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
+  if (ctx.identity.installation) return notAccessibleByIntegration(ctx, docs);
   const fx = ctx.fixture;
   send(ctx, 200, isMember(fx, ctx.identity.user.login, ctx.state) ? [orgSimpleJson(ctx.base, fx)] : []);
 }
@@ -24,6 +29,8 @@ export function listUserOrgs(ctx: Ctx): void {
 export function checkMember(ctx: Ctx, [org, username]: string[]): void {
   const docs = "https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user";
   if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
+  // an App reads memberships with the Members (read) permission
+  if (ctx.identity.installation && !hasScope(ctx.identity, "read:org")) return notAccessibleByIntegration(ctx, docs);
   if (!isOrg(ctx, org)) return notFound(ctx, docs);
   if (isMember(ctx.fixture, username, ctx.state)) {
     ctx.res.writeHead(204, ctx.extraHeaders);
@@ -40,6 +47,7 @@ export function checkMember(ctx: Ctx, [org, username]: string[]): void {
 export function removeMember(ctx: Ctx, [org, username]: string[]): void {
   const docs = "https://docs.github.com/rest/orgs/members#remove-an-organization-member";
   if (!ctx.identity) return sendError(ctx, 401, "Requires authentication", docs);
+  if (ctx.identity.installation && !hasScope(ctx.identity, "admin:org")) return notAccessibleByIntegration(ctx, docs);
   if (!isOrg(ctx, org)) return notFound(ctx, docs);
   if (!hasScope(ctx.identity, "admin:org")) return sendError(ctx, 403, "Must have admin rights to Organization.", docs);
   ctx.state.removedMembers.add(username.toLowerCase());

@@ -1,3 +1,4 @@
+import { createAccessToken, getApp, getInstallation, getOrgInstallation, listInstallations } from "./app";
 import { handleGraphQL } from "./graphql-route";
 import type { Ctx } from "./http";
 import { accessToken, authorize } from "./oauth";
@@ -17,6 +18,8 @@ export interface Route {
   kind: Kind;
   /** REST routes spend from the core rate limit except GET /rate_limit, like GitHub */
   spends?: boolean;
+  /** "app": authenticated as the GitHub App itself, with its JWT (a server with no App takes none) */
+  auth?: "app";
   handle: (ctx: Ctx, params: string[]) => void | Promise<void>;
 }
 
@@ -25,7 +28,14 @@ const rest = (name: string, pattern: RegExp, handle: Route["handle"], spends = t
 const write = (method: string, name: string, pattern: RegExp, handle: Route["handle"]): Route => ({ method, name: `${method} ${name}`, pattern, kind: "rest", handle });
 const repo = (tail: string) => new RegExp(`^/repos/${seg}/${seg}${tail}$`);
 
+const asApp = (r: Route): Route => ({ ...r, auth: "app" });
+
 export const routes: Route[] = [
+  asApp(rest("/app", /^\/app$/, getApp)),
+  asApp(rest("/app/installations", /^\/app\/installations$/, listInstallations)),
+  asApp(rest("/app/installations/:installation_id", /^\/app\/installations\/(\d+)$/, getInstallation)),
+  asApp(write("POST", "/app/installations/:installation_id/access_tokens", /^\/app\/installations\/(\d+)\/access_tokens$/, createAccessToken)),
+  asApp(rest("/orgs/:org/installation", new RegExp(`^/orgs/${seg}/installation$`), getOrgInstallation)),
   rest("/orgs/:org", new RegExp(`^/orgs/${seg}$`), getOrg),
   rest("/orgs/:org/repos", new RegExp(`^/orgs/${seg}/repos$`), listOrgRepos),
   rest("/orgs/:org/packages", new RegExp(`^/orgs/${seg}/packages$`), listPackages),

@@ -15,17 +15,21 @@ export type MinimalRepository = Schemas["minimal-repository"];
 
 const FIXTURE_TIME = "2024-01-15T10:00:00Z";
 
-/** A user or organization as GitHub embeds it (`owner` of repositories and packages): the simple-user shape. */
-export function simpleUserJson(base: string, login: string, id: number, type: "User" | "Organization"): SimpleUser {
-  const u = `${base}/users/${login}`;
+/**
+ * A user or organization as GitHub embeds it (`owner` of repositories and packages): the simple-user
+ * shape. An App's bot (`slug[bot]`, type Bot) has its login escaped in its URLs and its page at /apps/.
+ */
+export function simpleUserJson(base: string, login: string, id: number, type: "User" | "Organization" | "Bot"): SimpleUser {
+  const u = `${base}/users/${encodeURIComponent(login)}`;
+  const bot = /^(.+)\[bot\]$/.exec(login);
   return {
     login,
     id,
-    node_id: `${type === "Organization" ? "O" : "U"}_${id}`,
+    node_id: `${type === "Organization" ? "O" : type === "Bot" ? "BOT" : "U"}_${id}`,
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
     gravatar_id: "",
     url: u,
-    html_url: `https://github.com/${login}`,
+    html_url: bot ? `https://github.com/apps/${bot[1]}` : `https://github.com/${login}`,
     followers_url: `${u}/followers`,
     following_url: `${u}/following{/other_user}`,
     gists_url: `${u}/gists{/gist_id}`,

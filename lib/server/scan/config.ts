@@ -1,4 +1,6 @@
-import { DEMO_ORG, DEMO_TOKEN, type Env, isDemoMode } from "@/lib/server/env";
+import { readFileSync } from "node:fs";
+import { normalizeAppPrivateKey } from "@/lib/github/app-key";
+import { DEMO_ORG, DEMO_TOKEN, type Env, githubAppFromEnv, isDemoMode } from "@/lib/server/env";
 import type { ScanConfig } from "@/lib/server/scan/types";
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
@@ -11,25 +13,31 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
         "Demo mode (no CACHEGUARD_ORG) needs CACHEGUARD_DEMO_URL, the fake GitHub server's URL; `npm start` sets it.",
       );
     }
-    return {
+    const base = {
       org: DEMO_ORG,
       apiUrl: env.CACHEGUARD_DEMO_URL,
       registryUrl: env.CACHEGUARD_DEMO_URL,
-      token: DEMO_TOKEN,
       includeArchived: false,
       includeForks: false,
       registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
     };
+    // CACHEGUARD_DEMO_AUTH=app: the fake's App with the key `npm start` generated; the registry with the demo PAT
+    if (env.CACHEGUARD_DEMO_APP_ID && env.CACHEGUARD_DEMO_APP_KEY_FILE) {
+      const privateKey = normalizeAppPrivateKey(readFileSync(env.CACHEGUARD_DEMO_APP_KEY_FILE, "utf8"), "CACHEGUARD_DEMO_APP_KEY_FILE");
+      return { ...base, app: { appId: env.CACHEGUARD_DEMO_APP_ID, privateKey, org: DEMO_ORG }, registryToken: DEMO_TOKEN };
+    }
+    return { ...base, token: DEMO_TOKEN };
   }
+  const app = githubAppFromEnv(env);
+  // configProblem refuses a broken App before anything runs; a scan started anyway says why
+  if ("problem" in app) throw new Error(app.problem);
   return {
     org: env.CACHEGUARD_ORG!,
     apiUrl: env.GITHUB_API_URL,
     registryUrl: env.GHCR_URL,
     token: env.GITHUB_TOKEN,
-    app:
-      env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY && env.GITHUB_APP_INSTALLATION_ID
-        ? { appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: Number(env.GITHUB_APP_INSTALLATION_ID) }
-        : undefined,
+    app: app.app ? { ...app.app, org: env.CACHEGUARD_ORG! } : undefined,
+    registryToken: env.GHCR_TOKEN,
     includeArchived: truthy(env.CACHEGUARD_INCLUDE_ARCHIVED),
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
     registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,

@@ -26,6 +26,16 @@ export interface PackagesPhaseResult {
 
 type TagRow = Classified & { tag: string };
 
+/** What the scan says when a GitHub App has no GHCR_TOKEN beside it. */
+export const REGISTRY_NOT_READ =
+  "the registry was not read: GitHub's Packages API and ghcr.io do not take a GitHub App's installation token; " +
+  "set GHCR_TOKEN to a personal access token (classic) with read:packages to read GHCR (registry findings stay as the last scan that read it left them)";
+
+/** The token the registry and the Packages API are read with: GHCR_TOKEN, else the PAT (never an App's token). */
+export function registryToken(config: ScanConfig): string | undefined {
+  return config.registryToken ?? (config.app ? undefined : config.token);
+}
+
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -102,9 +112,18 @@ async function storedTags(db: Db, orgId: number, org: string, packageId?: number
  * behind (or crowd out) the GitHub API calls of the repo phase running alongside.
  */
 export async function scanPackages(
-  db: Db, gh: GitHubClient, stats: RequestStats, config: ScanConfig, orgId: number, progress: ProgressReporter,
+  db: Db, gh: GitHubClient | null, stats: RequestStats, config: ScanConfig, orgId: number, progress: ProgressReporter,
 ): Promise<PackagesPhaseResult> {
   await progress.update({ phase: "packages" });
+  if (!gh) {
+    // a GitHub App without GHCR_TOKEN: GitHub's Packages API and GHCR's private packages take no
+    // installation token, so nothing of the registry is read, and the scan says so (partial, never
+    // clean); what earlier scans learned stays, and no registry finding is resolved
+    return {
+      tags: await storedTags(db, orgId, config.org), packages: 0, packagesRead: 0,
+      errors: [{ repo: "packages", message: REGISTRY_NOT_READ }], evidence: { packagesComplete: false, packages: new Map() },
+    };
+  }
   let listed: PackageInfo[];
   try {
     listed = await listContainerPackages(gh, config.org);
@@ -119,7 +138,7 @@ export async function scanPackages(
   // every listed package starts unknown: its tags count as read only once its tag list and reads succeed
   const evidence: RegistryEvidence = { packagesComplete: true, packages: new Map(listed.map((p) => [p.name.toLowerCase(), { listed: null, current: new Set<string>() }])) };
   const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
-  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: createLimiter(concurrency) });
+  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats, limiter: createLimiter(concurrency) });
   const classify = tagClassifier(db, registry);
   /** digests some package of this scan has written (or is writing) to ManifestKind */
   const claimed = new Set<string>();

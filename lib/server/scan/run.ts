@@ -15,7 +15,7 @@ import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
-import type { OnProgress, RepoError, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
+import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
 export interface ScanOptions {
   config: ScanConfig;
@@ -38,13 +38,19 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   let gh: ReturnType<typeof createGitHub> | null = null;
   let completeRepoIds: number[] = [];
   try {
-    gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app }, stats);
+    gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app ? { org: config.org, ...config.app } : undefined }, stats);
+    // an App finds its installation and gets its first token here: a refusal fails the scan now, saying why
+    await gh.ready();
+    summary.auth = { ...gh.authInfo(), registry: registryAuth(config) };
+    // the Packages API is read with GHCR_TOKEN when there is one (it shares the scan's stats and limiter);
+    // an App without one cannot read it at all
+    const packagesGh = config.registryToken ? createGitHub({ apiUrl: config.apiUrl, token: config.registryToken }, stats) : config.app ? null : gh;
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
     const [reposOut, pkgsOut] = await Promise.allSettled([
       scanRepos(db, gh, config, orgId, scanId, both),
-      scanPackages(db, gh, stats, config, orgId, both),
+      scanPackages(db, packagesGh, stats, config, orgId, both),
     ]);
     // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
     if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
@@ -91,7 +97,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   } catch (e) {
     // org unreachable, bad credentials, …: nothing earlier is lost, findings were not touched
     summary.status = "failed";
-    summary.error = redact(e instanceof Error ? e.message : String(e), [config.token]);
+    summary.error = redact(e instanceof Error ? e.message : String(e), [config.token, config.registryToken]);
     summary.repoErrors = repoErrors;
     summary.openCount = await db.finding.count({ where: { orgId, ...openWhere() } }).catch(() => 0);
   } finally {
@@ -100,7 +106,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
       data: {
         status: summary.status, activeKey: null, finishedAt: new Date(), heartbeatAt: new Date(),
         error: summary.error ?? null,
-        repoErrors: JSON.stringify(summary.repoErrors.map((r) => ({ repo: r.repo, message: redact(r.message, [config.token]) }))),
+        repoErrors: JSON.stringify(summary.repoErrors.map((r) => ({ repo: r.repo, message: redact(r.message, [config.token, config.registryToken]) }))),
         reposTotal: summary.repos || progress.state.reposTotal, reposDone: progress.state.reposDone,
         reposSkipped: summary.reposSkipped, phase: progress.state.phase,
         restRequests: stats.rest, graphqlRequests: stats.graphql, registryRequests: stats.registry,
@@ -120,6 +126,12 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   }
   summary.requests = { rest: stats.rest, graphql: stats.graphql, registry: stats.registry };
   return summary;
+}
+
+function registryAuth(config: ScanConfig): ScanAuth["registry"] {
+  if (config.registryToken) return "ghcr-token";
+  if (config.app) return "not-read";
+  return config.token ? "github-token" : "anonymous";
 }
 
 /** Updates of the repositories whose build map changed (most scans change few). */
@@ -153,7 +165,7 @@ export async function startScan(db: Db, opts: ScanOptions): Promise<{ scanId: nu
   const { scanId, orgId } = await beginScan(db, opts.config.org, opts.trigger);
   void execute(db, scanId, orgId, opts).catch((e: unknown) => {
     // execute records its own failures; this only fires if the database itself went away
-    console.error(`scan #${scanId} crashed: ${redact(e instanceof Error ? e.message : String(e), [opts.config.token])}`);
+    console.error(`scan #${scanId} crashed: ${redact(e instanceof Error ? e.message : String(e), [opts.config.token, opts.config.registryToken])}`);
   });
   return { scanId };
 }

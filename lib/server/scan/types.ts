@@ -1,12 +1,21 @@
 import type { Finding } from "@/lib/engine/types";
+import type { AppAuthOptions } from "@/lib/github/app-auth";
 
 export interface ScanConfig {
   org: string;
   apiUrl: string;
   registryUrl: string;
   token?: string;
-  /** GitHub App installation instead of a token (GitHub API only; the registry still needs a token) */
-  app?: { appId: string; privateKey: string; installationId: number };
+  /**
+   * GitHub App installation instead of a token (GitHub API only): the installation is found on the
+   * org when no id is given. The registry side needs `registryToken`: an App cannot read packages.
+   */
+  app?: AppAuthOptions;
+  /**
+   * GHCR_TOKEN: a personal access token (classic, read:packages) for the Packages API and the
+   * registry, beside an App (required there to read the registry) or beside a PAT (to split them)
+   */
+  registryToken?: string;
   includeArchived?: boolean;
   includeForks?: boolean;
   /** registry requests in flight at once (default 16); the GitHub API keeps its own, smaller cap */
@@ -92,8 +101,18 @@ export interface ScanSummary {
   findings: ScanFinding[];
   /** findings it saw that an ignore or an accepted risk silences (not counted) */
   suppressed: ScanFinding[];
+  /** how the scan authenticated: a token, or a GitHub App installation; and what read the registry */
+  auth?: ScanAuth;
   /** what was done after the scan (alerts, code scanning, issues); absent when nothing ran */
   actions?: import("@/lib/server/after-scan").ActionOutcome[];
+}
+
+export interface ScanAuth {
+  kind: "token" | "app" | "none";
+  appId?: string;
+  installationId?: number;
+  /** GHCR_TOKEN, the GitHub token, no credential (public packages only), or not read (an App without GHCR_TOKEN) */
+  registry: "ghcr-token" | "github-token" | "anonymous" | "not-read";
 }
 
 export type OnProgress = (p: ScanProgress) => void;

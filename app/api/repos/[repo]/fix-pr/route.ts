@@ -28,7 +28,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ repo: stri
       const config = scanConfigFromEnv(env);
       const o = await org();
       const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app });
-      const credentials = isDemoMode(env) ? "the demo token" : config.app ? "the GitHub App installation (GITHUB_APP_ID)" : "the server's GITHUB_TOKEN";
+      const credentials = config.app ? "the GitHub App installation (GITHUB_APP_ID)" : isDemoMode(env) ? "the demo token" : "the server's GITHUB_TOKEN";
       try {
         const result = await openFixPullRequest(db, gh, {
           org: o.login, repo: p.data.repo,
