@@ -62,6 +62,7 @@ export async function prepareWrites(call: Call): Promise<Written> {
   await call("POST", `${WEB}/labels`, { name: "cacheguard", color: "b60205", description: "Found by cacheguard" });
   await call("POST", `${WEB}/issues`, { title: "Prepared open issue", body: "Opened before the probes", labels: ["cacheguard"] });
   await call("POST", `${WEB}/issues/1/comments`, { body: "A prepared comment" });
+  await call("POST", `${WEB}/issues/1/comments`, { body: "Another prepared comment" });
   await call("POST", `${WEB}/issues`, { title: "Prepared closed issue" });
   await call("PATCH", `${WEB}/issues/2`, { state: "closed", state_reason: "not_planned" });
   const upload = (sarif: unknown) => call("POST", `${API}/code-scanning/sarifs`, { commit_sha: head, ref: "refs/heads/main", sarif: sarifField(sarif) });
@@ -203,6 +204,13 @@ export function writeProbes(w: Written): Record<string, Probe[]> {
       { method: "PATCH", path: `${WEB}/issues/999`, body: { state: "closed" }, status: 404 },
       { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "closed" }, token: "outsider-token", status: 404 },
       { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "closed" }, token: null, status: 401 },
+    ],
+    "GET /repos/:owner/:repo/issues/:number/comments": [
+      { path: `${WEB}/issues/1/comments`, status: 200 },
+      { path: `${WEB}/issues/1/comments?per_page=1`, status: 200 },
+      { path: `${WEB}/issues/1/comments?per_page=1&page=2`, status: 200 },
+      { path: `${WEB}/issues/2/comments`, status: 200 },
+      { path: `${WEB}/issues/999/comments`, status: 404 },
     ],
     "POST /repos/:owner/:repo/issues/:number/comments": [
       post(`${WEB}/issues/1/comments`, { body: "Fixed as of scan #2. Closing." }, 201),

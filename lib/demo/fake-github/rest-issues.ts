@@ -27,6 +27,7 @@ const DOCS = {
   create: "https://docs.github.com/rest/issues/issues#create-an-issue",
   update: "https://docs.github.com/rest/issues/issues#update-an-issue",
   comment: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+  comments: "https://docs.github.com/rest/issues/comments#list-issue-comments",
   createLabel: "https://docs.github.com/rest/issues/labels#create-a-label",
   getLabel: "https://docs.github.com/rest/issues/labels#get-a-label",
 };
@@ -269,6 +270,16 @@ export async function createComment(ctx: Ctx, [owner, name, n]: string[]): Promi
   const rec = found.pull ?? t.w.issues.find((i) => i.number === found.number);
   if (rec) rec.updatedAt = now;
   send(ctx, 201, commentJson(ctx, t, c), { location: `${ctx.base}/repos/${t.full}/issues/comments/${c.id}` });
+}
+
+export function listComments(ctx: Ctx, [owner, name, n]: string[]): void {
+  const t = target(ctx, owner, name);
+  const found = t && findAny(t, n);
+  if (!t || !found) return notFound(ctx, DOCS.comments);
+  const since = ctx.url.searchParams.get("since");
+  const all = t.w.comments.filter((c) => c.number === found.number && (!since || Number.isNaN(Date.parse(since)) || Date.parse(c.updatedAt) >= Date.parse(since)));
+  const { page, link } = paginate(ctx, all);
+  send(ctx, 200, page.map((c) => commentJson(ctx, t, c)), link);
 }
 
 export async function createLabel(ctx: Ctx, [owner, name]: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { handleRegistry, methodNotAllowed, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
 import { createBlob, createCommit, createRef, createTree, getCommit, getRef, updateRef } from "./rest-git";
 import { getSarif, uploadSarif } from "./rest-code-scanning";
-import { createComment, createIssue, createLabel, getIssue, getLabel, listIssues, updateIssue } from "./rest-issues";
+import { createComment, createIssue, createLabel, getIssue, getLabel, listComments, listIssues, updateIssue } from "./rest-issues";
 import { createPull, getPull, listPulls, mergePull, updatePull } from "./rest-pulls";
 import { getBlob, getContents, getOrg, getRepo, getTree, listOrgRepos } from "./rest-repos";
 import { checkMember, removeMember, getRateLimit, getUser, getUserByLogin, listUserOrgs } from "./rest-users";
@@ -55,6 +55,7 @@ export const routes: Route[] = [
   write("POST", "/repos/:owner/:repo/issues", repo("/issues"), createIssue),
   rest("/repos/:owner/:repo/issues/:number", repo("/issues/(\\d+)"), getIssue),
   write("PATCH", "/repos/:owner/:repo/issues/:number", repo("/issues/(\\d+)"), updateIssue),
+  rest("/repos/:owner/:repo/issues/:number/comments", repo("/issues/(\\d+)/comments"), listComments),
   write("POST", "/repos/:owner/:repo/issues/:number/comments", repo("/issues/(\\d+)/comments"), createComment),
   write("POST", "/repos/:owner/:repo/labels", repo("/labels"), createLabel),
   rest("/repos/:owner/:repo/labels/:name", repo(`/labels/${seg}`), getLabel),
