@@ -61,3 +61,38 @@ export async function saveIntegrations(db: Db, input: z.infer<typeof integration
   }
   return readIntegrations(db, env);
 }
+
+/**
+ * Run `fn` while holding a lease in the Setting table, so two scans' after-scan work for one org
+ * never overlaps, in one process or several (a "Rescan now" right after a scan, the CLI beside the
+ * dashboard): the scan releases its lock before its after-scan tasks run, and two issue updates at
+ * once could open the same issue twice. A second caller waits for the first (up to `waitMs`), then
+ * gives up with null; a lease left by a killed process expires after `ttlMs`.
+ */
+export async function withLease<T>(db: Db, key: string, fn: () => Promise<T>, opts: { waitMs?: number; ttlMs?: number; pollMs?: number } = {}): Promise<T | null> {
+  const ttl = opts.ttlMs ?? 30 * 60_000;
+  const deadline = Date.now() + (opts.waitMs ?? 10 * 60_000);
+  const token = `${Date.now() + ttl} ${process.pid} ${Math.random().toString(36).slice(2)}`;
+  for (;;) {
+    try {
+      await db.setting.create({ data: { key, value: token } });
+      break;
+    } catch (e) {
+      // only "the key is taken" means someone holds it; anything else (a read-only database) is an error
+      if ((e as { code?: unknown }).code !== "P2002") throw e;
+      const held = await db.setting.findUnique({ where: { key } });
+      if (held && Number(held.value.split(" ")[0]) < Date.now()) {
+        // expired: take it over only if it is still the one that expired
+        await db.setting.deleteMany({ where: { key, value: held.value } });
+        continue;
+      }
+      if (Date.now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await db.setting.deleteMany({ where: { key, value: token } }).catch(() => undefined);
+  }
+}

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import type { ActionOutcome, AfterScanContext, AfterScanTask } from "@/lib/server/after-scan";
-import { readIntegration } from "@/lib/server/integrations";
+import { readIntegration, withLease } from "@/lib/server/integrations";
 import { expireAcceptances } from "@/lib/server/suppressions";
 import { repoSarif } from "./sarif";
 
@@ -55,55 +55,60 @@ export function codeScanningTask(opts: { env?: EnvLike } = {}): AfterScanTask {
     async run(ctx: AfterScanContext): Promise<ActionOutcome[]> {
       const env = opts.env ?? process.env;
       if (!(await readIntegration(ctx.db, "codeScanning", env)).enabled) return [];
-      const org = ctx.config.org;
-      await expireAcceptances(ctx.db, ctx.orgId);
-      const last = new Map((await ctx.db.codeScanningUpload.findMany({ where: { orgId: ctx.orgId } })).map((r) => [r.repoName, r]));
-      const origin = env.NEXTAUTH_URL?.replace(/\/+$/, "");
-      const outcomes: ActionOutcome[] = [];
-      let unchanged = 0;
-      for (const repo of ctx.completeRepos) {
-        // an empty repository has no commit to upload an analysis for
-        if (!repo.headSha) continue;
-        const full = `${org}/${repo.name}`;
-        const ref = `refs/heads/${repo.defaultBranch}`;
-        try {
-          const sarif = await repoSarif(ctx.db, { id: ctx.orgId, login: org }, repo, origin ? { origin } : {});
-          const prior = last.get(repo.name);
-          if (prior && prior.headSha === repo.headSha && prior.ref === ref && prior.sarifHash === sarif.hash) {
-            unchanged++;
-            continue;
-          }
-          const res = await ctx.gh.octokit.request("POST /repos/{owner}/{repo}/code-scanning/sarifs", {
-            owner: org, repo: repo.name, commit_sha: repo.headSha, ref, sarif: gzipSync(Buffer.from(sarif.json)).toString("base64"),
-          });
-          const id = String(res.data.id ?? "");
-          const url = res.data.url ?? null;
-          // GitHub processes an upload after accepting it; one look says whether it already failed
-          let processing = "pending";
-          let errors: string[] = [];
-          try {
-            const status = await ctx.gh.octokit.request("GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}", { owner: org, repo: repo.name, sarif_id: id });
-            processing = status.data.processing_status ?? "pending";
-            errors = [...(status.data.errors ?? [])];
-          } catch {
-            // the upload was accepted; its status is for the Security tab to show
-          }
-          const what = `${plural(sarif.results, "result")}${sarif.suppressed ? ` (${sarif.suppressed} suppressed)` : ""} for ${repo.headSha.slice(0, 7)} on ${ref}`;
-          if (processing === "failed") {
-            outcomes.push({ kind: "code-scanning", target: repo.name, status: "failed", url, message: `code scanning accepted ${what} but could not process it: ${errors.join("; ") || "no reason given"}` });
-            continue;
-          }
-          const row = { headSha: repo.headSha, ref, sarifHash: sarif.hash, sarifId: id, url: url ?? "", results: sarif.results, scanId: ctx.scanId, uploadedAt: new Date() };
-          await ctx.db.codeScanningUpload.upsert({ where: { orgId_repoName: { orgId: ctx.orgId, repoName: repo.name } }, create: { orgId: ctx.orgId, repoName: repo.name, ...row }, update: row });
-          outcomes.push({ kind: "code-scanning", target: repo.name, status: "delivered", url, message: `uploaded ${what}; processing ${processing}` });
-        } catch (e) {
-          outcomes.push({ kind: "code-scanning", target: repo.name, status: "failed", message: uploadFailure(e, full, (x) => ctx.gh.error(x, { org, action: `uploading SARIF for ${full}` }).message) });
-        }
-      }
-      if (unchanged > 0) {
-        outcomes.push({ kind: "code-scanning", target: org, status: "skipped", message: `${plural(unchanged, "repository", "repositories")} unchanged since the last upload (same head commit, same SARIF): nothing uploaded` });
-      }
-      return outcomes;
+      const done = await withLease(ctx.db, `lease.code-scanning.${ctx.orgId}`, () => uploadAll(ctx, env));
+      return done ?? [{ kind: "code-scanning", target: ctx.config.org, status: "skipped", message: "another scan's code scanning uploads were still running after 10 minutes; the next scan uploads what changed" }];
     },
   };
+}
+
+async function uploadAll(ctx: AfterScanContext, env: EnvLike): Promise<ActionOutcome[]> {
+  const org = ctx.config.org;
+  await expireAcceptances(ctx.db, ctx.orgId);
+  const last = new Map((await ctx.db.codeScanningUpload.findMany({ where: { orgId: ctx.orgId } })).map((r) => [r.repoName, r]));
+  const origin = env.NEXTAUTH_URL?.replace(/\/+$/, "");
+  const outcomes: ActionOutcome[] = [];
+  let unchanged = 0;
+  for (const repo of ctx.completeRepos) {
+    // an empty repository has no commit to upload an analysis for
+    if (!repo.headSha) continue;
+    const full = `${org}/${repo.name}`;
+    const ref = `refs/heads/${repo.defaultBranch}`;
+    try {
+      const sarif = await repoSarif(ctx.db, { id: ctx.orgId, login: org }, repo, origin ? { origin } : {});
+      const prior = last.get(repo.name);
+      if (prior && prior.headSha === repo.headSha && prior.ref === ref && prior.sarifHash === sarif.hash) {
+        unchanged++;
+        continue;
+      }
+      const res = await ctx.gh.octokit.request("POST /repos/{owner}/{repo}/code-scanning/sarifs", {
+        owner: org, repo: repo.name, commit_sha: repo.headSha, ref, sarif: gzipSync(Buffer.from(sarif.json)).toString("base64"),
+      });
+      const id = String(res.data.id ?? "");
+      const url = res.data.url ?? null;
+      // GitHub processes an upload after accepting it; one look says whether it already failed
+      let processing = "pending";
+      let errors: string[] = [];
+      try {
+        const status = await ctx.gh.octokit.request("GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}", { owner: org, repo: repo.name, sarif_id: id });
+        processing = status.data.processing_status ?? "pending";
+        errors = [...(status.data.errors ?? [])];
+      } catch {
+        // the upload was accepted; its status is for the Security tab to show
+      }
+      const what = `${plural(sarif.results, "result")}${sarif.suppressed ? ` (${sarif.suppressed} suppressed)` : ""} for ${repo.headSha.slice(0, 7)} on ${ref}`;
+      if (processing === "failed") {
+        outcomes.push({ kind: "code-scanning", target: repo.name, status: "failed", url, message: `code scanning accepted ${what} but could not process it: ${errors.join("; ") || "no reason given"}` });
+        continue;
+      }
+      const row = { headSha: repo.headSha, ref, sarifHash: sarif.hash, sarifId: id, url: url ?? "", results: sarif.results, scanId: ctx.scanId, uploadedAt: new Date() };
+      await ctx.db.codeScanningUpload.upsert({ where: { orgId_repoName: { orgId: ctx.orgId, repoName: repo.name } }, create: { orgId: ctx.orgId, repoName: repo.name, ...row }, update: row });
+      outcomes.push({ kind: "code-scanning", target: repo.name, status: "delivered", url, message: `uploaded ${what}; processing ${processing}` });
+    } catch (e) {
+      outcomes.push({ kind: "code-scanning", target: repo.name, status: "failed", message: uploadFailure(e, full, (x) => ctx.gh.error(x, { org, action: `uploading SARIF for ${full}` }).message) });
+    }
+  }
+  if (unchanged > 0) {
+    outcomes.push({ kind: "code-scanning", target: org, status: "skipped", message: `${plural(unchanged, "repository", "repositories")} unchanged since the last upload (same head commit, same SARIF): nothing uploaded` });
+  }
+  return outcomes;
 }

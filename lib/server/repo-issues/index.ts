@@ -1,6 +1,6 @@
 import type { RepoIssue } from "@prisma/client";
 import type { ActionOutcome, AfterScanContext, AfterScanTask } from "@/lib/server/after-scan";
-import { readIntegration } from "@/lib/server/integrations";
+import { readIntegration, withLease } from "@/lib/server/integrations";
 import { toRows } from "@/lib/server/queries/findings";
 import { expireAcceptances, openWhere } from "@/lib/server/suppressions";
 import { bodyHash, closingComment, type IssueContext, ISSUE_LABEL, ISSUE_MARKER, ISSUE_TITLE, renderIssueBody, reopeningComment } from "./body";
@@ -94,94 +94,99 @@ export function repoIssuesTask(opts: { env?: EnvLike } = {}): AfterScanTask {
     async run(ctx: AfterScanContext): Promise<ActionOutcome[]> {
       const env = opts.env ?? process.env;
       if (!(await readIntegration(ctx.db, "issues", env)).enabled) return [];
-      const { db, gh, orgId } = ctx;
-      const org = ctx.config.org;
-      const dashboardUrl = env.NEXTAUTH_URL?.replace(/\/+$/, "") ?? null;
-      await expireAcceptances(db, orgId);
-      const rows = new Map((await db.repoIssue.findMany({ where: { orgId } })).map((r) => [r.repoName, r]));
-      let login: string | null | undefined;
-      const outcomes: ActionOutcome[] = [];
-      let unchanged = 0;
-
-      const save = async (repo: string, data: Partial<Pick<RepoIssue, "number" | "state" | "url" | "bodyHash" | "htmlUrl">>) => {
-        const row = await db.repoIssue.upsert({
-          where: { orgId_repoName: { orgId, repoName: repo } },
-          create: { orgId, repoName: repo, state: "none", ...data },
-          update: data,
-        });
-        rows.set(repo, row);
-        return row;
-      };
-
-      for (const repo of ctx.completeRepos) {
-        if (!repo.headSha) continue;
-        const full = `${org}/${repo.name}`;
-        try {
-          let row = rows.get(repo.name);
-          if (!row) {
-            // the table does not know this repository: ask GitHub once
-            login ??= await tokenLogin(gh);
-            const found = await findOnGitHub(gh, org, repo.name, login);
-            row = await save(repo.name, found ? { number: found.number, state: found.state === "open" ? "open" : "closed", url: found.html_url, bodyHash: bodyHash(found.body ?? "") } : { number: null, state: "none" });
-          }
-          const found = await db.finding.findMany({ where: { orgId, repoId: repo.repoId, ...openWhere() }, include: { repo: { select: { name: true } } } });
-          const open = await toRows(db, orgId, found);
-          const context = async (): Promise<IssueContext> => {
-            const htmlUrl = row!.htmlUrl ?? (await gh.octokit.request("GET /repos/{owner}/{repo}", { owner: org, repo: repo.name })).data.html_url;
-            if (!row!.htmlUrl) row = await save(repo.name, { htmlUrl });
-            return { org, repo: repo.name, htmlUrl, headSha: repo.headSha!, defaultBranch: repo.defaultBranch, dashboardUrl };
-          };
-
-          if (open.length === 0) {
-            if (row.state !== "open" || row.number === null) continue;
-            const current = await getIssue(gh, org, repo.name, row.number);
-            if (!current || current.state !== "open") {
-              await save(repo.name, { state: current ? "closed" : "none", ...(current ? {} : { number: null }) });
-              continue;
-            }
-            const c = await context();
-            await gh.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: org, repo: repo.name, issue_number: row.number, body: closingComment(ctx.scanId, c) });
-            await gh.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: org, repo: repo.name, issue_number: row.number, state: "closed", state_reason: "completed" });
-            await save(repo.name, { state: "closed" });
-            outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: row.url, message: `closed issue #${row.number}: every finding is fixed as of scan #${ctx.scanId}` });
-            continue;
-          }
-
-          const c = await context();
-          const body = renderIssueBody(c, open);
-          const hash = bodyHash(body);
-          const current = row.number !== null ? await getIssue(gh, org, repo.name, row.number) : null;
-          if (!current) {
-            await ensureLabel(gh, org, repo.name);
-            const made = (await gh.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: org, repo: repo.name, title: ISSUE_TITLE, body, labels: [ISSUE_LABEL.name] })).data;
-            await save(repo.name, { number: made.number, state: "open", url: made.html_url, bodyHash: hash });
-            outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: made.html_url, message: `opened issue #${made.number}: ${plural(open.length, "open finding")}` });
-            continue;
-          }
-          if (current.state !== "open") {
-            await gh.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: org, repo: repo.name, issue_number: current.number, state: "open", body });
-            await gh.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: org, repo: repo.name, issue_number: current.number, body: reopeningComment(ctx.scanId, open.length, c) });
-            await save(repo.name, { number: current.number, state: "open", url: current.html_url, bodyHash: hash });
-            outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: current.html_url, message: `reopened issue #${current.number}: ${plural(open.length, "open finding")} again` });
-            continue;
-          }
-          // the body as GitHub holds it: someone's edit is put back too
-          if (bodyHash(current.body ?? "") === hash) {
-            if (row.bodyHash !== hash || row.state !== "open") await save(repo.name, { state: "open", bodyHash: hash, url: current.html_url });
-            unchanged++;
-            continue;
-          }
-          await gh.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: org, repo: repo.name, issue_number: current.number, body });
-          await save(repo.name, { state: "open", bodyHash: hash, url: current.html_url });
-          outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: current.html_url, message: `updated issue #${current.number}: ${plural(open.length, "open finding")}` });
-        } catch (e) {
-          outcomes.push({ kind: "issue", target: repo.name, status: "failed", message: issueFailure(e, full, (x) => gh.error(x, { org, action: `keeping the cacheguard issue of ${full}` }).message) });
-        }
-      }
-      if (unchanged > 0) {
-        outcomes.push({ kind: "issue", target: org, status: "skipped", message: `${plural(unchanged, "issue")} already up to date: nothing changed` });
-      }
-      return outcomes;
+      const done = await withLease(ctx.db, `lease.issues.${ctx.orgId}`, () => keepIssues(ctx, env));
+      return done ?? [{ kind: "issue", target: ctx.config.org, status: "skipped", message: "another scan's issue updates were still running after 10 minutes; the next scan brings the issues up to date" }];
     },
   };
+}
+
+async function keepIssues(ctx: AfterScanContext, env: EnvLike): Promise<ActionOutcome[]> {
+  const { db, gh, orgId } = ctx;
+  const org = ctx.config.org;
+  const dashboardUrl = env.NEXTAUTH_URL?.replace(/\/+$/, "") ?? null;
+  await expireAcceptances(db, orgId);
+  const rows = new Map((await db.repoIssue.findMany({ where: { orgId } })).map((r) => [r.repoName, r]));
+  let login: string | null | undefined;
+  const outcomes: ActionOutcome[] = [];
+  let unchanged = 0;
+
+  const save = async (repo: string, data: Partial<Pick<RepoIssue, "number" | "state" | "url" | "bodyHash" | "htmlUrl">>) => {
+    const row = await db.repoIssue.upsert({
+      where: { orgId_repoName: { orgId, repoName: repo } },
+      create: { orgId, repoName: repo, state: "none", ...data },
+      update: data,
+    });
+    rows.set(repo, row);
+    return row;
+  };
+
+  for (const repo of ctx.completeRepos) {
+    if (!repo.headSha) continue;
+    const full = `${org}/${repo.name}`;
+    try {
+      let row = rows.get(repo.name);
+      if (!row) {
+        // the table does not know this repository: ask GitHub once
+        login ??= await tokenLogin(gh);
+        const found = await findOnGitHub(gh, org, repo.name, login);
+        row = await save(repo.name, found ? { number: found.number, state: found.state === "open" ? "open" : "closed", url: found.html_url, bodyHash: bodyHash(found.body ?? "") } : { number: null, state: "none" });
+      }
+      const found = await db.finding.findMany({ where: { orgId, repoId: repo.repoId, ...openWhere() }, include: { repo: { select: { name: true } } } });
+      const open = await toRows(db, orgId, found);
+      const context = async (): Promise<IssueContext> => {
+        const htmlUrl = row!.htmlUrl ?? (await gh.octokit.request("GET /repos/{owner}/{repo}", { owner: org, repo: repo.name })).data.html_url;
+        if (!row!.htmlUrl) row = await save(repo.name, { htmlUrl });
+        return { org, repo: repo.name, htmlUrl, headSha: repo.headSha!, defaultBranch: repo.defaultBranch, dashboardUrl };
+      };
+
+      if (open.length === 0) {
+        if (row.state !== "open" || row.number === null) continue;
+        const current = await getIssue(gh, org, repo.name, row.number);
+        if (!current || current.state !== "open") {
+          await save(repo.name, { state: current ? "closed" : "none", ...(current ? {} : { number: null }) });
+          continue;
+        }
+        const c = await context();
+        await gh.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: org, repo: repo.name, issue_number: row.number, body: closingComment(ctx.scanId, c) });
+        await gh.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: org, repo: repo.name, issue_number: row.number, state: "closed", state_reason: "completed" });
+        await save(repo.name, { state: "closed" });
+        outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: row.url, message: `closed issue #${row.number}: every finding is fixed as of scan #${ctx.scanId}` });
+        continue;
+      }
+
+      const c = await context();
+      const body = renderIssueBody(c, open);
+      const hash = bodyHash(body);
+      const current = row.number !== null ? await getIssue(gh, org, repo.name, row.number) : null;
+      if (!current) {
+        await ensureLabel(gh, org, repo.name);
+        const made = (await gh.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: org, repo: repo.name, title: ISSUE_TITLE, body, labels: [ISSUE_LABEL.name] })).data;
+        await save(repo.name, { number: made.number, state: "open", url: made.html_url, bodyHash: hash });
+        outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: made.html_url, message: `opened issue #${made.number}: ${plural(open.length, "open finding")}` });
+        continue;
+      }
+      if (current.state !== "open") {
+        await gh.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: org, repo: repo.name, issue_number: current.number, state: "open", body });
+        await gh.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: org, repo: repo.name, issue_number: current.number, body: reopeningComment(ctx.scanId, open.length, c) });
+        await save(repo.name, { number: current.number, state: "open", url: current.html_url, bodyHash: hash });
+        outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: current.html_url, message: `reopened issue #${current.number}: ${plural(open.length, "open finding")} again` });
+        continue;
+      }
+      // the body as GitHub holds it: someone's edit is put back too
+      if (bodyHash(current.body ?? "") === hash) {
+        if (row.bodyHash !== hash || row.state !== "open") await save(repo.name, { state: "open", bodyHash: hash, url: current.html_url });
+        unchanged++;
+        continue;
+      }
+      await gh.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: org, repo: repo.name, issue_number: current.number, body });
+      await save(repo.name, { state: "open", bodyHash: hash, url: current.html_url });
+      outcomes.push({ kind: "issue", target: repo.name, status: "delivered", url: current.html_url, message: `updated issue #${current.number}: ${plural(open.length, "open finding")}` });
+    } catch (e) {
+      outcomes.push({ kind: "issue", target: repo.name, status: "failed", message: issueFailure(e, full, (x) => gh.error(x, { org, action: `keeping the cacheguard issue of ${full}` }).message) });
+    }
+  }
+  if (unchanged > 0) {
+    outcomes.push({ kind: "issue", target: org, status: "skipped", message: `${plural(unchanged, "issue")} already up to date: nothing changed` });
+  }
+  return outcomes;
 }
