@@ -129,7 +129,7 @@ async function keepIssues(ctx: AfterScanContext, env: EnvLike): Promise<ActionOu
         // the table does not know this repository: ask GitHub once
         login ??= await tokenLogin(gh);
         const found = await findOnGitHub(gh, org, repo.name, login);
-        row = await save(repo.name, found ? { number: found.number, state: found.state === "open" ? "open" : "closed", url: found.html_url, bodyHash: bodyHash(found.body ?? "") } : { number: null, state: "none" });
+        row = await save(repo.name, found ? { number: found.number, state: found.state === "open" ? "open" : "closed", url: found.html_url, bodyHash: bodyHash((found.body ?? "").replace(/\r\n/g, "\n")) } : { number: null, state: "none" });
       }
       const found = await db.finding.findMany({ where: { orgId, repoId: repo.repoId, ...openWhere() }, include: { repo: { select: { name: true } } } });
       const open = await toRows(db, orgId, found);
@@ -173,7 +173,7 @@ async function keepIssues(ctx: AfterScanContext, env: EnvLike): Promise<ActionOu
         continue;
       }
       // the body as GitHub holds it: someone's edit is put back too
-      if (bodyHash(current.body ?? "") === hash) {
+      if (bodyHash((current.body ?? "").replace(/\r\n/g, "\n")) === hash) {
         if (row.bodyHash !== hash || row.state !== "open") await save(repo.name, { state: "open", bodyHash: hash, url: current.html_url });
         unchanged++;
         continue;
