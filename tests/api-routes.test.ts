@@ -27,6 +27,7 @@ const routes = {
   scans: () => import("@/app/api/scans/route") as Promise<Route>,
   scan: () => import("@/app/api/scans/[id]/route") as Promise<Route>,
   settings: () => import("@/app/api/settings/route") as Promise<Route>,
+  integrations: () => import("@/app/api/settings/integrations/route") as Promise<Route>,
   unknown: () => import("@/app/api/[...rest]/route") as Promise<Route>,
 };
 
@@ -134,6 +135,38 @@ describe("a configured org is never served without sign-in", () => {
     const theirs = await call("scan", "GET", `/api/scans/${otherScan}`, { headers: { cookie }, params: { id: String(otherScan) } });
     expect(theirs.status).toBe(404);
     expect(await theirs.json()).toEqual({ error: `Scan #${otherScan} does not exist for acme.` });
+  });
+});
+
+describe("/api/settings/integrations", () => {
+  it("the environment is the default, the page wins, null goes back to the environment; signed-in only; bad bodies are 400", async () => {
+    setEnv({ ...REAL(), CACHEGUARD_CODE_SCANNING: "1" });
+    try {
+      const json = { "content-type": "application/json" };
+      expect((await call("integrations", "GET", "/api/settings/integrations")).status).toBe(401);
+      expect((await call("integrations", "PUT", "/api/settings/integrations", { headers: json, body: '{"issues":true}' })).status).toBe(401);
+      const cookie = await cookieFor("octocat");
+      const get = await call("integrations", "GET", "/api/settings/integrations", { headers: { cookie } });
+      expect(get.status).toBe(200);
+      expect(await get.json()).toEqual({
+        codeScanning: { enabled: true, source: "env", env: "CACHEGUARD_CODE_SCANNING", envValue: "1" },
+        issues: { enabled: false, source: "default", env: "CACHEGUARD_ISSUES", envValue: null },
+      });
+      const off = await call("integrations", "PUT", "/api/settings/integrations", { headers: { ...json, cookie }, body: '{"codeScanning":false,"issues":true}' });
+      expect(off.status).toBe(200);
+      expect(await off.json()).toMatchObject({ codeScanning: { enabled: false, source: "settings" }, issues: { enabled: true, source: "settings" } });
+      const reset = await call("integrations", "PUT", "/api/settings/integrations", { headers: { ...json, cookie }, body: '{"codeScanning":null}' });
+      expect(await reset.json()).toMatchObject({ codeScanning: { enabled: true, source: "env" }, issues: { enabled: true, source: "settings" } });
+      for (const body of ["{}", '{"codeScanning":"yes"}', '{"issues":true,"slack":true}']) {
+        const bad = await call("integrations", "PUT", "/api/settings/integrations", { headers: { ...json, cookie }, body });
+        expect(bad.status, body).toBe(400);
+        expect((await bad.json()).error).toMatch(/^Send \{"codeScanning": true\|false\|null/);
+      }
+      expect(await db.setting.findMany({ where: { key: { startsWith: "integrations." } }, orderBy: { key: "asc" } })).toEqual([{ key: "integrations.issues", value: "on" }]);
+    } finally {
+      delete process.env.CACHEGUARD_CODE_SCANNING;
+      await db.setting.deleteMany({ where: { key: { startsWith: "integrations." } } });
+    }
   });
 });
 

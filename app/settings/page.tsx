@@ -1,15 +1,17 @@
 import type { Metadata } from "next";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/server/db";
+import { readIntegrations } from "@/lib/server/integrations";
 import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
 import { SignOutButton } from "../signin/sign-in-button";
+import { IntegrationsForm } from "./integrations-form";
 import { ScheduleForm } from "./schedule-form";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const [schedule, user] = await Promise.all([readSchedule(getDb()), currentUser()]);
+  const [schedule, integrations, user] = await Promise.all([readSchedule(getDb()), readIntegrations(getDb()), currentUser()]);
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <div className="flex items-center justify-between">
@@ -31,6 +33,7 @@ export default async function SettingsPage() {
           armed: getScheduler()?.current != null,
         }}
       />
+      <IntegrationsForm initial={integrations} />
     </div>
   );
 }

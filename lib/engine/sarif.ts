@@ -42,6 +42,11 @@ export interface SarifOptions {
   texts?: Map<string, string>;
   /** files that could not be analysed, as tool notifications */
   errors?: ParseError[];
+  /**
+   * `runAutomationDetails.id`: code scanning's category is the part before the last `/`, so
+   * `cacheguard/` keeps every upload of this tool in one analysis that each new upload replaces
+   */
+  automationId?: string;
 }
 
 function uri(p: string): string {
@@ -157,6 +162,7 @@ export function toSarif(findings: SarifFinding[], rules: Rule[], opts: SarifOpti
     runs: [
       {
         tool: { driver: { name: "cacheguard", version: opts.version, ...(opts.origin ? { informationUri: opts.origin } : {}), rules: rules.map((r) => sarifRule(r, opts.origin)) } },
+        ...(opts.automationId ? { automationDetails: { id: opts.automationId } } : {}),
         results: findings.map((f) => result(f, index.get(f.ruleId) ?? -1, opts)),
         invocations: [
           {

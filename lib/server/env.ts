@@ -26,6 +26,10 @@ const schema = z.object({
   CACHEGUARD_SCHEDULE: z.string().default("0 3 * * *"),
   CACHEGUARD_INCLUDE_ARCHIVED: z.enum(["0", "1", "true", "false"]).optional(),
   CACHEGUARD_INCLUDE_FORKS: z.enum(["0", "1", "true", "false"]).optional(),
+  /** upload each repository's SARIF to code scanning after every scan (the /settings page overrides it) */
+  CACHEGUARD_CODE_SCANNING: z.enum(["0", "1", "true", "false"]).optional(),
+  /** keep one `cacheguard` issue per affected repository after every scan (the /settings page overrides it) */
+  CACHEGUARD_ISSUES: z.enum(["0", "1", "true", "false"]).optional(),
   /** registry (ghcr.io) requests in flight at once during a scan; default 16 */
   CACHEGUARD_REGISTRY_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** set by `npm start` in demo mode: the fake server's URL */

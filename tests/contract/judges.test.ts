@@ -47,6 +47,15 @@ describe("OpenAPI 3.0 -> JSON Schema", () => {
     expect(errorAlternatives({ oneOf: [{ $ref: "#/components/schemas/a" }, { $ref: "#/components/schemas/b" }] })).toHaveProperty("oneOf");
   });
 
+  it("a 422 'Invalid request.' (GitHub's request-schema check) counts on an operation with a body, and only there", () => {
+    const refusal = (method: string, url: string, message: string): Exchange => ({ method, url, requestBody: "{}", status: 422, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ message, documentation_url: "https://docs.github.com/rest", status: "422" }) });
+    const problems = (e: Exchange) => judgeRest(e, { rateHeaders: false }).problems;
+    // upload-sarif documents 400, 403, 404, 413 and 503, yet GitHub answers a commit_sha that is too short with 422
+    expect(problems(refusal("POST", "/repos/acme/api/code-scanning/sarifs", "Invalid request.\n\nAt least 40 characters are required; only 3 were supplied."))).toEqual([]);
+    expect(problems(refusal("POST", "/repos/acme/api/code-scanning/sarifs", "Validation Failed")).join()).toMatch(/status not documented/);
+    expect(problems(refusal("GET", "/repos/acme/api/code-scanning/sarifs/x", "Invalid request.\n\nno body to check")).join()).toMatch(/status not documented/);
+  });
+
   it("picks the most literal path template (packages/{type}/{name}/versions is not contents/{path}; {ref} spans slashes)", () => {
     const { doc } = restDescription();
     expect(findOperation(doc, "GET", "/orgs/acme/packages/container/api/versions")?.template).toBe("/orgs/{org}/packages/{package_type}/{package_name}/versions");

@@ -92,6 +92,8 @@ export interface Operation {
   operationId: string;
   responses: Obj;
   parameters: Json[];
+  /** whether the operation takes a JSON request body (GitHub checks it against the body's schema) */
+  hasRequestBody: boolean;
 }
 
 /** The operation of `method path` in a description's `paths`: the matching template with the most literal segments. */
@@ -108,7 +110,7 @@ export function findOperation(doc: Obj, method: string, pathname: string): Opera
     if (!re.test(pathname)) continue;
     const literal = template.split("/").filter((s) => s && !s.startsWith("{")).length;
     if (!best || literal > best.literal) {
-      best = { op: { method: method.toUpperCase(), template, operationId: String(op.operationId), responses: op.responses as Obj, parameters: (op.parameters as Json[]) ?? [] }, literal };
+      best = { op: { method: method.toUpperCase(), template, operationId: String(op.operationId), responses: op.responses as Obj, parameters: (op.parameters as Json[]) ?? [], hasRequestBody: isObj(op.requestBody ?? null) }, literal };
     }
   }
   return best?.op ?? null;

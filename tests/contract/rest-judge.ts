@@ -40,6 +40,23 @@ export function errorAlternatives(schema: Json): Json {
   return { ...rest, anyOf: alts };
 }
 
+/**
+ * GitHub checks every JSON request body against its operation's request schema before the route runs
+ * and refuses a body that does not fit with 422 `Invalid request.` and what did not fit ("\"ref\"
+ * wasn't supplied.", "At least 40 characters are required; only 3 were supplied."), on operations
+ * whose description documents no 422 too (code-scanning/upload-sarif: GitHub answers it there).
+ * Only that answer, with GitHub's basic error body, is taken as documented for such an operation.
+ */
+export function requestSchemaRefusal(e: Exchange, op: Operation): boolean {
+  if (e.status !== 422 || !op.hasRequestBody || op.responses["422"]) return false;
+  try {
+    const message = (JSON.parse(e.body) as { message?: unknown }).message;
+    return typeof message === "string" && message.startsWith("Invalid request.\n\n");
+  } catch {
+    return false;
+  }
+}
+
 type ResponseObj = { content?: Record<string, { schema?: Json }>; headers?: Record<string, Json> };
 
 export interface Judged { operation: Operation | null; problems: string[]; id: string }
@@ -61,7 +78,7 @@ export function judgeRest(e: Exchange, opts: { rateHeaders?: boolean } = {}): Ju
   if (!op) return { operation: null, problems: [`${e.method} ${path}: no operation in GitHub's description`], id };
   const where = `${op.operationId} ${e.status}`;
   const documented = op.responses[String(e.status)] ?? op.responses.default;
-  if (!documented && !ANY_ROUTE.has(e.status)) problems.push(`${where}: status not documented (documented: ${Object.keys(op.responses).join(", ")})`);
+  if (!documented && !ANY_ROUTE.has(e.status) && !requestSchemaRefusal(e, op)) problems.push(`${where}: status not documented (documented: ${Object.keys(op.responses).join(", ")})`);
   const res = documented ? deref<ResponseObj>(doc, documented) : null;
   const contentType = (e.headers["content-type"] ?? "").split(";")[0].trim();
   // an error GitHub documents without a body (or does not document) still comes with its basic error

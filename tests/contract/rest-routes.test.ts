@@ -70,6 +70,8 @@ beforeAll(async () => {
   const fixture = path.join(dir, "fixture");
   cpSync(DEMO_FIXTURE, fixture, { recursive: true });
   writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify(TOKENS));
+  // a private repository without GitHub Advanced Security: code scanning refuses its uploads
+  writeFileSync(path.join(fixture, "repos", "payments.json"), JSON.stringify({ private: true, advanced_security: false }));
   fake = await startFakeGitHub({ fixture, port: 0, reload: "manual", app: APP });
   proxy = await recordingProxy(fake.url);
   await appCredentials(fake.url);
@@ -309,6 +311,6 @@ describe("rate limits, as GitHub answers them", () => {
 
 it("probes name real routes only", () => {
   const names = new Set(routes.map((r) => r.name));
-  for (const name of Object.keys(probes("x", { head: "x", baseTree: "x", tree: "x", commit: "x", workflowCommit: "x" }))) expect(names, name).toContain(name);
+  for (const name of Object.keys(probes("x", { head: "x", baseTree: "x", tree: "x", commit: "x", workflowCommit: "x", sarifId: "x", failedSarifId: "x" }))) expect(names, name).toContain(name);
   expect(apiPath("/api/v3/orgs/acme")).toBe("/orgs/acme");
 });

@@ -1,6 +1,8 @@
+import { gzipSync } from "node:zlib";
+
 /**
  * The probes of the fake's REST writes (a member removed; the Git Data API and pull requests a fix
- * pull request is built with), in the order the suite asks them: each route's list may lean on what
+ * pull request is built with; issues, labels and comments; code-scanning SARIF uploads), in the order the suite asks them: each route's list may lean on what
  * an earlier route wrote (a branch made by POST git/refs is the head of the pull request POST pulls
  * opens). Objects are made once beforehand (`prepareWrites`) so the probes know their ids: asking
  * again for the same blob, tree or commit (fixed dates) answers the same id, as git does.
@@ -30,8 +32,17 @@ const PERSON = { name: "Contract Probe", email: "probe@example.com", date: "2024
 const treeBody = (baseTree: string, path: string) => ({ base_tree: baseTree, tree: [{ path, mode: "100644", type: "blob", content: "probed\n" }] });
 const commitBody = (tree: string, parent: string) => ({ message: "Contract probe", tree, parents: [parent], author: PERSON, committer: PERSON });
 
-/** What the write probes refer to: the default branch head, and commits made on top of it. */
-export interface Written { head: string; baseTree: string; tree: string; commit: string; workflowCommit: string }
+/** What the write probes refer to: the default branch head, commits made on top of it, SARIF uploads. */
+export interface Written { head: string; baseTree: string; tree: string; commit: string; workflowCommit: string; sarifId: string; failedSarifId: string }
+
+const WEB = "/repos/acme/web";
+
+/** A SARIF log as code scanning takes it: gzip, then Base64. */
+export const sarifField = (log: unknown): string => gzipSync(Buffer.from(JSON.stringify(log))).toString("base64");
+const SARIF_RUN = { tool: { driver: { name: "cacheguard", version: "0.1.0", rules: [] } }, results: [], automationDetails: { id: "cacheguard/" } };
+const SARIF_LOG = { $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json", version: "2.1.0", runs: [SARIF_RUN] };
+/** schema-valid, but over code scanning's 20 runs per upload: accepted, then its processing fails */
+const SARIF_TOO_MANY_RUNS = { ...SARIF_LOG, runs: Array.from({ length: 21 }, () => SARIF_RUN) };
 
 type Call = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
 
@@ -52,7 +63,17 @@ export async function prepareWrites(call: Call): Promise<Written> {
   const workflowCommit = (await call("POST", `${API}/git/commits`, commitBody(wfTree, head))).sha as string;
   await call("POST", `${API}/git/refs`, { ref: "refs/heads/probe-open", sha: commit });
   await call("POST", `${API}/pulls`, { title: "An open probe", head: "probe-open", base: "main", body: "Opened before the probes" });
-  return { head, baseTree, tree, commit, workflowCommit };
+  // issues of acme/web: #1 open with the cacheguard label and a comment, #2 closed
+  await call("POST", `${WEB}/labels`, { name: "cacheguard", color: "b60205", description: "Found by cacheguard" });
+  await call("POST", `${WEB}/issues`, { title: "Prepared open issue", body: "Opened before the probes", labels: ["cacheguard"] });
+  await call("POST", `${WEB}/issues/1/comments`, { body: "A prepared comment" });
+  await call("POST", `${WEB}/issues/1/comments`, { body: "Another prepared comment" });
+  await call("POST", `${WEB}/issues`, { title: "Prepared closed issue" });
+  await call("PATCH", `${WEB}/issues/2`, { state: "closed", state_reason: "not_planned" });
+  const upload = (sarif: unknown) => call("POST", `${API}/code-scanning/sarifs`, { commit_sha: head, ref: "refs/heads/main", sarif: sarifField(sarif) });
+  const sarifId = (await upload(SARIF_LOG)).id as string;
+  const failedSarifId = (await upload(SARIF_TOO_MANY_RUNS)).id as string;
+  return { head, baseTree, tree, commit, workflowCommit, sarifId, failedSarifId };
 }
 
 export function writeProbes(w: Written, installationId = 0): Record<string, Probe[]> {
@@ -172,6 +193,108 @@ export function writeProbes(w: Written, installationId = 0): Record<string, Prob
       { method: "PUT", path: `${API}/pulls/2/merge`, body: {}, status: 405 },
       { method: "PUT", path: `${API}/pulls/999/merge`, body: {}, status: 404 },
       { method: "PUT", path: `${API}/pulls/1/merge`, body: {}, token: null, status: 401 },
+    ],
+    "GET /repos/:owner/:repo/issues": [
+      { path: `${WEB}/issues`, status: 200 },
+      { path: `${WEB}/issues?state=all&labels=cacheguard&creator=octocat&per_page=100`, status: 200 },
+      { path: `${WEB}/issues?state=all&per_page=1`, status: 200 },
+      { path: `${WEB}/issues?state=all&per_page=1&page=2`, status: 200 },
+      { path: `${WEB}/issues?state=closed&sort=updated&direction=asc`, status: 200 },
+      // pull requests are issues too, with pull_request
+      { path: `${API}/issues?state=all`, status: 200 },
+      { path: `${WEB}/issues?state=bogus`, status: 422 },
+      { path: `${WEB}/issues`, token: null, status: 200 },
+      { path: "/repos/acme/payments/issues", token: "outsider-token", status: 404 },
+      { path: "/repos/acme/nothing/issues", status: 404 },
+    ],
+    "POST /repos/:owner/:repo/issues": [
+      post(`${WEB}/issues`, { title: "cacheguard: Docker build cache findings", body: "A probe", labels: ["cacheguard", "new-label"] }, 201),
+      post(`${WEB}/issues`, { title: 42 }, 201),
+      // anyone may open an issue on a public repository; the labels of someone without push access are dropped
+      post(`${WEB}/issues`, { title: "From outside", labels: ["cacheguard"] }, 201, "outsider-token"),
+      post(`${WEB}/issues`, { body: "no title" }, 422),
+      post(`${WEB}/issues`, { title: "Body of the wrong type", body: 5 }, 422),
+      post(`${WEB}/issues`, { title: "x" }, 401, null),
+      post("/repos/acme/payments/issues", { title: "x" }, 404, "outsider-token"),
+      post("/repos/acme/nothing/issues", { title: "x" }, 404),
+    ],
+    "GET /repos/:owner/:repo/issues/:number": [
+      { path: `${WEB}/issues/1`, status: 200 },
+      { path: `${WEB}/issues/2`, status: 200 },
+      { path: `${API}/issues/1`, status: 200 },
+      { path: `${WEB}/issues/999`, status: 404 },
+    ],
+    "PATCH /repos/:owner/:repo/issues/:number": [
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { body: "Edited by a probe" }, status: 200 },
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "closed", state_reason: "completed" }, status: 200 },
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "open" }, status: 200 },
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { labels: ["cacheguard", "bug"] }, status: 200 },
+      { method: "PATCH", path: `${API}/issues/2`, body: { title: "A pull request retitled through its issue" }, status: 200 },
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "bogus" }, status: 422 },
+      { method: "PATCH", path: `${WEB}/issues/999`, body: { state: "closed" }, status: 404 },
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "closed" }, token: "outsider-token", status: 404 },
+      { method: "PATCH", path: `${WEB}/issues/1`, body: { state: "closed" }, token: null, status: 401 },
+    ],
+    "GET /repos/:owner/:repo/issues/:number/comments": [
+      { path: `${WEB}/issues/1/comments`, status: 200 },
+      { path: `${WEB}/issues/1/comments?per_page=1`, status: 200 },
+      { path: `${WEB}/issues/1/comments?per_page=1&page=2`, status: 200 },
+      { path: `${WEB}/issues/2/comments`, status: 200 },
+      { path: `${WEB}/issues/999/comments`, status: 404 },
+    ],
+    "POST /repos/:owner/:repo/issues/:number/comments": [
+      post(`${WEB}/issues/1/comments`, { body: "Fixed as of scan #2. Closing." }, 201),
+      post(`${API}/issues/1/comments`, { body: "On a pull request's conversation" }, 201),
+      post(`${WEB}/issues/1/comments`, { body: "From outside" }, 201, "outsider-token"),
+      post(`${WEB}/issues/1/comments`, {}, 422),
+      post(`${WEB}/issues/999/comments`, { body: "x" }, 404),
+      post(`${WEB}/issues/1/comments`, { body: "x" }, 401, null),
+    ],
+    "POST /repos/:owner/:repo/labels": [
+      post(`${WEB}/labels`, { name: "probe-label", color: "0e8a16", description: "Made by a probe" }, 201),
+      post(`${WEB}/labels`, { name: "Probe-Label" }, 422),
+      post(`${WEB}/labels`, { name: "bug" }, 422),
+      post(`${WEB}/labels`, { name: "red", color: "red" }, 422),
+      post(`${WEB}/labels`, { color: "ffffff" }, 422),
+      post(`${WEB}/labels`, { name: "x" }, 404, "outsider-token"),
+      post(`${WEB}/labels`, { name: "x" }, 401, null),
+    ],
+    "GET /repos/:owner/:repo/labels/:name": [
+      { path: `${WEB}/labels/cacheguard`, status: 200 },
+      { path: `${WEB}/labels/good%20first%20issue`, status: 200 },
+      { path: `${WEB}/labels/BUG`, status: 200 },
+      { path: `${WEB}/labels/no-such-label`, status: 404 },
+    ],
+    "POST /repos/:owner/:repo/code-scanning/sarifs": [
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 202),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/pull/1/head", sarif: sarifField(SARIF_LOG), tool_name: "cacheguard", validate: true }, 202),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_TOO_MANY_RUNS) }, 202),
+      // a run without a driver name is not SARIF 2.1.0
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField({ version: "2.1.0", runs: [{ tool: { driver: {} } }] }) }, 400),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: "not base64!" }, 400),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: Buffer.from(JSON.stringify(SARIF_LOG)).toString("base64") }, 400),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: gzipSync(Buffer.from("{\"version\": ")).toString("base64") }, 400),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: "abc", ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 422),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "main", sarif: sarifField(SARIF_LOG) }, 422),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main" }, 422),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG), category: "x" }, 422),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 403, "no-scope-token"),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 403, "outsider-token"),
+      // private without GitHub Advanced Security (the contract fixture turns it off), and archived
+      post("/repos/acme/payments/code-scanning/sarifs", { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 403),
+      post("/repos/acme/legacy-monolith/code-scanning/sarifs", { commit_sha: w.head, ref: "refs/heads/master", sarif: sarifField(SARIF_LOG) }, 403),
+      post("/repos/acme/payments/code-scanning/sarifs", { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 404, "outsider-token"),
+      post("/repos/acme/nothing/code-scanning/sarifs", { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 404),
+      post(`${API}/code-scanning/sarifs`, { commit_sha: w.head, ref: "refs/heads/main", sarif: sarifField(SARIF_LOG) }, 401, null),
+    ],
+    "GET /repos/:owner/:repo/code-scanning/sarifs/:sarif_id": [
+      { path: `${API}/code-scanning/sarifs/${w.sarifId}`, status: 200 },
+      { path: `${API}/code-scanning/sarifs/${w.failedSarifId}`, status: 200 },
+      { path: `${API}/code-scanning/sarifs/47177e22-5596-11eb-80a1-c1e54ef945c6`, status: 404 },
+      // an upload of another repository is not this one's
+      { path: `${WEB}/code-scanning/sarifs/${w.sarifId}`, status: 404 },
+      { path: `${API}/code-scanning/sarifs/${w.sarifId}`, token: "no-scope-token", status: 403 },
+      { path: `${API}/code-scanning/sarifs/${w.sarifId}`, token: null, status: 401 },
     ],
   };
 }

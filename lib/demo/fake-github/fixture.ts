@@ -25,6 +25,8 @@ const repoMetaSchema = z.object({
   /** more refs, all pointing at the one head commit (the default branch is always a branch) */
   branches: z.array(refName).optional(),
   tags: z.array(refName).optional(),
+  /** code scanning on a private repository needs GitHub Advanced Security (Code Security); default on */
+  advanced_security: z.boolean().optional(),
 });
 const packageMetaSchema = z.object({
   untagged_versions: z.number().int().nonnegative().optional(),
@@ -52,6 +54,8 @@ export interface FixtureRepo {
   archived: boolean;
   fork: boolean;
   isPrivate: boolean;
+  /** whether code scanning accepts uploads for a private repository (public ones always do) */
+  advancedSecurity: boolean;
   empty: boolean;
   defaultBranch: string;
   /** branch names, the default branch first; every branch and tag points at the head commit */
@@ -154,6 +158,7 @@ function loadRepo(reposDir: string, name: string, org: string, previous?: Fixtur
     archived: meta.archived ?? false,
     fork: meta.fork ?? false,
     isPrivate: meta.private ?? false,
+    advancedSecurity: meta.advanced_security ?? true,
     empty,
     defaultBranch,
     branches: [...new Set([defaultBranch, ...(meta.branches ?? [])])],

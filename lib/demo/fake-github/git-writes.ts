@@ -34,6 +34,29 @@ export interface FakePull {
   mergedBy: string | null;
 }
 
+/** An issue opened through the API. Issues and pull requests share one number sequence per repository, as on GitHub. */
+export interface FakeIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  stateReason: "completed" | "not_planned" | "reopened" | "duplicate" | null;
+  /** label names as stored (the label's own spelling) */
+  labels: string[];
+  assignees: string[];
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  closedBy: string | null;
+}
+
+export interface FakeLabel { id: number; name: string; color: string; description: string | null; default: boolean }
+
+/** A comment on an issue or a pull request (its conversation), by the issue number. */
+export interface FakeComment { id: number; number: number; body: string; user: string; createdAt: string; updatedAt: string }
+
 export interface RepoWrites {
   /** root trees written or seen, by oid: the full file map */
   trees: Map<string, Map<string, Buffer>>;
@@ -44,6 +67,10 @@ export interface RepoWrites {
   pulls: FakePull[];
   /** default-branch files changed by merges, relative to the fixture (null: deleted) */
   overlay: Map<string, Buffer | null>;
+  issues: FakeIssue[];
+  /** the repository's labels, GitHub's defaults first; null until a request needs them */
+  labels: FakeLabel[] | null;
+  comments: FakeComment[];
   /** the last merge commit, which the default branch points at */
   head: CommitSpec | null;
   /** every commit the default branch has pointed at (merge bases) */
@@ -73,6 +100,7 @@ export class GitWrites {
   private served: { fx: Fixture; version: number; out: Fixture } | null = null;
   private version = 0;
   private nextPullId = 1_000_000;
+  private nextObjectId = 2_000_000;
   /** the fixture folder's snapshot last served, before the writes */
   raw: Fixture | null = null;
 
@@ -80,7 +108,7 @@ export class GitWrites {
     const key = repo.toLowerCase();
     let w = this.repos.get(key);
     if (!w) {
-      w = { trees: new Map(), blobs: new Map(), commits: new Map(), refs: new Map(), pulls: [], overlay: new Map(), head: null, defaultHeads: new Set(), version: 0 };
+      w = { trees: new Map(), blobs: new Map(), commits: new Map(), refs: new Map(), pulls: [], issues: [], labels: null, comments: [], overlay: new Map(), head: null, defaultHeads: new Set(), version: 0 };
       this.repos.set(key, w);
     }
     return w;
@@ -88,6 +116,11 @@ export class GitWrites {
 
   pullId(): number {
     return this.nextPullId++;
+  }
+
+  /** ids of issues, labels and comments (one sequence, like GitHub's database ids) */
+  nextId(): number {
+    return this.nextObjectId++;
   }
 
   /** Call after a merge: the default branch served changes. */
@@ -140,6 +173,11 @@ export function filesOfCommit(r: FixtureRepo, w: RepoWrites, oid: string): Map<s
   }
   const c = w.commits.get(oid);
   return c ? (w.trees.get(c.treeOid) ?? null) : null;
+}
+
+/** The next issue or pull request number of a repository: both share the sequence. */
+export function nextNumber(w: RepoWrites): number {
+  return w.pulls.length + w.issues.length + 1;
 }
 
 /** Paths whose bytes differ between two file maps (added, changed or deleted), sorted. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppState, InstallationGrant } from "./app";
 import type { Fixture, TokenUser } from "./fixture";
 import type { GitWrites } from "./git-writes";
+import type { SarifUpload } from "./rest-code-scanning";
 
 export const DOCS = "https://docs.github.com/rest";
 
@@ -30,12 +31,14 @@ export interface ServerState {
   pages: { maxPerPage: number; maxTagsPerPage: number | null };
   /** members removed with DELETE /orgs/{org}/members/{username} since the server started */
   removedMembers: Set<string>;
-  /** branches, commits, pull requests and merges made through the API (memory only) */
+  /** branches, commits, pull requests, issues and merges made through the API (memory only) */
   writes: GitWrites;
   /** the GitHub App installed on the org, when the server was started with one */
   app: AppState | null;
   /** every request answered since the start (or the last stats reset) */
   log: FakeRequest[];
+  /** SARIF uploads accepted by POST /repos/{o}/{r}/code-scanning/sarifs, oldest first */
+  sarifs: SarifUpload[];
 }
 
 export interface Ctx {
@@ -126,6 +129,9 @@ export function hasScope(identity: Identity | null, scope: string): boolean {
   const implied: Record<string, string[]> = {
     "read:org": ["admin:org", "write:org"],
     "read:packages": ["write:packages", "delete:packages"],
+    // `repo` holds public_repo and security_events (code scanning) among its sub-scopes
+    public_repo: ["repo"],
+    security_events: ["repo"],
     repo: [],
   };
   return scopes.includes(scope) || (implied[scope] ?? []).some((s) => scopes.includes(s));

@@ -1,6 +1,6 @@
 import type { components } from "@octokit/openapi-types";
 import { diffLines } from "diff";
-import { changedPaths, filesOfCommit, type FakePull } from "./git-writes";
+import { changedPaths, filesOfCommit, nextNumber, type FakePull } from "./git-writes";
 import { isoNow, notFound, paginate, send, sendError, type Ctx } from "./http";
 import { stableUserId } from "./rate-limit";
 import { branchSha, jsonBody, validationFailed, workflowRefusal, writeTarget, type Target } from "./rest-git";
@@ -148,7 +148,7 @@ export async function createPull(ctx: Ctx, [owner, name]: string[]): Promise<voi
   if (headSha === baseSha) return validationFailed(ctx, `No commits between ${body.base} and ${head}`, DOCS.create);
   const now = isoNow();
   const p: FakePull = {
-    id: ctx.state.writes.pullId(), number: t.w.pulls.length + 1, title: body.title, body: typeof body.body === "string" ? body.body : null,
+    id: ctx.state.writes.pullId(), number: nextNumber(t.w), title: body.title, body: typeof body.body === "string" ? body.body : null,
     state: "open", draft: body.draft === true, head, base: body.base, headSha, baseSha, user: ctx.identity!.user.login,
     createdAt: now, updatedAt: now, closedAt: null, mergedAt: null, mergeCommitSha: null, mergedBy: null,
   };

@@ -5,6 +5,8 @@ import { accessToken, authorize } from "./oauth";
 import { handleRegistry, methodNotAllowed, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
 import { createBlob, createCommit, createRef, createTree, getCommit, getRef, updateRef } from "./rest-git";
+import { getSarif, uploadSarif } from "./rest-code-scanning";
+import { createComment, createIssue, createLabel, getIssue, getLabel, listComments, listIssues, updateIssue } from "./rest-issues";
 import { createPull, getPull, listPulls, mergePull, updatePull } from "./rest-pulls";
 import { getBlob, getContents, getOrg, getRepo, getTree, listOrgRepos } from "./rest-repos";
 import { checkMember, removeMember, getRateLimit, getUser, getUserByLogin, listUserOrgs } from "./rest-users";
@@ -59,6 +61,16 @@ export const routes: Route[] = [
   rest("/repos/:owner/:repo/pulls/:number", repo("/pulls/(\\d+)"), getPull),
   write("PATCH", "/repos/:owner/:repo/pulls/:number", repo("/pulls/(\\d+)"), updatePull),
   write("PUT", "/repos/:owner/:repo/pulls/:number/merge", repo("/pulls/(\\d+)/merge"), mergePull),
+  rest("/repos/:owner/:repo/issues", repo("/issues"), listIssues),
+  write("POST", "/repos/:owner/:repo/issues", repo("/issues"), createIssue),
+  rest("/repos/:owner/:repo/issues/:number", repo("/issues/(\\d+)"), getIssue),
+  write("PATCH", "/repos/:owner/:repo/issues/:number", repo("/issues/(\\d+)"), updateIssue),
+  rest("/repos/:owner/:repo/issues/:number/comments", repo("/issues/(\\d+)/comments"), listComments),
+  write("POST", "/repos/:owner/:repo/issues/:number/comments", repo("/issues/(\\d+)/comments"), createComment),
+  write("POST", "/repos/:owner/:repo/labels", repo("/labels"), createLabel),
+  rest("/repos/:owner/:repo/labels/:name", repo(`/labels/${seg}`), getLabel),
+  write("POST", "/repos/:owner/:repo/code-scanning/sarifs", repo("/code-scanning/sarifs"), uploadSarif),
+  rest("/repos/:owner/:repo/code-scanning/sarifs/:sarif_id", repo(`/code-scanning/sarifs/${seg}`), getSarif),
   rest("/user", /^\/user$/, getUser),
   rest("/user/orgs", /^\/user\/orgs$/, listUserOrgs),
   rest("/users/:login", new RegExp(`^/users/${seg}$`), getUserByLogin),

@@ -7,6 +7,7 @@ import { GitWrites } from "./git-writes";
 import { lookupToken, parseToken, readBody, send, sendError, type Ctx, type FakeAuth, type FakeRequest, type ServerState } from "./http";
 import { readRegistryToken } from "./registry-token";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
+import type { SarifUpload } from "./rest-code-scanning";
 import { matchRoute } from "./routes";
 import { buildWebhook, deliverWebhook, type Delivery, type WebhookRequest, type WebhookTarget } from "./webhooks";
 
@@ -57,6 +58,8 @@ export interface FakeGitHub {
   resetStats(): void;
   /** reload the fixture now (it also reloads by itself when files change) */
   reload(): void;
+  /** the SARIF uploads code scanning accepted (POST /repos/{o}/{r}/code-scanning/sarifs), oldest first */
+  sarifUploads(): SarifUpload[];
   /** deliver one webhook about the fixture, as GitHub would, to `target` or the configured hook */
   deliverWebhook(req: WebhookRequest, target?: WebhookTarget): Promise<Delivery>;
   /** the requests answered since the start or the last resetStats(), oldest first, with how each was authenticated */
@@ -117,6 +120,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     writes: new GitWrites(),
     app,
     log: [],
+    sarifs: [],
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
   const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });
@@ -232,6 +236,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       faults.stats.byKind = {};
     },
     reload: () => store.reload(),
+    sarifUploads: () => [...state.sarifs],
     deliverWebhook: (req, target = opts.webhooks) => {
       if (!target) return Promise.reject(new Error("no webhook URL configured (FakeGitHubOptions.webhooks)"));
       return deliverWebhook(target, store.get(), buildWebhook(`http://127.0.0.1:${port}`, store.get(), req));

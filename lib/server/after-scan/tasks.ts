@@ -1,4 +1,9 @@
 import type { AfterScanTask } from "@/lib/server/after-scan";
+import { codeScanningTask } from "@/lib/server/code-scanning";
+import { repoIssuesTask } from "@/lib/server/repo-issues";
 
 /** The tasks run after every scan that reached its findings, in this order. */
-export const AFTER_SCAN_TASKS: readonly AfterScanTask[] = [];
+export const AFTER_SCAN_TASKS: readonly AfterScanTask[] = [
+  codeScanningTask(),
+  repoIssuesTask(),
+];

@@ -1,9 +1,9 @@
 import { rules } from "@/lib/engine/rules/index";
-import { toSarif } from "@/lib/engine/sarif";
+import { type SarifFinding, toSarif } from "@/lib/engine/sarif";
 import type { Confidence, Severity } from "@/lib/engine/types";
 import type { FindingRow } from "./findings";
 
-const APP_VERSION = "0.1.0";
+export const APP_VERSION = "0.1.0";
 
 const CSV_COLUMNS = ["ruleId", "severity", "confidence", "repo", "path", "line", "column", "ref", "message", "status", "firstSeenAt", "fixDescription"] as const;
 
@@ -55,23 +55,24 @@ export function findingsToJson(org: string, rows: FindingRow[]) {
  * (filter by it to upload one repository's SARIF).
  */
 export function findingsToSarif(org: string, rows: FindingRow[], origin: string, version = APP_VERSION) {
-  return toSarif(
-    rows.map((r) => ({
-      ruleId: r.ruleId,
-      severity: r.severity as Severity,
-      confidence: r.confidence as Confidence,
-      path: r.path,
-      line: r.line,
-      column: r.column,
-      ref: r.ref,
-      message: r.message,
-      fingerprint: r.sarifFingerprint,
-      repo: r.repo ? `${org}/${r.repo}` : null,
-      related: r.related,
-      fix: r.fixDiff || r.fixDescription ? { description: r.fixDescription ?? "", diff: r.fixDiff ?? "" } : null,
-      suppressed: r.suppression,
-    })),
-    rules,
-    { version, origin },
-  );
+  return toSarif(rows.map((r) => sarifFindingOf(org, r)), rules, { version, origin });
+}
+
+/** A stored finding as the SARIF writer takes it (the dashboard's export, the code-scanning upload). */
+export function sarifFindingOf(org: string, r: FindingRow): SarifFinding {
+  return {
+    ruleId: r.ruleId,
+    severity: r.severity as Severity,
+    confidence: r.confidence as Confidence,
+    path: r.path,
+    line: r.line,
+    column: r.column,
+    ref: r.ref,
+    message: r.message,
+    fingerprint: r.sarifFingerprint,
+    repo: r.repo ? `${org}/${r.repo}` : null,
+    related: r.related,
+    fix: r.fixDiff || r.fixDescription ? { description: r.fixDescription ?? "", diff: r.fixDiff ?? "" } : null,
+    suppressed: r.suppression,
+  };
 }
