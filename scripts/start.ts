@@ -7,6 +7,7 @@
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -108,9 +109,13 @@ async function main(): Promise<void> {
     const latencyMs = Number(process.env.CACHEGUARD_DEMO_LATENCY_MS ?? "0") || 0;
     // CACHEGUARD_DEMO_PORT: a known port, so end-to-end tests can act on the fake GitHub (merge a pull request)
     const demoPort = Number(process.env.CACHEGUARD_DEMO_PORT ?? "0") || (await freePort());
-    fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs });
+    // the fake's org webhook points at the dashboard, signed with a secret made for this run
+    process.env.GITHUB_WEBHOOK_SECRET ??= randomBytes(24).toString("hex");
+    const webhooks = { url: `${listen.probeUrl}/api/webhooks/github`, secret: process.env.GITHUB_WEBHOOK_SECRET };
+    fake = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs, webhooks });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
     log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
+    log(`demo webhooks: the fake GitHub delivers signed events to ${webhooks.url}; push a change with POST ${fake.url}/_fake/push`);
   } else if (!isDemoMode(env)) {
     log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);
   }
