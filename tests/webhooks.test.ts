@@ -145,6 +145,7 @@ describe("a signed push that changes a workflow", () => {
     expect(scan).toMatchObject({ trigger: "webhook", scope: "repo:web", status: "succeeded", reposTotal: 1, newCount: 1, restRequests: 0, registryRequests: 0 });
     const delivery = await db.webhookDelivery.findUniqueOrThrow({ where: { deliveryId: pushed.delivery.id } });
     expect(delivery).toMatchObject({ event: "push", repo: "web", status: "applied", scanId: scan.id });
+    expect(delivery.message).toBe(`push to main changed .github/workflows/docker.yml → scan #${scan.id} succeeded: 1 new, 0 resolved`);
     expect((await db.repo.findFirstOrThrow({ where: { name: "web" } })).scannedHeadSha).toBe(pushed.after);
 
     // on the wire: GraphQL about web only (its metadata, tree and blobs), no REST, no registry, no org listing

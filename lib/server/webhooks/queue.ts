@@ -129,28 +129,34 @@ export function createWebhookQueue(deps: WebhookQueueDeps): WebhookQueue {
   let timer: ReturnType<typeof setInterval> | null = null;
   let stopped = false;
 
-  async function markWaiting(ids: number[], message: string): Promise<void> {
-    await db.webhookDelivery.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { message } });
+  /** Each delivery keeps what it asked for, followed by what became of it. */
+  async function finish(ids: number[], said: Map<number, string>, status: string, outcomeText: string, scanId?: number): Promise<void> {
+    const appliedAt = new Date();
+    await db.$transaction(ids.map((id) => db.webhookDelivery.update({
+      where: { id },
+      data: { status, appliedAt, ...(scanId !== undefined ? { scanId } : {}), message: [said.get(id), outcomeText].filter(Boolean).join(" → ").slice(0, 2000) },
+    })));
   }
 
   async function loop(): Promise<DrainResult> {
     const result: DrainResult = { scans: [] };
     let waitingFor: number | null | undefined;
     while (!stopped) {
-      const pending = await db.webhookDelivery.findMany({ where: { status: "queued" }, orderBy: { id: "asc" }, select: { id: true, work: true } });
+      const pending = await db.webhookDelivery.findMany({ where: { status: "queued" }, orderBy: { id: "asc" }, select: { id: true, work: true, message: true } });
       if (pending.length === 0) break;
+      const said = new Map(pending.map((p) => [p.id, p.message]));
       const units = planUnits(pending);
       const served = new Set(units.flatMap((u) => u.deliveries));
       const idle = pending.filter((p) => !served.has(p.id)).map((p) => p.id);
       if (idle.length > 0) {
-        await db.webhookDelivery.updateMany({ where: { id: { in: idle } }, data: { status: "ignored", message: "nothing to do", appliedAt: new Date() } });
+        await finish(idle, said, "ignored", "nothing to do");
       }
       let config: ScanConfig;
       try {
         config = deps.scanConfig();
       } catch (e) {
         const message = redact(e instanceof Error ? e.message : String(e));
-        await db.webhookDelivery.updateMany({ where: { id: { in: [...served] } }, data: { status: "failed", message: `not applied: ${message}`, appliedAt: new Date() } });
+        await finish([...served], said, "failed", `not applied: ${message}`);
         log(`[webhooks] deliveries not applied: ${message}`);
         continue;
       }
@@ -159,10 +165,7 @@ export function createWebhookQueue(deps: WebhookQueueDeps): WebhookQueue {
         if (stopped) break;
         try {
           const s = await runIncrementalScan(db, { config, scope: unit.scope, afterScanTasks: deps.afterScanTasks });
-          await db.webhookDelivery.updateMany({
-            where: { id: { in: unit.deliveries } },
-            data: { status: s.status === "failed" ? "failed" : "applied", scanId: s.scanId, message: outcome(s), appliedAt: new Date() },
-          });
+          await finish(unit.deliveries, said, s.status === "failed" ? "failed" : "applied", outcome(s), s.scanId);
           result.scans.push({ scanId: s.scanId, scope: unit.scope.label, status: s.status, deliveries: unit.deliveries });
           log(`[webhooks] scan #${s.scanId} (${unit.scope.label}) ${s.status}: ${s.newCount} new, ${s.resolvedCount} resolved`);
           waitingFor = undefined;
@@ -172,13 +175,12 @@ export function createWebhookQueue(deps: WebhookQueueDeps): WebhookQueue {
             if (waitingFor !== e.runningScanId) {
               waitingFor = e.runningScanId;
               log(`[webhooks] waiting for scan #${e.runningScanId ?? "?"} of ${config.org} to finish`);
-              await markWaiting([...served], `waiting for scan #${e.runningScanId ?? "?"} to finish`);
             }
             blocked = true;
             break;
           }
           const message = redact(e instanceof Error ? e.message : String(e), [config.token]);
-          await db.webhookDelivery.updateMany({ where: { id: { in: unit.deliveries } }, data: { status: "failed", message: `not applied: ${message}`, appliedAt: new Date() } });
+          await finish(unit.deliveries, said, "failed", `not applied: ${message}`);
           log(`[webhooks] ${unit.scope.label} not applied: ${message}`);
         }
       }

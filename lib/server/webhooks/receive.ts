@@ -5,6 +5,7 @@
  */
 import { Prisma } from "@prisma/client";
 import { Webhooks } from "@octokit/webhooks";
+import { registerSecret } from "@/lib/github/redact";
 import type { Db } from "@/lib/server/db";
 import { type Plan, planDelivery } from "@/lib/server/webhooks/plan";
 
@@ -69,6 +70,7 @@ export async function receiveWebhook(db: Db, input: ReceiveInput): Promise<Recei
   if (!input.secret) {
     return reply(503, { error: "Webhooks are not set up on this server: set GITHUB_WEBHOOK_SECRET to the secret of the GitHub webhook, then restart." });
   }
+  registerSecret(input.secret); // never in a log line or a stored message
   const signature = input.headers.get("x-hub-signature-256");
   if (!signature) return reply(401, { error: "The delivery has no X-Hub-Signature-256 header: give the GitHub webhook a secret (the one in GITHUB_WEBHOOK_SECRET)." });
   if (!(await verified(input.secret, input.body, signature))) {
