@@ -44,3 +44,15 @@ export function notAnalysedText(s: { filesTotal: number | null; filesAnalysed: n
   const n = s.filesTotal - s.filesAnalysed;
   return `${n} file${n === 1 ? "" : "s"} not analysed`;
 }
+
+/**
+ * What a scan covered, in words: the whole org, or what a webhook's incremental scan read
+ * (`repo:api` -> "repository api", `package:api` -> "package api", `repos` -> "repository list").
+ */
+export function scopeText(scope: string | null | undefined): string {
+  if (!scope) return "whole org";
+  if (scope === "repos") return "repository list";
+  const m = /^(repo|package):(.+)$/.exec(scope);
+  if (!m) return scope;
+  return `${m[1] === "repo" ? "repository" : "package"} ${m[2]}`;
+}

@@ -7,7 +7,7 @@
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -134,8 +134,11 @@ async function main(): Promise<void> {
     // the fake org has a GitHub App installed; CACHEGUARD_DEMO_AUTH=app makes the demo scan as it
     const asApp = process.env.CACHEGUARD_DEMO_AUTH === "app";
     const key = demoAppKey(databaseUrl, asApp);
+    // the fake's org webhook points at the dashboard, signed with a secret made for this run
+    process.env.GITHUB_WEBHOOK_SECRET ??= randomBytes(24).toString("hex");
+    const webhooks = { url: `${listen.probeUrl}/api/webhooks/github`, secret: process.env.GITHUB_WEBHOOK_SECRET };
     fake = await startFakeGitHub({
-      fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs,
+      fixture: path.join(ROOT, "lib", "demo", "fixture"), port: demoPort, host: "127.0.0.1", latencyMs, webhooks,
       app: { id: DEMO_APP_ID, slug: "cacheguard-demo", name: "cacheguard (demo)", publicKey: key.publicKey },
     });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
@@ -145,6 +148,7 @@ async function main(): Promise<void> {
     }
     log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
     if (asApp) log(`demo mode: scanning as the GitHub App ${DEMO_APP_ID} (installation ${fake.app!.installationId}; key in ${path.relative(ROOT, key.privateKeyFile!)}), the registry with the demo PAT as GHCR_TOKEN`);
+    log(`demo webhooks: the fake GitHub delivers signed events to ${webhooks.url}; push a change with POST ${fake.url}/_fake/push`);
   } else if (!isDemoMode(env)) {
     log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);
   }

@@ -85,6 +85,15 @@ describe("what the proxy does with a request", () => {
     expect(decide(req({ pathname: "/signin" }))).toEqual({ action: "next" });
   });
 
+  it("lets GitHub's webhook deliveries reach exactly /api/webhooks/github without a session or an Origin (the route checks their signature)", () => {
+    const noOrigin = { ok: false as const, reason: "This request has no Origin header" };
+    expect(decide(req({ pathname: "/api/webhooks/github", method: "POST", origin: noOrigin }))).toEqual({ action: "next" });
+    // nothing beside or below it
+    expect(decide(req({ pathname: "/api/webhooks/github/x", method: "POST", origin: noOrigin }))).toMatchObject({ action: "json", status: 403 });
+    expect(decide(req({ pathname: "/api/webhooks/gitlab", method: "POST", origin: noOrigin }))).toMatchObject({ action: "json", status: 403 });
+    expect(decide(req({ pathname: "/api/webhooks/github/x" }))).toMatchObject({ action: "json", status: 401 });
+  });
+
   it("checks the origin before the session, so a forged write learns nothing", () => {
     expect(decide(req({ pathname: "/api/settings", method: "PUT", origin: { ok: false, reason: "Cross-origin request refused" } }))).toMatchObject({ status: 403 });
   });

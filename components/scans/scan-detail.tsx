@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ScanStatusBadge } from "@/components/badges";
-import { formatDateTime, formatDuration } from "@/components/format";
+import { formatDateTime, formatDuration, scopeText } from "@/components/format";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
-import { type FileIssueRow, type ScanActionRow, getScanDetail } from "@/lib/server/queries/scans";
+import { type FileIssueRow, type ScanActionRow, type WebhookDeliveryRow, getScanDetail } from "@/lib/server/queries/scans";
 import { coverageText } from "@/lib/server/scan/coverage";
 
 function IssueList({ items }: { items: FileIssueRow[] }) {
@@ -51,6 +51,23 @@ function ActionList({ items }: { items: ScanActionRow[] }) {
   );
 }
 
+function DeliveryList({ items }: { items: WebhookDeliveryRow[] }) {
+  return (
+    <ul className="flex flex-col gap-1 text-sm">
+      {items.map((d) => (
+        <li key={d.deliveryId} className="flex flex-wrap items-baseline gap-x-2" data-delivery-status={d.status}>
+          <span className="font-medium">{d.event}{d.action ? `.${d.action}` : ""}</span>
+          {d.repo && <Link href={`/repos/${encodeURIComponent(d.repo)}`} className="underline">{d.repo}</Link>}
+          {d.package && <Link href={`/packages/${encodeURIComponent(d.package)}`} className="underline">{d.package}</Link>}
+          <span className="text-xs text-zinc-500">{formatDateTime(d.receivedAt)}</span>
+          <code className="font-mono text-xs text-zinc-500">{d.deliveryId}</code>
+          <span className="text-zinc-600 dark:text-zinc-400">{d.message}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** One scan: what it read, what it found, and every file it did not analyse, with the reason. */
 export async function ScanDetailView({ id }: { id: number }) {
   const db = getDb();
@@ -58,7 +75,7 @@ export async function ScanDetailView({ id }: { id: number }) {
   if (!org) notFound();
   const detail = await getScanDetail(db, org, id);
   if (!detail) notFound();
-  const { scan, issues, actions } = detail;
+  const { scan, issues, actions, deliveries } = detail;
   const notAnalysed = issues.filter((i) => i.kind !== "warning");
   const notes = issues.filter((i) => i.kind === "warning");
   return (
@@ -72,6 +89,12 @@ export async function ScanDetailView({ id }: { id: number }) {
         <p className="text-sm text-zinc-500">
           {formatDateTime(scan.startedAt)} · {scan.trigger} · {formatDuration(scan.durationMs)}
         </p>
+        {scan.scope && (
+          <p className="w-full text-sm" data-testid="scan-scope">
+            Incremental scan of the {scopeText(scan.scope)}: it read only that{scan.scope === "repos" ? " (the repositories that changed)" : ""}, and
+            analysed it with every other repository&apos;s stored files; findings elsewhere were left as they were unless this change alters them.
+          </p>
+        )}
       </header>
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div><dt className="text-xs uppercase text-zinc-500">Repositories</dt><dd className="tabular-nums">{scan.reposDone} of {scan.reposTotal} ({scan.reposSkipped} unchanged)</dd></div>
@@ -104,6 +127,12 @@ export async function ScanDetailView({ id }: { id: number }) {
           <IssueList items={notAnalysed} />
         )}
       </section>
+      {deliveries.length > 0 && (
+        <section aria-labelledby="scan-deliveries">
+          <h2 id="scan-deliveries" className="mb-2 text-lg font-semibold">Webhook deliveries ({deliveries.length})</h2>
+          <DeliveryList items={deliveries} />
+        </section>
+      )}
       {actions.length > 0 && (
         <section aria-labelledby="scan-actions">
           <h2 id="scan-actions" className="mb-2 text-lg font-semibold">

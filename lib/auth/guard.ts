@@ -22,9 +22,19 @@ export interface GuardInput {
   access: Access;
 }
 
-/** Paths that work without a session: next-auth's own endpoints and the sign-in page. */
+/**
+ * GitHub's webhook deliveries: no session and no Origin; the route checks their X-Hub-Signature-256
+ * (the signature is their authentication). Exactly this path, nothing below it.
+ */
+export const WEBHOOK_PATH = "/api/webhooks/github";
+
+export function isWebhookPath(pathname: string): boolean {
+  return pathname === WEBHOOK_PATH;
+}
+
+/** Paths that work without a session: next-auth's own endpoints, the sign-in page, the webhook receiver. */
 export function isPublicPath(pathname: string): boolean {
-  return pathname.startsWith("/api/auth/") || pathname === "/signin" || pathname.startsWith("/signin/");
+  return pathname.startsWith("/api/auth/") || pathname === "/signin" || pathname.startsWith("/signin/") || isWebhookPath(pathname);
 }
 
 export function isApiPath(pathname: string): boolean {
@@ -49,7 +59,7 @@ export function decide(input: GuardInput): GuardDecision {
   }
   if (!api && namesNothing(decodeURIComponent(pathname))) return { action: "not-found" };
   // next-auth checks its own POSTs with a CSRF token; everything else that mutates checks Origin
-  if (api && !pathname.startsWith("/api/auth/") && !input.origin.ok) {
+  if (api && !pathname.startsWith("/api/auth/") && !isWebhookPath(pathname) && !input.origin.ok) {
     return { action: "json", status: 403, error: input.origin.reason };
   }
   if (isPublicPath(pathname)) return { action: "next" };

@@ -99,6 +99,30 @@ async function listOnce(gh: GitHubClient, org: string, doing: string): Promise<P
   return [...byName.values()];
 }
 
+/**
+ * One container package of the organization (GET /orgs/{org}/packages/container/{name}), or null when
+ * GitHub says there is none (deleted, or not visible to this token).
+ */
+export async function getContainerPackage(gh: GitHubClient, org: string, name: string): Promise<PackageInfo | null> {
+  const doing = `reading the container package '${name}' of '${org}'`;
+  let data: unknown;
+  try {
+    data = (await gh.octokit.rest.packages.getPackageForOrganization({ org, package_type: "container", package_name: name })).data;
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return null;
+    throw gh.error(err, { action: doing });
+  }
+  const p = packageSchema.safeParse(data);
+  if (!p.success) throw new IncompleteError(`GitHub answered ${doing} in an unexpected shape: ${p.error.issues[0]?.message ?? "unreadable"}`);
+  return {
+    name: p.data.name,
+    updatedAt: p.data.updated_at,
+    visibility: p.data.visibility,
+    repository: p.data.repository?.name ?? null,
+    ...(typeof p.data.version_count === "number" ? { versionCount: p.data.version_count } : {}),
+  };
+}
+
 /** `Link: <url>; rel="next", <url>; rel="last"` by rel. */
 function parseLink(link: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

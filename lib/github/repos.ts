@@ -162,3 +162,52 @@ async function readPage(gh: GitHubClient, org: string, cursor: string | null, se
 export async function listOrgRepos(gh: GitHubClient, org: string, opts: ListReposOptions = {}): Promise<RepoInfo[]> {
   return (await listOrgReposReport(gh, org, opts)).repos;
 }
+
+const REPO_QUERY = /* GraphQL */ `
+  query($owner: String!, $name: String!) {
+    repository(owner: $owner, name: $name) {
+      name
+      nameWithOwner
+      isArchived
+      isFork
+      isEmpty
+      isPrivate
+      pushedAt
+      defaultBranchRef { name target { oid } }
+    }
+  }
+`;
+
+/**
+ * One repository of the organization, as the listing reads it (one GraphQL request), or null when
+ * GitHub says it does not exist (deleted, or not visible to this token). GitHub answers an old name
+ * of a renamed repository with the repository under its new name: `name` says which.
+ */
+export async function getOrgRepo(gh: GitHubClient, org: string, name: string): Promise<RepoInfo | null> {
+  const doing = `reading the repository '${org}/${name}'`;
+  let result;
+  try {
+    result = await gh.graphqlPartial<unknown>(REPO_QUERY, { owner: org, name });
+  } catch (err) {
+    throw gh.error(err, { org, action: doing });
+  }
+  if (result.errors.some((e) => e.type === "NOT_FOUND")) return null;
+  if (result.errors.length > 0) {
+    throw gh.error({ status: 200, errors: result.errors, message: result.errors[0].message }, { org, action: doing });
+  }
+  const parsed = z.object({ repository: nodeSchema.nullable() }).safeParse(result.data);
+  if (!parsed.success) throw new IncompleteError(`GitHub answered ${doing} in an unexpected shape: ${parsed.error.issues[0]?.message}`);
+  const n = parsed.data.repository;
+  if (!n) return null;
+  return {
+    name: n.name,
+    nameWithOwner: n.nameWithOwner,
+    defaultBranch: n.defaultBranchRef?.name ?? "",
+    headOid: n.defaultBranchRef?.target?.oid ?? null,
+    archived: n.isArchived,
+    fork: n.isFork,
+    isPrivate: n.isPrivate,
+    isEmpty: n.isEmpty || !n.defaultBranchRef,
+    pushedAt: n.pushedAt ?? null,
+  };
+}

@@ -41,6 +41,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   /** how long a confirmed org membership counts before GitHub is asked again (at most 10 minutes) */
   CACHEGUARD_MEMBERSHIP_TTL_SECONDS: z.coerce.number().int().min(1).max(600).default(600),
+  /** the secret of the GitHub webhook (org hook or App) that POSTs to /api/webhooks/github; unset: webhooks off */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** set behind a reverse proxy that overwrites X-Forwarded-Host/-Proto: only then are they believed */
   TRUST_PROXY: z.enum(["0", "1", "true", "false"]).optional(),
 });

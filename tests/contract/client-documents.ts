@@ -6,7 +6,7 @@
 import type { GitHubClient } from "@/lib/github/client";
 import { GitHubError } from "@/lib/github/errors";
 import { fetchFilesByPath, fetchWorkflowFiles, type WantedFiles } from "@/lib/github/files";
-import { listOrgReposReport } from "@/lib/github/repos";
+import { getOrgRepo, listOrgReposReport } from "@/lib/github/repos";
 
 export interface SentDocument { shape: string; query: string; variables: Record<string, unknown> }
 
@@ -50,6 +50,8 @@ const names = (n: number, prefix = "svc") => Array.from({ length: n }, (_, i) =>
 export async function clientDocuments(): Promise<SentDocument[]> {
   const sent: SentDocument[] = [];
   await listOrgReposReport(recorder(repoPages(230), sent, "repository listing"), "acme", {});
+  // a webhook's incremental scan asks for the one repository it reads
+  await getOrgRepo(recorder(() => ({ repository: null }), sent, "one repository"), "acme", "api");
 
   // fetchWorkflowFiles splits repositories in batches of 25, and halves a batch GitHub refuses:
   // every size from 1 to 25 is a document it can send

@@ -18,9 +18,9 @@ beforeAll(async () => {
 });
 
 describe("GraphQL documents the client sends", () => {
-  it("covers every shape: the repository listing's pages, each workflow batch size, files by path at refs", () => {
+  it("covers every shape: the repository listing's pages, one repository (a webhook's scan), each workflow batch size, files by path at refs", () => {
     const shapes = new Set(sent.map((s) => s.shape.replace(/#\d+|\d+/g, "N")));
-    expect([...shapes].sort()).toEqual(["files by path N", "repository listing", "workflow trees, N repositories", "workflow trees, batch size N"]);
+    expect([...shapes].sort()).toEqual(["files by path N", "one repository", "repository listing", "workflow trees, N repositories", "workflow trees, batch size N"]);
     // the listing went on to its later pages with a cursor
     expect(sent.filter((s) => s.shape === "repository listing").map((s) => s.variables.cursor === null || s.variables.cursor === undefined)).toEqual([true, false, false]);
     // one request per batch: sizes 1..25 are 25 distinct documents

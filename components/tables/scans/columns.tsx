@@ -3,7 +3,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { ScanStatusBadge } from "@/components/badges";
 import Link from "next/link";
-import { formatDateTime, formatDuration, notAnalysedText } from "@/components/format";
+import { formatDateTime, formatDuration, notAnalysedText, scopeText } from "@/components/format";
 import type { ScanRow } from "@/lib/server/queries/scans";
 
 export const scanColumns: ColumnDef<ScanRow>[] = [
@@ -13,7 +13,16 @@ export const scanColumns: ColumnDef<ScanRow>[] = [
     cell: ({ getValue }) => <Link href={`/scans/${getValue<number>()}`} className="tabular-nums underline-offset-2 hover:underline">#{getValue<number>()}</Link>,
   },
   { accessorKey: "startedAt", header: "Started", cell: ({ getValue }) => <span className="whitespace-nowrap text-xs">{formatDateTime(getValue<string>())}</span> },
-  { accessorKey: "trigger", header: "Trigger" },
+  {
+    accessorKey: "trigger",
+    header: "Trigger",
+    cell: ({ row }) => (
+      <span className="flex flex-col gap-0.5" data-scope={row.original.scope ?? "org"}>
+        <span>{row.original.trigger}</span>
+        {row.original.scope && <span className="whitespace-nowrap text-xs text-zinc-500">incremental: {scopeText(row.original.scope)}</span>}
+      </span>
+    ),
+  },
   {
     accessorKey: "status",
     header: "Status",

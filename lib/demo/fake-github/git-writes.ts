@@ -95,8 +95,15 @@ export function commitOid(c: Omit<ApiCommit, "oid">): string {
   return hashObject("commit", Buffer.from(`tree ${c.treeOid}\n${parents}${line("author", c.author)}${line("committer", c.committer)}\n${c.message}`));
 }
 
+/** What an org admin did to a repository, on top of the fixture: renamed, archived or unarchived, deleted. */
+export interface RepoAdminChange { name?: string; archived?: boolean; deleted?: boolean }
+
 export class GitWrites {
   private repos = new Map<string, RepoWrites>();
+  /** by the fixture's (lower-cased) name */
+  private admin = new Map<string, RepoAdminChange>();
+  /** a renamed repository's served (lower-cased) name -> its fixture name */
+  private aliases = new Map<string, string>();
   private served: { fx: Fixture; version: number; out: Fixture } | null = null;
   private version = 0;
   private nextPullId = 1_000_000;
@@ -105,7 +112,7 @@ export class GitWrites {
   raw: Fixture | null = null;
 
   of(repo: string): RepoWrites {
-    const key = repo.toLowerCase();
+    const key = this.aliases.get(repo.toLowerCase()) ?? repo.toLowerCase();
     let w = this.repos.get(key);
     if (!w) {
       w = { trees: new Map(), blobs: new Map(), commits: new Map(), refs: new Map(), pulls: [], issues: [], labels: null, comments: [], overlay: new Map(), head: null, defaultHeads: new Set(), version: 0 };
@@ -129,6 +136,18 @@ export class GitWrites {
     this.version++;
   }
 
+  /** Rename, archive or delete a repository (as served; the fixture folder is never written). */
+  changeRepo(served: string, change: RepoAdminChange): void {
+    const key = this.aliases.get(served.toLowerCase()) ?? served.toLowerCase();
+    const next = { ...this.admin.get(key), ...change };
+    if (change.name !== undefined) {
+      for (const [alias, k] of this.aliases) if (k === key) this.aliases.delete(alias);
+      if (change.name.toLowerCase() !== key) this.aliases.set(change.name.toLowerCase(), key);
+    }
+    this.admin.set(key, next);
+    this.version++;
+  }
+
   /** The fixture as the API serves it: a repository with merged changes has its overlaid snapshot. */
   apply(fx: Fixture): Fixture {
     this.raw = fx;
@@ -140,10 +159,48 @@ export class GitWrites {
       if (!r || !w.head) continue;
       repos.set(r.name, overlaid(r, w));
     }
+    for (const [key, change] of this.admin) {
+      const r = [...repos.values()].find((x) => x.name.toLowerCase() === key);
+      if (!r) continue;
+      repos.delete(r.name);
+      if (change.deleted) continue;
+      const name = change.name ?? r.name;
+      repos.set(name, { ...r, name, archived: change.archived ?? r.archived });
+    }
     const out = { ...fx, repos };
     this.served = { fx, version: this.version, out };
     return out;
   }
+}
+
+/**
+ * A commit on the default branch, as a `git push` of one commit makes it: the files given (text, or
+ * null to delete) over the served head, the served head its parent. Returns what the push changed.
+ */
+export function commitToDefault(
+  writes: GitWrites, r: FixtureRepo, files: Record<string, string | null>, message: string, date: string,
+): { before: string; added: string[]; modified: string[]; removed: string[] } {
+  if (!r.git) throw new Error(`${r.name} is empty: nothing to commit on`);
+  const w = writes.of(r.name);
+  const before = r.git.head.oid;
+  const old = filesOfSnapshot(r.git);
+  const added: string[] = [];
+  const modified: string[] = [];
+  const removed: string[] = [];
+  for (const [p, text] of Object.entries(files)) {
+    if (text === null) {
+      if (old.has(p)) removed.push(p);
+      w.overlay.set(p, null);
+    } else {
+      const bytes = Buffer.from(text);
+      if (!old.has(p)) added.push(p);
+      else if (!old.get(p)!.equals(bytes)) modified.push(p);
+      w.overlay.set(p, bytes);
+    }
+  }
+  w.head = { message: message.endsWith("\n") ? message : `${message}\n`, parents: [before], date };
+  writes.changed(w);
+  return { before, added, modified, removed };
 }
 
 function overlaid(r: FixtureRepo, w: RepoWrites): FixtureRepo {

@@ -3,13 +3,13 @@ import type { AddressInfo } from "node:net";
 import { appState, installationGrant, jwtProblem, JWT_UNDECODABLE, type FakeAppOptions } from "./app";
 import { FaultInjector, type FaultOptions, type FaultStats } from "./faults";
 import { FixtureStore, type ReloadMode } from "./fixture-store";
-import { GitWrites } from "./git-writes";
+import { commitToDefault, GitWrites } from "./git-writes";
 import { lookupToken, parseToken, readBody, send, sendError, type Ctx, type FakeAuth, type FakeRequest, type ServerState } from "./http";
 import { readRegistryToken } from "./registry-token";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import type { SarifUpload } from "./rest-code-scanning";
 import { matchRoute } from "./routes";
-import { buildWebhook, deliverWebhook, type Delivery, type WebhookRequest, type WebhookTarget } from "./webhooks";
+import { buildWebhook, deliverWebhook, type Delivery, WEBHOOK_EVENTS, type WebhookEvent, type WebhookRequest, type WebhookTarget } from "./webhooks";
 
 export interface FakeGitHubOptions {
   /** fixture folder (org.json, repos/, packages/, optional tokens.json) */
@@ -68,6 +68,35 @@ export interface FakeGitHub {
   app: { id: number; slug: string; installationId: number } | null;
   /** every installation token the App was issued, in order (test hook: to look for them where they must not be) */
   installationTokens(): string[];
+  /**
+   * Commit files to a repository's default branch (in memory: the head sha changes, the fixture
+   * folder is not written) and deliver the `push` GitHub sends for it (ref, before, after, and the
+   * commit's added/modified/removed paths). Also `POST /_fake/push`.
+   */
+  push(req: PushRequest, target?: WebhookTarget): Promise<PushResult>;
+  /**
+   * Rename, archive, unarchive or delete a repository as an org admin would (in memory) and deliver
+   * the `repository` event. Also `POST /_fake/repos/{repo}`.
+   */
+  changeRepo(req: RepoChangeRequest, target?: WebhookTarget): Promise<Delivery>;
+  /** where deliveries go when no target is given (the org hook); settable once the receiver is known */
+  setWebhookTarget(target: WebhookTarget | undefined): void;
+}
+
+export interface PushRequest {
+  repo: string;
+  /** path -> new text, or null to delete the file */
+  files: Record<string, string | null>;
+  message?: string;
+}
+
+export interface PushResult { delivery: Delivery; before: string; after: string; added: string[]; modified: string[]; removed: string[] }
+
+export interface RepoChangeRequest {
+  repo: string;
+  action: "renamed" | "archived" | "unarchived" | "deleted";
+  /** the new name, for `renamed` */
+  to?: string;
 }
 
 function queryText(body: string): string | undefined {
@@ -76,6 +105,12 @@ function queryText(body: string): string | undefined {
     return typeof q === "string" ? q : undefined;
   } catch {
     return undefined;
+  }
+}
+
+class FakeControlError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
   }
 }
 
@@ -124,6 +159,52 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
   const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });
+  let hookTarget = opts.webhooks;
+  let base = "http://127.0.0.1";
+  const served = () => state.writes.apply(store.get());
+  const servedRepo = (name: string) => {
+    const r = served().repos.get(name);
+    if (!r) throw new FakeControlError(404, `no repository ${name} in the fixture`);
+    return r;
+  };
+  const targetOf = (target: WebhookTarget | undefined) => {
+    const t = target ?? hookTarget;
+    if (!t) throw new FakeControlError(409, "no webhook URL configured (FakeGitHubOptions.webhooks)");
+    return t;
+  };
+  const deliver = (req: WebhookRequest, target?: WebhookTarget) => {
+    const t = targetOf(target);
+    const fx = served();
+    return deliverWebhook(t, fx, buildWebhook(base, fx, req));
+  };
+  const push = async (req: PushRequest, target?: WebhookTarget): Promise<PushResult> => {
+    const t = targetOf(target);
+    const r = servedRepo(req.repo);
+    const message = req.message ?? `Update ${Object.keys(req.files).join(", ")}`;
+    const timestamp = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(".000Z", "Z");
+    const changed = commitToDefault(state.writes, r, req.files, message, timestamp);
+    const after = servedRepo(req.repo).git!.head.oid;
+    const delivery = await deliver({ event: "push", repo: req.repo, push: { ...changed, after, message, timestamp } }, t);
+    return { delivery, after, ...changed };
+  };
+  const changeRepo = async (req: RepoChangeRequest, target?: WebhookTarget): Promise<Delivery> => {
+    const t = targetOf(target);
+    const r = servedRepo(req.repo);
+    if (req.action === "deleted") {
+      // the payload describes the repository as it was
+      const hook = buildWebhook(base, served(), { event: "repository", action: "deleted", repo: r.name });
+      state.writes.changeRepo(r.name, { deleted: true });
+      return deliverWebhook(t, served(), hook);
+    }
+    if (req.action === "renamed") {
+      if (!req.to || !/^[A-Za-z0-9._-]{1,100}$/.test(req.to)) throw new FakeControlError(422, "renamed needs `to`, a repository name");
+      if (served().repos.has(req.to)) throw new FakeControlError(422, `a repository ${req.to} exists already`);
+      state.writes.changeRepo(r.name, { name: req.to });
+      return deliver({ event: "repository", action: "renamed", repo: req.to, from: r.name }, t);
+    }
+    state.writes.changeRepo(r.name, { archived: req.action === "archived" });
+    return deliver({ event: "repository", action: req.action, repo: r.name }, t);
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const base = `http://${req.headers.host ?? "127.0.0.1"}`;
@@ -149,6 +230,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       res.writeHead(204);
       return void res.end();
     }
+    if (path.startsWith("/_fake/")) return control(req, res, path, method);
     const entry: FakeRequest = { method, path: path + url.search, route: null, kind: null, status: 0, auth: { kind: "none" } };
     if (state.log.length >= LOG_MAX) state.log.splice(0, LOG_MAX / 10);
     state.log.push(entry);
@@ -209,6 +291,56 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     await route.handle(ctx, params);
   };
 
+  /**
+   * Control routes for tests and the demo, outside GitHub's path space (never probed as GitHub's):
+   * POST /_fake/push {repo, files, message?}, POST /_fake/repos/{repo} {action, to?},
+   * POST /_fake/webhooks {event, repo?, package?, tag?, action?, from?}. Each delivers to the org hook.
+   */
+  const control = async (req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> => {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (method !== "POST") return answer(405, { message: "POST only" });
+    let body: Record<string, unknown>;
+    try {
+      const v = JSON.parse(await readBody(req)) as unknown;
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error("not an object");
+      body = v as Record<string, unknown>;
+    } catch {
+      return answer(400, { message: "send a JSON object" });
+    }
+    const str = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : undefined);
+    try {
+      if (path === "/_fake/push") {
+        const files = body.files;
+        if (!str("repo") || !files || typeof files !== "object" || Object.values(files).some((v) => v !== null && typeof v !== "string")) {
+          return answer(422, { message: "push needs {repo, files: {path: text | null}}" });
+        }
+        const out = await push({ repo: str("repo")!, files: files as Record<string, string | null>, message: str("message") });
+        return answer(200, out);
+      }
+      const m = /^\/_fake\/repos\/([^/]+)$/.exec(path);
+      if (m) {
+        const action = str("action");
+        if (action !== "renamed" && action !== "archived" && action !== "unarchived" && action !== "deleted") {
+          return answer(422, { message: "action is one of renamed, archived, unarchived, deleted" });
+        }
+        return answer(200, { delivery: await changeRepo({ repo: decodeURIComponent(m[1]), action, to: str("to") }) });
+      }
+      if (path === "/_fake/webhooks") {
+        const event = str("event");
+        if (!event || !(WEBHOOK_EVENTS as readonly string[]).includes(event)) return answer(422, { message: `event is one of ${WEBHOOK_EVENTS.join(", ")}` });
+        const request: WebhookRequest = { event: event as WebhookEvent, repo: str("repo"), package: str("package"), tag: str("tag"), action: str("action"), from: str("from") };
+        return answer(200, { delivery: await deliver(request) });
+      }
+      return answer(404, { message: `no control route ${path}` });
+    } catch (e) {
+      if (e instanceof FakeControlError) return answer(e.status, { message: e.message });
+      return answer(502, { message: `delivery failed: ${(e as Error).message}` });
+    }
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
@@ -222,6 +354,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -237,9 +370,11 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     },
     reload: () => store.reload(),
     sarifUploads: () => [...state.sarifs],
-    deliverWebhook: (req, target = opts.webhooks) => {
-      if (!target) return Promise.reject(new Error("no webhook URL configured (FakeGitHubOptions.webhooks)"));
-      return deliverWebhook(target, store.get(), buildWebhook(`http://127.0.0.1:${port}`, store.get(), req));
+    deliverWebhook: async (req, target) => deliver(req, target),
+    push,
+    changeRepo,
+    setWebhookTarget: (target) => {
+      hookTarget = target;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import { stableUserId } from "./rate-limit";
  * webhook description (@octokit/openapi-webhooks, by event and action) by the contract suite, POSTed as JSON with `X-GitHub-Event`, `X-GitHub-Delivery`, `X-GitHub-Hook-ID`
  * and an HMAC `X-Hub-Signature-256` of the body under the hook's secret.
  */
-export const WEBHOOK_EVENTS = ["ping", "push", "package", "registry_package", "repository", "installation", "workflow_run"] as const;
+export const WEBHOOK_EVENTS = ["ping", "push", "package", "registry_package", "repository", "installation", "installation_repositories", "workflow_run"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookRequest {
@@ -20,6 +20,27 @@ export interface WebhookRequest {
   tag?: string;
   /** the workflow file a workflow_run is about (default `.github/workflows/ci.yml`) */
   workflow?: string;
+  /**
+   * the action: `repository` created (default), renamed, archived, unarchived, deleted;
+   * `installation_repositories` added (default) or removed; `package`/`registry_package` published (default) or updated
+   */
+  action?: string;
+  /** `repository.renamed`: the old name */
+  from?: string;
+  /** a push as it happened (lib/demo/fake-github/server.ts `push`): the ref, the commits before and after, the files changed */
+  push?: PushDetails;
+}
+
+/** What a push changed: the branch ref, the head before and after, and the paths its commit added, modified and removed. */
+export interface PushDetails {
+  ref?: string;
+  before: string;
+  after: string;
+  message?: string;
+  timestamp?: string;
+  added: string[];
+  modified: string[];
+  removed: string[];
 }
 
 export interface Webhook { event: WebhookEvent; action: string | null; payload: object }
@@ -76,26 +97,26 @@ function ping(base: string, fx: Fixture) {
   };
 }
 
-function push(base: string, fx: Fixture, r: FixtureRepo) {
-  const head = r.git?.head.oid ?? "0".repeat(40);
-  const before = createHash("sha1").update(`before:${head}`).digest("hex");
+function push(base: string, fx: Fixture, r: FixtureRepo, details?: PushDetails) {
+  const head = details?.after ?? r.git?.head.oid ?? "0".repeat(40);
+  const before = details?.before ?? createHash("sha1").update(`before:${head}`).digest("hex");
   const full = `${fx.org.login}/${r.name}`;
   const author = { name: "The Octocat", email: "octocat@github.com", username: SENDER };
   const commit = {
     id: head,
     tree_id: r.git?.root.oid ?? "0".repeat(40),
     distinct: true,
-    message: r.git?.head.message.trim() ?? "",
-    timestamp: r.git?.head.committedDate ?? WHEN,
+    message: (details?.message ?? r.git?.head.message ?? "").trim(),
+    timestamp: details?.timestamp ?? r.git?.head.committedDate ?? WHEN,
     url: `https://github.com/${full}/commit/${head}`,
     author,
     committer: author,
-    added: [],
-    removed: [],
-    modified: [".github/workflows/ci.yml"],
+    added: details?.added ?? [],
+    removed: details?.removed ?? [],
+    modified: details?.modified ?? [".github/workflows/ci.yml"],
   };
   return {
-    ref: `refs/heads/${r.defaultBranch}`,
+    ref: details?.ref ?? `refs/heads/${r.defaultBranch}`,
     before,
     after: head,
     created: false,
@@ -149,11 +170,18 @@ function packageBody(base: string, fx: Fixture, p: FixturePackage, tag: string |
   };
 }
 
-function packagePublished(base: string, fx: Fixture, p: FixturePackage, tag: string | undefined) {
+/** An `updated` package version also names the release it came from (GitHub's description requires these). */
+function updatedFields(fx: Fixture, p: FixturePackage) {
   const repo = p.repository ? fx.repos.get(p.repository) : undefined;
+  return { body_html: "", target_commitish: repo?.defaultBranch ?? "main", target_oid: repo?.git?.head.oid ?? "" };
+}
+
+function packagePublished(base: string, fx: Fixture, p: FixturePackage, tag: string | undefined, action = "published") {
+  const repo = p.repository ? fx.repos.get(p.repository) : undefined;
+  const body = packageBody(base, fx, p, tag);
   return {
-    action: "published",
-    package: packageBody(base, fx, p, tag),
+    action,
+    package: action === "updated" ? { ...body, package_version: { ...body.package_version, ...updatedFields(fx, p) } } : body,
     ...(repo ? { repository: webhookRepo(base, fx, repo) } : {}),
     organization: orgSimpleJson(base, fx),
     installation: installationRef(fx),
@@ -161,12 +189,12 @@ function packagePublished(base: string, fx: Fixture, p: FixturePackage, tag: str
   };
 }
 
-function registryPackagePublished(base: string, fx: Fixture, p: FixturePackage, tag: string | undefined) {
+function registryPackagePublished(base: string, fx: Fixture, p: FixturePackage, tag: string | undefined, action = "published") {
   const { package_version, ...pkg } = packageBody(base, fx, p, tag);
   const repo = p.repository ? fx.repos.get(p.repository) : undefined;
   return {
-    action: "published",
-    registry_package: { ...pkg, package_version: { ...package_version, metadata: [], rubygems_metadata: [] } },
+    action,
+    registry_package: { ...pkg, package_version: { ...package_version, metadata: [], rubygems_metadata: [], ...(action === "updated" ? updatedFields(fx, p) : {}) } },
     ...(repo ? { repository: webhookRepo(base, fx, repo) } : {}),
     organization: orgSimpleJson(base, fx),
     installation: installationRef(fx),
@@ -174,37 +202,62 @@ function registryPackagePublished(base: string, fx: Fixture, p: FixturePackage, 
   };
 }
 
-function repositoryCreated(base: string, fx: Fixture, r: FixtureRepo) {
-  return { action: "created", repository: webhookRepo(base, fx, r), organization: orgSimpleJson(base, fx), installation: installationRef(fx), sender: sender(base) };
+function repositoryEvent(base: string, fx: Fixture, r: FixtureRepo, action: string, from?: string) {
+  return {
+    action,
+    ...(action === "renamed" ? { changes: { repository: { name: { from: from ?? r.name } } } } : {}),
+    repository: webhookRepo(base, fx, r),
+    organization: orgSimpleJson(base, fx),
+    installation: installationRef(fx),
+    sender: sender(base),
+  };
+}
+
+function installationJson(base: string, fx: Fixture) {
+  const inst = installationRef(fx);
+  return {
+    id: inst.id,
+    node_id: inst.node_id,
+    app_id: 901_001,
+    app_slug: "cacheguard",
+    client_id: "Iv1.cacheguarddemo",
+    target_id: fx.org.id,
+    target_type: "Organization",
+    account: ownerJson(base, fx),
+    repository_selection: "all",
+    access_tokens_url: `${base}/app/installations/${inst.id}/access_tokens`,
+    repositories_url: `${base}/installation/repositories`,
+    html_url: `https://github.com/organizations/${fx.org.login}/settings/installations/${inst.id}`,
+    permissions: { contents: "read", metadata: "read", packages: "read", actions: "read", members: "read" },
+    events: ["push", "package", "registry_package", "repository", "workflow_run"],
+    created_at: WHEN,
+    updated_at: WHEN,
+    single_file_name: null,
+    suspended_by: null,
+    suspended_at: null,
+  };
+}
+
+const installedRepo = (fx: Fixture, r: FixtureRepo) => ({ id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: `${fx.org.login}/${r.name}`, private: r.isPrivate });
+
+function installationRepositories(base: string, fx: Fixture, r: FixtureRepo, action: string) {
+  return {
+    action,
+    installation: { ...installationJson(base, fx), repository_selection: "selected" },
+    repository_selection: "selected",
+    repositories_added: action === "added" ? [installedRepo(fx, r)] : [],
+    repositories_removed: action === "removed" ? [installedRepo(fx, r)] : [],
+    requester: null,
+    organization: orgSimpleJson(base, fx),
+    sender: sender(base),
+  };
 }
 
 function installationCreated(base: string, fx: Fixture) {
-  const inst = installationRef(fx);
-  const repos = [...fx.repos.values()].map((r) => ({ id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: `${fx.org.login}/${r.name}`, private: r.isPrivate }));
   return {
     action: "created",
-    installation: {
-      id: inst.id,
-      node_id: inst.node_id,
-      app_id: 901_001,
-      app_slug: "cacheguard",
-      client_id: "Iv1.cacheguarddemo",
-      target_id: fx.org.id,
-      target_type: "Organization",
-      account: ownerJson(base, fx),
-      repository_selection: "all",
-      access_tokens_url: `${base}/app/installations/${inst.id}/access_tokens`,
-      repositories_url: `${base}/installation/repositories`,
-      html_url: `https://github.com/organizations/${fx.org.login}/settings/installations/${inst.id}`,
-      permissions: { contents: "read", metadata: "read", packages: "read", actions: "read", members: "read" },
-      events: ["push", "package", "registry_package", "repository", "workflow_run"],
-      created_at: WHEN,
-      updated_at: WHEN,
-      single_file_name: null,
-      suspended_by: null,
-      suspended_at: null,
-    },
-    repositories: repos,
+    installation: installationJson(base, fx),
+    repositories: [...fx.repos.values()].map((r) => installedRepo(fx, r)),
     requester: null,
     organization: orgSimpleJson(base, fx),
     sender: sender(base),
@@ -282,11 +335,24 @@ function workflowRunCompleted(base: string, fx: Fixture, r: FixtureRepo, workflo
 export function buildWebhook(base: string, fx: Fixture, req: WebhookRequest): Webhook {
   switch (req.event) {
     case "ping": return { event: "ping", action: null, payload: ping(base, fx) };
-    case "push": return { event: "push", action: null, payload: push(base, fx, repoOf(fx, req.repo)) };
-    case "package": return { event: "package", action: "published", payload: packagePublished(base, fx, packageOf(fx, req.package), req.tag) };
-    case "registry_package": return { event: "registry_package", action: "published", payload: registryPackagePublished(base, fx, packageOf(fx, req.package), req.tag) };
-    case "repository": return { event: "repository", action: "created", payload: repositoryCreated(base, fx, repoOf(fx, req.repo)) };
+    case "push": return { event: "push", action: null, payload: push(base, fx, repoOf(fx, req.repo), req.push) };
+    case "package": {
+      const action = req.action ?? "published";
+      return { event: "package", action, payload: packagePublished(base, fx, packageOf(fx, req.package), req.tag, action) };
+    }
+    case "registry_package": {
+      const action = req.action ?? "published";
+      return { event: "registry_package", action, payload: registryPackagePublished(base, fx, packageOf(fx, req.package), req.tag, action) };
+    }
+    case "repository": {
+      const action = req.action ?? "created";
+      return { event: "repository", action, payload: repositoryEvent(base, fx, repoOf(fx, req.repo), action, req.from) };
+    }
     case "installation": return { event: "installation", action: "created", payload: installationCreated(base, fx) };
+    case "installation_repositories": {
+      const action = req.action ?? "added";
+      return { event: "installation_repositories", action, payload: installationRepositories(base, fx, repoOf(fx, req.repo), action) };
+    }
     case "workflow_run": return { event: "workflow_run", action: "completed", payload: workflowRunCompleted(base, fx, repoOf(fx, req.repo), req.workflow ?? ".github/workflows/ci.yml") };
   }
 }

@@ -7,6 +7,8 @@ export const ACTIVE_SCAN_STATUSES = ["queued", "running"] as const;
 export interface ScanRow {
   id: number;
   trigger: string;
+  /** null: the whole org; an incremental (webhook) scan's scope: `repo:NAME`, `package:NAME`, `repos` */
+  scope: string | null;
   status: string;
   phase: string;
   active: boolean;
@@ -42,6 +44,7 @@ export function toScanRow(s: Scan): ScanRow {
   return {
     id: s.id,
     trigger: s.trigger,
+    scope: s.scope,
     status: s.status,
     phase: s.phase,
     active: (ACTIVE_SCAN_STATUSES as readonly string[]).includes(s.status),
@@ -92,8 +95,21 @@ export interface ScanActionRow {
   at: string;
 }
 
+export interface WebhookDeliveryRow {
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  repo: string | null;
+  package: string | null;
+  status: string;
+  message: string;
+  receivedAt: string;
+}
+
 export interface ScanDetail {
   scan: ScanRow;
+  /** the webhook deliveries an incremental scan applied */
+  deliveries: WebhookDeliveryRow[];
   /** files this scan did not analyse (unread, error) and the notes (warning), by repository and path */
   issues: FileIssueRow[];
   /** what was done after the scan (alerts, code scanning, issues), failures first */
@@ -104,13 +120,17 @@ export interface ScanDetail {
 export async function getScanDetail(db: Db, org: OrgRef, id: number): Promise<ScanDetail | null> {
   const scan = await getOrgScan(db, org, id);
   if (!scan) return null;
-  const [rows, actions] = await Promise.all([
+  const [rows, actions, deliveries] = await Promise.all([
     db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }, { line: "asc" }] }),
     db.scanAction.findMany({ where: { scanId: id }, orderBy: [{ kind: "asc" }, { target: "asc" }, { id: "asc" }] }),
+    db.webhookDelivery.findMany({ where: { scanId: id }, orderBy: { id: "asc" }, take: 200 }),
   ]);
   const failedFirst = (a: { status: string }) => (a.status === "failed" ? 0 : 1);
   return {
     scan,
+    deliveries: deliveries.map((d) => ({
+      deliveryId: d.deliveryId, event: d.event, action: d.action, repo: d.repo, package: d.package, status: d.status, message: d.message, receivedAt: d.receivedAt.toISOString(),
+    })),
     issues: rows.map((r) => ({ repo: r.repo?.name ?? null, path: r.path, kind: r.kind as FileIssueRow["kind"], message: r.message, line: r.line })),
     actions: actions
       .sort((a, b) => failedFirst(a) - failedFirst(b))

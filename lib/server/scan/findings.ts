@@ -43,6 +43,11 @@ export interface PersistInput {
   resolvableRepoIds: Set<number>;
   /** what the scan read of the registry: a registry finding is resolved only where its tag is settled */
   registry: RegistryEvidence;
+  /**
+   * An incremental scan's share of the findings (by fingerprint and repo): only those are stored,
+   * re-opened or resolved; every other finding stays exactly as it was. A full scan owns them all.
+   */
+  owns?: (f: { fingerprint: string; repoId: number | null; ruleId: string; ref: string }) => boolean;
 }
 
 export interface PersistResult {
@@ -85,6 +90,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
   const existing = await db.finding.findMany({
     where: { orgId }, select: { id: true, fingerprint: true, locationKey: true, resolvedScanId: true, repoId: true, ruleId: true, ref: true },
   });
+  const owns = input.owns ?? (() => true);
   const byFp = new Map(existing.map((e) => [e.fingerprint, e]));
   // Rows stored before location keys carry the 0.1 fingerprint: the first current finding with that
   // legacy value takes the row over (re-keyed, first-seen kept); further ones are new findings.
@@ -95,6 +101,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
   let newCount = 0;
   for (const [fp, f] of current) {
     const repoId = f.repo ? (input.repoIds.get(f.repo) ?? input.repoIds.get(f.repo.split("/").pop()!) ?? null) : null;
+    if (!owns({ fingerprint: fp, repoId, ruleId: f.ruleId, ref: f.ref })) continue;
     let old = byFp.get(fp);
     if (!old) {
       const lf = legacyFingerprint(f);
@@ -120,6 +127,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
   const wholeRegistry = registryComplete(input.registry);
   const toResolve = existing.filter((e) => {
     if (e.resolvedScanId !== null || taken.has(e.id)) return false;
+    if (!owns(e)) return false;
     if (e.repoId !== null && !input.resolvableRepoIds.has(e.repoId)) return false;
     if (e.ruleId === REGISTRY_RULE) return registryTagSettled(input.registry, e.ref);
     return e.repoId !== null || wholeRegistry;

@@ -55,8 +55,11 @@ function isUniqueViolation(e: unknown): boolean {
   return e instanceof Error && /unique constraint/i.test(e.message);
 }
 
-/** Create the Scan row; the unique activeKey makes a second concurrent scan of the org fail here. */
-export async function beginScan(db: Db, org: string, trigger: string): Promise<{ scanId: number; orgId: number }> {
+/**
+ * Create the Scan row; the unique activeKey makes a second concurrent scan of the org fail here, a
+ * full one or an incremental one (`scope`: `repo:NAME`, `package:NAME`, `repos`) alike.
+ */
+export async function beginScan(db: Db, org: string, trigger: string, scope?: string): Promise<{ scanId: number; orgId: number }> {
   await recoverInterruptedScans(db);
   // two processes scanning a new org race on its row: the loser reads the winner's
   const orgRow = await db.org.upsert({ where: { login: org }, create: { login: org }, update: {} }).catch(async (e: unknown) => {
@@ -66,7 +69,7 @@ export async function beginScan(db: Db, org: string, trigger: string): Promise<{
   try {
     const scan = await db.scan.create({
       data: {
-        orgId: orgRow.id, trigger, status: "running", activeKey: org.toLowerCase(), phase: "starting",
+        orgId: orgRow.id, trigger, scope: scope ?? null, status: "running", activeKey: org.toLowerCase(), phase: "starting",
         pid: process.pid, hostname: hostname(), heartbeatAt: new Date(),
       },
     });

@@ -1,7 +1,7 @@
 import type { RegistryTagInfo } from "@/lib/engine/rules/registry-tag-holds-cache";
 import type { GitHubClient } from "@/lib/github/client";
 import { createLimiter } from "@/lib/github/limiter";
-import { type PackageInfo, listContainerPackages } from "@/lib/github/packages";
+import { type PackageInfo, getContainerPackage, listContainerPackages } from "@/lib/github/packages";
 import type { RequestStats } from "@/lib/github/client";
 import { createRegistryClient } from "@/lib/registry/client";
 import type { Db } from "@/lib/server/db";
@@ -96,12 +96,114 @@ function tagWrites(db: Db, packageId: number, oldRows: Array<{ id: number; tag: 
   ];
 }
 
-async function storedTags(db: Db, orgId: number, org: string, packageId?: number): Promise<RegistryTagInfo[]> {
+export async function storedTags(db: Db, orgId: number, org: string, packageId?: number): Promise<RegistryTagInfo[]> {
   const rows = await db.packageTag.findMany({
     where: packageId ? { packageId } : { package: { orgId } },
     include: { package: { select: { name: true } } },
   });
   return rows.map((r) => ({ package: r.package.name, owner: org, tag: r.tag, kind: r.kind, digest: r.digest }));
+}
+
+interface PackageReader {
+  db: Db;
+  registry: ReturnType<typeof createRegistryClient>;
+  classify: ReturnType<typeof tagClassifier>;
+  /** digests some package of this scan has written (or is writing) to ManifestKind */
+  claimed: Set<string>;
+  config: ScanConfig;
+  orgId: number;
+  evidence: RegistryEvidence;
+  errors: RepoError[];
+  tags: RegistryTagInfo[];
+}
+
+type PackageRow = Awaited<ReturnType<Db["package"]["findMany"]>>[number];
+
+/**
+ * Read one package's tags from the registry, classify what each holds and store it; what was read
+ * completely goes into `evidence`, failures into `errors`, the tags (read now, or kept from the last
+ * scan where a read failed) into `tags`.
+ */
+async function readPackageTags(rd: PackageReader, p: PackageInfo, stored: PackageRow | undefined): Promise<number | null> {
+  const { db, registry, classify, config, orgId, evidence, errors, tags } = rd;
+  const name = `${config.org}/${p.name}`.toLowerCase();
+  const updatedAt = new Date(p.updatedAt);
+  const oldRows = stored ? await db.packageTag.findMany({ where: { packageId: stored.id } }) : [];
+  const old = new Map(oldRows.map((r) => [r.tag, r]));
+  if (!evidence.packages.has(p.name.toLowerCase())) evidence.packages.set(p.name.toLowerCase(), { listed: null, current: new Set() });
+  let names: string[];
+  try {
+    names = await registry.listTags(name);
+  } catch (e) {
+    // a tag list not read completely (404 included: GHCR's answer to a read it does not authorise)
+    // says nothing about which tags are gone: the stored ones stay as they are
+    errors.push({ repo: `package:${p.name}`, message: `listing tags: ${errText(e)}` });
+    for (const r of oldRows) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
+    return null;
+  }
+  const known = evidence.packages.get(p.name.toLowerCase())!;
+  known.listed = new Set(names);
+  let failed = false;
+  const cold = oldRows.length === 0;
+  const rows = await mapLimit(names, TAG_CONCURRENCY, async (tag): Promise<TagRow | null> => {
+    try {
+      const got = await readTag(registry, classify, name, tag, cold ? { cold } : { cold, stored: old.get(tag) });
+      known.current.add(tag);
+      return { tag, ...got };
+    } catch (e) {
+      failed = true;
+      errors.push({ repo: `package:${p.name}`, message: `tag ${tag}: ${errText(e)}` });
+      // keep what the last scan learned about this tag: a transient failure must not change it
+      const o = old.get(tag);
+      return o ? { tag, digest: o.digest, mediaType: "", kind: o.kind, platforms: JSON.parse(o.platforms) as string[], reason: o.reason, fresh: false } : null;
+    }
+  });
+  const pkg = stored
+    ? await db.package.update({
+      where: { id: stored.id },
+      // a package that failed keeps its old updatedAt, so the next scan reads it again
+      data: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
+    })
+    : await db.package.create({ data: { orgId, name: p.name, visibility: p.visibility, repoName: p.repository, updatedAt: failed ? null : updatedAt } });
+  const present = rows.filter((r): r is TagRow => r !== null);
+  await db.$transaction([
+    ...(await kindWrites(db, rd.claimed, present)),
+    ...tagWrites(db, pkg.id, oldRows, present),
+  ]);
+  for (const r of present) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
+  return present.length;
+}
+
+/**
+ * Read one package again (a webhook said it changed): its tags from the registry as a full scan reads
+ * a changed package, the other packages' tags as stored. A package GitHub no longer has is deleted
+ * (its tags with it), so its findings resolve. `evidence` says what was read: that package only.
+ */
+export async function scanOnePackage(
+  db: Db, gh: GitHubClient, stats: RequestStats, config: ScanConfig, orgId: number, packageName: string,
+): Promise<PackagesPhaseResult & { gone: boolean }> {
+  const evidence: RegistryEvidence = { packagesComplete: false, packages: new Map() };
+  const errors: RepoError[] = [];
+  const stored = await db.package.findUnique({ where: { orgId_name: { orgId, name: packageName } } });
+  const others = (await storedTags(db, orgId, config.org)).filter((t) => t.package !== packageName);
+  let info: PackageInfo | null;
+  try {
+    info = await getContainerPackage(gh, config.org, packageName);
+  } catch (e) {
+    errors.push({ repo: `package:${packageName}`, message: errText(e) });
+    return { tags: [...others, ...(stored ? await storedTags(db, orgId, config.org, stored.id) : [])], packages: 1, packagesRead: 0, errors, evidence, gone: false };
+  }
+  if (!info) {
+    // GitHub says it is gone: every tag it had is settled (absent), its findings resolve
+    evidence.packages.set(packageName.toLowerCase(), { listed: new Set(), current: new Set() });
+    if (stored) await db.package.delete({ where: { id: stored.id } });
+    return { tags: others, packages: 0, packagesRead: 0, errors, evidence, gone: true };
+  }
+  const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
+  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: createLimiter(concurrency) });
+  const tags: RegistryTagInfo[] = [...others];
+  await readPackageTags({ db, registry, classify: tagClassifier(db, registry), claimed: new Set(), config, orgId, evidence, errors, tags }, info, stored ?? undefined);
+  return { tags, packages: 1, packagesRead: 1, errors, evidence, gone: false };
 }
 
 /**
@@ -140,7 +242,6 @@ export async function scanPackages(
   const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
   const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats, limiter: createLimiter(concurrency) });
   const classify = tagClassifier(db, registry);
-  /** digests some package of this scan has written (or is writing) to ManifestKind */
   const claimed = new Set<string>();
   const errors: RepoError[] = [];
   const tags: RegistryTagInfo[] = [];
@@ -151,8 +252,8 @@ export async function scanPackages(
 
   // as many packages at once as requests may be in flight: each package starts with two sequential
   // round trips (token, tags/list), so fewer would leave the limiter idle
+  const reader: PackageReader = { db, registry, classify, claimed, config, orgId, evidence, errors, tags };
   await mapLimit(listed, concurrency, async (p) => {
-    const name = `${config.org}/${p.name}`.toLowerCase();
     const stored = storedPkgs.get(p.name);
     const updatedAt = new Date(p.updatedAt);
     if (stored?.updatedAt && stored.updatedAt.getTime() === updatedAt.getTime()) {
@@ -161,49 +262,8 @@ export async function scanPackages(
       return;
     }
     packagesRead++;
-    const oldRows = stored ? await db.packageTag.findMany({ where: { packageId: stored.id } }) : [];
-    const old = new Map(oldRows.map((r) => [r.tag, r]));
-    let names: string[];
-    try {
-      names = await registry.listTags(name);
-    } catch (e) {
-      // a tag list not read completely (404 included: GHCR's answer to a read it does not authorise)
-      // says nothing about which tags are gone: the stored ones stay as they are
-      errors.push({ repo: `package:${p.name}`, message: `listing tags: ${errText(e)}` });
-      for (const r of oldRows) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
-      return;
-    }
-    const known = evidence.packages.get(p.name.toLowerCase())!;
-    known.listed = new Set(names);
-    let failed = false;
-    const cold = oldRows.length === 0;
-    const rows = await mapLimit(names, TAG_CONCURRENCY, async (tag): Promise<TagRow | null> => {
-      try {
-        const got = await readTag(registry, classify, name, tag, cold ? { cold } : { cold, stored: old.get(tag) });
-        known.current.add(tag);
-        return { tag, ...got };
-      } catch (e) {
-        failed = true;
-        errors.push({ repo: `package:${p.name}`, message: `tag ${tag}: ${errText(e)}` });
-        // keep what the last scan learned about this tag: a transient failure must not change it
-        const o = old.get(tag);
-        return o ? { tag, digest: o.digest, mediaType: "", kind: o.kind, platforms: JSON.parse(o.platforms) as string[], reason: o.reason, fresh: false } : null;
-      }
-    });
-    const pkg = stored
-      ? await db.package.update({
-        where: { id: stored.id },
-        // a package that failed keeps its old updatedAt, so the next scan reads it again
-        data: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
-      })
-      : await db.package.create({ data: { orgId, name: p.name, visibility: p.visibility, repoName: p.repository, updatedAt: failed ? null : updatedAt } });
-    const present = rows.filter((r): r is TagRow => r !== null);
-    await db.$transaction([
-      ...(await kindWrites(db, claimed, present)),
-      ...tagWrites(db, pkg.id, oldRows, present),
-    ]);
-    for (const r of present) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
-    await progress.update({ phase: "packages", message: `package ${p.name}: ${present.length} tags` });
+    const read = await readPackageTags(reader, p, stored);
+    if (read !== null) await progress.update({ phase: "packages", message: `package ${p.name}: ${read} tags` });
   });
   // unchanged since a complete read: their stored tags are as good as read now
   for (const ids of chunks(unchangedIds)) {

@@ -81,6 +81,165 @@ function storedUnread(json: string): FileProblem[] {
   }
 }
 
+type RepoRow = Awaited<ReturnType<Db["repo"]["findMany"]>>[number];
+
+/** The Repo columns a listing (or a single-repository read) sets. */
+export function repoRowData(r: RepoInfo) {
+  return {
+    defaultBranch: r.defaultBranch, headSha: r.headOid, archived: r.archived, fork: r.fork,
+    private: r.isPrivate, pushedAt: r.pushedAt ? new Date(r.pushedAt) : null, goneScanId: null,
+  };
+}
+
+/** Does the stored row differ from what GitHub says now (or was it marked gone)? */
+export function repoRowChanged(old: RepoRow, data: ReturnType<typeof repoRowData>): boolean {
+  return old.defaultBranch !== data.defaultBranch || old.headSha !== data.headSha || old.archived !== data.archived ||
+    old.fork !== data.fork || old.private !== data.private || old.pushedAt?.getTime() !== data.pushedAt?.getTime() ||
+    old.goneScanId !== null;
+}
+
+/** Were the stored files of this org read by the current discovery (older versions read fewer files)? */
+export async function discoveryCurrent(db: Db, orgId: number): Promise<boolean> {
+  return (await db.setting.findUnique({ where: { key: discoveryKey(orgId) } }))?.value === DISCOVERY_VERSION;
+}
+
+const goneTrackedKey = (orgId: number) => `gone-tracked:${orgId}`;
+
+/** Has a scan marked every repository the org no longer lists (Repo.goneScanId) since that column exists? */
+export async function goneTracked(db: Db, orgId: number): Promise<boolean> {
+  return (await db.setting.findUnique({ where: { key: goneTrackedKey(orgId) } }))?.value === "1";
+}
+
+export async function markGoneTracked(db: Db, orgId: number): Promise<void> {
+  const key = goneTrackedKey(orgId);
+  await db.setting.upsert({ where: { key }, create: { key, value: "1" }, update: { value: "1" } });
+}
+
+async function markDiscovery(db: Db, orgId: number): Promise<void> {
+  await db.setting.upsert({ where: { key: discoveryKey(orgId) }, create: { key: discoveryKey(orgId), value: DISCOVERY_VERSION }, update: { value: DISCOVERY_VERSION } });
+}
+
+/** Is this repository unchanged since its last complete read, so its stored files are as good as read now? */
+export function isUnchanged(current: boolean, r: RepoInfo, row: RepoRow): boolean {
+  return current && !!r.headOid && r.headOid === row.scannedHeadSha;
+}
+
+/** The stored files of these repositories (a few queries for all of them), as the analysis takes them. */
+export async function storedRepoFiles(db: Db, repos: Array<{ row: RepoRow; fullName: string; complete: boolean }>): Promise<RepoFiles[]> {
+  const storedFiles = new Map<number, InputFile[]>();
+  for (const ids of chunks(repos.map((r) => r.row.id))) {
+    const files = await db.sourceFile.findMany({ where: { repoId: { in: ids } }, orderBy: { path: "asc" } });
+    for (const f of files) {
+      const list = storedFiles.get(f.repoId) ?? [];
+      list.push({ path: f.path, text: f.text });
+      storedFiles.set(f.repoId, list);
+    }
+  }
+  return repos.map(({ row, fullName, complete }) => ({
+    repoId: row.id, name: row.name, fullName, complete,
+    files: (storedFiles.get(row.id) ?? []).map((f) => ({ ...f, repo: fullName })), unread: storedUnread(row.unreadFiles),
+  }));
+}
+
+/** An empty repository (no head) has nothing to read: complete with no files. */
+async function storeEmpty(db: Db, scanId: number, empty: RepoInfo[], rows: Map<string, RepoRow>): Promise<RepoFiles[]> {
+  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [], unread: [] }))));
+  return empty.map((r) => ({ repoId: rows.get(r.name)!.id, name: r.name, fullName: r.nameWithOwner, files: [], unread: [], complete: true }));
+}
+
+export interface RepoReadResult {
+  repos: RepoFiles[];
+  errors: RepoError[];
+  warnings: RepoError[];
+}
+
+/**
+ * Read a batch of repositories (at most FETCH_BATCH): their workflows, then the actions, reusable
+ * workflows, scripts, Makefiles and bake files they run, round by round, and store what was read
+ * completely. A repository that fails keeps its stored files, which still take part in the analysis,
+ * but is not `complete`.
+ */
+export async function readRepoBatch(
+  db: Db, gh: GitHubClient, config: ScanConfig, scanId: number, batch: RepoInfo[], rows: Map<string, RepoRow>, progress?: ProgressReporter,
+): Promise<RepoReadResult> {
+  const result: RepoFiles[] = [];
+  const errors: RepoError[] = [];
+  const warnings: RepoError[] = [];
+  let fetched: Map<string, RepoWorkflowFiles>;
+  try {
+    fetched = await fetchWorkflowFiles(gh, config.org, batch);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    fetched = new Map(batch.map((r) => [r.name, { files: [], rootEntries: [], error: message }]));
+  }
+  // the actions, reusable workflows, scripts, Makefiles and bake files the workflows run, round by round
+  const readable = batch.flatMap((r) => {
+    const got = lookup(fetched, r);
+    return got && !got.error ? [{ name: r.name, fullName: r.nameWithOwner, got }] : [];
+  });
+  let followed = new Map<string, FollowedRepo>();
+  if (readable.length > 0) {
+    await progress?.update({ phase: "workflows" });
+    try {
+      followed = await followBatch(gh, config.org, readable);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      followed = new Map(readable.map((r) => [r.name, { files: [], inputs: [], problems: [], error: message }]));
+    }
+  }
+  const writes = [];
+  const complete: Array<{ repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[] }> = [];
+  for (const r of batch) {
+    const row = rows.get(r.name)!;
+    const id = row.id;
+    const got = lookup(fetched, r);
+    const f = followed.get(r.name);
+    const error = !got ? "no answer for this repository" : got.error ?? f?.error ?? (f ? undefined : "no answer for this repository");
+    if (error || !f) {
+      errors.push({ repo: r.name, message: error ?? "no answer for this repository" });
+      writes.push(db.repo.update({ where: { id }, data: { lastError: error } }));
+      const old = await db.sourceFile.findMany({ where: { repoId: id } });
+      result.push({
+        repoId: id, name: r.name, fullName: r.nameWithOwner, complete: false,
+        files: old.map((o) => ({ path: o.path, text: o.text, repo: r.nameWithOwner })), unread: storedUnread(row.unreadFiles),
+      });
+      continue;
+    }
+    // unreadable files are reported but do not make the repo incomplete: they can never be read
+    for (const p of f.problems) warnings.push({ repo: r.name, message: `${p.path}: ${p.message}` });
+    complete.push({ repoId: id, head: r.headOid, files: f.files, unread: f.problems });
+    result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: f.inputs, unread: f.problems, complete: true });
+  }
+  await db.$transaction([...writes, ...storeRepoFiles(db, scanId, complete)]);
+  return { repos: result, errors, warnings };
+}
+
+/**
+ * Read the repositories a scan names (a webhook's incremental scan): each one as the full scan would,
+ * stored files reused when its head is unchanged since a complete read, empty ones complete with no
+ * files. `rows` are their stored Repo rows, already up to date with `infos`.
+ */
+export async function readRepos(
+  db: Db, gh: GitHubClient, config: ScanConfig, orgId: number, scanId: number, infos: RepoInfo[], rows: Map<string, RepoRow>,
+): Promise<RepoReadResult & { fetched: number; skipped: number }> {
+  const current = await discoveryCurrent(db, orgId);
+  const unchanged = infos.filter((r) => isUnchanged(current, r, rows.get(r.name)!));
+  const unchangedSet = new Set(unchanged);
+  const toFetch = infos.filter((r) => !unchangedSet.has(r) && !r.isEmpty && r.headOid);
+  const fetchSet = new Set(toFetch);
+  const out: RepoReadResult = { repos: [], errors: [], warnings: [] };
+  out.repos.push(...(await storeEmpty(db, scanId, infos.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x)), rows)));
+  out.repos.push(...(await storedRepoFiles(db, unchanged.map((r) => ({ row: rows.get(r.name)!, fullName: r.nameWithOwner, complete: true })))));
+  for (let i = 0; i < toFetch.length; i += FETCH_BATCH) {
+    const got = await readRepoBatch(db, gh, config, scanId, toFetch.slice(i, i + FETCH_BATCH), rows);
+    out.repos.push(...got.repos);
+    out.errors.push(...got.errors);
+    out.warnings.push(...got.warnings);
+  }
+  // the discovery version is the org's: only a full scan (which reads every changed repository) moves it
+  return { ...out, fetched: toFetch.length, skipped: unchanged.length };
+}
+
 /**
  * List the org's repos, reuse stored files of repos whose head is unchanged, fetch workflows
  * (then the bake files they name) of the others. A repo that fails keeps its stored files,
@@ -99,107 +258,48 @@ export async function scanRepos(
   const added = [];
   const updates = [];
   for (const r of listed) {
-    const data = {
-      defaultBranch: r.defaultBranch, headSha: r.headOid, archived: r.archived, fork: r.fork,
-      private: r.isPrivate, pushedAt: r.pushedAt ? new Date(r.pushedAt) : null,
-    };
+    const data = repoRowData(r);
     const old = before.get(r.name);
     if (!old) added.push({ orgId, name: r.name, ...data });
-    else if (
-      old.defaultBranch !== data.defaultBranch || old.headSha !== data.headSha || old.archived !== data.archived ||
-      old.fork !== data.fork || old.private !== data.private || old.pushedAt?.getTime() !== data.pushedAt?.getTime()
-    ) updates.push(db.repo.update({ where: { id: old.id }, data }));
+    else if (repoRowChanged(old, data)) updates.push(db.repo.update({ where: { id: old.id }, data }));
   }
   // one transaction: a commit per repo would cost a disk sync each
   await db.$transaction([...(added.length > 0 ? [db.repo.createMany({ data: added })] : []), ...updates]);
   const listedNames = new Set(listed.map((r) => r.name));
   const stored = await db.repo.findMany({ where: { orgId } });
   const rows = new Map(stored.filter((row) => listedNames.has(row.name)).map((row) => [row.name, row]));
-  const goneRepoIds = stored.filter((row) => !rows.has(row.name)).map((row) => row.id);
+  const gone = stored.filter((row) => !rows.has(row.name));
+  const goneRepoIds = gone.map((row) => row.id);
+  // remembered, so an incremental scan leaves their stored files out of its analysis
+  const newlyGone = gone.filter((row) => row.goneScanId === null).map((row) => row.id);
+  for (const ids of chunks(newlyGone)) await db.repo.updateMany({ where: { id: { in: ids } }, data: { goneScanId: scanId } });
+  await markGoneTracked(db, orgId);
 
   const result: RepoFiles[] = [];
   const errors: RepoError[] = [];
   const warnings: RepoError[] = [];
   // Stored files are reused only if they were read by this discovery (older versions read fewer files).
-  const current = (await db.setting.findUnique({ where: { key: discoveryKey(orgId) } }))?.value === DISCOVERY_VERSION;
-  const unchanged = listed.filter((r) => current && r.headOid && r.headOid === rows.get(r.name)!.scannedHeadSha);
+  const current = await discoveryCurrent(db, orgId);
+  const unchanged = listed.filter((r) => isUnchanged(current, r, rows.get(r.name)!));
   const unchangedSet = new Set(unchanged);
   const toFetch = listed.filter((r) => !unchangedSet.has(r) && !r.isEmpty && r.headOid);
   const fetchSet = new Set(toFetch);
   // an empty repo (no head) has nothing to read: complete with no files
-  const empty = listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x));
-  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [], unread: [] }))));
-  for (const r of empty) result.push({ repoId: rows.get(r.name)!.id, name: r.name, fullName: r.nameWithOwner, files: [], unread: [], complete: true });
+  result.push(...(await storeEmpty(db, scanId, listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x)), rows)));
   // stored files of unchanged repos, a few queries for all of them
-  const storedFiles = new Map<number, InputFile[]>();
-  const unchangedIds = unchanged.map((r) => rows.get(r.name)!.id);
-  for (const ids of chunks(unchangedIds)) {
-    const files = await db.sourceFile.findMany({ where: { repoId: { in: ids } }, orderBy: { path: "asc" } });
-    for (const f of files) {
-      const list = storedFiles.get(f.repoId) ?? [];
-      list.push({ path: f.path, text: f.text });
-      storedFiles.set(f.repoId, list);
-    }
-  }
-  for (const r of unchanged) {
-    const row = rows.get(r.name)!;
-    const files = (storedFiles.get(row.id) ?? []).map((f) => ({ ...f, repo: r.nameWithOwner }));
-    result.push({ repoId: row.id, name: r.name, fullName: r.nameWithOwner, complete: true, files, unread: storedUnread(row.unreadFiles) });
-  }
+  result.push(...(await storedRepoFiles(db, unchanged.map((r) => ({ row: rows.get(r.name)!, fullName: r.nameWithOwner, complete: true })))));
   let done = result.length;
   await progress.update({ phase: "workflows", reposTotal: listed.length, reposDone: done, reposSkipped: unchanged.length }, true);
 
   for (let i = 0; i < toFetch.length; i += FETCH_BATCH) {
     const batch = toFetch.slice(i, i + FETCH_BATCH);
-    let fetched: Map<string, RepoWorkflowFiles>;
-    try {
-      fetched = await fetchWorkflowFiles(gh, config.org, batch);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      fetched = new Map(batch.map((r) => [r.name, { files: [], rootEntries: [], error: message }]));
-    }
-    // the actions, reusable workflows, scripts, Makefiles and bake files the workflows run, round by round
-    const readable = batch.flatMap((r) => {
-      const got = lookup(fetched, r);
-      return got && !got.error ? [{ name: r.name, fullName: r.nameWithOwner, got }] : [];
-    });
-    let followed = new Map<string, FollowedRepo>();
-    if (readable.length > 0) {
-      await progress.update({ phase: "workflows" });
-      try {
-        followed = await followBatch(gh, config.org, readable);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        followed = new Map(readable.map((r) => [r.name, { files: [], inputs: [], problems: [], error: message }]));
-      }
-    }
-    const writes = [];
-    const complete: Array<{ repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[] }> = [];
-    for (const r of batch) {
-      const row = rows.get(r.name)!;
-      const id = row.id;
-      const got = lookup(fetched, r);
-      const f = followed.get(r.name);
-      const error = !got ? "no answer for this repository" : got.error ?? f?.error ?? (f ? undefined : "no answer for this repository");
-      if (error || !f) {
-        errors.push({ repo: r.name, message: error ?? "no answer for this repository" });
-        writes.push(db.repo.update({ where: { id }, data: { lastError: error } }));
-        const old = await db.sourceFile.findMany({ where: { repoId: id } });
-        result.push({
-          repoId: id, name: r.name, fullName: r.nameWithOwner, complete: false,
-          files: old.map((o) => ({ path: o.path, text: o.text, repo: r.nameWithOwner })), unread: storedUnread(row.unreadFiles),
-        });
-        continue;
-      }
-      // unreadable files are reported but do not make the repo incomplete: they can never be read
-      for (const p of f.problems) warnings.push({ repo: r.name, message: `${p.path}: ${p.message}` });
-      complete.push({ repoId: id, head: r.headOid, files: f.files, unread: f.problems });
-      result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: f.inputs, unread: f.problems, complete: true });
-    }
-    await db.$transaction([...writes, ...storeRepoFiles(db, scanId, complete)]);
+    const got = await readRepoBatch(db, gh, config, scanId, batch, rows, progress);
+    result.push(...got.repos);
+    errors.push(...got.errors);
+    warnings.push(...got.warnings);
     done += batch.length;
     await progress.update({ phase: "workflows", reposDone: done });
   }
-  await db.setting.upsert({ where: { key: discoveryKey(orgId) }, create: { key: discoveryKey(orgId), value: DISCOVERY_VERSION }, update: { value: DISCOVERY_VERSION } });
+  await markDiscovery(db, orgId);
   return { repos: result, listed: listed.length, fetched: toFetch.length, skipped: unchanged.length, errors, warnings, goneRepoIds };
 }

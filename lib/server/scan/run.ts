@@ -1,6 +1,7 @@
 import { analyzeRepos, sortFindings } from "@/lib/engine/analyze";
 import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
-import { type RequestStats, createGitHub, newStats } from "@/lib/github/client";
+import { type GitHubClient, type RequestStats, createGitHub, newStats } from "@/lib/github/client";
+import type { RegistryTagInfo } from "@/lib/engine/rules/registry-tag-holds-cache";
 import { redact } from "@/lib/github/redact";
 import type { RepoModel } from "@/lib/engine/types";
 import { chunks } from "@/lib/server/chunk";
@@ -12,14 +13,14 @@ import { openWhere } from "@/lib/server/suppressions";
 import { refreshFixPullRequests } from "@/lib/server/fix-prs/track";
 import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
-import { beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
+import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
 export interface ScanOptions {
   config: ScanConfig;
-  /** manual | schedule | cli | startup */
+  /** manual | schedule | cli | startup (webhook: an incremental scan, lib/server/scan/incremental.ts) */
   trigger: string;
   onProgress?: OnProgress;
   /** what runs after the scan (default: alerts, code scanning, issues as configured) */
@@ -30,10 +31,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
   const { config } = opts;
   const stats: RequestStats = newStats();
   const progress = progressReporter(db, scanId, opts.onProgress);
-  const summary: ScanSummary = {
-    scanId, org: config.org, status: "running" as ScanStatus, repos: 0, reposFetched: 0, reposSkipped: 0, packages: 0,
-    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], warnings: [], findings: [], suppressed: [],
-  };
+  const summary = emptySummary(scanId, config.org);
   let repoErrors: RepoError[] = [];
   let gh: ReturnType<typeof createGitHub> | null = null;
   let completeRepoIds: number[] = [];
@@ -66,22 +64,11 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     repoErrors = [...repos.errors, ...pkgs.errors];
 
     await progress.update({ phase: "analyze" });
-    // the whole org at once, stored and fetched files alike, so cross-repo collisions are found
-    const analysis = await analyzeRepos(repos.repos.map((r) => ({ repo: r.fullName, files: r.files })));
-    const texts = new Map(repos.repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
-    // silenced findings are stored too (the "Suppressed" filter shows them); they leave every count
-    const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, pkgs.tags, texts)]);
-    // what was not analysed, and each repository's build map, from this analysis
-    const coverage = coverageOf(repos.repos, analysis.models);
-    await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos.repos, analysis.models))]);
-    summary.coverage = summarize(coverage);
+    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags);
+    summary.coverage = coverage;
 
     await progress.update({ phase: "findings" });
-    const repoIds = new Map<string, number>();
-    for (const r of repos.repos) {
-      repoIds.set(r.fullName, r.repoId);
-      repoIds.set(r.name, r.repoId);
-    }
+    const repoIds = repoIdsOf(repos.repos);
     completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
@@ -101,28 +88,11 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     summary.repoErrors = repoErrors;
     summary.openCount = await db.finding.count({ where: { orgId, ...openWhere() } }).catch(() => 0);
   } finally {
-    await db.scan.update({
-      where: { id: scanId },
-      data: {
-        status: summary.status, activeKey: null, finishedAt: new Date(), heartbeatAt: new Date(),
-        error: summary.error ?? null,
-        repoErrors: JSON.stringify(summary.repoErrors.map((r) => ({ repo: r.repo, message: redact(r.message, [config.token, config.registryToken]) }))),
-        reposTotal: summary.repos || progress.state.reposTotal, reposDone: progress.state.reposDone,
-        reposSkipped: summary.reposSkipped, phase: progress.state.phase,
-        restRequests: stats.rest, graphqlRequests: stats.graphql, registryRequests: stats.registry,
-        newCount: summary.newCount, resolvedCount: summary.resolvedCount, openCount: summary.openCount,
-      },
-    });
+    await recordScanEnd(db, scanId, summary, stats, progress, config);
   }
   // alerts, code scanning, issues: after the scan is stored, so its page and links exist; they never change its status
   if (gh && summary.status !== "failed") {
-    const completeRepos = await db.repo.findMany({
-      where: { id: { in: completeRepoIds } }, select: { id: true, name: true, defaultBranch: true, headSha: true }, orderBy: { name: "asc" },
-    });
-    summary.actions = await runAfterScan(
-      { db, gh, config, orgId, scanId, summary, secrets: [], completeRepos: completeRepos.map(({ id, ...r }) => ({ repoId: id, ...r })) },
-      opts.afterScanTasks ?? AFTER_SCAN_TASKS,
-    );
+    summary.actions = await afterScan(db, gh, config, orgId, scanId, summary, completeRepoIds, opts.afterScanTasks ?? AFTER_SCAN_TASKS);
   }
   summary.requests = { rest: stats.rest, graphql: stats.graphql, registry: stats.registry };
   return summary;
@@ -132,6 +102,68 @@ function registryAuth(config: ScanConfig): ScanAuth["registry"] {
   if (config.registryToken) return "ghcr-token";
   if (config.app) return "not-read";
   return config.token ? "github-token" : "anonymous";
+}
+
+/** A new summary of a scan that has just begun. */
+export function emptySummary(scanId: number, org: string): ScanSummary {
+  return {
+    scanId, org, status: "running" as ScanStatus, repos: 0, reposFetched: 0, reposSkipped: 0, packages: 0,
+    newCount: 0, resolvedCount: 0, openCount: 0, requests: { rest: 0, graphql: 0, registry: 0 }, repoErrors: [], warnings: [], findings: [], suppressed: [],
+  };
+}
+
+/** Repo ids by `org/name` and by `name`, as persistFindings looks them up. */
+export function repoIdsOf(repos: RepoFiles[]): Map<string, number> {
+  const repoIds = new Map<string, number>();
+  for (const r of repos) {
+    repoIds.set(r.fullName, r.repoId);
+    repoIds.set(r.name, r.repoId);
+  }
+  return repoIds;
+}
+
+/**
+ * Analyse the whole org at once, stored and fetched files alike, so cross-repo collisions are found;
+ * store what was not analysed and each repository's build map. The findings include silenced ones
+ * (the "Suppressed" filter shows them; they leave every count) and the registry rule's.
+ */
+export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[]) {
+  const analysis = await analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
+  const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
+  const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts)]);
+  // what was not analysed, and each repository's build map, from this analysis
+  const coverage = coverageOf(repos, analysis.models);
+  await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos, analysis.models))]);
+  return { findings, coverage: summarize(coverage) };
+}
+
+/** Store how a scan ended (status, counts, requests) and free the org's scan slot. */
+export async function recordScanEnd(db: Db, scanId: number, summary: ScanSummary, stats: RequestStats, progress: ProgressReporter, config: ScanConfig) {
+  await db.scan.update({
+    where: { id: scanId },
+    data: {
+      status: summary.status, activeKey: null, finishedAt: new Date(), heartbeatAt: new Date(),
+      error: summary.error ?? null,
+      repoErrors: JSON.stringify(summary.repoErrors.map((r) => ({ repo: r.repo, message: redact(r.message, [config.token, config.registryToken]) }))),
+      reposTotal: summary.repos || progress.state.reposTotal, reposDone: progress.state.reposDone,
+      reposSkipped: summary.reposSkipped, phase: progress.state.phase,
+      restRequests: stats.rest, graphqlRequests: stats.graphql, registryRequests: stats.registry,
+      newCount: summary.newCount, resolvedCount: summary.resolvedCount, openCount: summary.openCount,
+    },
+  });
+}
+
+/** The after-scan tasks of a scan that reached its findings, given the repositories it read completely. */
+export async function afterScan(
+  db: Db, gh: GitHubClient, config: ScanConfig, orgId: number, scanId: number, summary: ScanSummary, completeRepoIds: number[], tasks: readonly AfterScanTask[],
+) {
+  const completeRepos = await db.repo.findMany({
+    where: { id: { in: completeRepoIds } }, select: { id: true, name: true, defaultBranch: true, headSha: true }, orderBy: { name: "asc" },
+  });
+  return runAfterScan(
+    { db, gh, config, orgId, scanId, summary, secrets: [], completeRepos: completeRepos.map(({ id, ...r }) => ({ repoId: id, ...r })) },
+    tasks,
+  );
 }
 
 /** Updates of the repositories whose build map changed (most scans change few). */

@@ -4,10 +4,12 @@ import { readEnv } from "@/lib/server/env";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { recoverInterruptedScans, scanConfigFromEnv, startScan } from "@/lib/server/scan";
 import { type Scheduler, startScheduler } from "@/lib/server/schedule/scheduler";
+import { startWebhookQueue } from "@/lib/server/webhooks/queue";
 
 /**
  * Server start-up (instrumentation.ts, Node runtime): mark scans a dead process left `running` as
- * interrupted, then arm the scheduled scan. Never throws: a dashboard without a schedule is
+ * interrupted, then arm the scheduled scan and, with GITHUB_WEBHOOK_SECRET set, start the webhook
+ * queue (which first applies what a previous process left queued). Never throws: a dashboard without a schedule is
  * still a dashboard, and the reason is logged (redacted).
  */
 export async function bootScheduler(log: (line: string) => void = (l) => console.log(l)): Promise<Scheduler | null> {
@@ -19,6 +21,10 @@ export async function bootScheduler(log: (line: string) => void = (l) => console
     const db = getDb();
     const interrupted = await recoverInterruptedScans(db);
     if (interrupted.length > 0) log(`[schedule] marked scan${interrupted.length > 1 ? "s" : ""} #${interrupted.join(", #")} interrupted (their process stopped)`);
+    if (readEnv().GITHUB_WEBHOOK_SECRET) {
+      startWebhookQueue({ db, scanConfig: () => scanConfigFromEnv(readEnv()), log });
+      log("[webhooks] receiving GitHub webhooks at /api/webhooks/github");
+    }
     return await startScheduler({ db, scanConfig: () => scanConfigFromEnv(readEnv()), startScan });
   } catch (e) {
     log(`[schedule] scheduled scans are off: ${redact(e instanceof Error ? e.message : String(e))}`);
