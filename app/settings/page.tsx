@@ -2,14 +2,16 @@ import type { Metadata } from "next";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/server/db";
 import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
+import { alertSettingsView, readAlertConfig } from "@/lib/server/alerts/config";
 import { SignOutButton } from "../signin/sign-in-button";
+import { AlertsForm } from "./alerts-form";
 import { ScheduleForm } from "./schedule-form";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const [schedule, user] = await Promise.all([readSchedule(getDb()), currentUser()]);
+  const [schedule, alerts, user] = await Promise.all([readSchedule(getDb()), readAlertConfig(getDb()), currentUser()]);
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <div className="flex items-center justify-between">
@@ -31,6 +33,7 @@ export default async function SettingsPage() {
           armed: getScheduler()?.current != null,
         }}
       />
+      <AlertsForm initial={alertSettingsView(alerts)} />
     </div>
   );
 }
