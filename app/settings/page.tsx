@@ -3,15 +3,17 @@ import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/server/db";
 import { readIntegrations } from "@/lib/server/integrations";
 import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
+import { alertSettingsView, readAlertConfig } from "@/lib/server/alerts/config";
 import { SignOutButton } from "../signin/sign-in-button";
 import { IntegrationsForm } from "./integrations-form";
+import { AlertsForm } from "./alerts-form";
 import { ScheduleForm } from "./schedule-form";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const [schedule, integrations, user] = await Promise.all([readSchedule(getDb()), readIntegrations(getDb()), currentUser()]);
+  const [schedule, integrations, alerts, user] = await Promise.all([readSchedule(getDb()), readIntegrations(getDb()), readAlertConfig(getDb()), currentUser()]);
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <div className="flex items-center justify-between">
@@ -33,6 +35,7 @@ export default async function SettingsPage() {
           armed: getScheduler()?.current != null,
         }}
       />
+      <AlertsForm initial={alertSettingsView(alerts)} />
       <IntegrationsForm initial={integrations} />
     </div>
   );

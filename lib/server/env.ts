@@ -2,6 +2,30 @@ import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { AppKeyError, normalizeAppPrivateKey } from "@/lib/github/app-key";
 
+/** An http(s) URL (an alert receiver): no other scheme, no spaces. */
+export function httpUrlProblem(value: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return "must be a URL such as https://hooks.example.com/cacheguard";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return `must be an http or https URL (got ${u.protocol.replace(/:$/, "")})`;
+  if (!u.hostname) return "must name a host";
+  return null;
+}
+
+/** Webhook signing secrets: long enough that guessing one is not an option. */
+export const WEBHOOK_SECRET_MIN = 16;
+export const WEBHOOK_SECRET_MAX = 256;
+
+// an empty variable (KEY= in a compose file) means "not set"
+const unsetIfEmpty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const alertUrl = z.preprocess(unsetIfEmpty, z.string().trim().max(2000).superRefine((v, ctx) => {
+  const problem = httpUrlProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}).optional());
+
 /**
  * Server configuration, validated once. Without CACHEGUARD_ORG the app runs in demo mode against
  * the built-in fake GitHub server; with it, the org must be readable (a token or a GitHub App).
@@ -45,6 +69,13 @@ const schema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** set behind a reverse proxy that overwrites X-Forwarded-Host/-Proto: only then are they believed */
   TRUST_PROXY: z.enum(["0", "1", "true", "false"]).optional(),
+  /** alerts after a scan (the /settings page wins over these): a Slack incoming webhook URL */
+  CACHEGUARD_SLACK_WEBHOOK_URL: alertUrl,
+  /** a receiver of the signed JSON webhook, and its HMAC-SHA256 key (nothing is sent unsigned) */
+  CACHEGUARD_ALERT_WEBHOOK_URL: alertUrl,
+  CACHEGUARD_ALERT_WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string()
+    .min(WEBHOOK_SECRET_MIN, `must be at least ${WEBHOOK_SECRET_MIN} characters`)
+    .max(WEBHOOK_SECRET_MAX, `must be at most ${WEBHOOK_SECRET_MAX} characters`).optional()),
 });
 
 export type Env = z.infer<typeof schema>;
