@@ -86,7 +86,7 @@ describe("cacheguard scan / inspect", () => {
     expect(report.resolved).toBe(0);
     const text = capture();
     await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--app-id", String(env.app!.id), "--app-private-key-file", keyFile], text.io, { DATABASE_URL: env.dbUrl });
-    expect(text.out.stdout).toMatch(/^Scan #3 of acme: partial(, 1 file not analysed)?\n  auth: GitHub App \(installation \d+\); registry: not read \(no GHCR_TOKEN\)\n  repos: 25 \(0 read, 25 unchanged\), packages: not read\n/);
+    expect(text.out.stdout).toMatch(/^Scan #3 of acme: partial(, 1 file not analysed)?\n  auth: GitHub App \(installation \d+\); registry: not read \(no GHCR_TOKEN\)\n  repos: 29 \(0 read, 29 unchanged\), packages: not read\n/);
     expect(text.out.stdout).toMatch(/  ! packages: the registry was not read: /);
 
     // a broken App configuration is bad usage, named without the key

@@ -32,8 +32,8 @@ describe("org scan against the fake GitHub", () => {
     env = await scanEnv();
     const s = await scan(env);
     expect(s.status, JSON.stringify(s.repoErrors)).toBe("succeeded");
-    // 27 repos in the fixture, less the archived one, the fork and the empty one
-    expect(s.repos).toBe(25);
+    // 32 repos in the fixture, less the archived one, the fork and the empty one
+    expect(s.repos).toBe(29);
     expect(s.reposSkipped).toBe(0);
     const ruleIds = new Set(s.findings.map((f) => f.ruleId));
     for (const id of RULES) expect(ruleIds, `rule ${id}`).toContain(id);
@@ -106,8 +106,13 @@ describe("org scan against the fake GitHub", () => {
     expect(of("scheduler")).toEqual(["cache-overwritten-by-image warning high .github/workflows/ci.yml:27 ghcr.io/acme/scheduler:edge"]);
     expect(of("mailer")).toEqual(["cache-ref-implicit-latest error high .github/workflows/ci.yml:29 ghcr.io/acme/mailer:latest"]);
     expect(of("status-page")).toEqual([]);
-    // 20 from workflows and the files they run, 9 registry-tag-holds-cache (lib/demo/fixture/README.md)
-    expect(cold.findings).toHaveLength(29);
+    // one repo for each rule users report most (issue 16)
+    expect(of("orders")).toEqual(["registry-rejects-cache-format error high .github/workflows/image.yml:27 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:buildcache"]);
+    expect(of("portal")).toEqual(["untrusted-cache-write error high .github/workflows/preview.yml:28 gha:portal"]);
+    expect(of("telemetry")).toEqual(["gha-cache-buildkit-too-old error high .github/workflows/ci.yml:20 gha:telemetry"]);
+    expect(of("thumbnails")).toEqual(["gha-cache-token-missing warning high .github/workflows/ci.yml:14 gha:thumbnails"]);
+    // 24 from workflows and the files they run, 9 registry-tag-holds-cache (lib/demo/fixture/README.md)
+    expect(cold.findings).toHaveLength(33);
 
     // where the caller's run enters the followed file is stored first in `related`
     const stored = async (repo: string, path: string) =>

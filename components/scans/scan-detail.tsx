@@ -30,6 +30,7 @@ const ACTION_LABELS: Record<string, string> = {
   webhook: "Webhook",
   "code-scanning": "Code scanning upload",
   issue: "Repository issue",
+  alerts: "Alerts",
 };
 
 function ActionList({ items }: { items: ScanActionRow[] }) {
