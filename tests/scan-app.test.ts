@@ -7,6 +7,7 @@ import { DEFAULT_APP_PERMISSIONS } from "@/lib/demo/fake-github/app";
 import { DEFAULT_TOKENS } from "@/lib/demo/fake-github/fixture";
 import type { FakeRequest } from "@/lib/demo/fake-github/server";
 import { runScan } from "@/lib/server/scan";
+import { packageScope, runIncrementalScan } from "@/lib/server/scan/incremental";
 import { type ScanEnv, appConfig, scanEnv } from "./scan-helpers";
 
 /**
@@ -195,5 +196,22 @@ describe("GitHub App mode", () => {
     expect(garbage.error).toMatch(/^GITHUB_APP_PRIVATE_KEY is not a usable GitHub App private key: the PEM does not decode/);
     expect(garbage.error).not.toContain("notreallyakey");
     expect(e.server.requests()).toEqual([]);
+  });
+  it("a webhook's package re-read as the App without GHCR_TOKEN reads nothing and changes nothing (not 'gone')", async () => {
+    const e = await env();
+    const first = await scan(e, appConfig(e, { registryToken: GHCR }));
+    const registryOpen = first.findings.filter((f) => f.ruleId === "registry-tag-holds-cache" && f.ref.startsWith("ghcr.io/acme/api:"));
+    expect(registryOpen.length).toBeGreaterThan(0);
+    const tagsBefore = await e.db.packageTag.count({ where: { package: { name: "api" } } });
+    e.server.resetStats();
+    const s = await runIncrementalScan(e.db, { config: appConfig(e), scope: packageScope("api"), afterScanTasks: [] });
+    expect(s.status).toBe("partial");
+    expect(s.repoErrors.map((r) => r.message).join(" ")).toMatch(/GHCR_TOKEN/);
+    // no Packages API or registry request was made, the package and its tags are kept, no finding resolved
+    expect(e.server.requests().filter((r) => isPackagesApi(r) || r.kind === "registry")).toEqual([]);
+    expect(await e.db.packageTag.count({ where: { package: { name: "api" } } })).toBe(tagsBefore);
+    expect(s.resolvedCount).toBe(0);
+    const still = await e.db.finding.count({ where: { id: { in: (await e.db.finding.findMany({ where: { fingerprint: { in: registryOpen.map((f) => f.fingerprint) } } })).map((f) => f.id) }, resolvedScanId: null } });
+    expect(still).toBe(registryOpen.length);
   });
 });

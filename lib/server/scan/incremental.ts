@@ -19,7 +19,7 @@ import { persistFindings } from "@/lib/server/scan/findings";
 import { beginScan, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanOnePackage, storedTags } from "@/lib/server/scan/packages";
 import { type RepoFiles, goneTracked, markGoneTracked, readRepos, repoRowChanged, repoRowData, storedRepoFiles } from "@/lib/server/scan/repos";
-import { afterScan, analyseAndStore, emptySummary, recordScanEnd, repoIdsOf } from "@/lib/server/scan/run";
+import { afterScan, analyseAndStore, emptySummary, packagesClient, recordScanEnd, repoIdsOf } from "@/lib/server/scan/run";
 import type { OnProgress, RegistryEvidence, RepoError, ScanConfig, ScanSummary } from "@/lib/server/scan/types";
 import { openWhere } from "@/lib/server/suppressions";
 
@@ -205,9 +205,10 @@ async function execute(db: Db, scanId: number, orgId: number, opts: IncrementalO
     const ownedPackages = new Set(scope.packages.map((p) => p.toLowerCase()));
     if (scope.packages.length > 0) {
       await progress.update({ phase: "packages" });
+      const packagesGh = packagesClient(config, gh, stats);
       evidence = { packagesComplete: false, packages: new Map() };
       for (const name of scope.packages) {
-        const got = await scanOnePackage(db, gh, stats, config, orgId, name);
+        const got = await scanOnePackage(db, packagesGh, stats, config, orgId, name);
         repoErrors.push(...got.errors);
         for (const [k, v] of got.evidence.packages) evidence.packages.set(k, v);
         if (got.gone) notes.push(`package ${name}: gone from GitHub; its tags were dropped`);

@@ -180,12 +180,17 @@ async function readPackageTags(rd: PackageReader, p: PackageInfo, stored: Packag
  * (its tags with it), so its findings resolve. `evidence` says what was read: that package only.
  */
 export async function scanOnePackage(
-  db: Db, gh: GitHubClient, stats: RequestStats, config: ScanConfig, orgId: number, packageName: string,
+  db: Db, gh: GitHubClient | null, stats: RequestStats, config: ScanConfig, orgId: number, packageName: string,
 ): Promise<PackagesPhaseResult & { gone: boolean }> {
   const evidence: RegistryEvidence = { packagesComplete: false, packages: new Map() };
   const errors: RepoError[] = [];
   const stored = await db.package.findUnique({ where: { orgId_name: { orgId, name: packageName } } });
   const others = (await storedTags(db, orgId, config.org)).filter((t) => t.package !== packageName);
+  if (!gh) {
+    // a GitHub App without GHCR_TOKEN reads no package (a 404 would look like "gone"): nothing changes
+    errors.push({ repo: `package:${packageName}`, message: REGISTRY_NOT_READ });
+    return { tags: [...others, ...(stored ? await storedTags(db, orgId, config.org, stored.id) : [])], packages: 1, packagesRead: 0, errors, evidence, gone: false };
+  }
   let info: PackageInfo | null;
   try {
     info = await getContainerPackage(gh, config.org, packageName);
@@ -200,7 +205,7 @@ export async function scanOnePackage(
     return { tags: others, packages: 0, packagesRead: 0, errors, evidence, gone: true };
   }
   const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
-  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: config.token, stats, limiter: createLimiter(concurrency) });
+  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats, limiter: createLimiter(concurrency) });
   const tags: RegistryTagInfo[] = [...others];
   await readPackageTags({ db, registry, classify: tagClassifier(db, registry), claimed: new Set(), config, orgId, evidence, errors, tags }, info, stored ?? undefined);
   return { tags, packages: 1, packagesRead: 1, errors, evidence, gone: false };

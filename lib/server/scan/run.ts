@@ -42,7 +42,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     summary.auth = { ...gh.authInfo(), registry: registryAuth(config) };
     // the Packages API is read with GHCR_TOKEN when there is one (it shares the scan's stats and limiter);
     // an App without one cannot read it at all
-    const packagesGh = config.registryToken ? createGitHub({ apiUrl: config.apiUrl, token: config.registryToken }, stats) : config.app ? null : gh;
+    const packagesGh = packagesClient(config, gh, stats);
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
@@ -102,6 +102,15 @@ function registryAuth(config: ScanConfig): ScanAuth["registry"] {
   if (config.registryToken) return "ghcr-token";
   if (config.app) return "not-read";
   return config.token ? "github-token" : "anonymous";
+}
+
+/**
+ * The client for GitHub's Packages API: GHCR_TOKEN's when given, the scan's own with a PAT, none for a
+ * GitHub App without GHCR_TOKEN (installation tokens cannot read packages: the registry is not read).
+ */
+export function packagesClient(config: ScanConfig, gh: GitHubClient, stats: RequestStats): GitHubClient | null {
+  if (config.registryToken) return createGitHub({ apiUrl: config.apiUrl, token: config.registryToken }, stats);
+  return config.app ? null : gh;
 }
 
 /** A new summary of a scan that has just begun. */
