@@ -150,14 +150,16 @@ test("a member changes the scan schedule on /settings; it is checked, saved and 
   await expect(page.getByText(/Now 0 3 \* \* \*, the default/)).toBeVisible();
   await expect(page.getByRole("list", { name: "Next five runs" }).getByRole("listitem")).toHaveCount(5);
 
-  const input = page.getByLabel(/Cron expression/);
+  // the schedule's own form (the page has other sections with their own Save)
+  const schedule = page.getByRole("region", { name: "Scheduled scans" });
+  const input = schedule.getByLabel(/Cron expression/);
   await input.fill("0 25 * * *");
   await expect(page.getByRole("alert").filter({ hasText: "not a valid cron expression" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+  await expect(schedule.getByRole("button", { name: "Save" })).toBeDisabled();
 
   await input.fill("30 2 * * 1-5");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved. Next scan");
+  await schedule.getByRole("button", { name: "Save" }).click();
+  await expect(schedule.getByRole("status")).toContainText("Saved. Next scan");
   await expect(page.getByText(/Now 30 2 \* \* 1-5, set on this page/)).toBeVisible();
   const runs = page.getByRole("list", { name: "Next five runs" }).locator("time");
   await expect(runs).toHaveCount(5);
