@@ -120,7 +120,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   try {
     const summary = await runScan(db, {
       trigger: "cli",
-      config: { org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined },
+      config: { org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined, teamProperty: env.CACHEGUARD_TEAM_PROPERTY || undefined },
       onProgress: (p) => {
         if (args.format !== "text") return;
         const line = progressLine(p);

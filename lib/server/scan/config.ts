@@ -19,6 +19,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
       includeArchived: false,
       includeForks: false,
       registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
+      teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
     };
   }
   return {
@@ -33,5 +34,6 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
     includeArchived: truthy(env.CACHEGUARD_INCLUDE_ARCHIVED),
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
     registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
+    teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
   };
 }
