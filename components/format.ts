@@ -44,3 +44,15 @@ export function notAnalysedText(s: { filesTotal: number | null; filesAnalysed: n
   const n = s.filesTotal - s.filesAnalysed;
   return `${n} file${n === 1 ? "" : "s"} not analysed`;
 }
+
+/** A span of time people read at a glance: "45 min", "5 h", "3 d 4 h". */
+export function formatSpan(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || ms < 0) return "—";
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  const h = Math.round(ms / 3_600_000);
+  if (h < 48) return `${h} h`;
+  const d = Math.floor(ms / 86_400_000);
+  const rest = Math.round((ms - d * 86_400_000) / 3_600_000);
+  return rest > 0 ? `${d} d ${rest} h` : `${d} d`;
+}

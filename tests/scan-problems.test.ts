@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ScanSummary, runScan } from "@/lib/server/scan";
-import { teamNoteKey } from "@/lib/server/scan/repos";
+import { teamNoteKey } from "@/lib/server/queries/summary";
 import { type ScanEnv, moveCacheRef, scanEnv } from "./scan-helpers";
 
 let env: ScanEnv | null = null;

@@ -27,6 +27,10 @@ export interface ScanRow {
   /** coverage of the scan's analysis; null when it ended before the analysis */
   filesTotal: number | null;
   filesAnalysed: number | null;
+  /** problems opened (or opened again), fixed, and open as of this scan; null when it did not group */
+  problemsOpened: number | null;
+  problemsFixed: number | null;
+  problemsOpen: number | null;
 }
 
 function parseRepoErrors(json: string): ScanRow["repoErrors"] {
@@ -61,6 +65,9 @@ export function toScanRow(s: Scan): ScanRow {
     durationMs: s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
     filesTotal: s.filesTotal,
     filesAnalysed: s.filesAnalysed,
+    problemsOpened: s.problemsOpened,
+    problemsFixed: s.problemsFixed,
+    problemsOpen: s.problemsOpen,
   };
 }
 

@@ -5,6 +5,7 @@ import { type RepoInfo, listOrgRepos } from "@/lib/github/repos";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
 import { followBatch, type FollowedRepo } from "@/lib/server/scan/follow-files";
+import { teamNoteKey } from "@/lib/server/queries/summary";
 import { DEFAULT_TEAM_PROPERTY, codeownersTeam, readTeamProperties, resolveTeam } from "@/lib/server/scan/teams";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import type { FileProblem, RepoError, ScanConfig } from "@/lib/server/scan/types";
@@ -77,9 +78,6 @@ function storeRepoFiles(db: Db, scanId: number, repos: ReadRepo[]) {
     })),
   ];
 }
-
-/** Where the team-property note is kept for the report (empty: the properties were read). */
-export const teamNoteKey = (orgId: number) => `team-note:${orgId}`;
 
 /**
  * Each listed repository's owner team from this scan's custom properties and topics and the stored
