@@ -83,7 +83,7 @@ export function RankBadge({ rank, label, why }: { rank: number; label: string; w
 export function TeamBadge({ team, source }: { team: string | null; source?: string | null }) {
   if (!team) return <span className="text-xs text-zinc-500 dark:text-zinc-400" title="no custom property, team-* topic or CODEOWNERS team">no team</span>;
   return (
-    <span className="inline-flex flex-col">
+    <span className="inline-flex flex-col items-start">
       <span className={clsx(base, "bg-indigo-50 text-indigo-700 ring-indigo-600/20 dark:bg-indigo-500/10 dark:text-indigo-300 dark:ring-indigo-400/30")}>{team}</span>
       {source && <span className="mt-0.5 text-[11px] text-zinc-500 dark:text-zinc-400">{source}</span>}
     </span>

@@ -3,14 +3,18 @@ import { KindBadge } from "@/components/badges";
 import { shortDigest } from "@/components/format";
 import type { ProblemRow } from "@/lib/server/queries/problems";
 
+const KIND_WORDS: Record<string, string> = { "cache-index": "cache (index)", index: "multi-platform" };
+
 const repoHref = (repo: string, anchor: string) => `/repos/${encodeURIComponent(repo)}#${anchor}`;
 
 /** One line for a table cell: where the workflows say it, what the registry holds, who pulls it. */
 export function EvidenceSummary({ problem }: { problem: ProblemRow }) {
   const { workflow, registry, consumers } = problem.evidence;
   const parts: string[] = [];
-  if (workflow.length > 0) parts.push(workflow.length === 1 ? `${workflow[0].path.split("/").pop()}:${workflow[0].line}` : `${workflow.length} workflow places`);
-  for (const r of registry) if (r.kind) parts.push(`registry: ${r.kind === "cache-index" ? "cache (index)" : r.kind === "index" ? "multi-platform" : r.kind}`);
+  if (workflow.length > 0) parts.push(`${workflow[0].path.split("/").pop()}:${workflow[0].line}${workflow.length > 1 ? ` +${workflow.length - 1}` : ""}`);
+  const kinds = new Map<string, number>();
+  for (const r of registry) if (r.kind) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+  for (const [kind, n] of kinds) parts.push(`registry: ${KIND_WORDS[kind] ?? kind}${n > 1 ? ` ×${n}` : ""}`);
   if (consumers.length > 0) parts.push(`${consumers.length} ${consumers.length === 1 ? "consumer" : "consumers"}`);
   return <span className="text-xs text-zinc-600 dark:text-zinc-400">{parts.join(" · ") || "—"}</span>;
 }

@@ -149,7 +149,8 @@ export async function problemRows(db: Db, org: OrgRef, ids: number[]): Promise<P
         workflow: ordered.filter((f) => roleOf(f.ruleId) !== "registry" || f.line > 0)
           .map((f) => ({ findingId: f.id, ruleId: f.ruleId, repo: f.repo, path: displayPath(f.path), line: f.line })),
         registry: registryRefs.map((ref) => tags.get(ref) ?? { ref, kind: null, digest: null, reason: null }),
-        consumers: consumersOf(ordered).map((c) => ({ ...c, path: displayPath(c.path) })),
+        // related places name repositories `org/name`; findings by name: one spelling, the name
+        consumers: consumersOf(ordered).map((c) => ({ ...c, repo: c.repo?.split("/").pop() ?? null, path: displayPath(c.path) })),
       },
     }];
   });

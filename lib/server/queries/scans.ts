@@ -144,6 +144,8 @@ export interface OpenOverTimePoint {
   at: string;
   open: number;
   errors: number;
+  /** open problems as the scan counted them; null for a scan that did not group its findings */
+  problems: number | null;
 }
 
 /**
@@ -161,9 +163,10 @@ export async function openFindingsOverTime(db: Db, org: OrgRef, limit = 60): Pro
     WHERE s."orgId" = ${org.id} AND s."status" IN ('succeeded', 'partial')
     ORDER BY s."id" DESC LIMIT ${limit}`);
   const ids = rows.map((r) => Number(r.id));
-  const scans = await db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true } });
+  const scans = await db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true, problemsOpen: true } });
   const at = new Map(scans.map((s) => [s.id, s.startedAt.toISOString()]));
+  const problems = new Map(scans.map((s) => [s.id, s.problemsOpen]));
   return rows
-    .map((r) => ({ scanId: Number(r.id), at: at.get(Number(r.id)) ?? "", open: Number(r.open), errors: Number(r.errors) }))
+    .map((r) => ({ scanId: Number(r.id), at: at.get(Number(r.id)) ?? "", open: Number(r.open), errors: Number(r.errors), problems: problems.get(Number(r.id)) ?? null }))
     .reverse();
 }
