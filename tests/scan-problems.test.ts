@@ -111,6 +111,22 @@ describe("owner teams", () => {
     expect(await env.db.setting.findUnique({ where: { key: teamNoteKey(1) } })).toBeNull();
   });
 
+  it("CACHEGUARD_TEAM_PROPERTY names the custom property to read", async () => {
+    env = await scanEnv();
+    await runScan(env.db, { config: { ...env.config, teamProperty: "tier" }, trigger: "manual" });
+    expect(await env.db.repo.findFirstOrThrow({ where: { name: "api" }, select: { team: true, teamSource: true } })).toEqual({ team: "1", teamSource: "custom property tier" });
+    // billing has no `tier`: nothing else says, so no team
+    expect((await env.db.repo.findFirstOrThrow({ where: { name: "billing" } })).team).toBeNull();
+    expect(env.server.stats().byRoute).toMatchObject({ "GET /orgs/:org/properties/schema": 1, "GET /orgs/:org/properties/values": 1 });
+
+    // a property the org does not define costs the one request that says so
+    env.server.resetStats();
+    await runScan(env.db, { config: { ...env.config, teamProperty: "owner" }, trigger: "manual" });
+    expect(env.server.stats().byRoute["GET /orgs/:org/properties/schema"]).toBe(1);
+    expect(env.server.stats().byRoute["GET /orgs/:org/properties/values"]).toBeUndefined();
+    expect(await env.db.repo.findFirstOrThrow({ where: { name: "api" }, select: { team: true, teamSource: true } })).toEqual({ team: "backend", teamSource: "topic team-backend" });
+  });
+
   it("a token that may not read custom properties still scans: topics and CODEOWNERS decide, and the report is told", async () => {
     env = await scanEnv((fixture) => {
       writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify({ "demo-token": { login: "octocat", scopes: ["repo", "read:packages"], member: true } }));

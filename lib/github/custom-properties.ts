@@ -17,6 +17,26 @@ const valuesSchema = z.object({
 type FieldsAreGitHubs<T extends true> = T;
 export type PropertyFieldsAreGitHubs = FieldsAreGitHubs<GitHubRepoPropertyValues extends z.input<typeof valuesSchema> ? true : false>;
 
+const definitionSchema = z.object({ property_name: z.string() });
+export type GitHubCustomProperty = components["schemas"]["custom-property"];
+export type DefinitionFieldsAreGitHubs = FieldsAreGitHubs<GitHubCustomProperty extends z.input<typeof definitionSchema> ? true : false>;
+
+/**
+ * The names of the custom properties the organization defines (`GET /orgs/{org}/properties/schema`, one
+ * request, not paged): an org that does not define the team property costs no more than this.
+ */
+export async function listCustomPropertyNames(gh: GitHubClient, org: string): Promise<Set<string>> {
+  const doing = `reading the custom properties '${org}' defines`;
+  try {
+    const res = await gh.octokit.rest.orgs.customPropertiesForReposGetOrganizationDefinitions({ org });
+    const parsed = z.array(definitionSchema).safeParse(res.data);
+    if (!parsed.success) throw new IncompleteError(`GitHub's list of custom properties is not a list of them (${doing})`);
+    return new Set(parsed.data.map((d) => d.property_name));
+  } catch (err) {
+    throw gh.error(err, { org, action: doing });
+  }
+}
+
 /** Property values by repository name, then by property name. */
 export type PropertyValues = Map<string, Map<string, string | string[] | null>>;
 

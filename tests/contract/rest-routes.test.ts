@@ -100,6 +100,12 @@ function probes(blobSha: string, written: Written): Record<string, Probe[]> {
       { path: "/orgs/acme/packages/container/api/versions", token: null, status: 401 },
       { path: "/orgs/acme/packages/container/nothing/versions", status: 404 },
     ],
+    "GET /orgs/:org/properties/schema": [
+      { path: "/orgs/acme/properties/schema", status: 200 },
+      { path: "/orgs/acme/properties/schema", token: null, status: 401 },
+      { path: "/orgs/acme/properties/schema", token: "outsider-token", status: 403 },
+      { path: "/orgs/nobody/properties/schema", status: 404 },
+    ],
     "GET /orgs/:org/properties/values": [
       { path: "/orgs/acme/properties/values", status: 200 },
       { path: "/orgs/acme/properties/values?per_page=5&page=2", status: 200 },

@@ -1,6 +1,6 @@
 import { workflowOwners } from "@/lib/github/codeowners";
 import type { GitHubClient } from "@/lib/github/client";
-import { type PropertyValues, listCustomPropertyValues } from "@/lib/github/custom-properties";
+import { type PropertyValues, listCustomPropertyNames, listCustomPropertyValues } from "@/lib/github/custom-properties";
 import { GitHubError, RateLimitError } from "@/lib/github/errors";
 
 export const DEFAULT_TEAM_PROPERTY = "team";
@@ -49,12 +49,16 @@ export interface PropertiesRead {
 }
 
 /**
- * The org's custom property values, one paged request per scan. A token that may not read them (403)
- * or an org without them (404) is no failure of the scan: teams then come from topics and CODEOWNERS,
- * and the report says so. Any other failure keeps the teams the properties gave before.
+ * The org's custom property values, read every scan (they change without a push): the properties the
+ * org defines (one request), then, when the team property is one of them, the values of every
+ * repository (one request per 100). A token that may not read them (403) or an org without them (404)
+ * is no failure of the scan: teams then come from topics and CODEOWNERS, and the report says so. Any
+ * other failure keeps the teams the properties gave before.
  */
 export async function readTeamProperties(gh: GitHubClient, org: string, propertyName: string): Promise<PropertiesRead> {
   try {
+    // not defined: no repository has a value, and the values are not worth a request per 100 repositories
+    if (!(await listCustomPropertyNames(gh, org)).has(propertyName)) return { values: new Map(), note: null, keepStored: false };
     return { values: await listCustomPropertyValues(gh, org), note: null, keepStored: false };
   } catch (e) {
     const status = e instanceof GitHubError ? e.status : undefined;
