@@ -11,6 +11,7 @@ import type { OrgRef } from "./org";
 import { median, problemTrend } from "./problem-trend";
 import { listProblems, problemFacets } from "./problems";
 import { getRepo } from "./repos";
+import { persistProblems } from "../scan/problems";
 import { reportSummary } from "./summary";
 
 const file = path.join(tmpdir(), `cg-problems-${process.pid}-${Date.now()}.db`);
@@ -90,6 +91,30 @@ describe("the problems table", () => {
     expect(api?.problems[0].findings).toHaveLength(2);
     expect(api?.ungrouped).toEqual([]);
     expect((await getRepo(db, org, "web"))?.problems.map((p) => p.ref)).toEqual(["ghcr.io/acme/base:buildcache", "gha:buildkit"]);
+  });
+});
+
+describe("a job in another repository that runs the broken tag", () => {
+  it("is part of the writer's problem: listed on both repository pages, the code and the fix where the writer is", async () => {
+    const scan = await db.scan.findFirstOrThrow({ where: { orgId: org.id }, orderBy: { id: "desc" } });
+    const e2e = await db.repo.create({ data: { orgId: org.id, name: "e2e", team: "qa", teamSource: "topic team-qa" } });
+    await db.finding.create({
+      data: {
+        orgId: org.id, repoId: e2e.id, fingerprint: "fp-e2e-run", ruleId: "cache-ref-used-as-image", severity: "error", confidence: "high",
+        path: ".github/workflows/e2e.yml", line: 9, column: 7, ref: "ghcr.io/acme/api:test", message: "runs ghcr.io/acme/api:test", related: "[]",
+        firstSeenScanId: scan.id, lastSeenScanId: scan.id,
+      },
+    });
+    await persistProblems(db, org.id, scan.id);
+    const here = await getRepo(db, org, "e2e");
+    expect(here?.problems).toHaveLength(1);
+    expect(here?.problems[0]).toMatchObject({ repo: "api", ref: "ghcr.io/acme/api:test", team: "core-api" });
+    const api = (await getRepo(db, org, "api"))!.problems[0];
+    expect(api.findings.map((f) => f.fingerprint)).toEqual(["fp-api-test", "fp-e2e-run", "fp-api-live"]);
+    expect(api.evidence.consumers).toContainEqual({ repo: "e2e", path: ".github/workflows/e2e.yml", line: 9, kind: "pulled as an image" });
+    // still one problem in the report, found by either repository
+    expect((await listProblems(db, org, filters({ repo: "e2e" }))).rows.map((p) => p.repo)).toEqual(["api"]);
+    expect((await listProblems(db, org, filters())).total).toBe(3);
   });
 });
 

@@ -1,5 +1,5 @@
 import { displayPath } from "@/lib/engine/paths";
-import { type ProblemRank, RANK_LABELS, consumersOf, roleOf } from "@/lib/engine/problems";
+import { type ProblemRank, RANK_LABELS, compareForPrimary, consumersOf, roleOf } from "@/lib/engine/problems";
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
 import type { Db } from "../db";
@@ -135,7 +135,8 @@ export async function problemRows(db: Db, org: OrgRef, ids: number[]): Promise<P
     const counted = shown.filter((f) => !f.suppression);
     // the stored primary while it is shown and counted; else the first counted one in the same order
     const primary = counted.find((f) => f.id === p.primaryFindingId) ?? counted[0] ?? shown.find((f) => f.id === p.primaryFindingId) ?? shown[0];
-    const ordered = primary ? [primary, ...shown.filter((f) => f !== primary)] : shown;
+    // then writers, consumers, the registry's evidence: the engine's order
+    const ordered = primary ? [primary, ...shown.filter((f) => f !== primary).sort(compareForPrimary)] : shown;
     const registryRefs = [...new Set(shown.filter((f) => roleOf(f.ruleId) === "registry").map((f) => f.ref))];
     if (registryRefs.length === 0 && tags.has(p.ref)) registryRefs.push(p.ref);
     return [{

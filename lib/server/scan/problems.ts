@@ -41,11 +41,14 @@ export async function persistProblems(db: Db, orgId: number, scanId: number): Pr
       where: { orgId, resolvedScanId: null },
       select: {
         id: true, ruleId: true, severity: true, confidence: true, path: true, line: true, ref: true, fingerprint: true,
-        related: true, suppressedBy: true, repoId: true, repo: { select: { name: true } },
+        related: true, suppressedBy: true, repoId: true, problemId: true, repo: { select: { name: true } },
       },
     }),
     db.packageTag.findMany({ where: { package: { orgId } }, select: { tag: true, digest: true, kind: true, package: { select: { name: true } } } }),
-    db.problem.findMany({ where: { orgId }, select: { id: true, key: true, resolvedScanId: true } }),
+    db.problem.findMany({
+      where: { orgId },
+      select: { id: true, key: true, resolvedScanId: true, repoId: true, ref: true, path: true, ruleId: true, title: true, severity: true, rank: true, why: true, primaryFindingId: true },
+    }),
   ]);
   const states = new Map<string, RegistryState>(tags.map((t) => [tagRef(org.login, t.package.name, t.tag), { kind: t.kind, digest: t.digest }]));
   const byId = new Map(found.map((f) => [f.id, f]));
@@ -61,6 +64,7 @@ export async function persistProblems(db: Db, orgId: number, scanId: number): Pr
   const ops = [];
   let opened = 0;
   let open = 0;
+  const seen: number[] = [];
   for (const g of groups) {
     const counted = g.findingIds.some((id) => byId.get(id)!.suppressedBy === null);
     if (counted) open++;
@@ -69,15 +73,24 @@ export async function persistProblems(db: Db, orgId: number, scanId: number): Pr
     if (reopened && counted) opened++;
     const data = {
       repoId: byId.get(g.primaryId)!.repoId, ref: g.ref, path: g.path, ruleId: g.ruleId, title: g.title, severity: g.severity,
-      rank: g.rank, why: g.why, primaryFindingId: g.primaryId, lastSeenScanId: scanId, resolvedScanId: null, resolvedAt: null,
-      ...(reopened ? { openedAt: at } : {}),
+      rank: g.rank, why: g.why, primaryFindingId: g.primaryId,
     };
-    // one connect per finding: a finding that moved to another problem leaves the old one
-    const findings = { connect: g.findingIds.map((id) => ({ id })) };
-    ops.push(old
-      ? db.problem.update({ where: { id: old.id }, data: { ...data, findings } })
-      : db.problem.create({ data: { orgId, key: g.key, firstSeenScanId: scanId, createdAt: at, ...data, findings } }));
+    if (!old) {
+      ops.push(db.problem.create({
+        data: { orgId, key: g.key, firstSeenScanId: scanId, lastSeenScanId: scanId, createdAt: at, openedAt: at, ...data, findings: { connect: g.findingIds.map((id) => ({ id })) } },
+      }));
+      continue;
+    }
+    seen.push(old.id);
+    // most scans change nothing: write a problem, and link a finding, only where something changed
+    const changed = (Object.keys(data) as Array<keyof typeof data>).some((k) => old[k] !== data[k]);
+    if (changed || reopened) {
+      ops.push(db.problem.update({ where: { id: old.id }, data: { ...data, resolvedScanId: null, resolvedAt: null, ...(reopened ? { openedAt: at } : {}) } }));
+    }
+    const moved = g.findingIds.filter((id) => byId.get(id)!.problemId !== old.id);
+    for (const ids of chunks(moved)) ops.push(db.finding.updateMany({ where: { id: { in: ids } }, data: { problemId: old.id } }));
   }
+  for (const ids of chunks(seen)) ops.push(db.problem.updateMany({ where: { id: { in: ids } }, data: { lastSeenScanId: scanId } }));
   const current = new Set(groups.map((g) => g.key));
   const fixed = existing.filter((p) => p.resolvedScanId === null && !current.has(p.key)).map((p) => p.id);
   for (const ids of chunks(fixed)) ops.push(db.problem.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId, resolvedAt: at } }));
