@@ -7,7 +7,7 @@
 
 export type RequestPurpose =
   | "graphql:repo-list" | "graphql:workflow-trees" | "graphql:named-files" | "graphql:other"
-  | "rest:blob" | "rest:contents" | "rest:repo-list" | "rest:packages" | "rest:package-versions" | "rest:other"
+  | "rest:blob" | "rest:contents" | "rest:repo-list" | "rest:packages" | "rest:package-versions" | "rest:custom-properties" | "rest:other"
   | "registry:token" | "registry:tags-list" | "registry:manifest-head" | "registry:manifest-get" | "registry:blob" | "registry:other";
 
 export interface TapCounts { byPurpose: Partial<Record<RequestPurpose, number>>; manifestGets: string[] }
@@ -38,6 +38,7 @@ export function classify(method: string, pathname: string, body: string): Reques
   if (/^\/orgs\/[^/]+\/repos$/.test(pathname)) return "rest:repo-list";
   if (/\/packages\/[^/]+\/[^/]+\/versions$/.test(pathname)) return "rest:package-versions";
   if (/^\/orgs\/[^/]+\/packages/.test(pathname)) return "rest:packages";
+  if (/^\/orgs\/[^/]+\/properties\/(schema|values)$/.test(pathname)) return "rest:custom-properties";
   return "rest:other";
 }
 

@@ -113,7 +113,7 @@ test("a member of the org signs in with GitHub and sees the report", async ({ pa
   // the fake GitHub signs in its default user, octocat, a member of acme, and sends us back
   await expect(page).toHaveURL(`${base}/`, { timeout: 30_000 });
   await expect(page.getByRole("heading", { name: /Org report/ })).toBeVisible();
-  const row = page.getByTestId("finding-row").filter({ hasText: "cache-overwrites-image-tag" }).filter({ hasText: "ghcr.io/acme/api:test" });
+  const row = page.getByTestId("problem-row").filter({ hasText: "ghcr.io/acme/api:test" });
   await expect(row.first()).toBeVisible();
 
   // the session works for the API too, and a cross-site write is still refused

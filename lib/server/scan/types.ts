@@ -20,6 +20,8 @@ export interface ScanConfig {
   includeForks?: boolean;
   /** registry requests in flight at once (default 16); the GitHub API keeps its own, smaller cap */
   registryConcurrency?: number;
+  /** the repository custom property that names the owner team (default `team`; CACHEGUARD_TEAM_PROPERTY) */
+  teamProperty?: string;
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
