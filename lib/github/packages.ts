@@ -124,7 +124,7 @@ export async function getContainerPackage(gh: GitHubClient, org: string, name: s
 }
 
 /** `Link: <url>; rel="next", <url>; rel="last"` by rel. */
-function parseLink(link: string | undefined): Record<string, string> {
+export function parseLink(link: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (link ?? "").split(/,(?=\s*<)/)) {
     const m = /<([^>]*)>\s*;(.*)$/.exec(part.trim());
@@ -135,7 +135,7 @@ function parseLink(link: string | undefined): Record<string, string> {
 }
 
 /** The `page` number a link points at, when it pages by number. */
-function pageOf(url: string | undefined): number | null {
+export function pageOf(url: string | undefined): number | null {
   if (!url) return null;
   const p = new URL(url, "http://x").searchParams.get("page");
   return p && /^\d+$/.test(p) ? Number(p) : null;

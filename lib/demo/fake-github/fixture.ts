@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { isValidGitRef } from "../../github/git-ref";
+import { actionsCacheSchema, type FixtureActionsCache, loadActionsCache } from "./actions-cache-fixture";
 import { buildSnapshot, type GitSnapshot } from "./git-objects";
 
 /** The fixture folder format of issue 3, item 4 (see lib/demo/fixture/README.md). */
@@ -27,6 +28,8 @@ const repoMetaSchema = z.object({
   tags: z.array(refName).optional(),
   /** code scanning on a private repository needs GitHub Advanced Security (Code Security); default on */
   advanced_security: z.boolean().optional(),
+  /** GitHub Actions cache entries and the storage limit (lib/demo/fake-github/actions-cache-fixture.ts) */
+  actions_cache: actionsCacheSchema.optional(),
 });
 const packageMetaSchema = z.object({
   untagged_versions: z.number().int().nonnegative().optional(),
@@ -68,6 +71,8 @@ export interface FixtureRepo {
   git: GitSnapshot | null;
   /** stat signature of the repo's files, so a reload re-reads only repos that changed */
   statSig: string;
+  /** its GitHub Actions cache (none: no entries, no limit set) */
+  actionsCache: FixtureActionsCache;
 }
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -168,6 +173,7 @@ function loadRepo(reposDir: string, name: string, org: string, previous?: Fixtur
     pushedAt,
     git: empty ? null : buildSnapshot(files, pushedAt),
     statSig,
+    actionsCache: loadActionsCache(`${org}/${name}`, meta.actions_cache),
   };
 }
 

@@ -1,5 +1,6 @@
 import { analyzeRepos, sortFindings } from "@/lib/engine/analyze";
 import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
+import { type ActionsCacheInfo, checkActionsCache, reposWithGhaBuilds } from "@/lib/engine/rules/gha-cache-near-quota";
 import { type GitHubClient, type RequestStats, createGitHub, newStats } from "@/lib/github/client";
 import type { RegistryTagInfo } from "@/lib/engine/rules/registry-tag-holds-cache";
 import { redact } from "@/lib/github/redact";
@@ -15,6 +16,7 @@ import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
+import { type CacheSideResult, readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -46,9 +48,12 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
+    // the Actions cache usage list needs nothing the other two read: it is asked alongside (it never throws)
+    const usageRead = readCacheUsage(db, gh, config, orgId);
     const [reposOut, pkgsOut] = await Promise.allSettled([
       scanRepos(db, gh, config, orgId, scanId, both),
       scanPackages(db, packagesGh, stats, config, orgId, both),
+      usageRead,
     ]);
     // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
     if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
@@ -64,15 +69,23 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     repoErrors = [...repos.errors, ...pkgs.errors];
 
     await progress.update({ phase: "analyze" });
-    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags);
+    let cacheSide: CacheSideResult | null = null;
+    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, async (models) => {
+      // which repositories' entries are worth listing is known once their builds are
+      await progress.update({ phase: "actions-cache" });
+      cacheSide = await scanActionsCache(db, gh!, orgId, scanId, await usageRead, repos.repos, reposWithGhaBuilds(models));
+      return cacheSide.infos;
+    });
     summary.coverage = coverage;
+    const cacheRead = (cacheSide as CacheSideResult | null)?.read ?? false;
+    repoErrors.push(...((cacheSide as CacheSideResult | null)?.errors ?? []));
 
     await progress.update({ phase: "findings" });
     const repoIds = repoIdsOf(repos.repos);
     completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
-      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence,
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence, actionsCacheRead: cacheRead,
     });
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
@@ -134,12 +147,18 @@ export function repoIdsOf(repos: RepoFiles[]): Map<string, number> {
 /**
  * Analyse the whole org at once, stored and fetched files alike, so cross-repo collisions are found;
  * store what was not analysed and each repository's build map. The findings include silenced ones
- * (the "Suppressed" filter shows them; they leave every count) and the registry rule's.
+ * (the "Suppressed" filter shows them; they leave every count), the registry rule's and the Actions
+ * cache rule's (`actionsCache` gives each repository's stored cache reading, once the builds are known).
  */
-export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[]) {
+export async function analyseAndStore(
+  db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[], actionsCache?: (models: RepoModel[]) => Promise<ActionsCacheInfo[]>,
+) {
   const analysis = await analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
   const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
-  const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts)]);
+  const caches = actionsCache ? await actionsCache(analysis.models) : [];
+  const findings = sortFindings([
+    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts), ...checkActionsCache(analysis.models, caches),
+  ]);
   // what was not analysed, and each repository's build map, from this analysis
   const coverage = coverageOf(repos, analysis.models);
   await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos, analysis.models))]);

@@ -20,10 +20,12 @@ export interface ScanConfig {
   includeForks?: boolean;
   /** registry requests in flight at once (default 16); the GitHub API keeps its own, smaller cap */
   registryConcurrency?: number;
+  /** reuse the org's Actions cache usage read less than this long ago (default 5 min, GitHub's refresh; 0: always read) */
+  actionsCacheMaxAgeMs?: number;
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
-export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "findings" | "done";
+export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "actions-cache" | "findings" | "done";
 
 export interface ScanProgress {
   scanId: number;
