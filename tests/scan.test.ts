@@ -108,9 +108,9 @@ describe("org scan against the fake GitHub", () => {
     expect(of("status-page")).toEqual([]);
     // one repo for each rule users report most (issue 16)
     expect(of("orders")).toEqual(["registry-rejects-cache-format error high .github/workflows/image.yml:27 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:buildcache"]);
-    expect(of("portal")).toEqual(["untrusted-cache-write error high .github/workflows/preview.yml:28 gha:portal"]);
+    expect(of("portal")).toEqual(["untrusted-cache-write error high .github/workflows/preview.yml:27 gha:portal"]);
     expect(of("telemetry")).toEqual(["gha-cache-buildkit-too-old error high .github/workflows/ci.yml:20 gha:telemetry"]);
-    expect(of("thumbnails")).toEqual(["gha-cache-token-missing warning high .github/workflows/ci.yml:14 gha:thumbnails"]);
+    expect(of("thumbnails")).toEqual(["gha-cache-token-missing warning high .github/workflows/ci.yml:15 gha:thumbnails"]);
     // 24 from workflows and the files they run, 9 registry-tag-holds-cache (lib/demo/fixture/README.md)
     expect(cold.findings).toHaveLength(33);
 
