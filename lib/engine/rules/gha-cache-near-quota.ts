@@ -42,6 +42,22 @@ export interface CacheListing {
   oldestCreatedAt: string | null;
 }
 
+/** What a listing of a repository's cache entries holds: totals, BuildKit's share, the oldest entry. */
+export function summarizeListing(entries: Array<{ key: string; sizeInBytes: number; createdAt: string }>, listedAt: string): CacheListing {
+  let bytes = 0, buildkitBytes = 0, buildkitEntries = 0;
+  let oldest: number | null = null;
+  for (const e of entries) {
+    bytes += e.sizeInBytes;
+    if (isBuildkitKey(e.key)) {
+      buildkitBytes += e.sizeInBytes;
+      buildkitEntries++;
+    }
+    const c = Date.parse(e.createdAt);
+    if (!Number.isNaN(c) && (oldest === null || c < oldest)) oldest = c;
+  }
+  return { listedAt, entries: entries.length, bytes, buildkitEntries, buildkitBytes, oldestCreatedAt: oldest === null ? null : new Date(oldest).toISOString() };
+}
+
 const RULE_ID = "gha-cache-near-quota";
 
 const FIX_TEXT =

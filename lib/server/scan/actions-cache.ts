@@ -6,7 +6,7 @@
  * stored (ActionsCacheUsage) and the rule reads it back from there, so a scan that reused a reading,
  * or could not read, judges by the same rows.
  */
-import { type ActionsCacheInfo, isBuildkitKey } from "@/lib/engine/rules/gha-cache-near-quota";
+import { type ActionsCacheInfo, summarizeListing } from "@/lib/engine/rules/gha-cache-near-quota";
 import { type CacheEntry, getCacheStorageLimit, listCacheUsageByRepo, listRepoCaches, type RepoCacheUsage } from "@/lib/github/actions-cache";
 import type { GitHubClient } from "@/lib/github/client";
 import { GitHubError } from "@/lib/github/errors";
@@ -61,21 +61,11 @@ export interface CacheSideResult {
 type Row = Awaited<ReturnType<Db["actionsCacheUsage"]["findMany"]>>[number];
 
 /** What a listing holds, in the stored row's terms. */
-function summarizeEntries(entries: CacheEntry[], listedAt: Date) {
-  let bytes = 0, buildkitBytes = 0, buildkitEntries = 0;
-  let oldest: number | null = null;
-  for (const e of entries) {
-    bytes += e.sizeInBytes;
-    if (isBuildkitKey(e.key)) {
-      buildkitBytes += e.sizeInBytes;
-      buildkitEntries++;
-    }
-    const c = Date.parse(e.createdAt);
-    if (!Number.isNaN(c) && (oldest === null || c < oldest)) oldest = c;
-  }
+function listingColumns(entries: CacheEntry[], listedAt: Date) {
+  const l = summarizeListing(entries, listedAt.toISOString());
   return {
-    listedAt, entries: entries.length, listedBytes: BigInt(bytes), buildkitEntries, buildkitBytes: BigInt(buildkitBytes),
-    oldestCreatedAt: oldest === null ? null : new Date(oldest), listError: null,
+    listedAt, entries: l.entries, listedBytes: BigInt(l.bytes), buildkitEntries: l.buildkitEntries, buildkitBytes: BigInt(l.buildkitBytes),
+    oldestCreatedAt: l.oldestCreatedAt === null ? null : new Date(l.oldestCreatedAt), listError: null,
   };
 }
 
@@ -170,7 +160,7 @@ async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: num
     } else {
       try {
         const got = await listRepoCaches(gh, r.owner, r.repo, CACHE_LIST_MAX_PAGES);
-        Object.assign(data, summarizeEntries(got.entries, new Date()));
+        Object.assign(data, listingColumns(got.entries, new Date()));
         if (got.truncated) data.listError = `only the first ${got.entries.length} of ${got.total} entries were listed`;
       } catch (e) {
         data.listError = errText(e);
