@@ -230,7 +230,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: IncrementalO
     })));
     const all = [...read.repos, ...otherFiles];
     // the Actions cache as the last full scan read it: a webhook reads none of it
-    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags, () => storedCacheInfos(db, all));
+    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags, { actionsCache: await storedCacheInfos(db, all) });
     summary.coverage = coverage;
 
     await progress.update({ phase: "findings" });

@@ -1,4 +1,4 @@
-import { analyzeRepos, sortFindings } from "@/lib/engine/analyze";
+import { type AnalysisResult, analyzeRepos, sortFindings } from "@/lib/engine/analyze";
 import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
 import { type ActionsCacheInfo, checkActionsCache, reposWithGhaBuilds } from "@/lib/engine/rules/gha-cache-near-quota";
 import { type GitHubClient, type RequestStats, createGitHub, newStats } from "@/lib/github/client";
@@ -16,7 +16,7 @@ import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
-import { type CacheSideResult, readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
+import { readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -48,44 +48,41 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
-    // the Actions cache usage list needs nothing the other two read: it is asked alongside (it never throws)
+    // the Actions cache usage list needs nothing the other two read: it is asked alongside (it never throws);
+    // which repositories' entries to list is known once their builds are, so the repo side analyses as soon
+    // as it has read, and lists them while the registry side may still be reading
     const usageRead = readCacheUsage(db, gh, config, orgId);
-    const [reposOut, pkgsOut] = await Promise.allSettled([
-      scanRepos(db, gh, config, orgId, scanId, both),
-      scanPackages(db, packagesGh, stats, config, orgId, both),
-      usageRead,
-    ]);
+    const reposSide = scanRepos(db, gh, config, orgId, scanId, both).then(async (read) => {
+      await both.update({ phase: "analyze" });
+      const analysis = await analyzeOrg(read.repos);
+      await both.update({ phase: "actions-cache" });
+      const cache = await scanActionsCache(db, gh!, orgId, scanId, await usageRead, read.repos, reposWithGhaBuilds(analysis.models));
+      return { read, analysis, cache };
+    });
+    const [reposOut, pkgsOut] = await Promise.allSettled([reposSide, scanPackages(db, packagesGh, stats, config, orgId, both)]);
     // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
     if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
     if (reposOut.status === "rejected") throw reposOut.reason;
     if (pkgsOut.status === "rejected") throw pkgsOut.reason;
-    const repos = reposOut.value;
+    const { read: repos, analysis, cache } = reposOut.value;
     const pkgs = pkgsOut.value;
     summary.repos = repos.listed;
     summary.reposFetched = repos.fetched;
     summary.reposSkipped = repos.skipped;
     summary.warnings = repos.warnings;
     summary.packages = pkgs.packages;
-    repoErrors = [...repos.errors, ...pkgs.errors];
+    repoErrors = [...repos.errors, ...pkgs.errors, ...cache.errors];
 
     await progress.update({ phase: "analyze" });
-    let cacheSide: CacheSideResult | null = null;
-    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, async (models) => {
-      // which repositories' entries are worth listing is known once their builds are
-      await progress.update({ phase: "actions-cache" });
-      cacheSide = await scanActionsCache(db, gh!, orgId, scanId, await usageRead, repos.repos, reposWithGhaBuilds(models));
-      return cacheSide.infos;
-    });
+    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, { analysis, actionsCache: cache.infos });
     summary.coverage = coverage;
-    const cacheRead = (cacheSide as CacheSideResult | null)?.read ?? false;
-    repoErrors.push(...((cacheSide as CacheSideResult | null)?.errors ?? []));
 
     await progress.update({ phase: "findings" });
     const repoIds = repoIdsOf(repos.repos);
     completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
-      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence, actionsCacheRead: cacheRead,
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence, actionsCacheRead: cache.read,
     });
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
@@ -144,20 +141,29 @@ export function repoIdsOf(repos: RepoFiles[]): Map<string, number> {
   return repoIds;
 }
 
+/** The whole org's analysis, stored and fetched files alike, so cross-repo collisions are found. */
+export function analyzeOrg(repos: RepoFiles[]): Promise<AnalysisResult> {
+  return analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
+}
+
+/** What the live rules take besides the files: each repository's Actions cache reading, and an analysis already made. */
+export interface LiveInputs {
+  /** analyzeOrg(repos), when the caller made it already */
+  analysis?: AnalysisResult;
+  /** the stored Actions cache readings of the repositories (gha-cache-near-quota) */
+  actionsCache?: ActionsCacheInfo[];
+}
+
 /**
- * Analyse the whole org at once, stored and fetched files alike, so cross-repo collisions are found;
- * store what was not analysed and each repository's build map. The findings include silenced ones
- * (the "Suppressed" filter shows them; they leave every count), the registry rule's and the Actions
- * cache rule's (`actionsCache` gives each repository's stored cache reading, once the builds are known).
+ * Analyse the whole org at once (or take `live.analysis`), store what was not analysed and each
+ * repository's build map. The findings include silenced ones (the "Suppressed" filter shows them; they
+ * leave every count), the registry rule's and the Actions cache rule's.
  */
-export async function analyseAndStore(
-  db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[], actionsCache?: (models: RepoModel[]) => Promise<ActionsCacheInfo[]>,
-) {
-  const analysis = await analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
+export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[], live: LiveInputs = {}) {
+  const analysis = live.analysis ?? (await analyzeOrg(repos));
   const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
-  const caches = actionsCache ? await actionsCache(analysis.models) : [];
   const findings = sortFindings([
-    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts), ...checkActionsCache(analysis.models, caches),
+    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts), ...checkActionsCache(analysis.models, live.actionsCache ?? []),
   ]);
   // what was not analysed, and each repository's build map, from this analysis
   const coverage = coverageOf(repos, analysis.models);
