@@ -7,7 +7,7 @@
 
 export type RequestPurpose =
   | "graphql:repo-list" | "graphql:workflow-trees" | "graphql:named-files" | "graphql:other"
-  | "rest:blob" | "rest:contents" | "rest:repo-list" | "rest:packages" | "rest:package-versions"
+  | "rest:blob" | "rest:contents" | "rest:repo-list" | "rest:packages" | "rest:package-versions" | "rest:custom-properties"
   | "rest:actions-cache-usage" | "rest:actions-caches" | "rest:actions-cache-limit" | "rest:other"
   | "registry:token" | "registry:tags-list" | "registry:manifest-head" | "registry:manifest-get" | "registry:blob" | "registry:other";
 
@@ -44,6 +44,7 @@ export function classify(method: string, pathname: string, body: string): Reques
   if (/^\/repos\/[^/]+\/[^/]+\/actions\/cache\/storage-limit$/.test(pathname)) return "rest:actions-cache-limit";
   if (/\/packages\/[^/]+\/[^/]+\/versions$/.test(pathname)) return "rest:package-versions";
   if (/^\/orgs\/[^/]+\/packages/.test(pathname)) return "rest:packages";
+  if (/^\/orgs\/[^/]+\/properties\/(schema|values)$/.test(pathname)) return "rest:custom-properties";
   return "rest:other";
 }
 

@@ -65,3 +65,27 @@ const STATUS_STYLE: Record<string, string> = {
 export function ScanStatusBadge({ status }: { status: string }) {
   return <span className={clsx(base, STATUS_STYLE[status] ?? NEUTRAL)}>{status}</span>;
 }
+
+const RANK_STYLE: Record<number, string> = {
+  0: "bg-red-600 text-white ring-red-700 dark:bg-red-500 dark:text-white dark:ring-red-400",
+  1: SEVERITY.error,
+  2: SEVERITY.warning,
+  3: NEUTRAL,
+  4: NEUTRAL,
+};
+
+/** How sure we are that a problem breaks something: confirmed, likely, possible, warning, note. */
+export function RankBadge({ rank, label, why }: { rank: number; label: string; why?: string }) {
+  return <span className={clsx(base, RANK_STYLE[rank] ?? NEUTRAL)} title={why} data-rank={rank}>{label}</span>;
+}
+
+/** The owner team of a repository, and where that comes from (custom property, topic, CODEOWNERS). */
+export function TeamBadge({ team, source }: { team: string | null; source?: string | null }) {
+  if (!team) return <span className="text-xs text-zinc-500 dark:text-zinc-400" title="no custom property, team-* topic or CODEOWNERS team">no team</span>;
+  return (
+    <span className="inline-flex flex-col items-start">
+      <span className={clsx(base, "bg-indigo-50 text-indigo-700 ring-indigo-600/20 dark:bg-indigo-500/10 dark:text-indigo-300 dark:ring-indigo-400/30")}>{team}</span>
+      {source && <span className="mt-0.5 text-[11px] text-zinc-500 dark:text-zinc-400">{source}</span>}
+    </span>
+  );
+}

@@ -56,3 +56,15 @@ export function scopeText(scope: string | null | undefined): string {
   if (!m) return scope;
   return `${m[1] === "repo" ? "repository" : "package"} ${m[2]}`;
 }
+
+/** A span of time people read at a glance: "45 min", "5 h", "3 d 4 h". */
+export function formatSpan(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || ms < 0) return "—";
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  const h = Math.round(ms / 3_600_000);
+  if (h < 48) return `${h} h`;
+  const d = Math.floor(ms / 86_400_000);
+  const rest = Math.round((ms - d * 86_400_000) / 3_600_000);
+  return rest > 0 ? `${d} d ${rest} h` : `${d} d`;
+}

@@ -36,8 +36,11 @@ export const KEEP: Record<string, string[]> = {
   Repository: [
     "id", "databaseId", "name", "nameWithOwner", "description", "url", "owner", "isArchived", "isFork", "isEmpty",
     "isPrivate", "isDisabled", "isLocked", "visibility", "createdAt", "updatedAt", "pushedAt", "diskUsage",
-    "defaultBranchRef", "ref", "object",
+    "defaultBranchRef", "ref", "object", "repositoryTopics",
   ],
+  RepositoryTopicConnection: ["totalCount", "pageInfo", "nodes"],
+  RepositoryTopic: ["id", "topic"],
+  Topic: ["id", "name"],
   Ref: ["id", "name", "prefix", "repository", "target"],
   GitObject: ["id", "oid", "abbreviatedOid", "repository"],
   Commit: ["id", "oid", "abbreviatedOid", "repository", "committedDate", "pushedDate", "message", "messageHeadline", "tree"],

@@ -21,7 +21,13 @@ describe("scanConfigFromEnv", () => {
     } as unknown as NodeJS.ProcessEnv);
     expect(scanConfigFromEnv(env)).toEqual({
       org: "initech", apiUrl: "https://ghe.example.com/api/v3", registryUrl: "https://ghcr.io", token: "ghp_x",
-      app: undefined, includeArchived: false, includeForks: true,
+      app: undefined, includeArchived: false, includeForks: true, teamProperty: "team",
     });
+  });
+
+  it("the custom property naming the owner team is `team` unless CACHEGUARD_TEAM_PROPERTY names another", () => {
+    const env = readEnv({ CACHEGUARD_ORG: "initech", GITHUB_TOKEN: "ghp_x", CACHEGUARD_TEAM_PROPERTY: "owner-team" } as unknown as NodeJS.ProcessEnv);
+    expect(scanConfigFromEnv(env).teamProperty).toBe("owner-team");
+    expect(() => readEnv({ CACHEGUARD_TEAM_PROPERTY: " " } as unknown as NodeJS.ProcessEnv)).toThrow(/CACHEGUARD_TEAM_PROPERTY/);
   });
 });

@@ -4,13 +4,14 @@ import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
 import { getRepo } from "@/lib/server/queries/repos";
 import { listRules } from "@/lib/server/queries/rules";
-import { SeverityBadge } from "@/components/badges";
+import { SeverityBadge, TeamBadge } from "@/components/badges";
 import { fixPullRequestsOf } from "@/lib/server/fix-prs/track";
 import { ActionsCachePanel } from "./actions-cache-panel";
 import { BuildMapView } from "./build-map";
 import { FixPrBadge } from "./fix-pr-badge";
 import { FixPrButton } from "./fix-pr-button";
 import { FindingCard } from "./finding-card";
+import { ProblemCard } from "./problem-card";
 
 export async function RepoDetailView({ name }: { name: string }) {
   const db = getDb();
@@ -40,6 +41,7 @@ export async function RepoDetailView({ name }: { name: string }) {
             </>
           )}{" "}
           · {repo.files.length} stored file{repo.files.length === 1 ? "" : "s"} ·{" "}
+          <span className="inline-flex items-center gap-1 align-middle" aria-label="Owner team">owners <TeamBadge team={repo.team} source={repo.teamSource} /></span> ·{" "}
           <a href={`https://github.com/${repo.org}/${repo.name}`} target="_blank" rel="noreferrer" className="text-sky-700 underline dark:text-sky-300">
             GitHub
           </a>
@@ -71,7 +73,8 @@ export async function RepoDetailView({ name }: { name: string }) {
       )}
       <section aria-labelledby="repo-findings" className="flex flex-col gap-4">
         <h2 id="repo-findings" className="flex items-center gap-2 text-lg font-semibold">
-          Open findings <span className="text-sm font-normal text-zinc-500">({repo.findings.length})</span>
+          Open problems <span className="text-sm font-normal text-zinc-500">({repo.problems.length + repo.ungrouped.length})</span>
+          <span className="text-sm font-normal text-zinc-500">· {repo.findings.length} {repo.findings.length === 1 ? "finding" : "findings"}</span>
           {repo.findings.some((f) => f.severity === "error") && <SeverityBadge severity="error" />}
         </h2>
         {fixable && (
@@ -85,9 +88,15 @@ export async function RepoDetailView({ name }: { name: string }) {
             No open findings in this repository. Its builds export caches to refs of their own; nothing to fix here.
           </p>
         ) : (
-          repo.findings.map((f) => (
-            <FindingCard key={f.id} finding={f} rule={rules.get(f.ruleId) ?? null} file={fileOf.get(f.path)} org={repo.org} repo={repo.name} branch={repo.defaultBranch} pr={prs.get(f.fingerprint) ?? null} />
-          ))
+          <>
+            {repo.problems.map((p) => (
+              <ProblemCard key={p.id} problem={p} repo={repo.name} org={repo.org} branch={repo.defaultBranch} rules={rules} fileOf={fileOf} prs={prs} />
+            ))}
+            {/* stored before a scan grouped them: each is shown as it is until the next scan */}
+            {repo.ungrouped.map((f) => (
+              <FindingCard key={f.id} finding={f} rule={rules.get(f.ruleId) ?? null} file={fileOf.get(f.path)} org={repo.org} repo={repo.name} branch={repo.defaultBranch} pr={prs.get(f.fingerprint) ?? null} />
+            ))}
+          </>
         )}
       </section>
       {repo.suppressed.length > 0 && (

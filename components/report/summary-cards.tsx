@@ -24,15 +24,29 @@ export function SummaryCards({ summary, active }: { summary: ReportSummary; acti
   const last = summary.lastScan;
   return (
     <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
-      <Card label="Open findings" href="/?status=open">
-        <p className="text-3xl font-semibold tabular-nums">
-          <span className="text-red-600 dark:text-red-400">{summary.openErrors}</span>
-          <span className="ml-1 text-base font-normal text-zinc-500"> {summary.openErrors === 1 ? "error" : "errors"}</span>
-        </p>
-        <p className="mt-1 text-sm tabular-nums text-zinc-600 dark:text-zinc-400">
-          <span className="text-amber-700 dark:text-amber-300">{summary.openWarnings}</span> {summary.openWarnings === 1 ? "warning" : "warnings"} · {summary.openNotes} {summary.openNotes === 1 ? "note" : "notes"}
-        </p>
-      </Card>
+      {summary.problemsComputed ? (
+        <Card label="Open problems" href="/">
+          <p className="text-3xl font-semibold tabular-nums">
+            <span className="text-red-600 dark:text-red-400">{summary.openProblems}</span>
+            <span className="ml-1 text-base font-normal text-zinc-500"> {summary.openProblems === 1 ? "problem" : "problems"}</span>
+          </p>
+          <p className="mt-1 text-sm tabular-nums text-zinc-600 dark:text-zinc-400">
+            <span className="text-red-600 dark:text-red-400">{summary.problemErrors}</span> {summary.problemErrors === 1 ? "error" : "errors"} ·{" "}
+            <span className="text-amber-700 dark:text-amber-300">{summary.problemWarnings}</span> {summary.problemWarnings === 1 ? "warning" : "warnings"} · {summary.problemNotes} {summary.problemNotes === 1 ? "note" : "notes"}
+          </p>
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">counted as problems, from {summary.openFindings} open {summary.openFindings === 1 ? "finding" : "findings"}</p>
+        </Card>
+      ) : (
+        <Card label="Open findings" href="/?view=findings">
+          <p className="text-3xl font-semibold tabular-nums">
+            <span className="text-red-600 dark:text-red-400">{summary.openErrors}</span>
+            <span className="ml-1 text-base font-normal text-zinc-500"> {summary.openErrors === 1 ? "error" : "errors"}</span>
+          </p>
+          <p className="mt-1 text-sm tabular-nums text-zinc-600 dark:text-zinc-400">
+            <span className="text-amber-700 dark:text-amber-300">{summary.openWarnings}</span> {summary.openWarnings === 1 ? "warning" : "warnings"} · {summary.openNotes} {summary.openNotes === 1 ? "note" : "notes"}
+          </p>
+        </Card>
+      )}
       <Card label="Repositories affected">
         <p className="text-3xl font-semibold tabular-nums">{summary.reposAffected}</p>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">of {summary.reposTotal} scanned in {summary.org}</p>

@@ -15,7 +15,7 @@ export function OpenFindingsChart({ points }: { points: OpenOverTimePoint[] }) {
       {points.length < 2 ? (
         <p className="flex h-52 items-center justify-center text-sm text-zinc-500">The chart appears after two finished scans.</p>
       ) : (
-        <div className="h-52" role="img" aria-label={`Open findings per scan: ${points.map((p) => `scan ${p.scanId} ${p.open}`).join(", ")}`}>
+        <div className="h-52" role="img" aria-label={`Open findings per scan: ${points.map((p) => `scan ${p.scanId} ${p.open}${p.problems !== null ? ` (${p.problems} problems)` : ""}`).join(", ")}`}>
           {mounted && (
             <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 208 }}>
               <LineChart data={data} margin={{ top: 4, right: 12, bottom: 4, left: -16 }}>
@@ -26,6 +26,9 @@ export function OpenFindingsChart({ points }: { points: OpenOverTimePoint[] }) {
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 <Line type="monotone" dataKey="open" name="open" stroke="#0ea5e9" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
                 <Line type="monotone" dataKey="errors" name="errors" stroke="#ef4444" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+                {points.some((p) => p.problems !== null) && (
+                  <Line type="monotone" dataKey="problems" name="problems" stroke="#6366f1" strokeWidth={2} dot={{ r: 3 }} connectNulls isAnimationActive={false} />
+                )}
               </LineChart>
             </ResponsiveContainer>
           )}

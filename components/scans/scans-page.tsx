@@ -1,6 +1,7 @@
 import { connection } from "next/server";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
+import { problemTrend } from "@/lib/server/queries/problem-trend";
 import { activeScan, listScans, openFindingsOverTime } from "@/lib/server/queries/scans";
 import { ScansView } from "./scans-view";
 
@@ -8,7 +9,7 @@ export async function ScansPage() {
   await connection();
   const db = getDb();
   const org = await currentOrg(db);
-  if (!org) return <ScansView initial={{ org: null, scans: [], active: null, openOverTime: [] }} />;
-  const [scans, active, openOverTime] = await Promise.all([listScans(db, org), activeScan(db, org), openFindingsOverTime(db, org)]);
-  return <ScansView initial={{ org: org.login, scans, active, openOverTime }} />;
+  if (!org) return <ScansView initial={{ org: null, scans: [], active: null, openOverTime: [], trend: null }} />;
+  const [scans, active, openOverTime, trend] = await Promise.all([listScans(db, org), activeScan(db, org), openFindingsOverTime(db, org), problemTrend(db, org)]);
+  return <ScansView initial={{ org: org.login, scans, active, openOverTime, trend }} />;
 }

@@ -2,8 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ScansDataTable } from "@/components/tables/scans/data-table";
+import type { ProblemTrend } from "@/lib/server/queries/problem-trend";
 import type { OpenOverTimePoint, ScanRow } from "@/lib/server/queries/scans";
 import { OpenFindingsChart } from "./open-findings-chart";
+import { ProblemTrendPanel } from "./problem-trend";
 import { RescanButton } from "./rescan-button";
 
 export interface ScansData {
@@ -11,6 +13,8 @@ export interface ScansData {
   scans: ScanRow[];
   active: ScanRow | null;
   openOverTime: OpenOverTimePoint[];
+  /** how long problems stay open, by team (null without an org) */
+  trend: ProblemTrend | null;
 }
 
 /** Scan history; while a scan runs the list is polled too, and polling stops when none is active. */
@@ -38,6 +42,7 @@ export function ScansView({ initial }: { initial: ScansData }) {
       </div>
       {error && <p role="alert" className="text-sm text-red-700 dark:text-red-300">Could not refresh the scan history: {error.message}</p>}
       <OpenFindingsChart points={data.openOverTime} />
+      {data.trend && <ProblemTrendPanel trend={data.trend} />}
       <ScansDataTable data={data.scans} />
     </div>
   );

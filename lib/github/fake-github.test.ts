@@ -122,7 +122,7 @@ describe("against the fake GitHub server", () => {
     expect(svc20.files.map((f) => f.path)).toEqual([".github/workflows/ci.yml"]);
     expect(svc20.files[0].text).toBe(WORKFLOW(20));
     expect(svc20.files[0].sha).toMatch(/^[0-9a-f]{40}$/);
-    expect(got.get("svc-013")).toEqual({ files: [], rootEntries: [{ name: "README.md", type: "blob" }] });
+    expect(got.get("svc-013")).toEqual({ files: [], rootEntries: [{ name: "README.md", type: "blob" }], codeowners: null });
     const huge = got.get("svc-010")!.files.find((f) => f.path.endsWith("huge.yaml"))!;
     expect(huge.truncated).toBe(true);
     expect(huge.text?.length).toBe(huge.byteSize);

@@ -145,6 +145,10 @@ describe("against the fake GitHub server", () => {
     write("repos/ci-actions/docker-build/action.yml", ACTION);
     write("repos/workflows.json", JSON.stringify({ default_branch: "trunk", branches: ["release/1.x"] }));
     write("repos/workflows/.github/workflows/build.yml", BUILD);
+    write("repos/owned/.github/workflows/ci.yml", "on: push\n");
+    write("repos/owned/.github/CODEOWNERS", "* @acme/infra\n");
+    write("repos/owned/CODEOWNERS", "* @acme/ignored\n");
+    write("repos/docs-owned/docs/CODEOWNERS", "/.github/ @acme/writers\n");
     for (let i = 0; i < 60; i++) {
       write(`repos/svc-${String(i).padStart(2, "0")}.json`, JSON.stringify({ tags: ["v1"] }));
       write(`repos/svc-${String(i).padStart(2, "0")}/action.yml`, `name: svc-${i}\n`);
@@ -175,7 +179,16 @@ describe("against the fake GitHub server", () => {
       { name: ".github", type: "tree" }, { name: "Makefile", type: "blob" }, { name: "compose.yaml", type: "blob" },
       { name: "deploy", type: "tree" }, { name: "docker-bake.hcl", type: "blob" },
     ]);
-    expect(got.get("ci-actions")).toEqual({ files: [], rootEntries: [{ name: "docker-build", type: "tree" }] });
+    expect(got.get("ci-actions")).toEqual({ files: [], rootEntries: [{ name: "docker-build", type: "tree" }], codeowners: null });
+  });
+
+  it("reads the CODEOWNERS file GitHub would use in the same request: .github/ before the root before docs/", async () => {
+    const { gh, stats } = client();
+    const got = await fetchWorkflowFiles(gh, "acme", [{ name: "owned" }, { name: "docs-owned" }, { name: "app" }]);
+    expect(stats.graphql).toBe(1);
+    expect(got.get("owned")!.codeowners).toEqual({ path: ".github/CODEOWNERS", text: "* @acme/infra\n" });
+    expect(got.get("docs-owned")!.codeowners).toEqual({ path: "docs/CODEOWNERS", text: "/.github/ @acme/writers\n" });
+    expect(got.get("app")!.codeowners).toBeNull();
   });
 
   it("reads files of other repositories at a tag, a branch and a commit sha, keyed apart, in one request", async () => {
@@ -251,7 +264,7 @@ describe("against the fake GitHub server", () => {
     stats.graphql = 0;
     const wf = await fetchWorkflowFiles(gh, "acme", names.map((name) => ({ name })));
     expect(stats.graphql).toBe(3);
-    expect(wf.get("svc-07")).toEqual({ files: [], rootEntries: [{ name: "action.yml", type: "blob" }] });
+    expect(wf.get("svc-07")).toEqual({ files: [], rootEntries: [{ name: "action.yml", type: "blob" }], codeowners: null });
   });
 });
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { GitHubClient, GraphqlErrorItem } from "./client";
 import { runBatched } from "./batch";
 import { BLOB_FIELDS, type BlobNode, type BlobReadOptions, type FetchedFile, errorFile, incompleteAnswer, readBlob } from "./blob-files";
+import { CODEOWNERS_PATHS } from "./codeowners";
 import { isValidGitRef } from "./git-ref";
 
 export type { FetchedFile } from "./blob-files";
@@ -18,6 +19,11 @@ export interface RepoWorkflowFiles {
   files: FetchedFile[];
   /** what the root of the default branch holds, so bake/compose files nobody names can be found */
   rootEntries: RootEntry[];
+  /**
+   * The CODEOWNERS file GitHub uses (the first of CODEOWNERS_PATHS that exists), read in the same
+   * request: null when there is none, undefined when the answer did not say (the stored one stays).
+   */
+  codeowners?: { path: string; text: string } | null;
   /** the repository could not be read (not found, refused, incomplete answer); files and rootEntries are then empty */
   error?: string;
 }
@@ -56,6 +62,7 @@ export async function fetchWorkflowFiles(
       ... on Tree { entries { name path type oid object { ... on Blob { ${BLOB_FIELDS} } } } }
     }
     root: object(expression: "HEAD:") { __typename ... on Tree { entries { name type } } }
+    ${CODEOWNERS_PATHS.map((p, j) => `co${j}: object(expression: ${JSON.stringify(`HEAD:${p}`)}) { __typename ... on Blob { text } }`).join("\n    ")}
   }`;
       });
       return { query: `query(${decl.join(", ")}) {\n  ${fields.join("\n  ")}\n}`, variables: vars };
@@ -79,13 +86,24 @@ export async function fetchWorkflowFiles(
             files.push(await readBlob(gh, org, name, p, e.object ?? {}, opts));
           }
           files.sort((a, b) => a.path.localeCompare(b.path));
-          out.set(name, { files, rootEntries });
+          out.set(name, { files, rootEntries, codeowners: codeownersOf(repo) });
         }),
       );
     },
     fail,
   );
   return out;
+}
+
+/** The first CODEOWNERS blob the answer holds; undefined when an alias is missing or not understood. */
+function codeownersOf(repo: Record<string, unknown>): RepoWorkflowFiles["codeowners"] {
+  for (const [j, p] of CODEOWNERS_PATHS.entries()) {
+    if (!(`co${j}` in repo)) return undefined;
+    const obj = repo[`co${j}`] as { __typename?: unknown; text?: unknown } | null;
+    if (obj === null || obj.__typename !== "Blob") continue; // absent, or a directory
+    return typeof obj.text === "string" ? { path: p, text: obj.text } : undefined;
+  }
+  return null;
 }
 
 /** Files wanted from one repository at one ref (absent or `HEAD`: the default branch). */

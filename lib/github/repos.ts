@@ -12,6 +12,8 @@ export interface RepoInfo {
   isPrivate: boolean;
   isEmpty: boolean;
   pushedAt: string | null;
+  /** the repository's topics (the first 20: a `team-*` one names its owner team) */
+  topics: string[];
 }
 
 export interface ListReposOptions {
@@ -43,6 +45,7 @@ const REPOS_QUERY = /* GraphQL */ `
           isPrivate
           pushedAt
           defaultBranchRef { name target { oid } }
+          repositoryTopics(first: 20) { nodes { topic { name } } }
         }
       }
     }
@@ -58,6 +61,7 @@ const nodeSchema = z.object({
   isPrivate: z.boolean(),
   pushedAt: z.string().nullable().optional(),
   defaultBranchRef: z.object({ name: z.string(), target: z.object({ oid: z.string() }).nullable().optional() }).nullable().optional(),
+  repositoryTopics: z.object({ nodes: z.array(z.object({ topic: z.object({ name: z.string() }) }).nullable()).nullable().optional() }).nullable().optional(),
 });
 
 const pageSchema = z.object({
@@ -114,6 +118,7 @@ async function listOnce(gh: GitHubClient, org: string, opts: ListReposOptions): 
           isPrivate: n.isPrivate,
           isEmpty: n.isEmpty || !n.defaultBranchRef,
           pushedAt: n.pushedAt ?? null,
+          topics: (n.repositoryTopics?.nodes ?? []).flatMap((t) => (t ? [t.topic.name] : [])),
         });
     }
     if (!conn.pageInfo.hasNextPage) break;
@@ -174,6 +179,7 @@ const REPO_QUERY = /* GraphQL */ `
       isPrivate
       pushedAt
       defaultBranchRef { name target { oid } }
+      repositoryTopics(first: 20) { nodes { topic { name } } }
     }
   }
 `;
@@ -208,6 +214,7 @@ export async function getOrgRepo(gh: GitHubClient, org: string, name: string): P
     fork: n.isFork,
     isPrivate: n.isPrivate,
     isEmpty: n.isEmpty || !n.defaultBranchRef,
+    topics: (n.repositoryTopics?.nodes ?? []).flatMap((t) => (t ? [t.topic.name] : [])),
     pushedAt: n.pushedAt ?? null,
   };
 }

@@ -56,6 +56,8 @@ const schema = z.object({
   CACHEGUARD_ISSUES: z.enum(["0", "1", "true", "false"]).optional(),
   /** registry (ghcr.io) requests in flight at once during a scan; default 16 */
   CACHEGUARD_REGISTRY_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** the repository custom property naming the owner team (read with GET /orgs/{org}/properties/values) */
+  CACHEGUARD_TEAM_PROPERTY: z.string().trim().min(1).max(100).default("team"),
   /** set by `npm start` in demo mode: the fake server's URL */
   CACHEGUARD_DEMO_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().positive().default(3000),

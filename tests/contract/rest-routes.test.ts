@@ -187,6 +187,20 @@ function probes(blobSha: string, written: Written, installationId = 0): Record<s
       { path: "/orgs/acme/packages/container/nothing/versions", status: 404 },
       { path: "/orgs/acme/packages/container/api/versions", token: "installation-token", status: 404 },
     ],
+    "GET /orgs/:org/properties/schema": [
+      { path: "/orgs/acme/properties/schema", status: 200 },
+      { path: "/orgs/acme/properties/schema", token: null, status: 401 },
+      { path: "/orgs/acme/properties/schema", token: "outsider-token", status: 403 },
+      { path: "/orgs/nobody/properties/schema", status: 404 },
+    ],
+    "GET /orgs/:org/properties/values": [
+      { path: "/orgs/acme/properties/values", status: 200 },
+      { path: "/orgs/acme/properties/values?per_page=5&page=2", status: 200 },
+      { path: "/orgs/acme/properties/values", token: null, status: 401 },
+      { path: "/orgs/acme/properties/values", token: "outsider-token", status: 403 },
+      { path: "/orgs/acme/properties/values", token: "no-scope-token", status: 403 },
+      { path: "/orgs/nobody/properties/values", status: 404 },
+    ],
     "GET /orgs/:org/members/:user": [
       { path: "/orgs/acme/members/octocat", status: 204 },
       { path: "/orgs/acme/members/stranger", status: 404 },

@@ -18,13 +18,16 @@ test("accept a finding's risk with a reason and a date: it leaves the open list,
   const suppressed = page.getByRole("region", { name: /Suppressed/ });
   await expect(suppressed).toContainText("risk accepted by demo until");
   await expect(suppressed).toContainText("this import is a leftover");
-  await expect(page.getByRole("heading", { name: /Open findings/ })).toContainText("(0)");
+  await expect(page.getByRole("heading", { name: /Open problems/ })).toContainText("(0)");
 
+  // its problem is suppressed with it; the finding too
   await page.goto("/?status=suppressed&repo=analytics");
+  await expect(page.getByTestId("problem-row").filter({ hasText: "ghcr.io/acme/analytics:cache" })).toHaveCount(1);
+  await page.goto("/?view=findings&status=suppressed&repo=analytics");
   await expect(page.getByTestId("finding-row").filter({ hasText: "cache-from-never-written" })).toHaveCount(1);
 
   await page.goto("/repos/analytics");
   await page.getByRole("region", { name: /Suppressed/ }).getByRole("button", { name: "Revoke" }).click();
-  await expect(page.getByRole("heading", { name: /Open findings/ })).toContainText("(1)");
+  await expect(page.getByRole("heading", { name: /Open problems/ })).toContainText("(1)");
   await expect(page.getByRole("region", { name: /Suppressed/ })).toHaveCount(0);
 });

@@ -113,7 +113,7 @@ test("a member of the org signs in with GitHub and sees the report", async ({ pa
   // the fake GitHub signs in its default user, octocat, a member of acme, and sends us back
   await expect(page).toHaveURL(`${base}/`, { timeout: 30_000 });
   await expect(page.getByRole("heading", { name: /Org report/ })).toBeVisible();
-  const row = page.getByTestId("finding-row").filter({ hasText: "cache-overwrites-image-tag" }).filter({ hasText: "ghcr.io/acme/api:test" });
+  const row = page.getByTestId("problem-row").filter({ hasText: "ghcr.io/acme/api:test" });
   await expect(row.first()).toBeVisible();
 
   // the session works for the API too, and a cross-site write is still refused
@@ -150,14 +150,16 @@ test("a member changes the scan schedule on /settings; it is checked, saved and 
   await expect(page.getByText(/Now 0 3 \* \* \*, the default/)).toBeVisible();
   await expect(page.getByRole("list", { name: "Next five runs" }).getByRole("listitem")).toHaveCount(5);
 
-  const input = page.getByLabel(/Cron expression/);
+  // the schedule's own form (the page has other sections with their own Save)
+  const schedule = page.getByRole("region", { name: "Scheduled scans" });
+  const input = schedule.getByLabel(/Cron expression/);
   await input.fill("0 25 * * *");
   await expect(page.getByRole("alert").filter({ hasText: "not a valid cron expression" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+  await expect(schedule.getByRole("button", { name: "Save" })).toBeDisabled();
 
   await input.fill("30 2 * * 1-5");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved. Next scan");
+  await schedule.getByRole("button", { name: "Save" }).click();
+  await expect(schedule.getByRole("status")).toContainText("Saved. Next scan");
   await expect(page.getByText(/Now 30 2 \* \* 1-5, set on this page/)).toBeVisible();
   const runs = page.getByRole("list", { name: "Next five runs" }).locator("time");
   await expect(runs).toHaveCount(5);

@@ -10,8 +10,10 @@ test("no page logs a console error", async ({ page, request }) => {
   const errors = collectErrors(page);
   const pages = [
     "/",
-    `/?rule=${SEED.rule}&sort=repo&dir=desc`,
+    "/?team=web",
+    `/?view=findings&rule=${SEED.rule}&sort=repo&dir=desc`,
     `/repos/${SEED.repo}`,
+    "/repos/worker",
     "/packages",
     `/packages/${SEED.pkg}`,
     "/scans",

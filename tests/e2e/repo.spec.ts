@@ -7,9 +7,9 @@ test.beforeAll(async ({ request }) => {
 
 test("a repo drill-down shows the offending line highlighted and the fix diff", async ({ page }) => {
   await page.goto("/");
-  const row = page.getByTestId("finding-row").filter({ hasText: SEED.rule }).filter({ hasText: SEED.ref }).first();
+  const row = page.getByTestId("problem-row").filter({ hasText: SEED.ref }).first();
   await row.getByRole("link", { name: SEED.repo, exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/repos/${SEED.repo}$`));
+  await expect(page).toHaveURL(new RegExp(`/repos/${SEED.repo}#problem-\\d+$`));
 
   const card = page.getByTestId("finding-card").filter({ hasText: SEED.rule }).filter({ hasText: SEED.ref }).first();
   await expect(card).toBeVisible();
@@ -73,7 +73,7 @@ test("a workflow the scan could not analyse is named on its repo page, the repor
   const notAnalysed = page.getByRole("region", { name: "1 file was not analysed" });
   await expect(notAnalysed).toContainText(".github/workflows/release.yml:24");
   await expect(notAnalysed).toContainText("could not be analysed");
-  await expect(page.getByRole("heading", { name: /Open findings/ })).toContainText("(0)");
+  await expect(page.getByRole("heading", { name: /Open problems/ })).toContainText("(0)");
 
   await notAnalysed.getByRole("link", { name: /scan #\d+/ }).click();
   await expect(page).toHaveURL(/\/scans\/\d+$/);

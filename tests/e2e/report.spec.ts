@@ -5,20 +5,26 @@ test.beforeAll(async ({ request }) => {
   await waitForFinishedScan(request);
 });
 
-test("the org report shows the seed finding with its summary", async ({ page }) => {
+test("the org report shows the seed problem with its summary, and the seed finding in the findings view", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: /Org report/ })).toBeVisible();
+  const problem = page.getByTestId("problem-row").filter({ hasText: SEED.ref });
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText(SEED.repo);
+  await expect(problem).toContainText("error");
+  // The summary counts at least that error and its cache tag.
+  await expect(page.getByRole("link", { name: /Open problems/ })).not.toContainText(/^0 problems/);
+  await expect(page.getByLabel("Last scan")).toContainText(/succeeded|partial/);
+
+  await page.goto("/?view=findings");
   const row = page.getByTestId("finding-row").filter({ hasText: SEED.rule }).filter({ hasText: SEED.ref });
   await expect(row.first()).toBeVisible();
   await expect(row.first()).toContainText(SEED.repo);
   await expect(row.first()).toContainText("error");
-  // The summary counts at least that error and its cache tag.
-  await expect(page.getByRole("link", { name: /Open findings/ })).not.toContainText(/^0 errors/);
-  await expect(page.getByLabel("Last scan")).toContainText(/succeeded|partial/);
 });
 
 test("filtering by rule through the URL shows only that rule", async ({ page }) => {
-  await page.goto(`/?rule=${SEED.rule}`);
+  await page.goto(`/?view=findings&rule=${SEED.rule}`);
   const rows = page.getByTestId("finding-row");
   await expect(rows.first()).toBeVisible();
   const count = await rows.count();
@@ -27,7 +33,7 @@ test("filtering by rule through the URL shows only that rule", async ({ page }) 
 });
 
 test("filtering by repo through the URL shows only that repo, and the select writes the URL", async ({ page }) => {
-  await page.goto(`/?repo=${SEED.repo}`);
+  await page.goto(`/?view=findings&repo=${SEED.repo}`);
   const rows = page.getByTestId("finding-row");
   await expect(rows.first()).toBeVisible();
   const count = await rows.count();
@@ -40,15 +46,21 @@ test("filtering by repo through the URL shows only that repo, and the select wri
   await expect(page.getByTestId("finding-row").first()).toContainText("error");
 });
 
-test("a filter that matches nothing says what to do", async ({ page }) => {
+test("a filter that matches nothing says what to do, in either view", async ({ page }) => {
   await page.goto("/?q=no-such-ref-anywhere-xyz");
+  await expect(page.getByText("No problems match these filters")).toBeVisible();
+  await page.getByRole("link", { name: "clear all filters" }).click();
+  await expect(page.getByTestId("problem-row").first()).toBeVisible();
+
+  await page.goto("/?view=findings&q=no-such-ref-anywhere-xyz");
   await expect(page.getByText("No findings match these filters")).toBeVisible();
   await page.getByRole("link", { name: "clear all filters" }).click();
+  await expect(page).toHaveURL(/view=findings/);
   await expect(page.getByTestId("finding-row").first()).toBeVisible();
 });
 
 test("sorting is a column header button with aria-sort", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/?view=findings");
   const header = page.getByRole("columnheader", { name: /Repository/ });
   await expect(header).toHaveAttribute("aria-sort", "none");
   await header.getByRole("button").click();
@@ -79,7 +91,7 @@ test("the demo shows both run-order rules: a cache the image overwrites, a cache
     { rule: "cache-overwritten-by-image", repo: "scheduler", severity: "warning", ref: "ghcr.io/acme/scheduler:edge" },
     { rule: "cache-ref-implicit-latest", repo: "mailer", severity: "error", ref: "ghcr.io/acme/mailer:latest" },
   ]) {
-    await page.goto(`/?rule=${rule}`);
+    await page.goto(`/?view=findings&rule=${rule}`);
     const rows = page.getByTestId("finding-row");
     await expect(rows, rule).toHaveCount(1);
     await expect(rows.first().getByRole("link", { name: repo, exact: true })).toBeVisible();

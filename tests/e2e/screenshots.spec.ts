@@ -11,11 +11,11 @@ test.beforeAll(async ({ request }) => {
 test("screenshots of the report and the drill-down", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 1000 });
   await page.goto("/");
-  await page.getByTestId("finding-row").first().waitFor();
+  await page.getByTestId("problem-row").first().waitFor();
   await page.screenshot({ path: "public/screenshots/report.png", fullPage: true });
 
   await page.goto(`/repos/${SEED.repo}`);
-  await page.getByTestId("finding-card").first().waitFor();
+  await page.getByTestId("problem-card").first().waitFor();
   await page.screenshot({ path: "public/screenshots/repo-drilldown.png", fullPage: true });
 
   await page.goto(`/packages/${SEED.pkg}`);
@@ -29,6 +29,6 @@ test("screenshots of the report and the drill-down", async ({ page }) => {
 
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/");
-  await page.getByTestId("finding-row").first().waitFor();
+  await page.getByTestId("problem-row").first().waitFor();
   await page.screenshot({ path: "public/screenshots/report-dark.png", fullPage: true });
 });

@@ -4,6 +4,7 @@ import { startScan } from "@/lib/server/scan";
 import { scanConfigFromEnv } from "@/lib/server/scan/config";
 import { ScanAlreadyRunningError } from "@/lib/server/scan/types";
 import { currentOrg } from "@/lib/server/queries/org";
+import { problemTrend } from "@/lib/server/queries/problem-trend";
 import { activeScan, listScans, openFindingsOverTime } from "@/lib/server/queries/scans";
 import { zodMessage } from "../_lib/http";
 import { api, json, jsonError } from "../_lib/route";
@@ -13,9 +14,9 @@ const bodySchema = z.object({ trigger: z.enum(["manual", "startup", "api"]).defa
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
   GET: async ({ db }) => {
     const org = await currentOrg(db);
-    if (!org) return json({ org: null, scans: [], active: null, openOverTime: [] });
-    const [scans, active, openOverTime] = await Promise.all([listScans(db, org), activeScan(db, org), openFindingsOverTime(db, org)]);
-    return json({ org: org.login, scans, active, openOverTime });
+    if (!org) return json({ org: null, scans: [], active: null, openOverTime: [], trend: null });
+    const [scans, active, openOverTime, trend] = await Promise.all([listScans(db, org), activeScan(db, org), openFindingsOverTime(db, org), problemTrend(db, org)]);
+    return json({ org: org.login, scans, active, openOverTime, trend });
   },
 
   /** POST /api/scans starts a scan of the configured org: 202 {scanId}, or 409 while one runs. */

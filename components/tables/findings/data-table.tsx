@@ -26,7 +26,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
     [setState],
   );
   const onClear = useCallback(
-    () => void setState({ rule: null, severity: null, repo: null, status: null, q: null, since: null, page: null }),
+    () => void setState({ rule: null, severity: null, repo: null, team: null, status: null, q: null, since: null, page: null }),
     [setState],
   );
   const onSort = (id: string) => {
@@ -44,7 +44,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
     getRowId: (r) => String(r.id),
   });
 
-  const filtered = Boolean(state.rule || state.severity || state.repo || state.q || state.status !== "open" || state.since !== null);
+  const filtered = Boolean(state.rule || state.severity || state.repo || state.team || state.q || state.status !== "open" || state.since !== null);
   const query = serializeFindingParams({ ...state, page: null, pageSize: null });
   const download = (format: string) => `/api/findings${query ? `${query}&` : "?"}format=${format}`;
 
@@ -113,7 +113,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
             ))}
           </tbody>
         </table>
-        {data.rows.length === 0 && <FindingsEmptyState filtered={filtered} scanned={scanned} clearHref="/" />}
+        {data.rows.length === 0 && <FindingsEmptyState filtered={filtered} scanned={scanned} clearHref="/?view=findings" />}
       </div>
       <Pagination
         page={data.page}

@@ -1,21 +1,21 @@
 import Link from "next/link";
 
-export function FindingsEmptyState({ filtered, scanned, clearHref }: { filtered: boolean; scanned: boolean; clearHref: string }) {
+export function FindingsEmptyState({ filtered, scanned, clearHref, what = "findings" }: { filtered: boolean; scanned: boolean; clearHref: string; what?: "findings" | "problems" }) {
   let title: string;
   let body: React.ReactNode;
   if (!scanned) {
     title = "No scan has finished yet";
     body = (
       <>
-        Findings appear after the first scan of the organization. Press <strong>Rescan now</strong> above, or run{" "}
+        {what === "problems" ? "Problems" : "Findings"} appear after the first scan of the organization. Press <strong>Rescan now</strong> above, or run{" "}
         <code className="rounded bg-zinc-100 px-1 dark:bg-zinc-800">npm run cacheguard -- scan</code>.
       </>
     );
   } else if (filtered) {
-    title = "No findings match these filters";
+    title = `No ${what} match these filters`;
     body = (
       <>
-        Try another rule, repository or status, or{" "}
+        Try another rule, repository, team or status, or{" "}
         <Link href={clearHref} className="font-medium text-sky-700 underline dark:text-sky-300">
           clear all filters
         </Link>
@@ -23,7 +23,7 @@ export function FindingsEmptyState({ filtered, scanned, clearHref }: { filtered:
       </>
     );
   } else {
-    title = "No open findings";
+    title = `No open ${what}`;
     body = "Every build in the last scan exports its cache to a ref of its own, and no GHCR tag holds a cache where an image is expected.";
   }
   return (

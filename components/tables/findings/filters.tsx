@@ -1,12 +1,14 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
+import { NO_TEAM } from "@/lib/server/queries/finding-options";
 import type { FindingFacets } from "@/lib/server/queries/findings";
 
 export interface FilterState {
   rule: string | null;
   severity: "error" | "warning" | "note" | null;
   repo: string | null;
+  team: string | null;
   status: "open" | "new" | "suppressed" | "resolved" | "all";
   q: string | null;
 }
@@ -19,11 +21,14 @@ export function FindingsFilters({
   facets,
   onChange,
   onClear,
+  what = "findings",
 }: {
   state: FilterState;
   facets: FindingFacets;
   onChange: (patch: Partial<FilterState>) => void;
   onClear: () => void;
+  /** what the table lists: "findings" or "problems" (the labels say which) */
+  what?: "findings" | "problems";
 }) {
   const id = useId();
   const [text, setText] = useState(state.q ?? "");
@@ -35,15 +40,16 @@ export function FindingsFilters({
     return () => clearTimeout(t);
   }, [text, state.q, onChange]);
 
-  const active = Boolean(state.rule || state.severity || state.repo || state.q || state.status !== "open");
+  const active = Boolean(state.rule || state.severity || state.repo || state.team || state.q || state.status !== "open");
   // Keep a value that came from the URL selectable even when it has no open findings.
   const withCurrent = (list: Array<{ value: string; count: number }>, current: string | null) =>
     current && !list.some((x) => x.value === current) ? [...list, { value: current, count: 0 }] : list;
+  const teams = withCurrent(facets.teams, state.team) as FindingFacets["teams"];
 
   return (
-    <form role="search" aria-label="Filter findings" className="grid h-[7.5rem] grid-cols-2 content-start gap-3 border-b border-zinc-200 p-3 md:h-auto md:grid-cols-6 dark:border-zinc-800" onSubmit={(e) => e.preventDefault()}>
+    <form role="search" aria-label={`Filter ${what}`} className="grid h-[10.5rem] grid-cols-2 content-start gap-3 border-b border-zinc-200 p-3 md:h-auto md:grid-cols-7 dark:border-zinc-800" onSubmit={(e) => e.preventDefault()}>
       <div className="col-span-2">
-        <label htmlFor={`${id}-q`} className="sr-only">Search findings</label>
+        <label htmlFor={`${id}-q`} className="sr-only">{`Search ${what}`}</label>
         <input
           id={`${id}-q`}
           type="search"
@@ -82,6 +88,17 @@ export function FindingsFilters({
           <option value="">All repositories</option>
           {withCurrent(facets.repos, state.repo).map((r) => (
             <option key={r.value} value={r.value}>{r.value} ({r.count})</option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor={`${id}-team`} className="sr-only">Team</label>
+        <select id={`${id}-team`} className={selectClass} value={state.team ?? ""} onChange={(e) => onChange({ team: e.target.value || null })}>
+          <option value="">All teams</option>
+          {teams.map((t) => (
+            <option key={t.value} value={t.value} title={t.sources?.length ? `from ${t.sources.join(", ")}` : undefined}>
+              {t.value === NO_TEAM ? "No team" : t.value} ({t.count})
+            </option>
           ))}
         </select>
       </div>

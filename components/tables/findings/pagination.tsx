@@ -12,7 +12,9 @@ export function Pagination({
   total,
   onPage,
   onPageSize,
+  label = "Findings pages",
 }: {
+  label?: string;
   page: number;
   pageCount: number;
   pageSize: number;
@@ -23,7 +25,7 @@ export function Pagination({
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
-    <nav aria-label="Findings pages" className="flex h-14 items-center justify-between gap-3 px-3 text-sm">
+    <nav aria-label={label} className="flex h-14 items-center justify-between gap-3 px-3 text-sm">
       <p aria-live="polite" className="text-zinc-600 dark:text-zinc-400">
         {from}–{to} of {total.toLocaleString("en-US")}
       </p>

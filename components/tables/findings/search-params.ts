@@ -1,11 +1,16 @@
 import { createSerializer, parseAsInteger, parseAsString, parseAsStringLiteral } from "nuqs";
-import { FINDING_SORTS, FINDING_STATUSES, SEVERITIES } from "@/lib/server/queries/finding-options";
+import { FINDING_SORTS, FINDING_STATUSES, REPORT_VIEWS, SEVERITIES } from "@/lib/server/queries/finding-options";
 
-/** The findings table's URL state. Defaults match findingFiltersSchema, and stay out of the URL. */
+/**
+ * The report's URL state, for the problems table and the findings table alike. Defaults match
+ * findingFiltersSchema, and stay out of the URL (no `view`: problems).
+ */
 export const findingParsers = {
+  view: parseAsStringLiteral(REPORT_VIEWS),
   rule: parseAsString,
   severity: parseAsStringLiteral(SEVERITIES),
   repo: parseAsString,
+  team: parseAsString,
   status: parseAsStringLiteral(FINDING_STATUSES).withDefault("open"),
   since: parseAsInteger,
   q: parseAsString,

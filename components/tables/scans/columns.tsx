@@ -68,9 +68,24 @@ export const scanColumns: ColumnDef<ScanRow>[] = [
     },
   },
   {
+    id: "problems",
+    accessorFn: (r) => r.problemsOpen,
+    header: "Problems opened / fixed",
+    cell: ({ row }) => {
+      const r = row.original;
+      if (r.problemsOpen === null) return <span className="text-xs text-zinc-500">—</span>;
+      return (
+        <span className="whitespace-nowrap tabular-nums" data-testid="scan-problems">
+          <span className="text-violet-700 dark:text-violet-300">+{r.problemsOpened}</span> / <span className="text-emerald-700 dark:text-emerald-300">−{r.problemsFixed}</span>
+          <span className="text-xs text-zinc-500"> ({r.problemsOpen} open)</span>
+        </span>
+      );
+    },
+  },
+  {
     id: "changes",
     accessorFn: (r) => r.newCount,
-    header: "New / resolved",
+    header: "Findings new / resolved",
     cell: ({ row }) => (
       <span className="whitespace-nowrap tabular-nums">
         <span className="text-violet-700 dark:text-violet-300">+{row.original.newCount}</span> / <span className="text-emerald-700 dark:text-emerald-300">−{row.original.resolvedCount}</span>

@@ -149,6 +149,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
       config: {
         org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined,
         ...(args.app ? { app: args.app } : {}), ...(env.GHCR_TOKEN ? { registryToken: env.GHCR_TOKEN } : {}),
+        teamProperty: env.CACHEGUARD_TEAM_PROPERTY || undefined,
       },
       onProgress: (p) => {
         if (args.format !== "text") return;

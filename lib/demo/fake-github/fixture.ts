@@ -28,6 +28,10 @@ const repoMetaSchema = z.object({
   tags: z.array(refName).optional(),
   /** code scanning on a private repository needs GitHub Advanced Security (Code Security); default on */
   advanced_security: z.boolean().optional(),
+  /** GitHub topics (lower-case words and hyphens, 50 characters at most, as GitHub allows) */
+  topics: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/)).optional(),
+  /** custom property values, served by GET /orgs/{org}/properties/values (multi-select: a list) */
+  custom_properties: z.record(z.string().min(1), z.union([z.string(), z.array(z.string()), z.null()])).optional(),
   /** GitHub Actions cache entries and the storage limit (lib/demo/fake-github/actions-cache-fixture.ts) */
   actions_cache: actionsCacheSchema.optional(),
 });
@@ -64,6 +68,8 @@ export interface FixtureRepo {
   /** branch names, the default branch first; every branch and tag points at the head commit */
   branches: string[];
   tags: string[];
+  topics: string[];
+  customProperties: Record<string, string | string[] | null>;
   description: string | null;
   createdAt: string;
   pushedAt: string;
@@ -168,6 +174,8 @@ function loadRepo(reposDir: string, name: string, org: string, previous?: Fixtur
     defaultBranch,
     branches: [...new Set([defaultBranch, ...(meta.branches ?? [])])],
     tags: [...new Set(meta.tags ?? [])],
+    topics: [...new Set(meta.topics ?? [])],
+    customProperties: meta.custom_properties ?? {},
     description: meta.description ?? null,
     createdAt: "2024-01-15T10:00:00Z",
     pushedAt,

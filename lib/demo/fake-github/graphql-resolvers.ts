@@ -115,8 +115,25 @@ function repoNode(ctx: Ctx, r: FixtureRepo) {
       const obj = resolveExpression(r, expression ?? oid ?? "");
       return obj ? gitNode(node, r, obj) : null;
     },
+    repositoryTopics: (args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }) =>
+      connection("repositoryTopics", r.topics.map((name) => ({ id: `RT_${r.id}_${name}`, topic: { id: `TO_${name}`, name } })), args),
   };
   return node;
+}
+
+/** A connection over a list, paged by first/after and last/before as GitHub pages. */
+function connection<T>(name: string, items: T[], args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }) {
+  checkBounds(name, args.first, args.last);
+  let start = indexOf(args.after) + 1;
+  let end = args.before ? indexOf(args.before) : items.length;
+  if (args.first != null) end = Math.min(end, start + args.first);
+  if (args.last != null) start = Math.max(start, end - args.last);
+  const page = items.slice(start, end);
+  return {
+    totalCount: items.length,
+    pageInfo: { hasNextPage: end < items.length, hasPreviousPage: start > 0, startCursor: page.length ? cursorOf(start) : null, endCursor: page.length ? cursorOf(end - 1) : null },
+    nodes: page,
+  };
 }
 
 function refNode(repo: RepoNode, r: FixtureRepo, name: string, prefix: string) {

@@ -5,6 +5,7 @@ import type { Ctx } from "./http";
 import { accessToken, authorize } from "./oauth";
 import { handleRegistry, methodNotAllowed, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
+import { listPropertyDefinitions, listPropertyValues } from "./rest-properties";
 import { createBlob, createCommit, createRef, createTree, getCommit, getRef, updateRef } from "./rest-git";
 import { getSarif, uploadSarif } from "./rest-code-scanning";
 import { createComment, createIssue, createLabel, getIssue, getLabel, listComments, listIssues, updateIssue } from "./rest-issues";
@@ -44,6 +45,8 @@ export const routes: Route[] = [
   rest("/orgs/:org/packages", new RegExp(`^/orgs/${seg}/packages$`), listPackages),
   rest("/orgs/:org/packages/:type/:name", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}$`), getPackage),
   rest("/orgs/:org/packages/:type/:name/versions", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions$`), listPackageVersions),
+  rest("/orgs/:org/properties/schema", new RegExp(`^/orgs/${seg}/properties/schema$`), listPropertyDefinitions),
+  rest("/orgs/:org/properties/values", new RegExp(`^/orgs/${seg}/properties/values$`), listPropertyValues),
   rest("/orgs/:org/actions/cache/usage-by-repository", new RegExp(`^/orgs/${seg}/actions/cache/usage-by-repository$`), listCacheUsageByRepo),
   rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), checkMember),
   { ...rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), removeMember), method: "DELETE", name: "DELETE /orgs/:org/members/:user" },

@@ -153,7 +153,7 @@ export function minimalRepoJson(base: string, fx: Fixture, r: FixtureRepo): Omit
     default_branch: r.defaultBranch,
     open_issues_count: 0,
     is_template: false,
-    topics: [],
+    topics: r.topics,
     has_issues: true,
     has_projects: true,
     has_wiki: true,

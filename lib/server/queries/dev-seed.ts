@@ -5,6 +5,7 @@
  */
 import { extractRepo } from "@/lib/engine/extract";
 import { buildMapOfModel } from "../build-map";
+import { persistProblems } from "../scan/problems";
 import { createDb, type Db } from "../db";
 
 const API_CI = `name: ci
@@ -94,8 +95,8 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
     scanIds.push(s.id);
   }
   const [s1, s2, , s4] = scanIds;
-  const api = await db.repo.create({ data: { orgId: org.id, name: "api", headSha: "a1b2c3d", scannedHeadSha: "a1b2c3d", lastCompleteScanId: s4 } });
-  const web = await db.repo.create({ data: { orgId: org.id, name: "web", headSha: "e4f5a6b", scannedHeadSha: "e4f5a6b", lastCompleteScanId: s4 } });
+  const api = await db.repo.create({ data: { orgId: org.id, name: "api", headSha: "a1b2c3d", scannedHeadSha: "a1b2c3d", lastCompleteScanId: s4, team: "core-api", teamSource: "custom property team" } });
+  const web = await db.repo.create({ data: { orgId: org.id, name: "web", headSha: "e4f5a6b", scannedHeadSha: "e4f5a6b", lastCompleteScanId: s4, team: "web", teamSource: "topic team-web" } });
   await db.repo.create({ data: { orgId: org.id, name: "docs", headSha: "0f0f0f0", lastCompleteScanId: s4 } });
   await db.sourceFile.create({ data: { repoId: api.id, path: ".github/workflows/ci.yml", sha: "1111", text: API_CI } });
   await db.sourceFile.create({ data: { repoId: web.id, path: ".github/workflows/web.yml", sha: "2222", text: WEB_CI } });
@@ -141,6 +142,9 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
     { packageId: basePkg.id, tag: "bookworm", digest: d(7), kind: "image", platforms: '["linux/amd64"]' },
   ] });
   await db.package.create({ data: { orgId: org.id, name: "web", visibility: "public", repoName: "web" } });
+
+  // the latest scan's grouping, as a scan stores it
+  await persistProblems(db, org.id, s4);
 
   if (opts.bulk) {
     const rules = ["cache-overwrites-image-tag", "cache-overwrites-other-image", "gha-cache-scope-shared", "cache-from-never-written"];

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { FINDING_SORTS, FINDING_STATUSES, PAGE_SIZES, SEVERITIES } from "./finding-options";
+import { FINDING_SORTS, FINDING_STATUSES, NO_TEAM, PAGE_SIZES, REPORT_VIEWS, SEVERITIES } from "./finding-options";
 
-export { FINDING_SORTS, FINDING_STATUSES, PAGE_SIZES, SEVERITIES };
+export { FINDING_SORTS, FINDING_STATUSES, NO_TEAM, PAGE_SIZES, REPORT_VIEWS, SEVERITIES };
 
 /* Findings table state: the same shape in the URL, the API and the query, so every view is a link. */
 
@@ -11,6 +11,10 @@ export const findingFiltersSchema = z.object({
   rule: z.preprocess(emptyToUndefined, z.string().max(100).optional()),
   severity: z.preprocess(emptyToUndefined, z.enum(SEVERITIES).optional()),
   repo: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  /** the owner team of the repository (NO_TEAM: none) */
+  team: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  /** the report's table: problems (absent) or the raw findings */
+  view: z.preprocess(emptyToUndefined, z.enum(REPORT_VIEWS).optional()),
   status: z.preprocess(emptyToUndefined, z.enum(FINDING_STATUSES).default("open")),
   /** only findings first seen after scan N ("new since scan N", a baseline in the dashboard) */
   since: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).optional()),

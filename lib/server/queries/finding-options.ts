@@ -6,3 +6,7 @@ export const FINDING_SORTS = ["severity", "rule", "repo", "path", "confidence", 
 export const FINDING_STATUSES = ["open", "new", "suppressed", "resolved", "all"] as const;
 export const SEVERITIES = ["error", "warning", "note"] as const;
 export const PAGE_SIZES = [25, 50, 100] as const;
+/** The report shows problems (findings about one broken ref in one place, grouped) or the raw findings. */
+export const REPORT_VIEWS = ["problems", "findings"] as const;
+/** The team filter's value for repositories (and registry tags) no team owns. */
+export const NO_TEAM = "~none";

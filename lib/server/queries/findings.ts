@@ -3,7 +3,7 @@ import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
 import { openWhere } from "../suppressions";
 import type { Db } from "../db";
-import type { FindingFilters } from "./finding-filters";
+import { type FindingFilters, NO_TEAM } from "./finding-filters";
 import { newFindingsScanId, type OrgRef } from "./org";
 
 export interface RelatedLocation {
@@ -66,7 +66,12 @@ function orderBy(filters: FindingFilters): Prisma.Sql {
   return Prisma.sql`ORDER BY ${primary[filters.sort]} ${dir}, r."name" ASC, f."path" ASC, f."line" ASC, f."id" ASC`;
 }
 
-function escapeLike(s: string): string {
+/** Findings (or problems) of repositories a team owns; NO_TEAM: of repositories no team owns, and of no repository. */
+export function teamWhere(team: string): Prisma.Sql {
+  return team === NO_TEAM ? Prisma.sql`r."team" IS NULL` : Prisma.sql`r."team" = ${team}`;
+}
+
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => "\\" + c);
 }
 
@@ -84,6 +89,7 @@ async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promis
   if (filters.rule) parts.push(Prisma.sql`f."ruleId" = ${filters.rule}`);
   if (filters.severity) parts.push(Prisma.sql`f."severity" = ${filters.severity}`);
   if (filters.repo) parts.push(Prisma.sql`r."name" = ${filters.repo}`);
+  if (filters.team) parts.push(teamWhere(filters.team));
   if (filters.q) {
     const like = `%${escapeLike(filters.q)}%`;
     parts.push(Prisma.sql`(f."message" LIKE ${like} ESCAPE '\\' OR f."ref" LIKE ${like} ESCAPE '\\' OR f."path" LIKE ${like} ESCAPE '\\' OR f."ruleId" LIKE ${like} ESCAPE '\\' OR r."name" LIKE ${like} ESCAPE '\\')`);
@@ -166,6 +172,8 @@ export interface FindingFacets {
   rules: Array<{ value: string; count: number }>;
   repos: Array<{ value: string; count: number }>;
   severities: Array<{ value: string; count: number }>;
+  /** owner teams (NO_TEAM for none), each with where the team comes from in its repositories */
+  teams: Array<{ value: string; count: number; sources: string[] }>;
 }
 
 /** Values for the filter menus, counted over open findings. */
@@ -180,6 +188,7 @@ export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets>
   const repoNames = (await Promise.all(chunks(repoIds).map((ids) => db.repo.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })))).flat();
   const nameOf = new Map(repoNames.map((r) => [r.id, r.name]));
   return {
+    teams: await teamFacets(db, org.id, repos.map((r) => ({ repoId: r.repoId, count: r._count._all }))),
     rules: rules.map((r) => ({ value: r.ruleId, count: r._count._all })),
     severities: severities.map((s) => ({ value: s.severity, count: s._count._all })),
     repos: repos
@@ -187,4 +196,25 @@ export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets>
       .map((r) => ({ value: nameOf.get(r.repoId as number) as string, count: r._count._all }))
       .sort((a, b) => a.value.localeCompare(b.value)),
   };
+}
+
+/** Counts per owner team, from counts per repository (null: no repository), with each team's sources. */
+export async function teamFacets(db: Db, orgId: number, perRepo: Array<{ repoId: number | null; count: number }>): Promise<FindingFacets["teams"]> {
+  const repos = await db.repo.findMany({ where: { orgId }, select: { id: true, team: true, teamSource: true } });
+  const byId = new Map(repos.map((r) => [r.id, r]));
+  const teams = new Map<string, { count: number; sources: Set<string> }>();
+  const add = (team: string, count: number, source: string | null) => {
+    const t = teams.get(team) ?? { count: 0, sources: new Set<string>() };
+    t.count += count;
+    if (source) t.sources.add(source.replace(/ \(.*\)$/, ""));
+    teams.set(team, t);
+  };
+  // every team of the org is a choice, with what it has open (often nothing)
+  for (const r of repos) if (r.team) add(r.team, 0, r.teamSource);
+  for (const { repoId, count } of perRepo) {
+    const repo = repoId === null ? undefined : byId.get(repoId);
+    add(repo?.team ?? NO_TEAM, count, repo?.team ? repo.teamSource : null);
+  }
+  return [...teams].map(([value, t]) => ({ value, count: t.count, sources: [...t.sources].sort() }))
+    .sort((a, b) => (a.value === NO_TEAM ? 1 : b.value === NO_TEAM ? -1 : a.value.localeCompare(b.value)));
 }

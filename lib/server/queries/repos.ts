@@ -3,6 +3,7 @@ import type { Db } from "../db";
 import { type BuildMap, parseBuildMap } from "../build-map";
 import { toRows, type FindingRow } from "./findings";
 import { latestCoveredScan, type OrgRef } from "./org";
+import { type ProblemRow, problemRows } from "./problems";
 
 export interface RepoRow {
   name: string;
@@ -23,6 +24,13 @@ export interface RepoDetail {
   lastError: string | null;
   files: Array<{ path: string; text: string }>;
   findings: FindingRow[];
+  /** the open problems a finding of this repository belongs to, confirmed first */
+  problems: ProblemRow[];
+  /** open findings no scan has grouped yet (stored before problems existed): shown as they are */
+  ungrouped: FindingRow[];
+  /** the owner team and where it comes from */
+  team: string | null;
+  teamSource: string | null;
   /** silenced by an ignore in the repository or an accepted risk */
   suppressed: FindingRow[];
   resolved: FindingRow[];
@@ -100,6 +108,13 @@ export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDe
     repoFileIssues(db, org.id, repo.id),
   ]);
   const [open, suppressed, resolved] = await Promise.all([toRows(db, org.id, openFound), toRows(db, org.id, suppressedFound), toRows(db, org.id, resolvedFound)]);
+  // one card per problem: the problems an open, counted finding of this repository is part of
+  const problemIds = [...new Set(openFound.map((f) => f.problemId).filter((id): id is number => id !== null))];
+  const ranked = problemIds.length === 0 ? [] : await db.problem.findMany({
+    where: { id: { in: problemIds }, resolvedScanId: null }, select: { id: true }, orderBy: [{ rank: "asc" }, { ref: "asc" }, { id: "asc" }],
+  });
+  const problems = await problemRows(db, org, ranked.map((p) => p.id));
+  const grouped = new Set(problems.flatMap((p) => p.findings.map((f) => f.id)));
   const rank: Record<string, number> = { error: 0, warning: 1, note: 2 };
   open.sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
   const buildMap = parseBuildMap(repo.buildMap);
@@ -111,6 +126,10 @@ export async function getRepo(db: Db, org: OrgRef, name: string): Promise<RepoDe
     lastError: repo.lastError,
     files: repo.files,
     findings: open,
+    problems,
+    ungrouped: open.filter((f) => !grouped.has(f.id)),
+    team: repo.team,
+    teamSource: repo.teamSource,
     suppressed,
     resolved,
     buildMap,

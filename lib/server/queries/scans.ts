@@ -29,6 +29,10 @@ export interface ScanRow {
   /** coverage of the scan's analysis; null when it ended before the analysis */
   filesTotal: number | null;
   filesAnalysed: number | null;
+  /** problems opened (or opened again), fixed, and open as of this scan; null when it did not group */
+  problemsOpened: number | null;
+  problemsFixed: number | null;
+  problemsOpen: number | null;
 }
 
 function parseRepoErrors(json: string): ScanRow["repoErrors"] {
@@ -64,6 +68,9 @@ export function toScanRow(s: Scan): ScanRow {
     durationMs: s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
     filesTotal: s.filesTotal,
     filesAnalysed: s.filesAnalysed,
+    problemsOpened: s.problemsOpened,
+    problemsFixed: s.problemsFixed,
+    problemsOpen: s.problemsOpen,
   };
 }
 
@@ -157,6 +164,8 @@ export interface OpenOverTimePoint {
   at: string;
   open: number;
   errors: number;
+  /** open problems as the scan counted them; null for a scan that did not group its findings */
+  problems: number | null;
 }
 
 /**
@@ -174,9 +183,10 @@ export async function openFindingsOverTime(db: Db, org: OrgRef, limit = 60): Pro
     WHERE s."orgId" = ${org.id} AND s."status" IN ('succeeded', 'partial')
     ORDER BY s."id" DESC LIMIT ${limit}`);
   const ids = rows.map((r) => Number(r.id));
-  const scans = await db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true } });
+  const scans = await db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true, problemsOpen: true } });
   const at = new Map(scans.map((s) => [s.id, s.startedAt.toISOString()]));
+  const problems = new Map(scans.map((s) => [s.id, s.problemsOpen]));
   return rows
-    .map((r) => ({ scanId: Number(r.id), at: at.get(Number(r.id)) ?? "", open: Number(r.open), errors: Number(r.errors) }))
+    .map((r) => ({ scanId: Number(r.id), at: at.get(Number(r.id)) ?? "", open: Number(r.open), errors: Number(r.errors), problems: problems.get(Number(r.id)) ?? null }))
     .reverse();
 }

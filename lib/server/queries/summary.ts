@@ -6,6 +6,15 @@ import { toScanRow, type ScanRow } from "./scans";
 
 export interface ReportSummary {
   org: string;
+  /** open problems (findings about one broken ref in one place, grouped by the scan), by severity */
+  openProblems: number;
+  problemErrors: number;
+  problemWarnings: number;
+  problemNotes: number;
+  /** false until a scan has grouped the org's findings (a database from before problems existed) */
+  problemsComputed: boolean;
+  /** open findings in all (what the problems are made of) */
+  openFindings: number;
   openErrors: number;
   openWarnings: number;
   openNotes: number;
@@ -24,12 +33,17 @@ export interface ReportSummary {
 
 export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary> {
   const open = { orgId: org.id, ...openWhere() };
-  const [bySeverity, affected, reposTotal, cacheTags, lastScan] = await Promise.all([
+  const [bySeverity, affected, reposTotal, cacheTags, lastScan, problems, grouped] = await Promise.all([
     db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
     db.finding.groupBy({ by: ["repoId"], where: { ...open, repoId: { not: null } } }),
     db.repo.count({ where: { orgId: org.id } }),
     db.packageTag.count({ where: { kind: { in: [...CACHE_KINDS] }, package: { orgId: org.id } } }),
     db.scan.findFirst({ where: { orgId: org.id }, orderBy: { id: "desc" } }),
+    db.problem.groupBy({
+      by: ["severity"], _count: { _all: true },
+      where: { orgId: org.id, resolvedScanId: null, findings: { some: openWhere() } },
+    }),
+    db.scan.count({ where: { orgId: org.id, problemsOpen: { not: null } } }),
   ]);
   const covered = await latestCoveredScan(db, org.id);
   const missed = covered && covered.filesAnalysed !== covered.filesTotal
@@ -45,8 +59,15 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     return named.has(k) ? false : (named.add(k), true);
   }).slice(0, 5);
   const count = (s: string) => bySeverity.find((b) => b.severity === s)?._count._all ?? 0;
+  const problemCount = (s: string) => problems.find((b) => b.severity === s)?._count._all ?? 0;
   return {
     org: org.login,
+    openProblems: problems.reduce((n, b) => n + b._count._all, 0),
+    problemErrors: problemCount("error"),
+    problemWarnings: problemCount("warning"),
+    problemNotes: problemCount("note"),
+    problemsComputed: grouped > 0,
+    openFindings: bySeverity.reduce((n, b) => n + b._count._all, 0),
     openErrors: count("error"),
     openWarnings: count("warning"),
     openNotes: count("note"),
@@ -61,4 +82,12 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
       }
       : null,
   };
+}
+
+/** The Setting a scan keeps its note about the team custom property in (absent: the properties were read). */
+export const teamNoteKey = (orgId: number) => `team-note:${orgId}`;
+
+/** Why the last scan could not read the team custom property, when it could not (shown beside the team filter). */
+export async function teamNote(db: Db, org: OrgRef): Promise<string | null> {
+  return (await db.setting.findUnique({ where: { key: teamNoteKey(org.id) } }))?.value ?? null;
 }

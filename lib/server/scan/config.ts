@@ -20,6 +20,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
       includeArchived: false,
       includeForks: false,
       registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
+      teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
     };
     // CACHEGUARD_DEMO_AUTH=app: the fake's App with the key `npm start` generated; the registry with the demo PAT
     if (env.CACHEGUARD_DEMO_APP_ID && env.CACHEGUARD_DEMO_APP_KEY_FILE) {
@@ -41,5 +42,6 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
     includeArchived: truthy(env.CACHEGUARD_INCLUDE_ARCHIVED),
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
     registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
+    teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
   };
 }

@@ -5,6 +5,8 @@ import { type RepoInfo, listOrgRepos } from "@/lib/github/repos";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
 import { followBatch, type FollowedRepo } from "@/lib/server/scan/follow-files";
+import { teamNoteKey } from "@/lib/server/queries/summary";
+import { DEFAULT_TEAM_PROPERTY, codeownersTeam, readTeamProperties, resolveTeam } from "@/lib/server/scan/teams";
 import type { ProgressReporter } from "@/lib/server/scan/lifecycle";
 import type { FileProblem, RepoError, ScanConfig } from "@/lib/server/scan/types";
 
@@ -54,7 +56,10 @@ function lookup<T>(m: Map<string, T>, r: RepoInfo): T | undefined {
  * Statements replacing the stored files of completely read repos with what this scan read, marking
  * them completely scanned: one delete and one insert for the whole batch, one update per repo.
  */
-function storeRepoFiles(db: Db, scanId: number, repos: Array<{ repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[] }>) {
+type Codeowners = { team: string | null; path: string | null };
+type ReadRepo = { repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[]; codeowners?: Codeowners };
+
+function storeRepoFiles(db: Db, scanId: number, repos: ReadRepo[]) {
   if (repos.length === 0) return [];
   // every text read is stored (a text GitHub truncated and REST completed too): a later scan that
   // reuses the stored files must analyse what this one did
@@ -66,9 +71,42 @@ function storeRepoFiles(db: Db, scanId: number, repos: Array<{ repoId: number; h
     ...(data.length > 0 ? [db.sourceFile.createMany({ data })] : []),
     ...repos.map((r) => db.repo.update({
       where: { id: r.repoId },
-      data: { scannedHeadSha: r.head, lastCompleteScanId: scanId, lastError: null, unreadFiles: JSON.stringify(r.unread) },
+      data: {
+        scannedHeadSha: r.head, lastCompleteScanId: scanId, lastError: null, unreadFiles: JSON.stringify(r.unread),
+        ...(r.codeowners ? { codeownersTeam: r.codeowners.team, codeownersPath: r.codeowners.path } : {}),
+      },
     })),
   ];
+}
+
+/**
+ * Each listed repository's owner team from this scan's custom properties and topics and the stored
+ * CODEOWNERS team (read with the files of a repository whose head changed); written where it changed.
+ */
+async function storeTeams(db: Db, orgId: number, listed: RepoInfo[], propertyName: string, props: Awaited<ReturnType<typeof readTeamProperties>>) {
+  const rows = new Map((await db.repo.findMany({
+    where: { orgId }, select: { id: true, name: true, team: true, teamSource: true, codeownersTeam: true, codeownersPath: true },
+  })).map((r) => [r.name, r]));
+  const writes = [];
+  const fromProperty = `custom property ${propertyName}`;
+  for (const r of listed) {
+    const row = rows.get(r.name);
+    if (!row) continue;
+    let t = resolveTeam(propertyName, {
+      property: props.values?.get(r.name)?.get(propertyName) ?? null, topics: r.topics,
+      codeowners: { team: row.codeownersTeam, path: row.codeownersPath },
+    });
+    // properties not read for a reason that may pass: the team they gave stands
+    if (props.keepStored && row.teamSource === fromProperty && row.team) t = { team: row.team, source: fromProperty };
+    if ((t?.team ?? null) !== row.team || (t?.source ?? null) !== row.teamSource) {
+      writes.push(db.repo.update({ where: { id: row.id }, data: { team: t?.team ?? null, teamSource: t?.source ?? null } }));
+    }
+  }
+  const key = teamNoteKey(orgId);
+  writes.push(props.note
+    ? db.setting.upsert({ where: { key }, create: { key, value: props.note }, update: { value: props.note } })
+    : db.setting.deleteMany({ where: { key } }));
+  await db.$transaction(writes);
 }
 
 /** The stored list of files that could not be read at the stored head. */
@@ -143,7 +181,7 @@ export async function storedRepoFiles(db: Db, repos: Array<{ row: RepoRow; fullN
 
 /** An empty repository (no head) has nothing to read: complete with no files. */
 async function storeEmpty(db: Db, scanId: number, empty: RepoInfo[], rows: Map<string, RepoRow>): Promise<RepoFiles[]> {
-  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [], unread: [] }))));
+  await db.$transaction(storeRepoFiles(db, scanId, empty.map((r) => ({ repoId: rows.get(r.name)!.id, head: r.headOid, files: [], unread: [], codeowners: { team: null, path: null } }))));
   return empty.map((r) => ({ repoId: rows.get(r.name)!.id, name: r.name, fullName: r.nameWithOwner, files: [], unread: [], complete: true }));
 }
 
@@ -188,7 +226,7 @@ export async function readRepoBatch(
     }
   }
   const writes = [];
-  const complete: Array<{ repoId: number; head: string | null; files: FetchedFile[]; unread: FileProblem[] }> = [];
+  const complete: ReadRepo[] = [];
   for (const r of batch) {
     const row = rows.get(r.name)!;
     const id = row.id;
@@ -207,7 +245,9 @@ export async function readRepoBatch(
     }
     // unreadable files are reported but do not make the repo incomplete: they can never be read
     for (const p of f.problems) warnings.push({ repo: r.name, message: `${p.path}: ${p.message}` });
-    complete.push({ repoId: id, head: r.headOid, files: f.files, unread: f.problems });
+    // CODEOWNERS came in the same answer as the workflow tree; undefined: it did not say, the stored one stays
+    const owners = got!.codeowners === undefined ? undefined : codeownersTeam(got!.codeowners, got!.files.map((x) => x.path));
+    complete.push({ repoId: id, head: r.headOid, files: f.files, unread: f.problems, codeowners: owners });
     result.push({ repoId: id, name: r.name, fullName: r.nameWithOwner, files: f.inputs, unread: f.problems, complete: true });
   }
   await db.$transaction([...writes, ...storeRepoFiles(db, scanId, complete)]);
@@ -249,6 +289,9 @@ export async function scanRepos(
   db: Db, gh: GitHubClient, config: ScanConfig, orgId: number, scanId: number, progress: ProgressReporter,
 ): Promise<ReposPhaseResult> {
   await progress.update({ phase: "repos" });
+  // custom properties change without a push: read every scan (one paged request), beside the listing
+  const teamProperty = config.teamProperty ?? DEFAULT_TEAM_PROPERTY;
+  const properties = readTeamProperties(gh, config.org, teamProperty);
   const listed = await listOrgRepos(gh, config.org, {
     includeArchived: config.includeArchived, includeForks: config.includeForks,
   });
@@ -301,5 +344,6 @@ export async function scanRepos(
     await progress.update({ phase: "workflows", reposDone: done });
   }
   await markDiscovery(db, orgId);
+  await storeTeams(db, orgId, listed, teamProperty, await properties);
   return { repos: result, listed: listed.length, fetched: toFetch.length, skipped: unchanged.length, errors, warnings, goneRepoIds };
 }

@@ -10,6 +10,7 @@ import type { Db } from "@/lib/server/db";
 import { buildMapOfModel } from "@/lib/server/build-map";
 import { coverageOf, storeCoverage, summarize } from "@/lib/server/scan/coverage";
 import { persistFindings } from "@/lib/server/scan/findings";
+import { persistProblems } from "@/lib/server/scan/problems";
 import { openWhere } from "@/lib/server/suppressions";
 import { refreshFixPullRequests } from "@/lib/server/fix-prs/track";
 import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
@@ -84,6 +85,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     const persisted = await persistFindings(db, {
       orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence, actionsCacheRead: cache.read,
     });
+    await persistProblems(db, orgId, scanId);
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
       newCount: persisted.newCount, resolvedCount: persisted.resolvedCount, openCount: persisted.openCount,

@@ -22,6 +22,8 @@ export interface ScanConfig {
   registryConcurrency?: number;
   /** reuse the org's Actions cache usage read less than this long ago (default 5 min, GitHub's refresh; 0: always read) */
   actionsCacheMaxAgeMs?: number;
+  /** the repository custom property that names the owner team (default `team`; CACHEGUARD_TEAM_PROPERTY) */
+  teamProperty?: string;
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
