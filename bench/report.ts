@@ -5,13 +5,15 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export function scanRows(d: BenchData): Array<Record<string, string | number>> {
   const rows: Array<Record<string, string | number>> = (d.scans ?? []).map((r) => ({
-    run: (r.error ? "FAILED " : "") + (r.name === "changed" ? `rescan, ${r.changed?.changed.length ?? 0} repos changed` : r.name === "warm" ? "warm rescan (unchanged)" : "cold scan"),
+    run: (r.error ? "FAILED " : "") + (r.name === "changed" ? `rescan, ${r.changed?.changed.length ?? 0} repos changed` : r.name === "warm" ? "warm rescan (unchanged)"
+      : r.name === "stale" ? "warm rescan, Actions cache read again" : "cold scan"),
     wall: s(r.wallMs),
     "repos fetched": `${r.reposFetched}/${r.reposListed}`,
     REST: r.requests.rest,
     GraphQL: r.requests.graphql,
     registry: r.requests.registry,
     "content req/repo": r.contentPerRepo,
+    "Actions cache req": r.actionsCacheRequests,
     "all req/repo": r.totalPerRepo,
     "peak RSS": `${r.peakRssMb} MB (${r.rssBeforeMb} before; heap ${r.peakHeapMb})`,
     findings: `${r.findings.open} open, ${r.findings.new} new, ${r.findings.resolved} resolved`,
@@ -21,10 +23,20 @@ export function scanRows(d: BenchData): Array<Record<string, string | number>> {
     rows.push({
       run: `baseline: REST contents, repo by repo${b.extrapolated ? ` (${b.reposRead} repos read, extrapolated)` : ""}`,
       wall: s(b.projectedWallMs), "repos fetched": `${b.reposListed}/${b.reposListed}`, REST: b.projectedRequests, GraphQL: 0, registry: 0,
-      "content req/repo": Math.round(((b.projectedRequests) / Math.max(1, b.reposListed)) * 1000) / 1000, "all req/repo": "", "peak RSS": "", findings: "(workflow files only)",
+      "content req/repo": Math.round(((b.projectedRequests) / Math.max(1, b.reposListed)) * 1000) / 1000, "Actions cache req": "", "all req/repo": "", "peak RSS": "", findings: "(workflow files only)",
     });
   }
   return rows;
+}
+
+/** What the Actions cache phases asked, per run, beside the rest of the scan. */
+export function actionsCacheLine(d: BenchData): string {
+  const parts = (d.scans ?? []).map((r) => {
+    const p = (k: string) => r.byPurpose[k as keyof typeof r.byPurpose] ?? 0;
+    const others = r.requests.total - r.actionsCacheRequests;
+    return `${r.name} ${r.actionsCacheRequests} (${p("rest:actions-cache-usage")} usage pages, ${p("rest:actions-caches")} entry pages, ${p("rest:actions-cache-limit")} limit reads; the rest of the scan ${others})`;
+  });
+  return `Actions cache requests by run: ${parts.join("; ")}.`;
 }
 
 export function baselineRatio(d: BenchData): { requests: number; wall: number; wallRepoPhase: number } | null {
@@ -57,7 +69,8 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
       const regCounts = `${reg("registry:token")} token, ${reg("registry:tags-list")} tags/list, ${reg("registry:manifest-head")} HEAD, ${reg("registry:manifest-get")} GET manifest`;
       lines.push("", `Cold scan time by phase: ${side !== undefined ? `repos + workflow/bake files + registry side by side ${s(side)} (${regCounts}), ` : ""}` +
         `${side === undefined ? `list repos ${s(ph.repos ?? 0)}, workflow + bake files ${s((ph.workflows ?? 0) + (ph["bake-files"] ?? 0))}, registry ${s(ph.packages ?? 0)} (${regCounts}), ` : ""}` +
-        `analysis ${s(ph.analyze ?? 0)}, storing findings ${s(ph.findings ?? 0)}.`);
+        `analysis ${s(ph.analyze ?? 0)}, Actions cache entries and limits ${s(ph["actions-cache"] ?? 0)}, storing findings ${s(ph.findings ?? 0)}.`);
+      lines.push("", actionsCacheLine(d));
     }
     const ratio = baselineRatio(d);
     for (const r of d.scans?.filter((x) => x.error) ?? []) lines.push("", `The ${r.name} scan failed: ${r.error?.split("\n").filter(Boolean).slice(-1)[0] ?? ""}`);

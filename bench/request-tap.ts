@@ -7,13 +7,16 @@
 
 export type RequestPurpose =
   | "graphql:repo-list" | "graphql:workflow-trees" | "graphql:named-files" | "graphql:other"
-  | "rest:blob" | "rest:contents" | "rest:repo-list" | "rest:packages" | "rest:package-versions" | "rest:custom-properties" | "rest:other"
+  | "rest:blob" | "rest:contents" | "rest:repo-list" | "rest:packages" | "rest:package-versions" | "rest:custom-properties"
+  | "rest:actions-cache-usage" | "rest:actions-caches" | "rest:actions-cache-limit" | "rest:other"
   | "registry:token" | "registry:tags-list" | "registry:manifest-head" | "registry:manifest-get" | "registry:blob" | "registry:other";
 
 export interface TapCounts { byPurpose: Partial<Record<RequestPurpose, number>>; manifestGets: string[] }
 
 /** Requests that carry workflow or bake file content (what the per-repo content targets are about). */
 export const CONTENT_PURPOSES: RequestPurpose[] = ["graphql:workflow-trees", "graphql:named-files", "rest:blob", "rest:contents"];
+/** The Actions cache phases: the org's usage by repository, each type=gha repository's entries and its limit. */
+export const ACTIONS_CACHE_PURPOSES: RequestPurpose[] = ["rest:actions-cache-usage", "rest:actions-caches", "rest:actions-cache-limit"];
 
 function bodyText(body: unknown): string {
   return typeof body === "string" ? body : body instanceof Uint8Array ? Buffer.from(body).toString("utf8") : "";
@@ -36,6 +39,9 @@ export function classify(method: string, pathname: string, body: string): Reques
   if (/\/git\/blobs\//.test(pathname)) return "rest:blob";
   if (/\/contents(\/|$)/.test(pathname)) return "rest:contents";
   if (/^\/orgs\/[^/]+\/repos$/.test(pathname)) return "rest:repo-list";
+  if (/^\/orgs\/[^/]+\/actions\/cache\/usage-by-repository$/.test(pathname)) return "rest:actions-cache-usage";
+  if (/^\/repos\/[^/]+\/[^/]+\/actions\/caches$/.test(pathname)) return "rest:actions-caches";
+  if (/^\/repos\/[^/]+\/[^/]+\/actions\/cache\/storage-limit$/.test(pathname)) return "rest:actions-cache-limit";
   if (/\/packages\/[^/]+\/[^/]+\/versions$/.test(pathname)) return "rest:package-versions";
   if (/^\/orgs\/[^/]+\/packages/.test(pathname)) return "rest:packages";
   if (/^\/orgs\/[^/]+\/properties\/(schema|values)$/.test(pathname)) return "rest:custom-properties";

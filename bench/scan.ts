@@ -10,10 +10,11 @@ import { runScan } from "../lib/server/scan";
 import type { ScanPhase } from "../lib/server/scan";
 import type { FakeServerProcess } from "./fake-server";
 import { maxRssMb, measure, round3 } from "./measure";
-import { CONTENT_PURPOSES, type RequestTap, type TapCounts, sumPurposes } from "./request-tap";
+import { ACTIONS_CACHE_PURPOSES, CONTENT_PURPOSES, type RequestTap, type TapCounts, sumPurposes } from "./request-tap";
 
 export interface ScanRun {
-  name: "cold" | "warm" | "changed";
+  /** stale: the warm rescan again with the Actions cache usage read anew (what a scheduled rescan pays) */
+  name: "cold" | "warm" | "changed" | "stale";
   status: string;
   wallMs: number;
   /** time spent in each scan phase (first progress report of a phase to the next phase) */
@@ -28,6 +29,8 @@ export interface ScanRun {
   /** requests carrying workflow or bake file content (GraphQL trees/blobs, REST blobs/contents) */
   contentRequests: number;
   contentPerRepo: number;
+  /** requests of the Actions cache phases (usage by repository, entry lists, storage limits) */
+  actionsCacheRequests: number;
   /** REST + GraphQL (GitHub API, not the registry) per repo */
   githubPerRepo: number;
   totalPerRepo: number;
@@ -53,7 +56,7 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
   const config = { org: opts.org, apiUrl: opts.server.url, registryUrl: opts.server.url, token: "demo-token" };
   const runs: ScanRun[] = [];
   try {
-    for (const name of ["cold", "warm", "changed"] as const) {
+    for (const name of ["cold", "warm", "changed", "stale"] as const) {
       let changed: ChangeResult | undefined;
       if (name === "changed") {
         changed = changeRepos({ out: opts.fixture, percent: opts.changePercent });
@@ -80,7 +83,8 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
       }, 50);
       const t0 = performance.now();
       const m = await measure(() => runScan(db, {
-        config, trigger: `bench-${name}`,
+        // the runs follow each other within minutes, so they reuse the cold scan's Actions cache reading; "stale" reads it again
+        config: name === "stale" ? { ...config, actionsCacheMaxAgeMs: 0 } : config, trigger: `bench-${name}`,
         onProgress: (p) => enter(p.phase, performance.now() - t0),
       }));
       clearInterval(sampler);
@@ -97,7 +101,7 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
         name, status: s.status, wallMs: m.wallMs, phasesMs, phasesPeakMb,
         reposListed: s.repos, reposFetched: s.reposFetched, reposSkipped: s.reposSkipped, packages: s.packages,
         requests: { rest: server.rest, graphql: server.graphql, registry: server.registry, total },
-        contentRequests, contentPerRepo: round3(contentRequests / repos),
+        contentRequests, contentPerRepo: round3(contentRequests / repos), actionsCacheRequests: sumPurposes(tap, ACTIONS_CACHE_PURPOSES),
         githubPerRepo: round3((server.rest + server.graphql) / repos), totalPerRepo: round3(total / repos),
         byPurpose: tap.byPurpose, manifestGets: tap.manifestGets,
         findings: { open: s.openCount, new: s.newCount, resolved: s.resolvedCount, byRule },

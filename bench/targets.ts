@@ -30,6 +30,13 @@ export function judge(d: BenchData): TargetResult[] {
       verdict: v(warm.totalPerRepo <= 0.02),
     });
   }
+  if (cold) {
+    const others = cold.requests.total - cold.actionsCacheRequests;
+    out.push({
+      target: "Actions cache phases do not double the scan's cost", measured: `cold scan ${cold.actionsCacheRequests} of ${cold.requests.total} requests (the rest ${others})`,
+      verdict: v(cold.actionsCacheRequests < others),
+    });
+  }
   if (d.manifests) {
     const warmGets = warm?.byPurpose["registry:manifest-get"] ?? 0;
     out.push({

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeRepos } from "@/lib/engine/analyze";
 import { rules } from "@/lib/engine/rules/index";
 import { checkRegistryTags, type RegistryTagInfo } from "@/lib/engine/rules/registry-tag-holds-cache";
+import { type ActionsCacheInfo, checkActionsCache, reposWithGhaBuilds, summarizeListing } from "@/lib/engine/rules/gha-cache-near-quota";
 import { classifyManifest } from "@/lib/registry/classify";
 import { startFakeGitHub, type FakeGitHub } from "@/lib/demo/fake-github/server";
 
@@ -54,12 +55,36 @@ async function readTags(): Promise<RegistryTagInfo[]> {
   return out;
 }
 
+/** The org's Actions cache usage, and the entries of the repositories with type=gha builds (the limit is an admin's read: not asked). */
+async function readCaches(gha: Set<string>): Promise<ActionsCacheInfo[]> {
+  const usage = (await (await fetch(`${gh.url}/orgs/acme/actions/cache/usage-by-repository?per_page=100`, { headers: AUTH })).json()) as {
+    repository_cache_usages: Array<{ full_name: string; active_caches_size_in_bytes: number; active_caches_count: number }>;
+  };
+  const out: ActionsCacheInfo[] = [];
+  for (const u of usage.repository_cache_usages) {
+    const info: ActionsCacheInfo = { repo: u.full_name, usedBytes: u.active_caches_size_in_bytes, activeCaches: u.active_caches_count, readAt: new Date().toISOString(), limitBytes: null };
+    if (gha.has(u.full_name)) {
+      const entries = [];
+      for (let page = 1; entries.length < u.active_caches_count; page++) {
+        const got = (await (await fetch(`${gh.url}/repos/${u.full_name}/actions/caches?per_page=100&page=${page}`, { headers: AUTH })).json()) as {
+          actions_caches: Array<{ key: string; size_in_bytes: number; created_at: string }>;
+        };
+        entries.push(...got.actions_caches.map((e) => ({ key: e.key, sizeInBytes: e.size_in_bytes, createdAt: e.created_at })));
+      }
+      info.listing = summarizeListing(entries, new Date().toISOString());
+    }
+    out.push(info);
+  }
+  return out;
+}
+
 describe("demo org fixture", () => {
   it("produces every rule's finding, in the repos its README names, and none in the clean ones", async () => {
     const repos = await readOrg();
     const result = await analyzeRepos(repos);
     const registry = checkRegistryTags(result.models, await readTags());
-    const findings = [...result.findings, ...registry];
+    const caches = checkActionsCache(result.models, await readCaches(reposWithGhaBuilds(result.models)));
+    const findings = [...result.findings, ...registry, ...caches];
     expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(rules.map((r) => r.id)));
 
     const byRepo = (repo: string) => result.findings.filter((f) => f.repo === `acme/${repo}`).map((f) => f.ruleId).sort();
@@ -74,6 +99,9 @@ describe("demo org fixture", () => {
       "cache-ref-implicit-latest error ghcr.io/acme/mailer:latest",
     ]);
     for (const clean of ["web", "handbook", "payments", "base-images", "status-page"]) expect(byRepo(clean)).toEqual([]);
+    // docs-site's cache is 85 % full and BuildKit's entries are under a day old; base-images uses 23 %, handbook has no type=gha build
+    expect(caches.map((f) => `${f.repo} ${f.severity} ${f.confidence}`)).toEqual(["acme/docs-site warning medium"]);
+    expect(caches[0].message).toMatch(/holds 8\.5 GB in 309 entries: 85 % of GitHub's default limit of 10 GB \(assumed.*BuildKit's entries .* hold 7\.3 GB of it \(86 %, 306 of 309 entries\)\. It thrashes: the oldest entry still present was created 14 h before/);
 
     const held = registry.map((f) => `${f.severity} ${f.ref}`).sort();
     expect(held).toEqual([

@@ -6,6 +6,7 @@ import { getRepo } from "@/lib/server/queries/repos";
 import { listRules } from "@/lib/server/queries/rules";
 import { SeverityBadge, TeamBadge } from "@/components/badges";
 import { fixPullRequestsOf } from "@/lib/server/fix-prs/track";
+import { ActionsCachePanel } from "./actions-cache-panel";
 import { BuildMapView } from "./build-map";
 import { FixPrBadge } from "./fix-pr-badge";
 import { FixPrButton } from "./fix-pr-button";
@@ -116,6 +117,7 @@ export async function RepoDetailView({ name }: { name: string }) {
           <p className="text-sm text-zinc-500">No build map is stored for this repository yet; the next scan stores one.</p>
         )}
       </section>
+      <ActionsCachePanel org={org} repo={repo.name} />
       {repo.coverage && repo.coverage.partly.length > 0 && (
         <details className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
           <summary className="cursor-pointer font-semibold">Analysis notes ({repo.coverage.partly.length})</summary>

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { actionsCacheGenerator } from "./generate-org-actions-cache";
 import { PackageWriter } from "./generate-org-packages";
 import { type RepoPlan, createRng, expectedFindings, isScanned, planOrg } from "./generate-org-plan";
 import { COLLISION_ARCHETYPES, DOCKER_ARCHETYPES, repoFiles } from "./generate-org-workflows";
@@ -140,15 +141,20 @@ export function generateOrg(opts: GenerateOrgOptions): GeneratedOrg {
   let tags = 0;
   const digests = new Set<string>();
   const registryHits: string[] = [];
+  const actionsCache = actionsCacheGenerator(opts.seed);
   for (const p of plans) {
     const meta = { archived: p.archived || undefined, fork: p.fork || undefined, private: p.private || undefined, empty: p.empty || undefined };
     if (Object.values(meta).some(Boolean)) writeFile(path.join(opts.out, "repos", `${p.name}.json`), `${JSON.stringify(meta)}\n`);
     if (p.empty) continue;
     const otherImage = p.target ? `ghcr.io/${org}/${p.target}:latest` : undefined;
+    const texts: string[] = [];
     for (const [rel, text] of Object.entries(repoFiles(p.archetype, { org, repo: p.name, pick: rng.pick, otherImage }))) {
       writeFile(path.join(opts.out, "repos", p.name, rel), text);
+      texts.push(text);
       files++;
     }
+    const cache = actionsCache(texts);
+    if (cache) writeFile(path.join(opts.out, "repos", `${p.name}.json`), `${JSON.stringify({ ...meta, actions_cache: cache })}\n`);
     if (!isScanned(p) || !DOCKER_ARCHETYPES.has(p.archetype)) continue;
     for (const w of writePackages(path.join(opts.out, "packages"), org, p, rng.pick, registryHits)) {
       packages++;

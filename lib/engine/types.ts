@@ -276,6 +276,11 @@ export interface RuleContext {
 
 export interface Rule {
   id: string;
+  /**
+   * `live`: fed by API data the org scan reads (the registry, the Actions cache), run by the scan
+   * itself; its `check` finds nothing in workflow files alone
+   */
+  kind?: "live";
   title: string;
   severity: Severity;
   /** one paragraph: what it finds and why it breaks things */

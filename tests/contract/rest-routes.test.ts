@@ -5,7 +5,7 @@
  * A route added to the fake without a probe here fails the coverage test.
  */
 import { generateKeyPairSync, sign } from "node:crypto";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +19,8 @@ import { type AppToken, callAs, type Probe, prepareWrites, type Token, writeProb
 
 const TOKENS: Record<Exclude<Token, "bad-token" | null | AppToken>, { login: string; scopes: string[]; member: boolean }> = {
   "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true },
-  "demo-admin-token": { login: "octocat", scopes: ["admin:org"], member: true },
+  // admin:repository: the scope GitHub's description names for a repository's Actions cache storage limit
+  "demo-admin-token": { login: "octocat", scopes: ["admin:org", "admin:repository"], member: true },
   "no-scope-token": { login: "hubot", scopes: [], member: true },
   "outsider-token": { login: "stranger", scopes: ["repo", "read:org", "read:packages"], member: false },
 };
@@ -72,6 +73,10 @@ beforeAll(async () => {
   writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify(TOKENS));
   // a private repository without GitHub Advanced Security: code scanning refuses its uploads
   writeFileSync(path.join(fixture, "repos", "payments.json"), JSON.stringify({ private: true, advanced_security: false }));
+  // a repository that sets its own Actions cache storage limit
+  const baseImages = path.join(fixture, "repos", "base-images.json");
+  const meta = JSON.parse(readFileSync(baseImages, "utf8")) as { actions_cache: Record<string, unknown> };
+  writeFileSync(baseImages, JSON.stringify({ ...meta, actions_cache: { ...meta.actions_cache, storage_limit_gb: 25 } }));
   fake = await startFakeGitHub({ fixture, port: 0, reload: "manual", app: APP });
   proxy = await recordingProxy(fake.url);
   await appCredentials(fake.url);
@@ -203,6 +208,40 @@ function probes(blobSha: string, written: Written, installationId = 0): Record<s
       { path: "/orgs/acme/members/octocat", token: "installation-token", status: 204 },
       { path: "/orgs/acme/members/stranger", token: "installation-token", status: 404 },
       { path: "/orgs/acme/members/octocat", token: "readonly-installation-token", status: 403 },
+    ],
+    "GET /orgs/:org/actions/cache/usage-by-repository": [
+      { path: "/orgs/acme/actions/cache/usage-by-repository", status: 200 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository?per_page=1&page=1", status: 200 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository?per_page=1&page=2", status: 200 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository?per_page=1&page=3", status: 200 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository", token: null, status: 401 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository", token: "no-scope-token", status: 403 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository", token: "outsider-token", status: 404 },
+      { path: "/orgs/nobody/actions/cache/usage-by-repository", status: 404 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository", token: "installation-token", status: 200 },
+      { path: "/orgs/acme/actions/cache/usage-by-repository", token: "readonly-installation-token", status: 403 },
+    ],
+    "GET /repos/:owner/:repo/actions/caches": [
+      { path: "/repos/acme/docs-site/actions/caches", status: 200 },
+      { path: "/repos/acme/docs-site/actions/caches?per_page=100&page=2", status: 200 },
+      { path: "/repos/acme/docs-site/actions/caches?per_page=100&page=4", status: 200 },
+      { path: "/repos/acme/docs-site/actions/caches?key=index-&sort=created_at&direction=asc", status: 200 },
+      { path: "/repos/acme/docs-site/actions/caches?ref=refs/pull/57/merge&sort=size_in_bytes", status: 200 },
+      { path: "/repos/acme/web/actions/caches", status: 200 },
+      { path: "/repos/acme/payments/actions/caches", token: "outsider-token", status: 404 },
+      { path: "/repos/acme/nothing/actions/caches", status: 404 },
+      { path: "/repos/acme/docs-site/actions/caches", token: null, status: 401 },
+      { path: "/repos/acme/docs-site/actions/caches", token: "no-scope-token", status: 403 },
+      { path: "/repos/acme/docs-site/actions/caches", token: "installation-token", status: 200 },
+      { path: "/repos/acme/docs-site/actions/caches", token: "readonly-installation-token", status: 403 },
+    ],
+    "GET /repos/:owner/:repo/actions/cache/storage-limit": [
+      { path: "/repos/acme/base-images/actions/cache/storage-limit", token: "demo-admin-token", status: 200 },
+      { path: "/repos/acme/docs-site/actions/cache/storage-limit", token: "demo-admin-token", status: 200 },
+      { path: "/repos/acme/docs-site/actions/cache/storage-limit", status: 403 },
+      { path: "/repos/acme/nothing/actions/cache/storage-limit", token: "demo-admin-token", status: 404 },
+      { path: "/repos/acme/docs-site/actions/cache/storage-limit", token: null, status: 401 },
+      { path: "/repos/acme/docs-site/actions/cache/storage-limit", token: "installation-token", status: 403 },
     ],
     "GET /repos/:owner/:repo": [
       { path: "/repos/acme/api", status: 200 },

@@ -34,6 +34,8 @@ export interface FakeAppOptions {
 export const DEFAULT_APP_PERMISSIONS: Record<string, "read" | "write"> = {
   metadata: "read", contents: "write", pull_requests: "write", workflows: "write", issues: "write",
   security_events: "write", members: "read", packages: "read",
+  // the Actions cache: its entries (Actions) and the org's usage by repository (Organization administration)
+  actions: "read", organization_administration: "read",
 };
 
 export interface InstallationGrant {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { isValidGitRef } from "../../github/git-ref";
+import { actionsCacheSchema, type FixtureActionsCache, loadActionsCache } from "./actions-cache-fixture";
 import { buildSnapshot, type GitSnapshot } from "./git-objects";
 
 /** The fixture folder format of issue 3, item 4 (see lib/demo/fixture/README.md). */
@@ -31,6 +32,8 @@ const repoMetaSchema = z.object({
   topics: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/)).optional(),
   /** custom property values, served by GET /orgs/{org}/properties/values (multi-select: a list) */
   custom_properties: z.record(z.string().min(1), z.union([z.string(), z.array(z.string()), z.null()])).optional(),
+  /** GitHub Actions cache entries and the storage limit (lib/demo/fake-github/actions-cache-fixture.ts) */
+  actions_cache: actionsCacheSchema.optional(),
 });
 const packageMetaSchema = z.object({
   untagged_versions: z.number().int().nonnegative().optional(),
@@ -74,6 +77,8 @@ export interface FixtureRepo {
   git: GitSnapshot | null;
   /** stat signature of the repo's files, so a reload re-reads only repos that changed */
   statSig: string;
+  /** its GitHub Actions cache (none: no entries, no limit set) */
+  actionsCache: FixtureActionsCache;
 }
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -176,6 +181,7 @@ function loadRepo(reposDir: string, name: string, org: string, previous?: Fixtur
     pushedAt,
     git: empty ? null : buildSnapshot(files, pushedAt),
     statSig,
+    actionsCache: loadActionsCache(`${org}/${name}`, meta.actions_cache),
   };
 }
 

@@ -1,3 +1,4 @@
+import { getRepoCacheStorageLimit, listCacheUsageByRepo, listRepoCaches } from "./rest-actions-cache";
 import { createAccessToken, getApp, getInstallation, getOrgInstallation, listInstallations } from "./app";
 import { handleGraphQL } from "./graphql-route";
 import type { Ctx } from "./http";
@@ -46,6 +47,7 @@ export const routes: Route[] = [
   rest("/orgs/:org/packages/:type/:name/versions", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions$`), listPackageVersions),
   rest("/orgs/:org/properties/schema", new RegExp(`^/orgs/${seg}/properties/schema$`), listPropertyDefinitions),
   rest("/orgs/:org/properties/values", new RegExp(`^/orgs/${seg}/properties/values$`), listPropertyValues),
+  rest("/orgs/:org/actions/cache/usage-by-repository", new RegExp(`^/orgs/${seg}/actions/cache/usage-by-repository$`), listCacheUsageByRepo),
   rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), checkMember),
   { ...rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), removeMember), method: "DELETE", name: "DELETE /orgs/:org/members/:user" },
   rest("/repos/:owner/:repo", new RegExp(`^/repos/${seg}/${seg}$`), getRepo),
@@ -73,6 +75,8 @@ export const routes: Route[] = [
   write("POST", "/repos/:owner/:repo/labels", repo("/labels"), createLabel),
   rest("/repos/:owner/:repo/labels/:name", repo(`/labels/${seg}`), getLabel),
   write("POST", "/repos/:owner/:repo/code-scanning/sarifs", repo("/code-scanning/sarifs"), uploadSarif),
+  rest("/repos/:owner/:repo/actions/caches", repo("/actions/caches"), listRepoCaches),
+  rest("/repos/:owner/:repo/actions/cache/storage-limit", repo("/actions/cache/storage-limit"), getRepoCacheStorageLimit),
   rest("/repos/:owner/:repo/code-scanning/sarifs/:sarif_id", repo(`/code-scanning/sarifs/${seg}`), getSarif),
   rest("/user", /^\/user$/, getUser),
   rest("/user/orgs", /^\/user\/orgs$/, listUserOrgs),

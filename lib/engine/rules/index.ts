@@ -7,6 +7,7 @@ import { cacheOverwrittenByImage } from "./cache-overwritten-by-image";
 import { cacheRefImplicitLatest } from "./cache-ref-implicit-latest";
 import { cacheRefUsedAsImage } from "./cache-ref-used-as-image";
 import { ghaCacheBuildkitTooOld } from "./gha-cache-buildkit-too-old";
+import { ghaCacheNearQuota } from "./gha-cache-near-quota";
 import { ghaCacheScopeShared } from "./gha-cache-scope-shared";
 import { ghaCacheTokenMissing } from "./gha-cache-token-missing";
 import { registryRejectsCacheFormat } from "./registry-rejects-cache-format";
@@ -26,10 +27,11 @@ export const rules: Rule[] = [
   untrustedCacheWrite,
   ghaCacheBuildkitTooOld,
   ghaCacheTokenMissing,
+  ghaCacheNearQuota,
 ];
 
 export {
   cacheFromNeverWritten, cacheOverwritesImageTag, cacheOverwritesOtherImage, cacheOverwrittenByImage, cacheRefImplicitLatest,
-  cacheRefUsedAsImage, ghaCacheBuildkitTooOld, ghaCacheScopeShared, ghaCacheTokenMissing, registryRejectsCacheFormat, registryTagHoldsCache,
+  cacheRefUsedAsImage, ghaCacheBuildkitTooOld, ghaCacheNearQuota, ghaCacheScopeShared, ghaCacheTokenMissing, registryRejectsCacheFormat, registryTagHoldsCache,
   untrustedCacheWrite,
 };

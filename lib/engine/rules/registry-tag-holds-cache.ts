@@ -23,6 +23,7 @@ const FIX_TEXT =
 
 export const registryTagHoldsCache: Rule = {
   id: RULE_ID,
+  kind: "live",
   title: "Registry tag holds a BuildKit cache",
   severity: "error",
   description:

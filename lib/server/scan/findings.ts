@@ -7,6 +7,7 @@ import { activeAcceptances, openWhere } from "@/lib/server/suppressions";
 import type { RegistryEvidence, ScanFinding } from "@/lib/server/scan/types";
 
 const REGISTRY_RULE = "registry-tag-holds-cache";
+const ACTIONS_CACHE_RULE = "gha-cache-near-quota";
 
 /**
  * Does this scan have positive evidence about the tag a registry finding names (`ghcr.io/OWNER/PKG:TAG`):
@@ -43,6 +44,11 @@ export interface PersistInput {
   resolvableRepoIds: Set<number>;
   /** what the scan read of the registry: a registry finding is resolved only where its tag is settled */
   registry: RegistryEvidence;
+  /**
+   * the org's Actions cache usage was read completely (or a fresh reading reused): only then is a
+   * gha-cache-near-quota finding this scan no longer sees resolved
+   */
+  actionsCacheRead?: boolean;
   /**
    * An incremental scan's share of the findings (by fingerprint and repo): only those are stored,
    * re-opened or resolved; every other finding stays exactly as it was. A full scan owns them all.
@@ -130,6 +136,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     if (!owns(e)) return false;
     if (e.repoId !== null && !input.resolvableRepoIds.has(e.repoId)) return false;
     if (e.ruleId === REGISTRY_RULE) return registryTagSettled(input.registry, e.ref);
+    if (e.ruleId === ACTIONS_CACHE_RULE) return input.actionsCacheRead === true;
     return e.repoId !== null || wholeRegistry;
   });
   // an org-wide fix can resolve thousands at once: chunked below SQLite's bound-parameter limit

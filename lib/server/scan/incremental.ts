@@ -18,6 +18,7 @@ import type { Db } from "@/lib/server/db";
 import { persistFindings } from "@/lib/server/scan/findings";
 import { beginScan, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanOnePackage, storedTags } from "@/lib/server/scan/packages";
+import { lastUsageRead, storedCacheInfos } from "@/lib/server/scan/actions-cache";
 import { type RepoFiles, goneTracked, markGoneTracked, readRepos, repoRowChanged, repoRowData, storedRepoFiles } from "@/lib/server/scan/repos";
 import { afterScan, analyseAndStore, emptySummary, packagesClient, recordScanEnd, repoIdsOf } from "@/lib/server/scan/run";
 import type { OnProgress, RegistryEvidence, RepoError, ScanConfig, ScanSummary } from "@/lib/server/scan/types";
@@ -228,7 +229,8 @@ async function execute(db: Db, scanId: number, orgId: number, opts: IncrementalO
       row, fullName: `${config.org}/${row.name}`, complete: row.lastError === null && row.lastCompleteScanId !== null,
     })));
     const all = [...read.repos, ...otherFiles];
-    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags);
+    // the Actions cache as the last full scan read it: a webhook reads none of it
+    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags, { actionsCache: await storedCacheInfos(db, all) });
     summary.coverage = coverage;
 
     await progress.update({ phase: "findings" });
@@ -260,7 +262,8 @@ async function execute(db: Db, scanId: number, orgId: number, opts: IncrementalO
       elsewhere.has(f.fingerprint) ||
       (f.ruleId === REGISTRY_RULE && ownedPackages.has(packageOfRef(f.ref) ?? ""));
     if (scope.packages.length > 0) for (const id of repoIds.values()) resolvable.add(id); // registry findings of any repository
-    const persisted = await persistFindings(db, { orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: evidence, owns });
+    const actionsCacheRead = (await lastUsageRead(db, orgId)) !== null;
+    const persisted = await persistFindings(db, { orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: evidence, owns, actionsCacheRead });
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
       newCount: persisted.newCount, resolvedCount: persisted.resolvedCount, openCount: persisted.openCount,

@@ -117,7 +117,9 @@ export type ProgressReporter = ReturnType<typeof progressReporter>;
  * (so the phase does not flap between the two).
  */
 export function concurrentProgress(progress: ProgressReporter): ProgressReporter {
-  const label: Partial<Record<ScanProgress["phase"], string>> = { repos: "listing repos", "bake-files": "bake files", packages: "packages" };
+  const label: Partial<Record<ScanProgress["phase"], string>> = {
+    repos: "listing repos", "bake-files": "bake files", packages: "packages", analyze: "analysis", "actions-cache": "Actions cache entries",
+  };
   return {
     get state() {
       return progress.state;

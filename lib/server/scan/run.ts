@@ -1,5 +1,6 @@
-import { analyzeRepos, sortFindings } from "@/lib/engine/analyze";
+import { type AnalysisResult, analyzeRepos, sortFindings } from "@/lib/engine/analyze";
 import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
+import { type ActionsCacheInfo, checkActionsCache, reposWithGhaBuilds } from "@/lib/engine/rules/gha-cache-near-quota";
 import { type GitHubClient, type RequestStats, createGitHub, newStats } from "@/lib/github/client";
 import type { RegistryTagInfo } from "@/lib/engine/rules/registry-tag-holds-cache";
 import { redact } from "@/lib/github/redact";
@@ -16,6 +17,7 @@ import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
+import { readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -47,25 +49,33 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
-    const [reposOut, pkgsOut] = await Promise.allSettled([
-      scanRepos(db, gh, config, orgId, scanId, both),
-      scanPackages(db, packagesGh, stats, config, orgId, both),
-    ]);
+    // the Actions cache usage list needs nothing the other two read: it is asked alongside (it never throws);
+    // which repositories' entries to list is known once their builds are, so the repo side analyses as soon
+    // as it has read, and lists them while the registry side may still be reading
+    const usageRead = readCacheUsage(db, gh, config, orgId);
+    const reposSide = scanRepos(db, gh, config, orgId, scanId, both).then(async (read) => {
+      await both.update({ phase: "analyze" });
+      const analysis = await analyzeOrg(read.repos);
+      await both.update({ phase: "actions-cache" });
+      const cache = await scanActionsCache(db, gh!, orgId, scanId, await usageRead, read.repos, reposWithGhaBuilds(analysis.models));
+      return { read, analysis, cache };
+    });
+    const [reposOut, pkgsOut] = await Promise.allSettled([reposSide, scanPackages(db, packagesGh, stats, config, orgId, both)]);
     // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
     if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
     if (reposOut.status === "rejected") throw reposOut.reason;
     if (pkgsOut.status === "rejected") throw pkgsOut.reason;
-    const repos = reposOut.value;
+    const { read: repos, analysis, cache } = reposOut.value;
     const pkgs = pkgsOut.value;
     summary.repos = repos.listed;
     summary.reposFetched = repos.fetched;
     summary.reposSkipped = repos.skipped;
     summary.warnings = repos.warnings;
     summary.packages = pkgs.packages;
-    repoErrors = [...repos.errors, ...pkgs.errors];
+    repoErrors = [...repos.errors, ...pkgs.errors, ...cache.errors];
 
     await progress.update({ phase: "analyze" });
-    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags);
+    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, { analysis, actionsCache: cache.infos });
     summary.coverage = coverage;
 
     await progress.update({ phase: "findings" });
@@ -73,7 +83,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
-      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence,
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence, actionsCacheRead: cache.read,
     });
     await persistProblems(db, orgId, scanId);
     Object.assign(summary, {
@@ -133,15 +143,30 @@ export function repoIdsOf(repos: RepoFiles[]): Map<string, number> {
   return repoIds;
 }
 
+/** The whole org's analysis, stored and fetched files alike, so cross-repo collisions are found. */
+export function analyzeOrg(repos: RepoFiles[]): Promise<AnalysisResult> {
+  return analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
+}
+
+/** What the live rules take besides the files: each repository's Actions cache reading, and an analysis already made. */
+export interface LiveInputs {
+  /** analyzeOrg(repos), when the caller made it already */
+  analysis?: AnalysisResult;
+  /** the stored Actions cache readings of the repositories (gha-cache-near-quota) */
+  actionsCache?: ActionsCacheInfo[];
+}
+
 /**
- * Analyse the whole org at once, stored and fetched files alike, so cross-repo collisions are found;
- * store what was not analysed and each repository's build map. The findings include silenced ones
- * (the "Suppressed" filter shows them; they leave every count) and the registry rule's.
+ * Analyse the whole org at once (or take `live.analysis`), store what was not analysed and each
+ * repository's build map. The findings include silenced ones (the "Suppressed" filter shows them; they
+ * leave every count), the registry rule's and the Actions cache rule's.
  */
-export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[]) {
-  const analysis = await analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
+export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[], live: LiveInputs = {}) {
+  const analysis = live.analysis ?? (await analyzeOrg(repos));
   const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
-  const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts)]);
+  const findings = sortFindings([
+    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts), ...checkActionsCache(analysis.models, live.actionsCache ?? []),
+  ]);
   // what was not analysed, and each repository's build map, from this analysis
   const coverage = coverageOf(repos, analysis.models);
   await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos, analysis.models))]);

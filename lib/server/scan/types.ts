@@ -20,12 +20,14 @@ export interface ScanConfig {
   includeForks?: boolean;
   /** registry requests in flight at once (default 16); the GitHub API keeps its own, smaller cap */
   registryConcurrency?: number;
+  /** reuse the org's Actions cache usage read less than this long ago (default 5 min, GitHub's refresh; 0: always read) */
+  actionsCacheMaxAgeMs?: number;
   /** the repository custom property that names the owner team (default `team`; CACHEGUARD_TEAM_PROPERTY) */
   teamProperty?: string;
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
-export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "findings" | "done";
+export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "actions-cache" | "findings" | "done";
 
 export interface ScanProgress {
   scanId: number;
