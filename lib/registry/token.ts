@@ -17,6 +17,10 @@ const REFUSED = "the token was refused; it needs the read:packages scope and acc
 export function createTokenSource(deps: {
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   basic?: string;
+  /** docker's identity token: an OAuth2 refresh token, traded with POST grant_type=refresh_token (distribution's OAuth2 token spec) */
+  identityToken?: string;
+  /** what a refusal means on this registry (default: GHCR's scope advice) */
+  refused?: string;
   policy: RetryPolicy;
   /** the registry's base URL, for network error messages */
   base: string;
@@ -27,7 +31,14 @@ export function createTokenSource(deps: {
     const doing = `getting a pull token for ${scope}`;
     let res: Response;
     try {
-      res = await deps.fetch(url, { headers: deps.basic ? { Authorization: `Basic ${deps.basic}` } : {} });
+      if (deps.identityToken) {
+        const u = new URL(url);
+        const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: deps.identityToken, client_id: "cacheguard" });
+        for (const k of ["service", "scope"]) for (const v of u.searchParams.getAll(k)) form.append(k, v);
+        res = await deps.fetch(`${u.origin}${u.pathname}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
+      } else {
+        res = await deps.fetch(url, { headers: deps.basic ? { Authorization: `Basic ${deps.basic}` } : {} });
+      }
     } catch (err) {
       throw networkFailure(err, deps.base);
     }
@@ -35,7 +46,7 @@ export function createTokenSource(deps: {
       const c = await transientOrText(res, doing);
       if ("transient" in c) throw c.transient;
       const refused = res.status === 401 || res.status === 403;
-      const why = refused ? REFUSED : c.text ?? (await res.text().catch(() => res.statusText)).slice(0, 200);
+      const why = refused ? deps.refused ?? REFUSED : c.text ?? (await res.text().catch(() => res.statusText)).slice(0, 200);
       throw new RegistryError(`The registry refused a pull token for ${scope} (${res.status}): ${why}`, res.status, refused ? "DENIED" : undefined);
     }
     const json = (await readJson(res, doing)) as { token?: unknown; access_token?: unknown } | null;

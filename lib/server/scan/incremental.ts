@@ -18,6 +18,7 @@ import type { Db } from "@/lib/server/db";
 import { persistFindings } from "@/lib/server/scan/findings";
 import { beginScan, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanOnePackage, storedTags } from "@/lib/server/scan/packages";
+import { storedOtherRegistries } from "@/lib/server/scan/other-registries";
 import { type RepoFiles, goneTracked, markGoneTracked, readRepos, repoRowChanged, repoRowData, storedRepoFiles } from "@/lib/server/scan/repos";
 import { afterScan, analyseAndStore, emptySummary, packagesClient, recordScanEnd, repoIdsOf } from "@/lib/server/scan/run";
 import type { OnProgress, RegistryEvidence, RepoError, ScanConfig, ScanSummary } from "@/lib/server/scan/types";
@@ -228,7 +229,12 @@ async function execute(db: Db, scanId: number, orgId: number, opts: IncrementalO
       row, fullName: `${config.org}/${row.name}`, complete: row.lastError === null && row.lastCompleteScanId !== null,
     })));
     const all = [...read.repos, ...otherFiles];
-    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags);
+    // tags on other registries as the last full scan read them (an incremental scan reads no other registry)
+    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags, async (models) => {
+      const stored = await storedOtherRegistries(db, orgId, models);
+      evidence = { ...evidence, other: stored.evidence };
+      return stored.tags;
+    });
     summary.coverage = coverage;
 
     await progress.update({ phase: "findings" });

@@ -15,6 +15,7 @@ import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
+import { type OtherRegistriesResult, scanOtherRegistries } from "@/lib/server/scan/other-registries";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -64,15 +65,25 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     repoErrors = [...repos.errors, ...pkgs.errors];
 
     await progress.update({ phase: "analyze" });
-    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags);
+    // tags on other registries are the ones the analysed workflows name: read between analysis and the rule
+    let other: OtherRegistriesResult | null = null;
+    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, async (models) => {
+      other = await scanOtherRegistries(db, orgId, scanId, config.registries, models, stats, progress);
+      return other.tags;
+    });
     summary.coverage = coverage;
+    const others = other as OtherRegistriesResult | null;
+    if (others) {
+      repoErrors = [...repoErrors, ...others.errors];
+      if (others.hosts.length > 0) summary.registries = others.hosts;
+    }
 
     await progress.update({ phase: "findings" });
     const repoIds = repoIdsOf(repos.repos);
     completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
-      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence,
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: { ...pkgs.evidence, ...(others ? { other: others.evidence } : {}) },
     });
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
@@ -136,10 +147,15 @@ export function repoIdsOf(repos: RepoFiles[]): Map<string, number> {
  * store what was not analysed and each repository's build map. The findings include silenced ones
  * (the "Suppressed" filter shows them; they leave every count) and the registry rule's.
  */
-export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[]) {
+export async function analyseAndStore(
+  db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[],
+  /** more registry tags, read once the analysis says which tags the workflows name (other registries) */
+  moreTags?: (models: RepoModel[]) => Promise<RegistryTagInfo[]>,
+) {
   const analysis = await analyzeRepos(repos.map((r) => ({ repo: r.fullName, files: r.files })));
   const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
-  const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts)]);
+  const live = moreTags ? [...tags, ...(await moreTags(analysis.models))] : tags;
+  const findings = sortFindings([...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, live, texts)]);
   // what was not analysed, and each repository's build map, from this analysis
   const coverage = coverageOf(repos, analysis.models);
   await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos, analysis.models))]);
