@@ -18,10 +18,11 @@ async function scan(e: ScanEnv, over: Partial<ScanEnv["config"]> = {}): Promise<
   return runScan(e.db, { config: { ...e.config, ...over }, trigger: "manual" });
 }
 
-/** kind of each GHCR tag as the scan stored it, by `ghcr.io/acme/<package>:<tag>` */
+/** kind of each registry tag as the scan stored it: GHCR's by `ghcr.io/acme/<package>:<tag>`, other registries' by their ref */
 async function tagKinds(e: ScanEnv): Promise<Map<string, string>> {
   const rows = await e.db.packageTag.findMany({ include: { package: true } });
-  return new Map(rows.map((r) => [`ghcr.io/acme/${r.package.name}:${r.tag}`, r.kind]));
+  const others = await e.db.registryRef.findMany();
+  return new Map([...rows.map((r) => [`ghcr.io/acme/${r.package.name}:${r.tag}`, r.kind] as const), ...others.map((r) => [r.ref, r.kind] as const)]);
 }
 
 const openFingerprints = async (e: ScanEnv) =>
@@ -32,8 +33,8 @@ describe("org scan against the fake GitHub", () => {
     env = await scanEnv();
     const s = await scan(env);
     expect(s.status, JSON.stringify(s.repoErrors)).toBe("succeeded");
-    // 32 repos in the fixture, less the archived one, the fork and the empty one
-    expect(s.repos).toBe(29);
+    // 33 repos in the fixture, less the archived one, the fork and the empty one
+    expect(s.repos).toBe(30);
     expect(s.reposSkipped).toBe(0);
     const ruleIds = new Set(s.findings.map((f) => f.ruleId));
     for (const id of RULES) expect(ruleIds, `rule ${id}`).toContain(id);
@@ -65,7 +66,8 @@ describe("org scan against the fake GitHub", () => {
     // the fake server saw the same number of requests the scan counted
     const fake = env.server.stats();
     expect(fake.graphql).toBe(s.requests.graphql);
-    expect(fake.registry).toBe(s.requests.registry);
+    // GHCR and the fake Docker Hub (its token service included) together
+    expect(fake.registry + fake.hub!.requests).toBe(s.requests.registry);
   });
 
   it("a warm rescan of the unchanged org reads no workflow and no manifest again", async () => {
@@ -108,11 +110,13 @@ describe("org scan against the fake GitHub", () => {
     expect(of("status-page")).toEqual([]);
     // one repo for each rule users report most (issue 16)
     expect(of("orders")).toEqual(["registry-rejects-cache-format error high .github/workflows/image.yml:27 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:buildcache"]);
-    expect(of("portal")).toEqual(["untrusted-cache-write error high .github/workflows/preview.yml:28 gha:portal"]);
+    expect(of("portal")).toEqual(["untrusted-cache-write error high .github/workflows/preview.yml:27 gha:portal"]);
     expect(of("telemetry")).toEqual(["gha-cache-buildkit-too-old error high .github/workflows/ci.yml:20 gha:telemetry"]);
-    expect(of("thumbnails")).toEqual(["gha-cache-token-missing warning high .github/workflows/ci.yml:14 gha:thumbnails"]);
-    // 24 from workflows and the files they run, 9 registry-tag-holds-cache (lib/demo/fixture/README.md)
-    expect(cold.findings).toHaveLength(33);
+    expect(of("thumbnails")).toEqual(["gha-cache-token-missing warning high .github/workflows/ci.yml:15 gha:thumbnails"]);
+    // Docker Hub: the release workflow pushes acme/sdk:latest, which holds a cache (only reading Docker Hub tells)
+    expect(of("sdk")).toEqual(["registry-tag-holds-cache error high .github/workflows/release.yml:23 docker.io/acme/sdk:latest"]);
+    // 24 from workflows and the files they run, 10 registry-tag-holds-cache (lib/demo/fixture/README.md)
+    expect(cold.findings).toHaveLength(34);
 
     // where the caller's run enters the followed file is stored first in `related`
     const stored = async (repo: string, path: string) =>

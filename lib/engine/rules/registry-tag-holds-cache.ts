@@ -170,8 +170,8 @@ export interface LiveRef { ref: string; registry: string; repository: string; ta
 
 /**
  * The tags on registries other than GHCR whose content decides a finding of this rule: every
- * resolved tag a build pushes an image to, or exports a registry cache to when someone pulls it or
- * its name looks like a release. Any other tag cannot give a finding whatever it holds, so it is
+ * resolved tag a build pushes an image to (not a build that only loads it: `push: false`), or
+ * exports a registry cache to when someone pulls it or its name looks like a release. Any other tag cannot give a finding whatever it holds, so it is
  * not read. Derived from the same keys `checkRegistryTags` matches on, deduplicated, sorted.
  */
 export function liveRefsToRead(models: RepoModel[]): LiveRef[] {
@@ -187,7 +187,7 @@ export function liveRefsToRead(models: RepoModel[]): LiveRef[] {
   };
   for (const m of models) {
     for (const b of m.builds) {
-      for (const t of b.tags) consider(t, false);
+      if (b.push !== false) for (const t of b.tags) consider(t, false);
       for (const spec of b.cacheTo) if (spec.type === "registry" && spec.ref) consider(spec.ref, true);
     }
   }
