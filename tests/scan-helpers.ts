@@ -112,6 +112,11 @@ export function hubRegistries(server: FakeGitHub, credentials: NonNullable<ScanC
   return { credentials, urls: { "docker.io": server.hub.url }, onlyListed: true };
 }
 
+/** The same for a command-line run: the environment variable that maps docker.io to the fake's Docker Hub. */
+export function hubEnv(server: FakeGitHub): { CACHEGUARD_REGISTRY_URLS: string } {
+  return { CACHEGUARD_REGISTRY_URLS: JSON.stringify({ "docker.io": server.hub.url }) };
+}
+
 /** A copy of the demo fixture in a temp dir, the fake server on it, and an empty migrated database. */
 export async function scanEnv(prepare?: (fixture: string) => void, opts: ScanEnvOptions = {}): Promise<ScanEnv> {
   const dir = mkdtempSync(path.join(tmpdir(), "cg-scan-"));

@@ -184,7 +184,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       const r = parseRegistryRef(ref);
       if (!r) throw new RegistryError(`'${ref}' is not an image reference`);
       if (r.host !== (opts.host ?? "ghcr.io") && r.host !== baseHost) {
-        throw new RegistryError(`this client reads ${opts.host ?? "ghcr.io"}; '${ref}' is on ${r.host}`);
+        throw new RegistryError(opts.host ? `this client reads ${opts.host}; '${ref}' is on ${r.host}` : `cacheguard reads ghcr.io only; '${ref}' is on ${r.host}`);
       }
       const reference = r.digest ?? r.tag ?? "latest";
       return { name: r.name, reference, ...(r.tag ? { tag: r.tag } : {}), ...(r.digest ? { digest: r.digest } : {}) };

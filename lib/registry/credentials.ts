@@ -27,7 +27,8 @@ export interface OtherRegistriesConfig {
   credentials: RegistryCredential[];
   /**
    * Test and development hook (`CACHEGUARD_REGISTRY_URLS`): host → the URL its registry API is
-   * reached at, e.g. `{"docker.io": "http://127.0.0.1:4011"}` for the fake Docker Hub.
+   * reached at, e.g. `{"docker.io": "http://127.0.0.1:4011"}` for the fake Docker Hub. Set from the
+   * environment, it also sets `onlyListed`.
    */
   urls?: Record<string, string>;
   /** read only the hosts `urls` names; any other host is reported not read (demo mode and tests never go out) */
@@ -219,7 +220,8 @@ export function otherRegistriesFromEnv(env: RegistryCredentialEnv): OtherRegistr
     if ("problem" in r) return r;
     urls = r.urls;
   }
-  return { credentials, ...(urls ? { urls } : {}), ...(Object.keys(helpers).length ? { helpers } : {}) };
+  // a test or development set-up names the registries it may reach: it never goes out to any other
+  return { credentials, ...(urls ? { urls, onlyListed: true } : {}), ...(Object.keys(helpers).length ? { helpers } : {}) };
 }
 
 /** A credential as registry client options (Basic at the token endpoint, a bearer token as is, or an identity token). */
