@@ -69,6 +69,12 @@ export interface RegistryClient {
   getManifest(name: string, ref: string): Promise<Manifest>;
   /** map `ghcr.io/OWNER/NAME[:TAG][@DIGEST]` to the repository name and reference at registryUrl */
   resolve(ref: string): { name: string; reference: string; tag?: string; digest?: string };
+  /**
+   * Before reading many repositories: learn the token realm from `GET /v2/` and fetch pull tokens for
+   * `names` a batch at a time (one token request per batch). Optional: without it every repository
+   * pays its own token request. Never throws: a read that then fails says why.
+   */
+  prepare(names: string[], batch?: number): Promise<void>;
 }
 
 export function createRegistryClient(opts: RegistryClientOptions): RegistryClient {
@@ -175,11 +181,33 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     throw await failure(res, doing, c.text);
   }
 
+  async function prepare(names: string[], batch = 10): Promise<void> {
+    if (direct || names.length === 0) return;
+    if (!knownRealm) {
+      try {
+        const res = await rawFetch(`${base}/v2/`, { method: "GET", headers: {} });
+        const bearer = res.status === 401 ? parseWwwAuthenticate(res.headers.get("www-authenticate") ?? "").find((c) => c.scheme === "bearer") : undefined;
+        discardBody(res);
+        if (bearer?.params.realm) knownRealm = { realm: bearer.params.realm, service: bearer.params.service };
+      } catch {
+        return; // the reads report the network error
+      }
+    }
+    const realm = knownRealm;
+    if (!realm) return; // no token auth (an open registry, or Basic): nothing to fetch ahead
+    const todo = names.filter((n) => !authFor.has(n));
+    for (let i = 0; i < todo.length; i += batch) {
+      const chunk = todo.slice(i, i + batch);
+      await tokens.prefetch(realm.realm, realm.service, chunk.map((n) => `repository:${n}:pull`));
+    }
+  }
+
   const manifestUrl = (name: string, ref: string) => `${base}/v2/${name}/manifests/${encodeURIComponent(ref)}`;
 
   const client: RegistryClient = {
     registryUrl: base,
     stats,
+    prepare,
     resolve(ref: string) {
       const r = parseRegistryRef(ref);
       if (!r) throw new RegistryError(`'${ref}' is not an image reference`);

@@ -4,6 +4,12 @@ import { type RetryPolicy, RegistryError, TransientError, networkFailure, readJs
 export interface TokenSource {
   /** a bearer token for `scope` from the realm; `fresh` drops the cached one (it was refused: expired) */
   get(realm: string, service: string | undefined, scope: string, fresh?: boolean): Promise<string>;
+  /**
+   * One token for several scopes (the token spec lets `scope` repeat), cached as each scope's token:
+   * reading tags of many repositories costs one token request, not one per repository. A scope the
+   * token turns out not to grant gets its own token on its 401, as any stale token does.
+   */
+  prefetch(realm: string, service: string | undefined, scopes: string[]): Promise<void>;
 }
 
 const REFUSED = "the token was refused; it needs the read:packages scope and access to the package";
@@ -73,6 +79,20 @@ export function createTokenSource(deps: {
         });
       }
       return p;
+    },
+    async prefetch(realm, service, scopes) {
+      const keyOf = (scope: string) => `${realm}|${service ?? ""}|${scope}`;
+      const wanted = scopes.filter((sc) => !tokens.has(keyOf(sc)));
+      if (wanted.length === 0) return;
+      const u = new URL(realm);
+      if (service) u.searchParams.set("service", service);
+      for (const sc of wanted) u.searchParams.append("scope", sc);
+      const p = withRetries(deps.policy, () => requestOnce(u.href, wanted.join(" ")));
+      for (const sc of wanted) tokens.set(keyOf(sc), p);
+      p.catch(() => {
+        for (const sc of wanted) if (tokens.get(keyOf(sc)) === p) tokens.delete(keyOf(sc));
+      });
+      await p.catch(() => undefined); // a failure is each scope's own to report, on its request
     },
   };
 }

@@ -94,6 +94,8 @@ async function readHost(run: HostRun): Promise<RegistryHostReport> {
     registryUrl: url, host, stats, limiter: createLimiter(HOST_CONCURRENCY), refusedHint: hint, ...clientAuth(cred),
   });
   const kinds = tagClassifier(run.db, client);
+  // one pull token per batch of repositories, not one per repository
+  await client.prepare([...new Set(refs.map((r) => r.repository))]);
   const lists = new Map<string, Promise<string[]>>();
   await mapLimit(refs, HOST_CONCURRENCY, async (r) => {
     try {
