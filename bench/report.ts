@@ -35,7 +35,7 @@ export function otherRegistriesLine(d: BenchData): string | null {
   const part = (r: (typeof runs)[number]) => {
     const o = r.otherRegistries;
     const rest = r.requests.total;
-    return `${r.name} ${o.requests} requests (${o.tokens} token, ${o.heads} HEAD, ${o.gets} GET manifest = ${o.pulls} Docker Hub pulls, ${o.tagLists} tags/list; ` +
+    return `${r.name} ${o.requests} requests (${o.requests - o.tokens - o.heads - o.gets - o.tagLists} challenge, ${o.tokens} token, ${o.heads} HEAD, ${o.gets} GET manifest = ${o.pulls} Docker Hub pulls, ${o.tagLists} tags/list; ` +
       `${o.read} of ${o.tags} tags read; ${rest ? Math.round((o.requests / rest) * 1000) / 10 : 0} % on top of the scan's ${rest} other requests; ${s(o.phaseMs)})`;
   };
   return `Other registries (after the analysis, the tags workflows push to on the fake Docker Hub, by name): ${runs.map(part).join("; ")}.`;

@@ -196,10 +196,10 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     const realm = knownRealm;
     if (!realm) return; // no token auth (an open registry, or Basic): nothing to fetch ahead
     const todo = names.filter((n) => !authFor.has(n));
-    for (let i = 0; i < todo.length; i += batch) {
-      const chunk = todo.slice(i, i + batch);
-      await tokens.prefetch(realm.realm, realm.service, chunk.map((n) => `repository:${n}:pull`));
-    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < todo.length; i += batch) chunks.push(todo.slice(i, i + batch));
+    // the batches side by side (each is one request through the limiter)
+    await Promise.all(chunks.map((chunk) => tokens.prefetch(realm.realm, realm.service, chunk.map((n) => `repository:${n}:pull`))));
   }
 
   const manifestUrl = (name: string, ref: string) => `${base}/v2/${name}/manifests/${encodeURIComponent(ref)}`;

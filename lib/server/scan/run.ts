@@ -69,6 +69,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     let other: OtherRegistriesResult | null = null;
     const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, async (models) => {
       other = await scanOtherRegistries(db, orgId, scanId, config.registries, models, stats, progress);
+      if (other.hosts.length > 0) await progress.update({ phase: "analyze" }); // the rule and the build maps
       return other.tags;
     });
     summary.coverage = coverage;
