@@ -27,18 +27,25 @@ export async function spawnFakeServer(fixture: string, latencyMs: number): Promi
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const [url, hubUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`fake server did not start in 120 s: ${stderr}`)), 120_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
+    // `listening on URL` on stdout, the fake Docker Hub's URL on stderr
+    const check = () => {
       const m = /^listening on (http:\/\/\S+)/m.exec(out);
-      const h = /docker hub \(fake, docker\.io\) listening on (http:\/\/\S+?);/.exec(out);
+      const h = /docker hub \(fake, docker\.io\) listening on (http:\/\/\S+?);/.exec(stderr);
       if (m && h) {
         clearTimeout(timer);
         resolve([m[1], h[1]]);
       }
+    };
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      check();
+    });
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      check();
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
