@@ -11,7 +11,7 @@ test.beforeAll(async ({ request }) => {
  * the findings (fix-pr.spec merges billing's fix), never the problems: billing's stays open while its
  * tag still holds the cache.
  */
-const DEMO_PROBLEMS = 25;
+const DEMO_PROBLEMS = 26;
 
 test("the report counts problems, not rule hits, and lists one row per problem, confirmed first", async ({ page, request }) => {
   const DEMO_FINDINGS = ((await (await request.get("/api/findings?status=open")).json()) as { total: number }).total;
