@@ -30,23 +30,26 @@ export interface RepoListing {
   skipped: { archived: number; forks: number; empty: number };
 }
 
+/** What the scan reads of each repository, in the org listing and for one repository. */
+const REPO_FIELDS = `
+  name
+  nameWithOwner
+  isArchived
+  isFork
+  isEmpty
+  isPrivate
+  pushedAt
+  defaultBranchRef { name target { oid } }
+  repositoryTopics(first: 20) { nodes { topic { name } } }
+`;
+
 const REPOS_QUERY = /* GraphQL */ `
   query($org: String!, $cursor: String) {
     organization(login: $org) {
       repositories(first: 100, after: $cursor) {
         totalCount
         pageInfo { hasNextPage endCursor }
-        nodes {
-          name
-          nameWithOwner
-          isArchived
-          isFork
-          isEmpty
-          isPrivate
-          pushedAt
-          defaultBranchRef { name target { oid } }
-          repositoryTopics(first: 20) { nodes { topic { name } } }
-        }
+        nodes {${REPO_FIELDS}}
       }
     }
   }
@@ -108,18 +111,7 @@ async function listOnce(gh: GitHubClient, org: string, opts: ListReposOptions): 
       else if (n.isFork && !opts.includeForks) listing.skipped.forks++;
       else if ((n.isEmpty || !n.defaultBranchRef) && !opts.includeEmpty) listing.skipped.empty++;
       else
-        listing.repos.push({
-          name: n.name,
-          nameWithOwner: n.nameWithOwner,
-          defaultBranch: n.defaultBranchRef?.name ?? "",
-          headOid: n.defaultBranchRef?.target?.oid ?? null,
-          archived: n.isArchived,
-          fork: n.isFork,
-          isPrivate: n.isPrivate,
-          isEmpty: n.isEmpty || !n.defaultBranchRef,
-          pushedAt: n.pushedAt ?? null,
-          topics: (n.repositoryTopics?.nodes ?? []).flatMap((t) => (t ? [t.topic.name] : [])),
-        });
+        listing.repos.push(repoInfoOf(n));
     }
     if (!conn.pageInfo.hasNextPage) break;
     cursor = conn.pageInfo.endCursor ?? null;
@@ -170,17 +162,7 @@ export async function listOrgRepos(gh: GitHubClient, org: string, opts: ListRepo
 
 const REPO_QUERY = /* GraphQL */ `
   query($owner: String!, $name: String!) {
-    repository(owner: $owner, name: $name) {
-      name
-      nameWithOwner
-      isArchived
-      isFork
-      isEmpty
-      isPrivate
-      pushedAt
-      defaultBranchRef { name target { oid } }
-      repositoryTopics(first: 20) { nodes { topic { name } } }
-    }
+    repository(owner: $owner, name: $name) {${REPO_FIELDS}}
   }
 `;
 
@@ -205,6 +187,11 @@ export async function getOrgRepo(gh: GitHubClient, org: string, name: string): P
   if (!parsed.success) throw new IncompleteError(`GitHub answered ${doing} in an unexpected shape: ${parsed.error.issues[0]?.message}`);
   const n = parsed.data.repository;
   if (!n) return null;
+  return repoInfoOf(n);
+}
+
+/** A repository as GitHub's GraphQL node describes it (REPO_FIELDS). */
+function repoInfoOf(n: z.infer<typeof nodeSchema>): RepoInfo {
   return {
     name: n.name,
     nameWithOwner: n.nameWithOwner,
@@ -214,7 +201,7 @@ export async function getOrgRepo(gh: GitHubClient, org: string, name: string): P
     fork: n.isFork,
     isPrivate: n.isPrivate,
     isEmpty: n.isEmpty || !n.defaultBranchRef,
-    topics: (n.repositoryTopics?.nodes ?? []).flatMap((t) => (t ? [t.topic.name] : [])),
     pushedAt: n.pushedAt ?? null,
+    topics: (n.repositoryTopics?.nodes ?? []).flatMap((t) => (t ? [t.topic.name] : [])),
   };
 }

@@ -75,6 +75,23 @@ class LineParser {
     return l;
   }
 
+  /**
+   * The line of a collection's next item at column `col`, or -1 where the collection ends (a line at
+   * the parent's column or less, or the end). A line between the two columns, or deeper, is yaml's to
+   * judge; so is a comment after the last item as deep as the items (it belongs to the collection).
+   */
+  private nextItemLine(col: number, parent: number): number {
+    const next = this.nextContent(this.line);
+    const ind = next < this.indents.length ? this.indents[next] : -1;
+    if (ind < col) {
+      if (ind > parent) throw BAIL;
+      if (this.commentLineBetween(this.line, next, col)) throw BAIL;
+      return -1;
+    }
+    if (ind > col) throw BAIL;
+    return next;
+  }
+
   /** Whether a comment line indented at least `col` lies in lines [from, to). */
   private commentLineBetween(from: number, to: number, col: number): boolean {
     for (let l = from; l < to && l < this.starts.length; l++) {
@@ -131,15 +148,8 @@ class LineParser {
     this.inMap = true;
     for (;;) {
       if (!first) {
-        const next = this.nextContent(this.line);
-        const ind = next < this.indents.length ? this.indents[next] : -1;
-        if (ind < col) {
-          if (ind > parent) throw BAIL;
-          // a comment after the last entry, as deep as the entries, belongs to the mapping (and its range)
-          if (this.commentLineBetween(this.line, next, col)) throw BAIL;
-          break;
-        }
-        if (ind > col) throw BAIL;
+        const next = this.nextItemLine(col, parent);
+        if (next < 0) break;
         l = next;
         at = this.starts[l] + col;
         if (this.text.charCodeAt(at) === 45 /* - */ && this.isSeqIndicator(at)) {
@@ -278,14 +288,8 @@ class LineParser {
     try {
       for (;;) {
         if (!first) {
-          const next = this.nextContent(this.line);
-          const ind = next < this.indents.length ? this.indents[next] : -1;
-          if (ind < col) {
-            if (ind > parent) throw BAIL;
-            if (this.commentLineBetween(this.line, next, col)) throw BAIL;
-            break;
-          }
-          if (ind > col) throw BAIL;
+          const next = this.nextItemLine(col, parent);
+          if (next < 0) break;
           l = next;
           at = this.starts[l] + col;
           if (!(this.text.charCodeAt(at) === 45 && this.isSeqIndicator(at))) {
