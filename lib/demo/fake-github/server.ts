@@ -10,7 +10,9 @@ import { type FakeHub, startFakeHub } from "./hub";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import type { SarifUpload } from "./rest-code-scanning";
 import { matchRoute } from "./routes";
-import { buildWebhook, deliverWebhook, type Delivery, WEBHOOK_EVENTS, type WebhookEvent, type WebhookRequest, type WebhookTarget } from "./webhooks";
+import { buildWebhook, deliverWebhook, type Delivery, type PushRequest, type PushResult, type RepoChangeRequest, WEBHOOK_EVENTS, type WebhookEvent, type WebhookRequest, type WebhookTarget } from "./webhooks";
+
+export type { PushRequest, PushResult, RepoChangeRequest } from "./webhooks";
 
 export interface FakeGitHubOptions {
   /** fixture folder (org.json, repos/, packages/, optional tokens.json) */
@@ -89,22 +91,6 @@ export interface FakeGitHub {
    * `hub.url` (CACHEGUARD_REGISTRY_URLS, ScanConfig.registries.urls); its content is `registries/docker.io/`.
    */
   hub: FakeHub;
-}
-
-export interface PushRequest {
-  repo: string;
-  /** path -> new text, or null to delete the file */
-  files: Record<string, string | null>;
-  message?: string;
-}
-
-export interface PushResult { delivery: Delivery; before: string; after: string; added: string[]; modified: string[]; removed: string[] }
-
-export interface RepoChangeRequest {
-  repo: string;
-  action: "renamed" | "archived" | "unarchived" | "deleted";
-  /** the new name, for `renamed` */
-  to?: string;
 }
 
 function queryText(body: string): string | undefined {

@@ -385,3 +385,20 @@ export async function deliverWebhook(target: WebhookTarget, fx: Fixture, hook: W
   await res.arrayBuffer();
   return { id, event: hook.event, action: hook.action, status: res.status, headers };
 }
+
+/** A commit the fake makes on a repository's default branch, and the push it delivers (FakeGitHub.push). */
+export interface PushRequest {
+  repo: string;
+  /** path -> new text, or null to delete the file */
+  files: Record<string, string | null>;
+  message?: string;
+}
+
+export interface PushResult { delivery: Delivery; before: string; after: string; added: string[]; modified: string[]; removed: string[] }
+
+export interface RepoChangeRequest {
+  repo: string;
+  action: "renamed" | "archived" | "unarchived" | "deleted";
+  /** the new name, for `renamed` */
+  to?: string;
+}
