@@ -70,6 +70,7 @@ export async function startFakeHub(opts: { fixture: () => Fixture; state: Server
   const logged = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const h = req.headers.authorization ?? "";
     const entry = { method: req.method ?? "GET", path: url.pathname + url.search, status: 0, auth: (/^basic /i.test(h) ? "basic" : /^bearer /i.test(h) ? "bearer" : "none") as "none" | "basic" | "bearer" };
+    if (log.length >= 100_000) log.splice(0, 10_000); // a long-lived demo server keeps the latest only
     log.push(entry);
     res.once("finish", () => (entry.status = res.statusCode));
   };
