@@ -60,7 +60,8 @@ describe("ignores in the org scan", () => {
     expect(first.openCount).toBe(open.total);
 
     const repos = await listRepos(env.db, org);
-    expect(repos.find((r) => r.name === "docs-site")!.openTotal).toBe(0);
+    // what is left open there is its nearly full Actions cache (gha-cache-near-quota), which the config does not disable
+    expect(repos.find((r) => r.name === "docs-site")!.openTotal).toBe(1);
     const worker = await getRepo(env.db, org, "worker");
     expect(worker!.findings.map((f) => f.ruleId)).not.toContain("cache-overwrites-image-tag");
     expect(worker!.suppressed.map((f) => f.ruleId)).toEqual(["cache-overwrites-image-tag"]);

@@ -55,7 +55,10 @@ export interface CacheSideResult {
   infos: ActionsCacheInfo[];
   /** the usage was read completely now (or a fresh reading reused): cache findings may be resolved */
   read: boolean;
+  /** the usage list could not be read: the scan is partial */
   errors: RepoError[];
+  /** entries that could not be listed: the usage is still judged, without BuildKit's share and thrash */
+  warnings: RepoError[];
 }
 
 type Row = Awaited<ReturnType<Db["actionsCacheUsage"]["findMany"]>>[number];
@@ -117,6 +120,7 @@ export async function scanActionsCache(
   repos: Array<{ repoId: number; name: string; fullName: string }>, ghaRepos: Set<string>,
 ): Promise<CacheSideResult> {
   const errors: RepoError[] = [];
+  const warnings: RepoError[] = [];
   if (usage.status === "failed") errors.push({ repo: "actions-cache", message: `the Actions cache usage was not read: ${usage.error} (cache findings stay as the last reading left them)` });
   if (usage.status === "read") {
     const byName = new Map(usage.usage.map((u) => [u.fullName.toLowerCase(), u]));
@@ -143,14 +147,14 @@ export async function scanActionsCache(
       }
     }
     await db.$transaction(writes);
-    await listAndLimit(db, gh, toList, errors);
+    await listAndLimit(db, gh, toList, warnings);
     await db.setting.upsert({ where: { key: readKey(orgId) }, create: { key: readKey(orgId), value: usage.at.toISOString() }, update: { value: usage.at.toISOString() } });
   }
-  return { infos: await storedCacheInfos(db, repos), read: usage.status !== "failed", errors };
+  return { infos: await storedCacheInfos(db, repos), read: usage.status !== "failed", errors, warnings };
 }
 
 /** Entries and limit of each repository: a listing that fails keeps the previous one (and says why). */
-async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: number; name: string; owner: string; repo: string }>, errors: RepoError[]) {
+async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: number; name: string; owner: string; repo: string }>, warnings: RepoError[]) {
   let listRefused: string | null = null;
   let limitRefused: string | null = null;
   await mapLimit(repos, 4, async (r) => {
@@ -165,7 +169,7 @@ async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: num
       } catch (e) {
         data.listError = errText(e);
         if (refusal(e)) listRefused = `${errText(e)} (not asked again for the other repositories in this scan)`;
-        errors.push({ repo: `actions-cache:${r.name}`, message: `listing the Actions cache entries: ${errText(e)}` });
+        warnings.push({ repo: `actions-cache:${r.name}`, message: `listing the Actions cache entries: ${errText(e)}` });
       }
     }
     if (limitRefused) {
