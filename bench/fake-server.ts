@@ -6,11 +6,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { z } from "zod";
 
-const statsSchema = z.object({ rest: z.number(), graphql: z.number(), registry: z.number(), byRoute: z.record(z.string(), z.number()) });
+const hubStatsSchema = z.object({ requests: z.number(), tokens: z.number(), pulls: z.number(), byRoute: z.record(z.string(), z.number()) });
+const statsSchema = z.object({ rest: z.number(), graphql: z.number(), registry: z.number(), byRoute: z.record(z.string(), z.number()), hub: hubStatsSchema.optional() });
 export type ServerStats = z.infer<typeof statsSchema>;
 
 export interface FakeServerProcess {
   url: string;
+  /** the fake Docker Hub (docker.io) */
+  hubUrl: string;
   stats(): Promise<ServerStats>;
   resetStats(): Promise<void>;
   /** re-read the fixture now (after the benchmark edited it): the server runs with --reload manual */
@@ -24,17 +27,25 @@ export async function spawnFakeServer(fixture: string, latencyMs: number): Promi
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, hubUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`fake server did not start in 120 s: ${stderr}`)), 120_000);
+    // `listening on URL` on stdout, the fake Docker Hub's URL on stderr
+    const check = () => {
+      const m = /^listening on (http:\/\/\S+)/m.exec(out);
+      const h = /docker hub \(fake, docker\.io\) listening on (http:\/\/\S+?);/.exec(stderr);
+      if (m && h) {
+        clearTimeout(timer);
+        resolve([m[1], h[1]]);
+      }
+    };
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      check();
+    });
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
+      check();
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
@@ -48,6 +59,7 @@ export async function spawnFakeServer(fixture: string, latencyMs: number): Promi
   };
   return {
     url,
+    hubUrl,
     stats: async () => statsSchema.parse(await (await call("/__stats")).json()),
     resetStats: async () => void (await call("/__stats/reset", "POST")),
     reload: async () => void (await call("/__reload", "POST")),

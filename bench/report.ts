@@ -12,6 +12,7 @@ export function scanRows(d: BenchData): Array<Record<string, string | number>> {
     REST: r.requests.rest,
     GraphQL: r.requests.graphql,
     registry: r.requests.registry,
+    "other registries": r.otherRegistries?.requests ?? 0,
     "content req/repo": r.contentPerRepo,
     "Actions cache req": r.actionsCacheRequests,
     "all req/repo": r.totalPerRepo,
@@ -22,7 +23,7 @@ export function scanRows(d: BenchData): Array<Record<string, string | number>> {
   if (b) {
     rows.push({
       run: `baseline: REST contents, repo by repo${b.extrapolated ? ` (${b.reposRead} repos read, extrapolated)` : ""}`,
-      wall: s(b.projectedWallMs), "repos fetched": `${b.reposListed}/${b.reposListed}`, REST: b.projectedRequests, GraphQL: 0, registry: 0,
+      wall: s(b.projectedWallMs), "repos fetched": `${b.reposListed}/${b.reposListed}`, REST: b.projectedRequests, GraphQL: 0, registry: 0, "other registries": 0,
       "content req/repo": Math.round(((b.projectedRequests) / Math.max(1, b.reposListed)) * 1000) / 1000, "Actions cache req": "", "all req/repo": "", "peak RSS": "", findings: "(workflow files only)",
     });
   }
@@ -37,6 +38,19 @@ export function actionsCacheLine(d: BenchData): string {
     return `${r.name} ${r.actionsCacheRequests} (${p("rest:actions-cache-usage")} usage pages, ${p("rest:actions-caches")} entry pages, ${p("rest:actions-cache-limit")} limit reads; the rest of the scan ${others})`;
   });
   return `Actions cache requests by run: ${parts.join("; ")}.`;
+}
+
+/** The other-registries phase (Docker Hub tags the workflows push to, read after the analysis), per scan. */
+export function otherRegistriesLine(d: BenchData): string | null {
+  const runs = (d.scans ?? []).filter((r) => r.otherRegistries);
+  if (!runs.length) return null;
+  const part = (r: (typeof runs)[number]) => {
+    const o = r.otherRegistries;
+    const rest = r.requests.total;
+    return `${r.name} ${o.requests} requests (${o.requests - o.tokens - o.heads - o.gets - o.tagLists} challenge, ${o.tokens} token, ${o.heads} HEAD, ${o.gets} GET manifest = ${o.pulls} Docker Hub pulls, ${o.tagLists} tags/list; ` +
+      `${o.read} of ${o.tags} tags read; ${rest ? Math.round((o.requests / rest) * 1000) / 10 : 0} % on top of the scan's ${rest} other requests; ${s(o.phaseMs)})`;
+  };
+  return `Other registries (after the analysis, the tags workflows push to on the fake Docker Hub, by name): ${runs.map(part).join("; ")}.`;
 }
 
 export function baselineRatio(d: BenchData): { requests: number; wall: number; wallRepoPhase: number } | null {
@@ -72,6 +86,8 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
         `analysis ${s(ph.analyze ?? 0)}, Actions cache entries and limits ${s(ph["actions-cache"] ?? 0)}, storing findings ${s(ph.findings ?? 0)}.`);
       lines.push("", actionsCacheLine(d));
     }
+    const other = otherRegistriesLine(d);
+    if (other) lines.push("", other);
     const ratio = baselineRatio(d);
     for (const r of d.scans?.filter((x) => x.error) ?? []) lines.push("", `The ${r.name} scan failed: ${r.error?.split("\n").filter(Boolean).slice(-1)[0] ?? ""}`);
     if (ratio) lines.push("", `The baseline costs ${ratio.requests}x the scan's GitHub API requests and ${ratio.wall}x its wall time (${ratio.wallRepoPhase}x the scan's repo phase alone).`);

@@ -26,6 +26,11 @@ export interface ScanRun {
   reposSkipped: number;
   packages: number;
   requests: { rest: number; graphql: number; registry: number; total: number };
+  /**
+   * The other-registries phase (after analysis; tags workflows push to on Docker Hub, read by name):
+   * what the fake Docker Hub answered, and what the scan said of each host
+   */
+  otherRegistries: { requests: number; tokens: number; heads: number; gets: number; tagLists: number; pulls: number; tags: number; read: number; notRead: number; phaseMs: number };
   /** requests carrying workflow or bake file content (GraphQL trees/blobs, REST blobs/contents) */
   contentRequests: number;
   contentPerRepo: number;
@@ -53,7 +58,10 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
   const url = `file:${path.join(opts.tmp, "scan.db")}`;
   await ensureDatabase(url);
   const db = createDb(url);
-  const config = { org: opts.org, apiUrl: opts.server.url, registryUrl: opts.server.url, token: "demo-token" };
+  const config = {
+    org: opts.org, apiUrl: opts.server.url, registryUrl: opts.server.url, token: "demo-token",
+    registries: { credentials: [], urls: { "docker.io": opts.server.hubUrl }, onlyListed: true },
+  };
   const runs: ScanRun[] = [];
   try {
     for (const name of ["cold", "warm", "changed", "stale"] as const) {
@@ -94,13 +102,22 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
       enter(null, m.wallMs);
       const byRule: Record<string, number> = {};
       for (const f of s.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+      const hub = server.hub ?? { requests: 0, tokens: 0, pulls: 0, byRoute: {} };
+      const route = (k: string) => hub.byRoute[k] ?? 0;
+      const hosts = s.registries ?? [];
+      const otherRegistries = {
+        requests: hub.requests, tokens: route("GET /token") + route("POST /token"), heads: route("HEAD /v2/:name/manifests"), gets: route("GET /v2/:name/manifests"),
+        tagLists: route("GET /v2/:name/tags/list"), pulls: hub.pulls, tags: hosts.reduce((n, h) => n + h.tags, 0),
+        read: hosts.reduce((n, h) => n + h.read, 0), notRead: hosts.reduce((n, h) => n + h.notRead, 0), phaseMs: phasesMs.registries ?? 0,
+      };
+      // GitHub + GHCR, as the targets have always counted them; the other registries are reported beside
       const total = server.rest + server.graphql + server.registry;
       const contentRequests = sumPurposes(tap, CONTENT_PURPOSES);
       const repos = Math.max(1, s.repos);
       runs.push({
         name, status: s.status, wallMs: m.wallMs, phasesMs, phasesPeakMb,
         reposListed: s.repos, reposFetched: s.reposFetched, reposSkipped: s.reposSkipped, packages: s.packages,
-        requests: { rest: server.rest, graphql: server.graphql, registry: server.registry, total },
+        requests: { rest: server.rest, graphql: server.graphql, registry: server.registry, total }, otherRegistries,
         contentRequests, contentPerRepo: round3(contentRequests / repos), actionsCacheRequests: sumPurposes(tap, ACTIONS_CACHE_PURPOSES),
         githubPerRepo: round3((server.rest + server.graphql) / repos), totalPerRepo: round3(total / repos),
         byPurpose: tap.byPurpose, manifestGets: tap.manifestGets,

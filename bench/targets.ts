@@ -58,6 +58,22 @@ export function judge(d: BenchData): TargetResult[] {
       verdict: appliesRss ? v(peak <= 300) : "n/a", note: appliesRss ? undefined : "run with --repos 5000",
     });
   }
+  if (cold?.otherRegistries) {
+    // requests on a cold scan; on rescans, where GitHub and GHCR cost a few requests, time: every scan
+    // reads each named tag again (HEAD), since a registry gives no cheap "unchanged" signal
+    const parts = (d.scans ?? []).map((r) => ({
+      name: r.name, o: r.otherRegistries.requests, rest: r.requests.total, ms: r.otherRegistries.phaseMs, restMs: r.wallMs - r.otherRegistries.phaseMs,
+    }));
+    const pct = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 10 : 0);
+    const coldPart = parts.find((p) => p.name === "cold")!;
+    out.push({
+      target: "other-registry phase does not double the scan's cost",
+      measured: parts.map((p) => `${p.name} +${p.o} requests on ${p.rest} (${pct(p.o, p.rest)} %), +${(p.ms / 1000).toFixed(2)} s on ${(p.restMs / 1000).toFixed(2)} s`).join("; ") +
+        `; ${cold.otherRegistries.tags} Docker Hub tags named`,
+      verdict: v(coldPart.o < coldPart.rest && parts.every((p) => p.ms < p.restMs)),
+      note: "cold: requests; rescans: time (a few GitHub requests there, and one HEAD per named tag every scan)",
+    });
+  }
   if (d.engine?.length) {
     const worst = Math.max(...d.engine.map((e) => e.ratioToYaml));
     out.push({ target: "analysis <= 1.5x bare yaml parsing", measured: d.engine.map((e) => `${e.set}: ${e.ratioToYaml}x`).join("; "), verdict: v(worst <= 1.5) });

@@ -142,12 +142,15 @@ async function main(): Promise<void> {
       app: { id: DEMO_APP_ID, slug: "cacheguard-demo", name: "cacheguard (demo)", publicKey: key.publicKey },
     });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
+    // the demo's Docker Hub is the fake's second registry host; demo scans reach no other registry
+    process.env.CACHEGUARD_REGISTRY_URLS ??= JSON.stringify({ "docker.io": fake.hub.url });
     if (asApp && key.privateKeyFile) {
       process.env.CACHEGUARD_DEMO_APP_ID = String(DEMO_APP_ID);
       process.env.CACHEGUARD_DEMO_APP_KEY_FILE = key.privateKeyFile;
     }
     log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
     if (asApp) log(`demo mode: scanning as the GitHub App ${DEMO_APP_ID} (installation ${fake.app!.installationId}; key in ${path.relative(ROOT, key.privateKeyFile!)}), the registry with the demo PAT as GHCR_TOKEN`);
+    log(`demo registries: docker.io is the fake Docker Hub at ${fake.hub.url} (token service ${fake.hub.authUrl})`);
     log(`demo webhooks: the fake GitHub delivers signed events to ${webhooks.url}; push a change with POST ${fake.url}/_fake/push`);
   } else if (!isDemoMode(env)) {
     log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);

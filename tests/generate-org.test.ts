@@ -5,6 +5,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeRepos } from "@/lib/engine/analyze";
 import { changeRepos, collisionCount, generateOrg, type GeneratedOrg } from "@/lib/demo/generate-org";
+import { checkRegistryTags, liveRefsToRead } from "@/lib/engine/rules/registry-tag-holds-cache";
+import { classifyManifest } from "@/lib/registry/classify";
 
 const root = mkdtempSync(path.join(tmpdir(), "cg-generate-org-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -93,6 +95,31 @@ describe("generateOrg", () => {
     expect(new Set(tagDigests).size).toBeLessThan(tagDigests.length);
     expect(g.tags).toBe(tagDigests.length);
     expect(g.expectedRegistry).toHaveLength(8);
+  });
+});
+
+describe("generateOrg: Docker Hub mirrors", () => {
+  it("a third of the single-image repos also push to docker.io; the fake Hub holds each tag, and the live rule reports exactly the planned caches", async () => {
+    const out = path.join(root, "hub");
+    const g = generateOrg({ repos: 400, seed: 5, out });
+    expect(g.hubMirrors).toBeGreaterThan(3);
+    const scanned = g.repos.filter((r) => !r.archived && !r.fork && !r.empty);
+    const { models } = await analyzeRepos(scanned.map((r) => ({ repo: `acme/${r.name}`, files: filesOf(out, r.name) })));
+    const refs = liveRefsToRead(models);
+    // the scan reads exactly the mirrors' tags (nothing else the org writes is on another registry)
+    expect(refs.map((r) => r.ref)).toHaveLength(g.hubMirrors!);
+    const tags = refs.map((r) => {
+      const file = path.join(out, "registries", "docker.io", r.repository, "tags", `${r.tag}.json`);
+      const bytes = readFileSync(file);
+      const body: unknown = JSON.parse(bytes.toString("utf8"));
+      const kind = classifyManifest({ mediaType: (body as { mediaType: string }).mediaType, body }, { tag: r.tag }).kind;
+      return { registry: r.registry, owner: "acme", package: r.repository.split("/")[1], tag: r.tag, kind, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
+    });
+    const errors = checkRegistryTags(models, tags).filter((f) => f.severity === "error").map((f) => f.ref).sort();
+    expect(errors).toEqual(g.expectedHub);
+    expect(errors.length).toBeGreaterThan(0);
+    // and the rest of the org is what it would be without mirrors: the workflow rules report as planned
+    expect(await reported(out, g)).toEqual(g.expected);
   });
 });
 

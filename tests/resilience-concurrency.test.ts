@@ -5,7 +5,7 @@ import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server"
 import type { Db } from "@/lib/server/db";
 import { ScanAlreadyRunningError, startScan } from "@/lib/server/scan";
 import { createScheduler } from "@/lib/server/schedule";
-import { type ScanEnv, scanEnv } from "./scan-helpers";
+import { type ScanEnv, scanEnv, hubEnv } from "./scan-helpers";
 
 /**
  * Issue 5, "must show": two triggers at the same moment start exactly one scan; the other gets
@@ -46,7 +46,7 @@ const config = () => ({ ...env.config, apiUrl: slow.url, registryUrl: slow.url }
 function cliScan(): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/main.ts", "scan", "--org", "acme", "--api-url", slow.url, "--registry-url", slow.url, "--format", "json"], {
-      cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GITHUB_TOKEN: "demo-token", DATABASE_URL: env.dbUrl },
+      cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GITHUB_TOKEN: "demo-token", DATABASE_URL: env.dbUrl, ...hubEnv(slow) },
     });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { runScan } from "@/lib/server/scan";
-import { type ScanEnv, scanEnv } from "./scan-helpers";
+import { type ScanEnv, scanEnv, hubEnv } from "./scan-helpers";
 
 /**
  * Issue 5, "must show": a scan killed mid-way (SIGKILL: no cleanup runs) is found `interrupted`
@@ -34,7 +34,7 @@ function startCliScan(): { child: ChildProcess; output: () => string } {
   // the scan's own process is our child, so SIGKILL hits it and we reap it (no zombie left behind)
   const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/main.ts", "scan", "--org", "acme", "--api-url", slow.url, "--registry-url", slow.url], {
     cwd: ROOT, stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, GITHUB_TOKEN: "demo-token", DATABASE_URL: env.dbUrl, NO_COLOR: "1" },
+    env: { ...process.env, GITHUB_TOKEN: "demo-token", DATABASE_URL: env.dbUrl, NO_COLOR: "1", ...hubEnv(slow) },
   });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run as inspect } from "@/lib/cli/commands/inspect";
 import { run as scan } from "@/lib/cli/commands/scan";
-import { type ScanEnv, scanEnv } from "./scan-helpers";
+import { type ScanEnv, scanEnv, hubEnv } from "./scan-helpers";
 
 let env: ScanEnv | null = null;
 afterEach(async () => {
@@ -21,7 +21,7 @@ describe("cacheguard scan / inspect", () => {
     env = await scanEnv();
     const { out, io } = capture();
     const code = await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json"], io,
-      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" });
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token", ...hubEnv(env.server) });
     expect(code).toBe(1);
     const report = JSON.parse(out.stdout);
     expect(report.scan).toMatchObject({ id: expect.any(Number), status: "succeeded", repos: expect.any(Number) });
@@ -31,15 +31,19 @@ describe("cacheguard scan / inspect", () => {
     const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "cache-overwrites-image-tag");
     expect(f).toMatchObject({ severity: "error", repo: expect.stringMatching(/^acme\//), path: expect.any(String), line: expect.any(Number), ref: expect.stringMatching(/^ghcr\.io\//) });
     expect(f.fix.description).toBeTruthy();
+    // other registries: which hosts, how read, how many tags
+    expect(report.scan.registries).toEqual([{ host: "docker.io", url: env.server.hub.url, credential: "anonymous", tags: 1, read: 1, notRead: 0, requests: expect.any(Number) }]);
+    expect(report.findings.find((x: { ref: string }) => x.ref === "docker.io/acme/sdk:latest")).toMatchObject({ ruleId: "registry-tag-holds-cache", severity: "error", repo: "acme/sdk" });
 
     // text: progress on stderr, summary on stdout; the second run is warm
     const t = capture();
     const again = await scan(["--org=acme", `--api-url=${env.server.url}`, `--registry-url=${env.server.url}`], t.io,
-      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" });
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token", ...hubEnv(env.server) });
     expect(again).toBe(1);
     expect(t.out.stderr).toMatch(/\[scan #2\] workflows/);
     expect(t.out.stdout).toMatch(/Scan #2 of acme: succeeded/);
     expect(t.out.stdout).toMatch(/\d+ unchanged/);
+    expect(t.out.stdout).toMatch(/^  registry docker\.io: 1 of 1 tag read \(anonymous\)$/m);
     expect(t.out.stdout).toMatch(/error\s+cache-overwrites-image-tag/);
   });
 
@@ -66,7 +70,7 @@ describe("cacheguard scan / inspect", () => {
     const oneLine = env.app!.privateKey.trim().split("\n").join("\\n");
     const t = capture();
     const code = await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url], t.io,
-      { DATABASE_URL: env.dbUrl, GITHUB_APP_ID: String(env.app!.id), GITHUB_APP_PRIVATE_KEY: oneLine, GHCR_TOKEN: "demo-token" });
+      { DATABASE_URL: env.dbUrl, GITHUB_APP_ID: String(env.app!.id), GITHUB_APP_PRIVATE_KEY: oneLine, GHCR_TOKEN: "demo-token", ...hubEnv(env.server) });
     expect(code, t.out.stderr).toBe(1);
     expect(t.out.stdout).toMatch(/^Scan #1 of acme: succeeded(, 1 file not analysed)?\n/);
     expect(t.out.stdout).toContain(`  auth: GitHub App (installation ${installation}); registry: GHCR_TOKEN\n`);
@@ -78,15 +82,15 @@ describe("cacheguard scan / inspect", () => {
     writeFileSync(keyFile, env.app!.privateKey, { mode: 0o600 });
     const j = capture();
     await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json",
-      "--app-id", String(env.app!.id), "--app-private-key-file", keyFile, "--app-installation-id", String(installation)], j.io, { DATABASE_URL: env.dbUrl });
+      "--app-id", String(env.app!.id), "--app-private-key-file", keyFile, "--app-installation-id", String(installation)], j.io, { DATABASE_URL: env.dbUrl, ...hubEnv(env.server) });
     const report = JSON.parse(j.out.stdout);
     expect(report.scan.auth).toEqual({ kind: "app", appId: String(env.app!.id), installationId: installation, registry: "not-read" });
     expect(report.scan.status).toBe("partial");
     expect(report.scan.errors).toEqual([{ repo: "packages", message: expect.stringMatching(/^the registry was not read/) }]);
     expect(report.resolved).toBe(0);
     const text = capture();
-    await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--app-id", String(env.app!.id), "--app-private-key-file", keyFile], text.io, { DATABASE_URL: env.dbUrl });
-    expect(text.out.stdout).toMatch(/^Scan #3 of acme: partial(, 1 file not analysed)?\n  auth: GitHub App \(installation \d+\); registry: not read \(no GHCR_TOKEN\)\n  repos: 29 \(0 read, 29 unchanged\), packages: not read\n/);
+    await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--app-id", String(env.app!.id), "--app-private-key-file", keyFile], text.io, { DATABASE_URL: env.dbUrl, ...hubEnv(env.server) });
+    expect(text.out.stdout).toMatch(/^Scan #3 of acme: partial(, 1 file not analysed)?\n  auth: GitHub App \(installation \d+\); registry: not read \(no GHCR_TOKEN\)\n  repos: 30 \(0 read, 30 unchanged\), packages: not read\n/);
     expect(text.out.stdout).toMatch(/  ! packages: the registry was not read: /);
 
     // a broken App configuration is bad usage, named without the key
@@ -102,7 +106,7 @@ describe("cacheguard scan / inspect", () => {
   it("inspect tells a cache tag from an image tag, and why", async () => {
     env = await scanEnv();
     await scan(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json"], capture().io,
-      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" });
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token", ...hubEnv(env.server) });
     const tags = await env.db.packageTag.findMany({ include: { package: true } });
     const cache = tags.find((t) => t.kind === "cache")!;
     const image = tags.find((t) => t.kind === "index")!;

@@ -107,6 +107,16 @@ export interface ScanEnvOptions {
   fake?: Partial<FakeGitHubOptions>;
 }
 
+/** Other registries in tests: `docker.io` is the fake's Docker Hub, and no other host is ever reached. */
+export function hubRegistries(server: FakeGitHub, credentials: NonNullable<ScanConfig["registries"]>["credentials"] = []): NonNullable<ScanConfig["registries"]> {
+  return { credentials, urls: { "docker.io": server.hub.url }, onlyListed: true };
+}
+
+/** The same for a command-line run: the environment variable that maps docker.io to the fake's Docker Hub. */
+export function hubEnv(server: FakeGitHub): { CACHEGUARD_REGISTRY_URLS: string } {
+  return { CACHEGUARD_REGISTRY_URLS: JSON.stringify({ "docker.io": server.hub.url }) };
+}
+
 /** A copy of the demo fixture in a temp dir, the fake server on it, and an empty migrated database. */
 export async function scanEnv(prepare?: (fixture: string) => void, opts: ScanEnvOptions = {}): Promise<ScanEnv> {
   const dir = mkdtempSync(path.join(tmpdir(), "cg-scan-"));
@@ -123,7 +133,7 @@ export async function scanEnv(prepare?: (fixture: string) => void, opts: ScanEnv
   });
   return {
     dir, fixture, server, db, dbUrl,
-    config: { org: "acme", apiUrl: server.url, registryUrl: server.url, token: "demo-token" },
+    config: { org: "acme", apiUrl: server.url, registryUrl: server.url, token: "demo-token", registries: hubRegistries(server) },
     ...(server.app ? { app: { ...server.app, privateKey: keys!.privateKey } } : {}),
     async close() {
       await server.close();
@@ -137,7 +147,7 @@ export async function scanEnv(prepare?: (fixture: string) => void, opts: ScanEnv
 export function appConfig(e: ScanEnv, over: { registryToken?: string; installationId?: number; privateKey?: string } = {}): ScanConfig {
   if (!e.app) throw new Error("scanEnv was started without an app");
   return {
-    org: "acme", apiUrl: e.server.url, registryUrl: e.server.url,
+    org: "acme", apiUrl: e.server.url, registryUrl: e.server.url, registries: hubRegistries(e.server),
     app: { appId: String(e.app.id), privateKey: over.privateKey ?? e.app.privateKey, ...(over.installationId !== undefined ? { installationId: over.installationId } : {}) },
     ...(over.registryToken ? { registryToken: over.registryToken } : {}),
   };

@@ -18,10 +18,11 @@ async function scan(e: ScanEnv, over: Partial<ScanEnv["config"]> = {}): Promise<
   return runScan(e.db, { config: { ...e.config, ...over }, trigger: "manual" });
 }
 
-/** kind of each GHCR tag as the scan stored it, by `ghcr.io/acme/<package>:<tag>` */
+/** kind of each registry tag as the scan stored it: GHCR's by `ghcr.io/acme/<package>:<tag>`, other registries' by their ref */
 async function tagKinds(e: ScanEnv): Promise<Map<string, string>> {
   const rows = await e.db.packageTag.findMany({ include: { package: true } });
-  return new Map(rows.map((r) => [`ghcr.io/acme/${r.package.name}:${r.tag}`, r.kind]));
+  const others = await e.db.registryRef.findMany();
+  return new Map([...rows.map((r) => [`ghcr.io/acme/${r.package.name}:${r.tag}`, r.kind] as const), ...others.map((r) => [r.ref, r.kind] as const)]);
 }
 
 const openFingerprints = async (e: ScanEnv) =>
@@ -32,8 +33,8 @@ describe("org scan against the fake GitHub", () => {
     env = await scanEnv();
     const s = await scan(env);
     expect(s.status, JSON.stringify(s.repoErrors)).toBe("succeeded");
-    // 32 repos in the fixture, less the archived one, the fork and the empty one
-    expect(s.repos).toBe(29);
+    // 33 repos in the fixture, less the archived one, the fork and the empty one
+    expect(s.repos).toBe(30);
     expect(s.reposSkipped).toBe(0);
     const ruleIds = new Set(s.findings.map((f) => f.ruleId));
     for (const id of RULES) expect(ruleIds, `rule ${id}`).toContain(id);
@@ -65,7 +66,8 @@ describe("org scan against the fake GitHub", () => {
     // the fake server saw the same number of requests the scan counted
     const fake = env.server.stats();
     expect(fake.graphql).toBe(s.requests.graphql);
-    expect(fake.registry).toBe(s.requests.registry);
+    // GHCR and the fake Docker Hub (its token service included) together
+    expect(fake.registry + fake.hub!.requests).toBe(s.requests.registry);
   });
 
   it("a warm rescan of the unchanged org reads no workflow and no manifest again", async () => {
@@ -113,8 +115,10 @@ describe("org scan against the fake GitHub", () => {
     expect(of("thumbnails")).toEqual(["gha-cache-token-missing warning high .github/workflows/ci.yml:15 gha:thumbnails"]);
     // the Actions cache: docs-site's is 85 % full (GitHub's usage and cache list, not its workflows)
     expect(of("docs-site")).toContain("gha-cache-near-quota warning medium .github/workflows/preview.yml:18 actions-cache:acme/docs-site");
-    // 24 from workflows and the files they run, 9 registry-tag-holds-cache, 1 gha-cache-near-quota (lib/demo/fixture/README.md)
-    expect(cold.findings).toHaveLength(34);
+    // Docker Hub: the release workflow pushes acme/sdk:latest, which holds a cache (only reading Docker Hub tells)
+    expect(of("sdk")).toEqual(["registry-tag-holds-cache error high .github/workflows/release.yml:23 docker.io/acme/sdk:latest"]);
+    // 24 from workflows and the files they run, 10 registry-tag-holds-cache, 1 gha-cache-near-quota (lib/demo/fixture/README.md)
+    expect(cold.findings).toHaveLength(35);
 
     // where the caller's run enters the followed file is stored first in `related`
     const stored = async (repo: string, path: string) =>

@@ -32,7 +32,7 @@ export function scanBundleForSecrets(nextDir: string, secrets: Map<string, strin
 /** Secret values from the environment worth looking for (long enough not to match by chance). */
 export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
   const secrets = new Map<string, string>([["the demo token", "demo-token"]]);
-  for (const name of ["GITHUB_TOKEN", "GITHUB_CLIENT_SECRET", "NEXTAUTH_SECRET", "GITHUB_APP_PRIVATE_KEY", "CACHEGUARD_LEAK_CANARY"]) {
+  for (const name of ["GITHUB_TOKEN", "GITHUB_CLIENT_SECRET", "NEXTAUTH_SECRET", "GITHUB_APP_PRIVATE_KEY", "CACHEGUARD_LEAK_CANARY", "DOCKERHUB_TOKEN", "CACHEGUARD_REGISTRIES"]) {
     const v = env[name];
     if (v && v.length >= 8) secrets.set(name, v);
   }

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScan } from "@/lib/server/scan";
 import { sqlitePathFromUrl } from "@/lib/server/migrate";
-import { type ScanEnv, appConfig, scanEnv } from "./scan-helpers";
+import { HUB_USERS } from "@/lib/demo/fake-github/hub";
+import { type ScanEnv, appConfig, hubRegistries, scanEnv } from "./scan-helpers";
 import { scanBundleForSecrets, secretsFromEnv } from "./secret-scan";
 
 /**
@@ -100,6 +101,40 @@ describe("in GitHub App mode, the App's private key, its JWTs, its installation 
     const all = logged.join("\n");
     for (const secret of secrets) expect(all).not.toContain(secret);
   });
+});
+
+describe("credentials of other registries (Docker Hub tokens, identity tokens, the pull tokens they buy) stay on the server", () => {
+  let hubEnv: ScanEnv | null = null;
+  const WRONG = "dckr_pat_CacheGuardWrongHubToken42";
+  afterAll(async () => {
+    await hubEnv?.close();
+  });
+
+  it("are nowhere in the database, nor in what was logged, after scans of a private Docker Hub repository that worked and one refused", async () => {
+    hubEnv = await scanEnv((fixture) => {
+      const dir = path.join(fixture, "registries", "docker.io", "acme", "sdk");
+      writeFileSync(path.join(dir, "package.json"), JSON.stringify({ visibility: "private" }));
+    });
+    const user = HUB_USERS["acme-ci"];
+    const basic = { host: "docker.io", kind: "basic" as const, username: "acme-ci", password: user.token, source: "DOCKERHUB_TOKEN" as const };
+    const ok = await runScan(hubEnv.db, { config: { ...hubEnv.config, registries: hubRegistries(hubEnv.server, [basic]) }, trigger: "manual" });
+    expect(ok.status, JSON.stringify(ok.repoErrors)).toBe("succeeded");
+    const identity = { host: "docker.io", kind: "identity" as const, identityToken: user.identityToken, source: "CACHEGUARD_DOCKER_CONFIG" as const };
+    await hubEnv.db.registryRef.deleteMany();
+    const viaIdentity = await runScan(hubEnv.db, { config: { ...hubEnv.config, registries: hubRegistries(hubEnv.server, [identity]) }, trigger: "manual" });
+    expect(viaIdentity.status, JSON.stringify(viaIdentity.repoErrors)).toBe("succeeded");
+    const refused = await runScan(hubEnv.db, { config: { ...hubEnv.config, registries: hubRegistries(hubEnv.server, [{ ...basic, password: WRONG }]) }, trigger: "manual" });
+    expect(refused.status).toBe("partial");
+    expect(refused.repoErrors[0].message).toMatch(/refused a pull token for repository:acme\/sdk:pull \(401\): the credential for docker\.io from DOCKERHUB_TOKEN was refused/);
+    await hubEnv.db.$disconnect();
+    const file = sqlitePathFromUrl(hubEnv.dbUrl);
+    const secrets = [user.token, user.identityToken, WRONG, "dckr_jwt_"];
+    for (const f of [file, `${file}-wal`, `${file}-journal`, `${file}-shm`].filter(existsSync)) {
+      for (const secret of secrets) expect(findSecret(f, secret), `${path.basename(f)} holds ${secret.slice(0, 12)}…`).toBeNull();
+    }
+    const all = logged.join("\n");
+    for (const secret of secrets) expect(all).not.toContain(secret);
+  }, 120_000);
 });
 
 describe("the GitHub token stays on the server", () => {

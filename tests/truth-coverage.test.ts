@@ -12,7 +12,7 @@ import { getRepo } from "@/lib/server/queries/repos";
 import { getScanDetail } from "@/lib/server/queries/scans";
 import { reportSummary } from "@/lib/server/queries/summary";
 import { runScan, type ScanSummary } from "@/lib/server/scan";
-import { type ScanEnv, scanEnv } from "./scan-helpers";
+import { type ScanEnv, scanEnv, hubEnv } from "./scan-helpers";
 
 const SEED_STEP = `      - uses: docker/build-push-action@v6
         with:
@@ -126,7 +126,7 @@ describe("coverage", () => {
     const code = await scanCommand(
       ["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url],
       { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) },
-      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" },
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token", ...hubEnv(env.server) },
     );
     expect(code, stderr).toBe(1);
     const missed = first.coverage!.files - first.coverage!.analysed;
@@ -139,7 +139,7 @@ describe("coverage", () => {
     await scanCommand(
       ["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url, "--format", "json"],
       { stdout: (s) => (stdout += s), stderr: () => {} },
-      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token" },
+      { DATABASE_URL: env.dbUrl, GITHUB_TOKEN: "demo-token", ...hubEnv(env.server) },
     );
     const json = JSON.parse(stdout) as { scan: { coverage: { files: number; analysed: number; notAnalysed: Array<{ repo: string; path: string }> } } };
     expect(json.scan.coverage.files - json.scan.coverage.analysed).toBe(missed);

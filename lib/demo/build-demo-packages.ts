@@ -150,8 +150,26 @@ export function buildDemoPackages(root: string): void {
   });
 }
 
+/**
+ * The fake Docker Hub's content (lib/demo/fixture/registries/docker.io): `acme/sdk`, which the `sdk`
+ * repo's release workflow publishes. Its `:latest` holds a BuildKit cache (an export to `:latest`
+ * before the workflow was fixed; no release has pushed the image since): only reading Docker Hub tells.
+ */
+export function buildDemoHub(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+  const sdk = new PackageWriter(path.join(root, "acme"), "sdk");
+  sdk.tag("latest", cacheImageManifest(sdk, "latest"));
+  sdk.tag("2.4.0", image(sdk, "2.4.0", "amd64"));
+  sdk.tag("buildcache", cacheImageManifest(sdk, "buildcache"));
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const out = process.argv[2] ?? path.join(import.meta.dirname, "fixture", "packages");
   buildDemoPackages(out);
   process.stdout.write(`wrote ${out}\n`);
+  if (!process.argv[2]) {
+    const hub = path.join(import.meta.dirname, "fixture", "registries", "docker.io");
+    buildDemoHub(hub);
+    process.stdout.write(`wrote ${hub}\n`);
+  }
 }

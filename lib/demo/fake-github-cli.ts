@@ -90,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
         : {}),
     });
     process.stdout.write(`listening on ${server.url}\n`);
+    // on stderr: stdout's first line is the contract scripts read (`listening on URL`)
+    process.stderr.write(`docker hub (fake, docker.io) listening on ${server.hub.url}; its token service on ${server.hub.authUrl}\n`);
     if (server.app) process.stdout.write(`GitHub App ${server.app.id} (${server.app.slug}) installed on the org as installation ${server.app.installationId}\n`);
     const stop = () => void server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);

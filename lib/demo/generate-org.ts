@@ -26,6 +26,10 @@ export interface GeneratedOrg {
   expected: Record<string, string[]>;
   /** `package:tag` a scan should report registry-tag-holds-cache (error) on */
   expectedRegistry: string[];
+  /** refs on the fake Docker Hub a scan should report registry-tag-holds-cache (error) on */
+  expectedHub?: string[];
+  /** repos that also push their image to Docker Hub (`docker.io/<org>/<repo>:latest`) */
+  hubMirrors?: number;
   packages: number;
   tags: number;
   /** distinct manifest digests (tags and index children) */
@@ -42,6 +46,8 @@ const generatedSchema = z.object({
   })),
   expected: z.record(z.string(), z.array(z.string())),
   expectedRegistry: z.array(z.string()),
+  expectedHub: z.array(z.string()).optional(),
+  hubMirrors: z.number().optional(),
   packages: z.number(), tags: z.number(), manifests: z.number(), files: z.number(),
 });
 
@@ -128,6 +134,31 @@ function writePackages(root: string, org: string, p: RepoPlan, pick: (n: number)
   }
 }
 
+/**
+ * A third of the repos that push one image (bpa-registry) also push it to Docker Hub, as many
+ * projects mirror a public image there: its `tags:` gains `docker.io/<org>/<repo>:latest`, and the
+ * fake Docker Hub holds that tag; in one mirror of four it holds a cache (an error to report). A
+ * stream of its own, and edits after the templates: the rest of the org is byte for byte what it
+ * was without mirrors.
+ */
+function mirrorToHub(out: string, org: string, p: RepoPlan, pick: (n: number) => number, hits: string[]): boolean {
+  if (p.archetype !== "bpa-registry" || !isScanned(p) || pick(3) !== 0) return false;
+  const file = path.join(out, "repos", p.name, ".github", "workflows", "docker.yml");
+  const text = readFileSync(file, "utf8");
+  const img = `ghcr.io/${org}/${p.name}:latest`;
+  const m = new RegExp(`^( *)${img.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m").exec(text);
+  if (!m) return false;
+  writeFileSync(file, text.replace(m[0], `${m[0]}\n${m[1]}docker.io/${org}/${p.name}:latest`));
+  const w = new PackageWriter(path.join(out, "registries", "docker.io", org), p.name, {});
+  if (pick(4) === 0) {
+    w.tag("latest", w.cacheManifest("latest"), "cache");
+    hits.push(`docker.io/${org}/${p.name}:latest`);
+  } else {
+    w.tag("latest", w.image("latest"), "image");
+  }
+  return true;
+}
+
 export function generateOrg(opts: GenerateOrgOptions): GeneratedOrg {
   const org = opts.org ?? "acme";
   const plans = planOrg(opts.repos, opts.seed);
@@ -142,6 +173,9 @@ export function generateOrg(opts: GenerateOrgOptions): GeneratedOrg {
   const digests = new Set<string>();
   const registryHits: string[] = [];
   const actionsCache = actionsCacheGenerator(opts.seed);
+  const hubRng = createRng(`${opts.seed}:hub`);
+  const hubHits: string[] = [];
+  let hubMirrors = 0;
   for (const p of plans) {
     const meta = { archived: p.archived || undefined, fork: p.fork || undefined, private: p.private || undefined, empty: p.empty || undefined };
     if (Object.values(meta).some(Boolean)) writeFile(path.join(opts.out, "repos", `${p.name}.json`), `${JSON.stringify(meta)}\n`);
@@ -155,6 +189,7 @@ export function generateOrg(opts: GenerateOrgOptions): GeneratedOrg {
     }
     const cache = actionsCache(texts);
     if (cache) writeFile(path.join(opts.out, "repos", `${p.name}.json`), `${JSON.stringify({ ...meta, actions_cache: cache })}\n`);
+    if (mirrorToHub(opts.out, org, p, hubRng.pick, hubHits)) hubMirrors++;
     if (!isScanned(p) || !DOCKER_ARCHETYPES.has(p.archetype)) continue;
     for (const w of writePackages(path.join(opts.out, "packages"), org, p, rng.pick, registryHits)) {
       packages++;
@@ -164,7 +199,7 @@ export function generateOrg(opts: GenerateOrgOptions): GeneratedOrg {
   }
   const result: GeneratedOrg = {
     org, seed: opts.seed, repos: plans, expected: expectedFindings(plans), expectedRegistry: registryHits.sort(),
-    packages, tags, manifests: digests.size, files,
+    expectedHub: hubHits.sort(), hubMirrors, packages, tags, manifests: digests.size, files,
   };
   writeFile(path.join(opts.out, "generated.json"), `${JSON.stringify(result, null, 1)}\n`);
   return result;

@@ -251,11 +251,11 @@ describe("against the fake GitHub server", () => {
     expect(mixed.get("ci-actions@HEAD~1")![0].error).toMatch(/not a valid git ref name/);
   });
 
-  it("sends one query per 25 repositories, however many refs each is wanted at", async () => {
+  it("sends one query per 200 repositories for named files, however many refs each is wanted at, and one per 25 for workflow trees", async () => {
     const { gh, stats } = client();
     const names = Array.from({ length: 60 }, (_, i) => `svc-${String(i).padStart(2, "0")}`);
     const got = await fetchFilesByPath(gh, "acme", names.flatMap((repo) => [{ repo, ref: "v1", paths: ["action.yml"] }, { repo, paths: ["action.yml", "Makefile"] }]));
-    expect(stats.graphql).toBe(3);
+    expect(stats.graphql).toBe(1);
     expect(got.size).toBe(120);
     for (const [i, repo] of names.entries()) {
       expect(got.get(`${repo}@v1`)).toEqual([expect.objectContaining({ text: `name: svc-${i}\n` })]);

@@ -122,6 +122,13 @@ export function filesKey(repo: string, ref?: string): string {
 interface RefGroup { key: string; rev: string; paths: string[] }
 
 /**
+ * Repositories per request for named files. Their files are few and small (the scripts, bake files and
+ * actions a workflow names), unlike whole workflow trees (25 a request): a larger batch keeps the
+ * follow-up rounds to one request per 200 repositories read (the scan reads 200 at a time), and an answer too heavy is halved.
+ */
+export const NAMED_FILES_BATCH = 200;
+
+/**
  * Named files (bake/compose files the workflows reference, actions and reusable workflows of the
  * same organization) at a ref of each repository, in one aliased GraphQL request per batch of
  * repositories (several refs of one repository share its alias). Results are keyed by
@@ -163,7 +170,7 @@ export async function fetchFilesByPath(
   await runBatched(
     gh,
     items,
-    opts.batchSize ?? 25,
+    opts.batchSize ?? NAMED_FILES_BATCH,
     (batch) => {
       const vars: Record<string, unknown> = { owner: org };
       const decl = ["$owner: String!"];

@@ -34,6 +34,14 @@ export interface RegistryClientOptions {
   token?: string;
   /** Basic username at the token endpoint (GHCR accepts any; default "cacheguard") */
   username?: string;
+  /** the registry host refs name (`resolve` takes it besides ghcr.io and the URL's own host); default ghcr.io */
+  host?: string;
+  /** a docker identity token (OAuth2 refresh token) traded for pull tokens instead of Basic */
+  identityToken?: string;
+  /** a registry access token sent as `Authorization: Bearer` as it is (no token exchange) */
+  bearerToken?: string;
+  /** what a refused credential means on this registry, for its error messages (default: GHCR's read:packages advice) */
+  refusedHint?: string;
   stats?: RequestStats;
   /** defaults to the limiter of the GitHub client created with the same `stats` object */
   limiter?: Limiter;
@@ -61,6 +69,12 @@ export interface RegistryClient {
   getManifest(name: string, ref: string): Promise<Manifest>;
   /** map `ghcr.io/OWNER/NAME[:TAG][@DIGEST]` to the repository name and reference at registryUrl */
   resolve(ref: string): { name: string; reference: string; tag?: string; digest?: string };
+  /**
+   * Before reading many repositories: learn the token realm from `GET /v2/` and fetch pull tokens for
+   * `names` a batch at a time (one token request per batch). Optional: without it every repository
+   * pays its own token request. Never throws: a read that then fails says why.
+   */
+  prepare(names: string[], batch?: number): Promise<void>;
 }
 
 export function createRegistryClient(opts: RegistryClientOptions): RegistryClient {
@@ -76,6 +90,10 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   const basic = opts.token ? Buffer.from(`${opts.username ?? "cacheguard"}:${opts.token}`).toString("base64") : undefined;
   registerSecret(opts.token);
   registerSecret(basic);
+  registerSecret(opts.identityToken);
+  registerSecret(opts.bearerToken);
+  const direct = opts.bearerToken ? `Bearer ${opts.bearerToken}` : undefined;
+  const credentialed = !!(basic || opts.identityToken || direct);
 
   /** the authorization that worked last for a repository name */
   const authFor = new Map<string, string>();
@@ -89,7 +107,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       // the timeout covers the body too: a connection that stalls mid-body is abandoned and retried
       return doFetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
     });
-  const tokens = createTokenSource({ fetch: rawFetch, basic, policy, base });
+  const tokens = createTokenSource({ fetch: rawFetch, basic, identityToken: opts.identityToken, refused: opts.refusedHint, policy, base });
 
   /**
    * One registry request: the auth handshake, then `read` of the answer, with bounded retries of
@@ -99,7 +117,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     // The first request learns the token realm from its 401; requests started meanwhile wait for
     // it instead of each paying their own challenge round trip.
     let discovered: (() => void) | undefined;
-    if (!knownRealm && !authFor.has(name)) {
+    if (!direct && !knownRealm && !authFor.has(name)) {
       if (discovery) await discovery;
       else discovery = new Promise<void>((resolve) => (discovered = resolve));
     }
@@ -111,14 +129,14 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   }
 
   async function sendAuthorized<T>(name: string, method: "GET" | "HEAD", url: string, accept: string | undefined, read: (res: Response) => Promise<T>): Promise<T> {
-    if (!authFor.has(name) && knownRealm) {
+    if (!direct && !authFor.has(name) && knownRealm) {
       authFor.set(name, `Bearer ${await tokens.get(knownRealm.realm, knownRealm.service, `repository:${name}:pull`)}`);
     }
     let authTried = false;
     const once = async (): Promise<Response> => {
       const headers: Record<string, string> = {};
       if (accept) headers.Accept = accept;
-      const auth = authFor.get(name);
+      const auth = direct ?? authFor.get(name);
       if (auth) headers.Authorization = auth;
       try {
         return await rawFetch(url, { method, headers });
@@ -128,7 +146,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     };
     return withRetries(policy, async () => {
       let res = await once();
-      if (res.status === 401 && !authTried) {
+      if (res.status === 401 && !authTried && !direct) {
         authTried = true; // the handshake is not a retry, but happens once per request
         const challenge = parseWwwAuthenticate(res.headers.get("www-authenticate") ?? "");
         discardBody(res);
@@ -146,7 +164,10 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       }
       if (res.status === 401) {
         discardBody(res);
-        throw new RegistryError(`The registry rejected the credentials for ${name} (401)`, 401, "UNAUTHORIZED");
+        throw new RegistryError(
+          credentialed ? `The registry rejected the credentials for ${name} (401)` : `The registry refused to let ${name} be read without credentials (401)`,
+          401, "UNAUTHORIZED",
+        );
       }
       return read(res);
     });
@@ -160,16 +181,38 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     throw await failure(res, doing, c.text);
   }
 
+  async function prepare(names: string[], batch = 10): Promise<void> {
+    if (direct || names.length === 0) return;
+    if (!knownRealm) {
+      try {
+        const res = await rawFetch(`${base}/v2/`, { method: "GET", headers: {} });
+        const bearer = res.status === 401 ? parseWwwAuthenticate(res.headers.get("www-authenticate") ?? "").find((c) => c.scheme === "bearer") : undefined;
+        discardBody(res);
+        if (bearer?.params.realm) knownRealm = { realm: bearer.params.realm, service: bearer.params.service };
+      } catch {
+        return; // the reads report the network error
+      }
+    }
+    const realm = knownRealm;
+    if (!realm) return; // no token auth (an open registry, or Basic): nothing to fetch ahead
+    const todo = names.filter((n) => !authFor.has(n));
+    const chunks: string[][] = [];
+    for (let i = 0; i < todo.length; i += batch) chunks.push(todo.slice(i, i + batch));
+    // the batches side by side (each is one request through the limiter)
+    await Promise.all(chunks.map((chunk) => tokens.prefetch(realm.realm, realm.service, chunk.map((n) => `repository:${n}:pull`))));
+  }
+
   const manifestUrl = (name: string, ref: string) => `${base}/v2/${name}/manifests/${encodeURIComponent(ref)}`;
 
   const client: RegistryClient = {
     registryUrl: base,
     stats,
+    prepare,
     resolve(ref: string) {
       const r = parseRegistryRef(ref);
       if (!r) throw new RegistryError(`'${ref}' is not an image reference`);
-      if (r.host !== "ghcr.io" && r.host !== baseHost) {
-        throw new RegistryError(`cacheguard reads ghcr.io only; '${ref}' is on ${r.host}`);
+      if (r.host !== (opts.host ?? "ghcr.io") && r.host !== baseHost) {
+        throw new RegistryError(opts.host ? `this client reads ${opts.host}; '${ref}' is on ${r.host}` : `cacheguard reads ghcr.io only; '${ref}' is on ${r.host}`);
       }
       const reference = r.digest ?? r.tag ?? "latest";
       return { name: r.name, reference, ...(r.tag ? { tag: r.tag } : {}), ...(r.digest ? { digest: r.digest } : {}) };

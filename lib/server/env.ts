@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { AppKeyError, normalizeAppPrivateKey } from "@/lib/github/app-key";
+import { otherRegistriesFromEnv, parseRegistriesJson, parseRegistryUrls } from "@/lib/registry/credentials";
 
 /** An http(s) URL (an alert receiver): no other scheme, no spaces. */
 export function httpUrlProblem(value: string): string | null {
@@ -24,6 +25,12 @@ const unsetIfEmpty = (v: unknown) => (typeof v === "string" && v.trim() === "" ?
 const alertUrl = z.preprocess(unsetIfEmpty, z.string().trim().max(2000).superRefine((v, ctx) => {
   const problem = httpUrlProblem(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
+}).optional());
+
+/** A JSON variable checked by its parser, whose problem text names places and never values. */
+const jsonVar = (parse: (text: string) => object) => z.preprocess(unsetIfEmpty, z.string().superRefine((v, ctx) => {
+  const r = parse(v);
+  if ("problem" in r) ctx.addIssue({ code: "custom", message: String(r.problem).replace(/^CACHEGUARD_[A-Z_]+:? ?/, "") });
 }).optional());
 
 /**
@@ -58,6 +65,15 @@ const schema = z.object({
   CACHEGUARD_REGISTRY_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** the repository custom property naming the owner team (read with GET /orgs/{org}/properties/values) */
   CACHEGUARD_TEAM_PROPERTY: z.string().trim().min(1).max(100).default("team"),
+  /** credentials for registries other than GHCR: a JSON list of {host, username, password} | {host, token} | {host, identityToken} */
+  CACHEGUARD_REGISTRIES: jsonVar(parseRegistriesJson),
+  /** a docker config.json whose `auths` give registry credentials (credential helpers are not run) */
+  CACHEGUARD_DOCKER_CONFIG: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** Docker Hub: a user and a personal access token, for private repositories (public ones are read anonymously) */
+  DOCKERHUB_USERNAME: z.preprocess(unsetIfEmpty, z.string().optional()),
+  DOCKERHUB_TOKEN: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** test/dev hook: JSON host → URL of its registry API (`npm start` points docker.io at the fake Docker Hub) */
+  CACHEGUARD_REGISTRY_URLS: jsonVar(parseRegistryUrls),
   /** set by `npm start` in demo mode: the fake server's URL */
   CACHEGUARD_DEMO_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().positive().default(3000),
@@ -108,6 +124,9 @@ export function trustProxy(env: Env): boolean {
  * be read must not quietly become the open demo: the server refuses to start instead.
  */
 export function configProblem(env: Env): string | null {
+  // a registry credential that cannot be used is refused in demo mode too: it would only fail later
+  const registries = otherRegistriesFromEnv(env);
+  if ("problem" in registries) return registries.problem;
   if (isDemoMode(env)) return null;
   const ghcr = ghcrTokenProblem(env.GHCR_TOKEN);
   if (ghcr) return ghcr;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { createDb, type Db } from "@/lib/server/db";
 import { runScan, type ScanSummary } from "@/lib/server/scan";
-import { DEMO_FIXTURE, freshDbUrl } from "../scan-helpers";
+import { DEMO_FIXTURE, freshDbUrl, hubRegistries } from "../scan-helpers";
 import { publishedGraphQLSchema } from "./descriptions";
 import { answerProblems, type GraphQLAnswer } from "./graphql-answer";
 import { docId, documentProblems } from "./graphql-judge";
@@ -33,7 +33,8 @@ beforeAll(async () => {
   fake = await startFakeGitHub({ fixture, port: 0, reload: "manual", maxPerPage: 4 });
   proxy = await recordingProxy(fake.url);
   db = createDb(await freshDbUrl(dir));
-  const config = { org: "acme", apiUrl: proxy.url, registryUrl: proxy.url, token: "demo-token" };
+  // docker.io is the fake's Docker Hub (not a GitHub route: its answers are judged in registry-other-real.test.ts)
+  const config = { org: "acme", apiUrl: proxy.url, registryUrl: proxy.url, token: "demo-token", registries: hubRegistries(fake) };
   scans.push(await runScan(db, { config, trigger: "manual" }));
   // archived repos and forks too, read warm: the rescan's documents and answers are judged as well
   scans.push(await runScan(db, { config: { ...config, includeArchived: true, includeForks: true }, trigger: "manual" }));

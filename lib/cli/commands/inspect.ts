@@ -2,11 +2,15 @@ import type { CliIo } from "@/lib/cli/io";
 import { parseFlags } from "@/lib/cli/commands/scan";
 import { createRegistryClient } from "@/lib/registry/client";
 import { type InspectResult, inspectRef } from "@/lib/registry/inspect";
+import { clientAuth, credentialFor, otherRegistriesFromEnv } from "@/lib/registry/credentials";
+import { registryEndpoint } from "@/lib/registry/hosts";
 import { parseRegistryRef } from "@/lib/registry/refs";
 
 const USAGE =
   "usage: cacheguard inspect REF [--registry-url URL] [--format text|json]\n" +
-  "  REF like ghcr.io/acme/api:test or ghcr.io/acme/api@sha256:…; token from GHCR_TOKEN, else GITHUB_TOKEN\n";
+  "  REF like ghcr.io/acme/api:test or ghcr.io/acme/api@sha256:…; token from GHCR_TOKEN, else GITHUB_TOKEN\n" +
+  "  or on any registry (docker.io/acme/app:latest, nginx:latest, quay.io/org/app:v1): credentials from\n" +
+  "  CACHEGUARD_REGISTRIES, DOCKERHUB_USERNAME + DOCKERHUB_TOKEN, CACHEGUARD_DOCKER_CONFIG, else anonymous\n";
 
 const WHAT: Record<string, string> = {
   image: "an image",
@@ -59,13 +63,23 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     io.stderr(`cacheguard inspect: "${positional[0]}" is not an image reference (expected e.g. ghcr.io/acme/api:test)\n`);
     return 2;
   }
-  const registryUrl = flags["registry-url"] ?? (ref.host === "ghcr.io" ? env.GHCR_URL ?? "https://ghcr.io" : `https://${ref.host}`);
+  const ghcr = ref.host === "ghcr.io";
+  const others = ghcr ? null : otherRegistriesFromEnv(env);
+  if (others && "problem" in others) {
+    io.stderr(`cacheguard inspect: ${others.problem}\n`);
+    return 2;
+  }
+  const registryUrl = flags["registry-url"] ?? (ghcr ? env.GHCR_URL ?? "https://ghcr.io" : registryEndpoint(ref.host, others?.urls));
   if (!/^https?:\/\/\S+$/.test(registryUrl)) {
     io.stderr(`cacheguard inspect: --registry-url must be an http(s) URL (got "${registryUrl}")\n`);
     return 2;
   }
-  // GHCR_TOKEN (a classic PAT) when set, as the scan reads the registry
-  const client = createRegistryClient({ registryUrl, token: env.GHCR_TOKEN || env.GITHUB_TOKEN || undefined });
+  const cred = others ? credentialFor(others, ref.host) : undefined;
+  const auth = ghcr
+    // GHCR_TOKEN (a classic PAT) when set, as the scan reads the registry
+    ? { token: env.GHCR_TOKEN || env.GITHUB_TOKEN || undefined }
+    : clientAuth(cred);
+  const client = createRegistryClient({ registryUrl, host: ref.host, ...auth, ...(ghcr ? {} : { refusedHint: "the credential was refused or cannot read this repository" }) });
   let result: InspectResult;
   try {
     result = await inspectRef(client, positional[0]);

@@ -7,6 +7,7 @@ import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type Scan
 import { coverageText } from "@/lib/server/scan/coverage";
 import { githubAppFromEnv, ghcrTokenProblem } from "@/lib/server/env";
 import type { AppAuthOptions } from "@/lib/github/app-auth";
+import { type OtherRegistriesConfig, otherRegistriesFromEnv } from "@/lib/registry/credentials";
 
 
 const USAGE =
@@ -14,6 +15,7 @@ const USAGE =
   "                       [--app-id ID --app-private-key-file FILE [--app-installation-id N]]\n" +
   "  token from GITHUB_TOKEN, or a GitHub App from GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY(_FILE)\n" +
   "  [+ GITHUB_APP_INSTALLATION_ID]; the registry with GHCR_TOKEN (a classic PAT) when set;\n" +
+  "  other registries with CACHEGUARD_REGISTRIES, DOCKERHUB_USERNAME + DOCKERHUB_TOKEN, CACHEGUARD_DOCKER_CONFIG;\n" +
   "  database from DATABASE_URL (default file:./data/cacheguard.db)\n";
 
 interface ScanArgs {
@@ -22,6 +24,7 @@ interface ScanArgs {
   registryUrl: string;
   format: "text" | "json";
   app?: AppAuthOptions;
+  registries: OtherRegistriesConfig;
 }
 
 /** `--name value` / `--name=value` flags; returns an error string on bad usage. */
@@ -69,7 +72,9 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): Sca
   if ("problem" in app) return app.problem;
   const ghcr = ghcrTokenProblem(env.GHCR_TOKEN);
   if (ghcr) return ghcr;
-  return { org, apiUrl, registryUrl, format, ...(app.app ? { app: { ...app.app, org } } : {}) };
+  const registries = otherRegistriesFromEnv(env);
+  if ("problem" in registries) return registries.problem;
+  return { org, apiUrl, registryUrl, format, registries, ...(app.app ? { app: { ...app.app, org } } : {}) };
 }
 
 /** The `auth:` line: what the scan authenticated as, and what read the registry. */
@@ -100,6 +105,10 @@ function textReport(s: ScanSummary): string {
   lines.push(`  repos: ${s.repos} (${s.reposFetched} read, ${s.reposSkipped} unchanged), packages: ${s.auth?.registry === "not-read" ? "not read" : s.packages}`);
   lines.push(`  requests: ${s.requests.rest} REST, ${s.requests.graphql} GraphQL, ${s.requests.registry} registry`);
   lines.push(`  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved${s.suppressed.length ? `, ${s.suppressed.length} suppressed (not counted)` : ""}`);
+  for (const r of s.registries ?? []) {
+    const who = r.credential === "anonymous" ? "anonymous" : r.credential;
+    lines.push(`  registry ${r.host}: ${r.read} of ${r.tags} tag${r.tags === 1 ? "" : "s"} read (${who})${r.notRead > 0 ? `, ${r.notRead} not read` : ""}`);
+  }
   if (s.coverage) lines.push(`  coverage: ${coverageText(s.coverage)}${s.coverage.partly > 0 ? ` (${s.coverage.partly} analysis note${s.coverage.partly === 1 ? "" : "s"})` : ""}`);
   for (const e of s.repoErrors) lines.push(`  ! ${e.repo}: ${e.message}`);
   // files not analysed, and why: findings in them are not in this report
@@ -150,6 +159,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
         org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl, token: env.GITHUB_TOKEN || undefined,
         ...(args.app ? { app: args.app } : {}), ...(env.GHCR_TOKEN ? { registryToken: env.GHCR_TOKEN } : {}),
         teamProperty: env.CACHEGUARD_TEAM_PROPERTY || undefined,
+        registries: args.registries,
       },
       onProgress: (p) => {
         if (args.format !== "text") return;
@@ -162,6 +172,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
       io.stdout(`${JSON.stringify({
         scan: { id: summary.scanId, status: summary.status, repos: summary.repos, requests: summary.requests,
           ...(summary.auth ? { auth: summary.auth } : {}),
+          ...(summary.registries ? { registries: summary.registries } : {}),
           ...(summary.error ? { error: summary.error } : {}), errors: summary.repoErrors, warnings: summary.warnings,
           ...(summary.coverage ? { coverage: summary.coverage } : {}) },
         findings: summary.findings.map(jsonFinding),

@@ -104,6 +104,8 @@ export interface Fixture {
   org: z.infer<typeof orgSchema> & { id: number };
   repos: Map<string, FixtureRepo>;
   packages: Map<string, FixturePackage>;
+  /** other registries (the fake Docker Hub): host → repository path (`acme/sdk`) → its tags, as packages are */
+  registries: Map<string, Map<string, FixturePackage>>;
   tokens: Record<string, TokenUser>;
 }
 
@@ -258,7 +260,23 @@ export function loadFixture(root: string, previous?: Fixture): Fixture {
       packages.set(d.name, loadPackage(path.join(pkgsDir, d.name), d.name, org.login, repos));
     }
   }
+  const registries = new Map<string, Map<string, FixturePackage>>();
+  const regsDir = path.join(root, "registries");
+  if (existsSync(regsDir)) {
+    for (const h of readdirSync(regsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      const repos = new Map<string, FixturePackage>();
+      // a repository is a folder with tags/ (its path may have any number of parts: library/nginx, org/team/app)
+      const walk = (dir: string, rel: string) => {
+        if (existsSync(path.join(dir, "tags"))) return void repos.set(rel, loadPackage(dir, rel, `${h.name}/${rel}`, new Map()));
+        for (const d of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+          walk(path.join(dir, d.name), rel ? `${rel}/${d.name}` : d.name);
+        }
+      };
+      walk(path.join(regsDir, h.name), "");
+      registries.set(h.name, repos);
+    }
+  }
   const tokensFile = path.join(root, "tokens.json");
   const tokens = existsSync(tokensFile) ? readJson(tokensFile, tokensSchema) : DEFAULT_TOKENS;
-  return { root, org, repos, packages, tokens };
+  return { root, org, repos, packages, registries, tokens };
 }

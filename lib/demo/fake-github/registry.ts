@@ -8,7 +8,7 @@ export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+
 // further and rewrite schema 2 to schema 1; GHCR has no schema 1, so the fake serves schema 2).
 const DEFAULT_ACCEPT = [DOCKER_MANIFEST];
 
-function regSend(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function regSend(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
   // distribution writes its JSON with Go's json.Encoder, which ends it with a newline
   const text = body === undefined ? "" : `${JSON.stringify(body)}\n`;
   ctx.res.writeHead(status, {
@@ -20,7 +20,7 @@ function regSend(ctx: Ctx, status: number, body: unknown, headers: Record<string
 }
 
 /** distribution's error body (its errcode package): `detail` left out when the error has none to give. */
-const regError = (code: string, message: string, detail?: unknown) => ({ errors: [{ code, message, ...(detail !== undefined ? { detail } : {}) }] });
+export const regError = (code: string, message: string, detail?: unknown) => ({ errors: [{ code, message, ...(detail !== undefined ? { detail } : {}) }] });
 
 function challenge(ctx: Ctx, scope: string, error?: "invalid_token" | "insufficient_scope"): Record<string, string> {
   return { "www-authenticate": `Bearer realm="${ctx.base}/token",service="ghcr.io",scope="${scope}"${error ? `,error="${error}"` : ""}` };
@@ -123,7 +123,7 @@ export function handleRegistry(ctx: Ctx): void {
   return blob(ctx, pkg, decodeURIComponent(m[4]));
 }
 
-function tagsList(ctx: Ctx, name: string, pkg: FixturePackage): void {
+export function tagsList(ctx: Ctx, name: string, pkg: FixturePackage): void {
   const all = [...pkg.tags.keys()].sort();
   const last = ctx.url.searchParams.get("last");
   const nParam = ctx.url.searchParams.get("n");
@@ -144,7 +144,7 @@ const NOT_ACCEPTED: Record<string, string> = {
   [OCI_MANIFEST]: "OCI manifest found, but accept header does not support OCI manifests",
 };
 
-function manifest(ctx: Ctx, name: string, pkg: FixturePackage | undefined, ref: string): void {
+export function manifest(ctx: Ctx, name: string, pkg: FixturePackage | undefined, ref: string): void {
   const byDigest = ref.startsWith("sha256:");
   const digest = byDigest ? ref : pkg?.tags.get(ref);
   const m = digest ? pkg?.manifests.get(digest) : undefined;
@@ -163,7 +163,7 @@ function manifest(ctx: Ctx, name: string, pkg: FixturePackage | undefined, ref: 
   ctx.res.end(ctx.req.method === "HEAD" ? undefined : m.bytes);
 }
 
-function blob(ctx: Ctx, pkg: FixturePackage | undefined, digest: string): void {
+export function blob(ctx: Ctx, pkg: FixturePackage | undefined, digest: string): void {
   const bytes = pkg?.blobs.get(digest);
   if (!bytes) return regSend(ctx, 404, regError("BLOB_UNKNOWN", "blob unknown to registry", digest));
   ctx.res.writeHead(200, {

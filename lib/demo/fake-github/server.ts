@@ -6,6 +6,7 @@ import { FixtureStore, type ReloadMode } from "./fixture-store";
 import { commitToDefault, GitWrites } from "./git-writes";
 import { lookupToken, parseToken, readBody, send, sendError, type Ctx, type FakeAuth, type FakeRequest, type ServerState } from "./http";
 import { readRegistryToken } from "./registry-token";
+import { type FakeHub, startFakeHub } from "./hub";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import type { SarifUpload } from "./rest-code-scanning";
 import { matchRoute } from "./routes";
@@ -44,11 +45,13 @@ export interface FakeGitHubOptions {
    * and the `ghs_` installation tokens they issue accepted by the org's REST and GraphQL until they expire
    */
   app?: FakeAppOptions;
+  /** the fake Docker Hub's pull limit per caller (manifest GETs; HEADs are free, as on Docker Hub); default none */
+  hubPullLimit?: number;
 }
 
 export type { FakeAppOptions, FakeAuth, FakeRequest };
 
-export interface FakeStats { rest: number; graphql: number; registry: number; oauth: number; byRoute: Record<string, number>; faults: FaultStats }
+export interface FakeStats { rest: number; graphql: number; registry: number; oauth: number; byRoute: Record<string, number>; faults: FaultStats; hub?: ReturnType<FakeHub["stats"]> }
 
 export interface FakeGitHub {
   url: string;
@@ -81,6 +84,11 @@ export interface FakeGitHub {
   changeRepo(req: RepoChangeRequest, target?: WebhookTarget): Promise<Delivery>;
   /** where deliveries go when no target is given (the org hook); settable once the receiver is known */
   setWebhookTarget(target: WebhookTarget | undefined): void;
+  /**
+   * A second registry host, Docker Hub-style (lib/demo/fake-github/hub.ts): scans map `docker.io` to
+   * `hub.url` (CACHEGUARD_REGISTRY_URLS, ScanConfig.registries.urls); its content is `registries/docker.io/`.
+   */
+  hub: FakeHub;
 }
 
 export interface PushRequest {
@@ -158,7 +166,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     sarifs: [],
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
-  const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats) });
+  let hub: FakeHub | null = null;
+  const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats), ...(hub ? { hub: hub.stats() } : {}) });
   let hookTarget = opts.webhooks;
   let base = "http://127.0.0.1";
   const served = () => state.writes.apply(store.get());
@@ -221,6 +230,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       state.stats = emptyStats();
       faults.stats.injected = 0;
       faults.stats.byKind = {};
+      hub?.resetStats();
       res.writeHead(204);
       return void res.end();
     }
@@ -355,6 +365,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   });
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
+  const theHub = await startFakeHub({ fixture: served, state, latencyMs: opts.latencyMs, host: opts.host, pullLimit: opts.hubPullLimit });
+  hub = theHub;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -367,6 +379,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       state.stats = emptyStats();
       faults.stats.injected = 0;
       faults.stats.byKind = {};
+      theHub.resetStats();
     },
     reload: () => store.reload(),
     sarifUploads: () => [...state.sarifs],
@@ -376,12 +389,15 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     setWebhookTarget: (target) => {
       hookTarget = target;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    hub: theHub,
+    close: async () => {
+      await theHub.close();
+      await new Promise<void>((resolve) => {
         store.close();
         faults.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

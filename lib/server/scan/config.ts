@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
 import { normalizeAppPrivateKey } from "@/lib/github/app-key";
 import { DEMO_ORG, DEMO_TOKEN, type Env, githubAppFromEnv, isDemoMode } from "@/lib/server/env";
+import { type OtherRegistriesConfig, otherRegistriesFromEnv } from "@/lib/registry/credentials";
 import type { ScanConfig } from "@/lib/server/scan/types";
+
+/** Registries other than GHCR: credentials from the environment; demo mode reads only the hosts CACHEGUARD_REGISTRY_URLS names. */
+function registriesFromEnv(env: Env, demo: boolean): OtherRegistriesConfig {
+  const r = otherRegistriesFromEnv(env);
+  if ("problem" in r) throw new Error(r.problem);
+  return demo ? { ...r, onlyListed: true } : r;
+}
 
 const truthy = (v: string | undefined) => v === "1" || v === "true";
 
@@ -21,6 +29,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
       includeForks: false,
       registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
       teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
+      registries: registriesFromEnv(env, true),
     };
     // CACHEGUARD_DEMO_AUTH=app: the fake's App with the key `npm start` generated; the registry with the demo PAT
     if (env.CACHEGUARD_DEMO_APP_ID && env.CACHEGUARD_DEMO_APP_KEY_FILE) {
@@ -43,5 +52,6 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
     registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
     teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
+    registries: registriesFromEnv(env, false),
   };
 }

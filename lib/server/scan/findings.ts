@@ -17,11 +17,22 @@ const ACTIONS_CACHE_RULE = "gha-cache-near-quota";
  */
 export function registryTagSettled(evidence: RegistryEvidence, ref: string): boolean {
   const m = /^ghcr\.io\/[^/]+\/(.+):([^:/]+)$/i.exec(ref);
-  if (!m) return false;
+  if (!m) return otherRegistryTagSettled(evidence, ref);
   const pkg = evidence.packages.get(m[1].toLowerCase());
   if (!pkg) return evidence.packagesComplete;
   if (!pkg.listed) return false;
   return !pkg.listed.has(m[2]) || pkg.current.has(m[2]);
+}
+
+/**
+ * A tag on another registry, read by name because workflows name it: settled when this scan read it
+ * (or a complete tag list lacks it), or when no workflow names it any more (nothing is left for the
+ * rule to report; the finding's repository must still have been read completely). A tag that could
+ * not be read is not: its finding stays as it was.
+ */
+function otherRegistryTagSettled(evidence: RegistryEvidence, ref: string): boolean {
+  if (!evidence.other || !/^[^/\s]+\/[^\s]+:[^:/\s]+$/.test(ref)) return false;
+  return !evidence.other.named.has(ref) || evidence.other.settled.has(ref);
 }
 
 /** Every package listed, every tag list complete, every tag read. */

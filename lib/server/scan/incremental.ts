@@ -19,6 +19,7 @@ import { persistFindings } from "@/lib/server/scan/findings";
 import { beginScan, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanOnePackage, storedTags } from "@/lib/server/scan/packages";
 import { lastUsageRead, storedCacheInfos } from "@/lib/server/scan/actions-cache";
+import { storedOtherRegistries } from "@/lib/server/scan/other-registries";
 import { type RepoFiles, goneTracked, markGoneTracked, readRepos, repoRowChanged, repoRowData, storedRepoFiles } from "@/lib/server/scan/repos";
 import { afterScan, analyseAndStore, emptySummary, packagesClient, recordScanEnd, repoIdsOf } from "@/lib/server/scan/run";
 import type { OnProgress, RegistryEvidence, RepoError, ScanConfig, ScanSummary } from "@/lib/server/scan/types";
@@ -229,8 +230,16 @@ async function execute(db: Db, scanId: number, orgId: number, opts: IncrementalO
       row, fullName: `${config.org}/${row.name}`, complete: row.lastError === null && row.lastCompleteScanId !== null,
     })));
     const all = [...read.repos, ...otherFiles];
-    // the Actions cache as the last full scan read it: a webhook reads none of it
-    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags, { actionsCache: await storedCacheInfos(db, all) });
+    // the Actions cache as the last full scan read it, and tags on other registries as it read them:
+    // a webhook reads neither
+    const { findings, coverage } = await analyseAndStore(db, scanId, all, tags, {
+      actionsCache: await storedCacheInfos(db, all),
+      moreTags: async (models) => {
+        const stored = await storedOtherRegistries(db, orgId, models);
+        evidence = { ...evidence, other: stored.evidence };
+        return stored.tags;
+      },
+    });
     summary.coverage = coverage;
 
     await progress.update({ phase: "findings" });

@@ -15,7 +15,7 @@ import type { FileProblem, RepoError, ScanConfig } from "@/lib/server/scan/types
  * the bake files of the whole batch are fetched together, so larger batches mean fewer requests;
  * this is also the progress granularity.
  */
-const FETCH_BATCH = 100;
+const FETCH_BATCH = 200;
 
 /**
  * Which files a scan reads for a repository (workflows only; then the files they call): stored files

@@ -19,6 +19,7 @@ import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
 import { readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
+import { type OtherRegistriesResult, scanOtherRegistries } from "@/lib/server/scan/other-registries";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -77,15 +78,30 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     repoErrors = [...repos.errors, ...pkgs.errors, ...cache.errors];
 
     await progress.update({ phase: "analyze" });
-    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, { analysis, actionsCache: cache.infos });
+    // tags on other registries are the ones the analysed workflows name: read between analysis and the rule
+    let other: OtherRegistriesResult | null = null;
+    const { findings, coverage } = await analyseAndStore(db, scanId, repos.repos, pkgs.tags, {
+      analysis, actionsCache: cache.infos,
+      moreTags: async (models) => {
+        other = await scanOtherRegistries(db, orgId, scanId, config.registries, models, stats, progress);
+        if (other.hosts.length > 0) await progress.update({ phase: "analyze" }); // the rule and the build maps
+        return other.tags;
+      },
+    });
     summary.coverage = coverage;
+    const others = other as OtherRegistriesResult | null;
+    if (others) {
+      repoErrors = [...repoErrors, ...others.errors];
+      if (others.hosts.length > 0) summary.registries = others.hosts;
+    }
 
     await progress.update({ phase: "findings" });
     const repoIds = repoIdsOf(repos.repos);
     completeRepoIds = repos.repos.filter((r) => r.complete).map((r) => r.repoId);
     const resolvable = new Set([...repos.repos.filter((r) => r.complete).map((r) => r.repoId), ...repos.goneRepoIds]);
     const persisted = await persistFindings(db, {
-      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, registry: pkgs.evidence, actionsCacheRead: cache.read,
+      orgId, scanId, findings, repoIds, resolvableRepoIds: resolvable, actionsCacheRead: cache.read,
+      registry: { ...pkgs.evidence, ...(others ? { other: others.evidence } : {}) },
     });
     await persistProblems(db, orgId, scanId);
     Object.assign(summary, {
@@ -156,6 +172,8 @@ export interface LiveInputs {
   analysis?: AnalysisResult;
   /** the stored Actions cache readings of the repositories (gha-cache-near-quota) */
   actionsCache?: ActionsCacheInfo[];
+  /** more registry tags, read once the analysis says which tags the workflows name (other registries) */
+  moreTags?: (models: RepoModel[]) => Promise<RegistryTagInfo[]>;
 }
 
 /**
@@ -166,9 +184,10 @@ export interface LiveInputs {
 export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[], tags: RegistryTagInfo[], live: LiveInputs = {}) {
   const analysis = live.analysis ?? (await analyzeOrg(repos));
   const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
+  const allTags = live.moreTags ? [...tags, ...(await live.moreTags(analysis.models))] : tags;
   const cache = actionsCacheFindings(repos, analysis.models, live.actionsCache ?? []);
   const findings = sortFindings([
-    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, tags, texts), ...cache.findings, ...cache.suppressed,
+    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, allTags, texts), ...cache.findings, ...cache.suppressed,
   ]);
   // what was not analysed, and each repository's build map, from this analysis
   const coverage = coverageOf(repos, analysis.models);

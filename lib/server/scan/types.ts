@@ -1,5 +1,6 @@
 import type { Finding } from "@/lib/engine/types";
 import type { AppAuthOptions } from "@/lib/github/app-auth";
+import type { OtherRegistriesConfig } from "@/lib/registry/credentials";
 
 export interface ScanConfig {
   org: string;
@@ -24,10 +25,15 @@ export interface ScanConfig {
   actionsCacheMaxAgeMs?: number;
   /** the repository custom property that names the owner team (default `team`; CACHEGUARD_TEAM_PROPERTY) */
   teamProperty?: string;
+  /**
+   * registries other than GHCR (Docker Hub, any OCI registry) that workflows push to: credentials per
+   * host, and where hosts are reached (a test/dev hook); absent: anonymous, at each host's own address
+   */
+  registries?: OtherRegistriesConfig;
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
-export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "actions-cache" | "findings" | "done";
+export type ScanPhase = "starting" | "repos" | "workflows" | "bake-files" | "packages" | "workflows+packages" | "analyze" | "actions-cache" | "registries" | "findings" | "done";
 
 export interface ScanProgress {
   scanId: number;
@@ -54,6 +60,12 @@ export interface RegistryEvidence {
   packagesComplete: boolean;
   /** by lower-cased package name: its tag list when read completely (null: not), and the tags read */
   packages: Map<string, { listed: Set<string> | null; current: Set<string> }>;
+  /**
+   * Tags on other registries (`host/repository:tag`), read by name: the ones this scan's workflows
+   * name (and so needed reading), and those it settled (read, or absent from a complete tag list).
+   * Absent: nothing is known of them (no finding on another registry is resolved).
+   */
+  other?: { named: Set<string>; settled: Set<string> };
 }
 
 /** A file the scan could not read or analyse (or analysed only in part), and why. */
@@ -107,6 +119,8 @@ export interface ScanSummary {
   suppressed: ScanFinding[];
   /** how the scan authenticated: a token, or a GitHub App installation; and what read the registry */
   auth?: ScanAuth;
+  /** registries other than GHCR the scan read tags of, host by host; absent when workflows name none */
+  registries?: RegistryHostReport[];
   /** what was done after the scan (alerts, code scanning, issues); absent when nothing ran */
   actions?: import("@/lib/server/after-scan").ActionOutcome[];
 }
@@ -117,6 +131,23 @@ export interface ScanAuth {
   installationId?: number;
   /** GHCR_TOKEN, the GitHub token, no credential (public packages only), or not read (an App without GHCR_TOKEN) */
   registry: "ghcr-token" | "github-token" | "anonymous" | "not-read";
+}
+
+/** One registry host other than GHCR in a scan: how it was read and how many of its tags. */
+export interface RegistryHostReport {
+  host: string;
+  /** the URL its registry API was reached at */
+  url: string;
+  /** anonymous, or where its credential came from */
+  credential: "anonymous" | "CACHEGUARD_REGISTRIES" | "DOCKERHUB_TOKEN" | "CACHEGUARD_DOCKER_CONFIG";
+  /** tags workflows name there */
+  tags: number;
+  /** read (what they hold is known), or settled as gone (absent from a complete tag list) */
+  read: number;
+  /** could not be read: reported under repoErrors as `registry:HOST`, findings about them kept */
+  notRead: number;
+  /** requests sent to it (token endpoint included) */
+  requests: number;
 }
 
 export type OnProgress = (p: ScanProgress) => void;
