@@ -111,6 +111,22 @@ describe("gha-cache-near-quota from the fake GitHub's cache data", () => {
     expect((await getRepoActionsCache(env.db, ORG, "docs-site"))!.usage).toMatchObject({ entries: 3, nearQuota: false, listing: { buildkitEntries: 0, entries: 3 } });
   });
 
+  it("is silenced like any finding: an inline ignore on its line, or the repository's .github/cacheguard.yml", async () => {
+    env = await scanEnv((fixture) => {
+      const file = path.join(fixture, "repos", "docs-site", ".github", "workflows", "preview.yml");
+      writeFileSync(file, readFileSync(file, "utf8").replace("          cache-to: type=gha,mode=max", "          # cacheguard: ignore[gha-cache-near-quota] the docs cache is pruned by hand\n          cache-to: type=gha,mode=max"));
+      writeFileSync(path.join(fixture, "repos", "base-images", ".github", "cacheguard.yml"), "disable:\n  - rule: gha-cache-near-quota\n    reason: a 2 GB limit on purpose\n");
+      withTokens(fixture);
+      editCache(fixture, "base-images", (c) => { c.storage_limit_gb = 2; });
+    });
+    const s = await scan(env, { token: "admin-token" });
+    expect(cacheFindings(s)).toEqual([]);
+    expect(s.suppressed.filter((f) => f.ruleId === RULE).map((f) => `${f.repo} ${f.suppressed?.kind} ${f.suppressed?.reason}`).sort()).toEqual([
+      "acme/base-images config a 2 GB limit on purpose",
+      "acme/docs-site inline the docs cache is pruned by hand",
+    ]);
+  });
+
   it("a scan that cannot read the usage (no read:org) is partial, says why, and keeps the finding and the last reading", async () => {
     env = await scanEnv(withTokens);
     const first = await scan(env);
@@ -125,5 +141,21 @@ describe("gha-cache-near-quota from the fake GitHub's cache data", () => {
     const row = await env.db.finding.findUniqueOrThrow({ where: { orgId_fingerprint: { orgId: 1, fingerprint: finding.fingerprint } } });
     expect(row).toMatchObject({ resolvedScanId: null, lastSeenScanId: s.scanId });
     expect((await getRepoActionsCache(env.db, ORG, "docs-site"))!.usage).toMatchObject({ entries: 309, scanId: first.scanId });
+  });
+
+  it("entries a token may not list (no repo scope) leave the usage judged and the scan succeeded, and say so", async () => {
+    env = await scanEnv((fixture) => {
+      writeFileSync(path.join(fixture, "tokens.json"), JSON.stringify({ "org-reader": { login: "octocat", scopes: ["read:org", "read:packages"], member: true } }));
+    });
+    const s = await scan(env, { token: "org-reader" });
+    expect(s.status, JSON.stringify(s.repoErrors)).toBe("succeeded");
+    // the refusal is a warning of the scan, and stored with each repository it kept from being listed
+    expect(s.warnings.filter((w) => w.repo.startsWith("actions-cache:")).length).toBeGreaterThan(0);
+    for (const w of s.warnings.filter((x) => x.repo.startsWith("actions-cache:"))) expect(w.message).toMatch(/listing the Actions cache entries: .*'repo' scope/);
+    expect((await getRepoActionsCache(env.db, ORG, "base-images"))!.usage).toMatchObject({ listing: null, listError: expect.stringContaining("'repo' scope") });
+    const [f] = cacheFindings(s);
+    expect(f.message).toContain("85 % of GitHub's default limit of 10 GB");
+    expect(f.message).toMatch(/Its entries could not be listed \(.*'repo' scope.*\), so BuildKit's share is not known\./);
+    expect((await getRepoActionsCache(env.db, ORG, "docs-site"))!.usage).toMatchObject({ listing: null, listError: expect.stringContaining("'repo' scope") });
   });
 });

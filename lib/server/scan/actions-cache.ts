@@ -55,7 +55,10 @@ export interface CacheSideResult {
   infos: ActionsCacheInfo[];
   /** the usage was read completely now (or a fresh reading reused): cache findings may be resolved */
   read: boolean;
+  /** the usage list could not be read: the scan is partial */
   errors: RepoError[];
+  /** entries that could not be listed: the usage is still judged, without BuildKit's share and thrash */
+  warnings: RepoError[];
 }
 
 type Row = Awaited<ReturnType<Db["actionsCacheUsage"]["findMany"]>>[number];
@@ -117,6 +120,7 @@ export async function scanActionsCache(
   repos: Array<{ repoId: number; name: string; fullName: string }>, ghaRepos: Set<string>,
 ): Promise<CacheSideResult> {
   const errors: RepoError[] = [];
+  const warnings: RepoError[] = [];
   if (usage.status === "failed") errors.push({ repo: "actions-cache", message: `the Actions cache usage was not read: ${usage.error} (cache findings stay as the last reading left them)` });
   if (usage.status === "read") {
     const byName = new Map(usage.usage.map((u) => [u.fullName.toLowerCase(), u]));
@@ -127,30 +131,37 @@ export async function scanActionsCache(
     const gone = repos.filter((r) => !byName.has(r.fullName.toLowerCase()) && stored.has(r.repoId)).map((r) => r.repoId);
     const writes = chunks(gone).map((ids) => db.actionsCacheUsage.deleteMany({ where: { repoId: { in: ids } } }));
     const toList: Array<{ repoId: number; name: string; owner: string; repo: string }> = [];
+    // few statements for many repositories (each Prisma call costs about a millisecond): new rows in one
+    // insert, rows whose usage did not change in one update per chunk, the changed ones one by one
+    const created = [];
+    const unchanged: number[] = [];
+    const noListing = { listedAt: null, entries: null, listedBytes: null, buildkitEntries: null, buildkitBytes: null, oldestCreatedAt: null, listError: null };
     for (const r of repos) {
       const u = byName.get(r.fullName.toLowerCase());
       if (!u) continue;
       const gha = ghaRepos.has(r.fullName) && u.count > 0;
-      const data = {
-        scanId, readAt: usage.at, sizeBytes: BigInt(u.bytes), count: u.count,
-        // a repository without type=gha builds is not listed: no stale listing is kept for it
-        ...(gha ? {} : { listedAt: null, entries: null, listedBytes: null, buildkitEntries: null, buildkitBytes: null, oldestCreatedAt: null, listError: null }),
-      };
-      writes.push(stored.has(r.repoId) ? db.actionsCacheUsage.update({ where: { repoId: r.repoId }, data }) : db.actionsCacheUsage.create({ data: { repoId: r.repoId, ...data } }));
+      const data = { scanId, readAt: usage.at, sizeBytes: BigInt(u.bytes), count: u.count };
+      const old = stored.get(r.repoId);
+      // a repository without type=gha builds is not listed: no stale listing is kept for it
+      if (!old) created.push({ repoId: r.repoId, ...data });
+      else if (old.sizeBytes === data.sizeBytes && old.count === data.count && (gha || old.listedAt === null)) unchanged.push(r.repoId);
+      else writes.push(db.actionsCacheUsage.update({ where: { repoId: r.repoId }, data: gha ? data : { ...data, ...noListing } }));
       if (gha) {
         const [owner, repo] = u.fullName.split("/");
         toList.push({ repoId: r.repoId, name: r.name, owner, repo });
       }
     }
+    if (created.length > 0) writes.push(db.actionsCacheUsage.createMany({ data: created }));
+    for (const ids of chunks(unchanged)) writes.push(db.actionsCacheUsage.updateMany({ where: { repoId: { in: ids } }, data: { scanId, readAt: usage.at } }));
     await db.$transaction(writes);
-    await listAndLimit(db, gh, toList, errors);
+    await listAndLimit(db, gh, toList, warnings);
     await db.setting.upsert({ where: { key: readKey(orgId) }, create: { key: readKey(orgId), value: usage.at.toISOString() }, update: { value: usage.at.toISOString() } });
   }
-  return { infos: await storedCacheInfos(db, repos), read: usage.status !== "failed", errors };
+  return { infos: await storedCacheInfos(db, repos), read: usage.status !== "failed", errors, warnings };
 }
 
 /** Entries and limit of each repository: a listing that fails keeps the previous one (and says why). */
-async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: number; name: string; owner: string; repo: string }>, errors: RepoError[]) {
+async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: number; name: string; owner: string; repo: string }>, warnings: RepoError[]) {
   let listRefused: string | null = null;
   let limitRefused: string | null = null;
   await mapLimit(repos, 4, async (r) => {
@@ -165,7 +176,7 @@ async function listAndLimit(db: Db, gh: GitHubClient, repos: Array<{ repoId: num
       } catch (e) {
         data.listError = errText(e);
         if (refusal(e)) listRefused = `${errText(e)} (not asked again for the other repositories in this scan)`;
-        errors.push({ repo: `actions-cache:${r.name}`, message: `listing the Actions cache entries: ${errText(e)}` });
+        warnings.push({ repo: `actions-cache:${r.name}`, message: `listing the Actions cache entries: ${errText(e)}` });
       }
     }
     if (limitRefused) {

@@ -1,4 +1,5 @@
 import { type AnalysisResult, analyzeRepos, sortFindings } from "@/lib/engine/analyze";
+import { applyIgnores } from "@/lib/engine/ignores";
 import { checkRegistryTags } from "@/lib/engine/rules/registry-tag-holds-cache";
 import { type ActionsCacheInfo, checkActionsCache, reposWithGhaBuilds } from "@/lib/engine/rules/gha-cache-near-quota";
 import { type GitHubClient, type RequestStats, createGitHub, newStats } from "@/lib/github/client";
@@ -71,7 +72,8 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     summary.repos = repos.listed;
     summary.reposFetched = repos.fetched;
     summary.reposSkipped = repos.skipped;
-    summary.warnings = repos.warnings;
+    // Actions cache entries that could not be listed: said on the finding and the page, the usage still judged
+    summary.warnings = [...repos.warnings, ...cache.warnings];
     summary.packages = pkgs.packages;
     repoErrors = [...repos.errors, ...pkgs.errors, ...cache.errors];
 
@@ -183,13 +185,28 @@ export async function analyseAndStore(db: Db, scanId: number, repos: RepoFiles[]
   const analysis = live.analysis ?? (await analyzeOrg(repos));
   const texts = new Map(repos.flatMap((r) => r.files.map((f) => [`${r.fullName}:${f.path}`, f.text] as const)));
   const allTags = live.moreTags ? [...tags, ...(await live.moreTags(analysis.models))] : tags;
+  const cache = actionsCacheFindings(repos, analysis.models, live.actionsCache ?? []);
   const findings = sortFindings([
-    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, allTags, texts), ...checkActionsCache(analysis.models, live.actionsCache ?? []),
+    ...analysis.findings, ...analysis.suppressed, ...checkRegistryTags(analysis.models, allTags, texts), ...cache.findings, ...cache.suppressed,
   ]);
   // what was not analysed, and each repository's build map, from this analysis
   const coverage = coverageOf(repos, analysis.models);
   await db.$transaction([...storeCoverage(db, scanId, coverage), ...(await buildMapWrites(db, repos, analysis.models))]);
   return { findings, coverage: summarize(coverage) };
+}
+
+/**
+ * The Actions cache rule's findings, silenced as workflow findings are: `# cacheguard: ignore[gha-cache-near-quota]`
+ * on (or above) the line it stands at, or the repository's .github/cacheguard.yml.
+ */
+function actionsCacheFindings(repos: RepoFiles[], models: RepoModel[], caches: ActionsCacheInfo[]) {
+  const found = checkActionsCache(models, caches);
+  if (found.length === 0) return { findings: [], suppressed: [] };
+  const mine = new Set(found.map((f) => f.repo));
+  const files = repos.filter((r) => mine.has(r.fullName)).flatMap((r) => r.files.map((f) => ({ ...f, repo: r.fullName })));
+  // what the files' ignores say was reported with the analysis already: only the split is taken here
+  const { findings, suppressed } = applyIgnores(found, files);
+  return { findings, suppressed };
 }
 
 /** Store how a scan ended (status, counts, requests) and free the org's scan slot. */
