@@ -20,6 +20,7 @@ import { type AppToken, callAs, type Probe, prepareWrites, type Token, writeProb
 const TOKENS: Record<Exclude<Token, "bad-token" | null | AppToken>, { login: string; scopes: string[]; member: boolean }> = {
   "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages"], member: true },
   "demo-admin-token": { login: "octocat", scopes: ["admin:org"], member: true },
+  "delete-token": { login: "octocat", scopes: ["read:packages", "delete:packages"], member: true },
   "no-scope-token": { login: "hubot", scopes: [], member: true },
   "outsider-token": { login: "stranger", scopes: ["repo", "read:org", "read:packages"], member: false },
 };

@@ -2,6 +2,7 @@ import { createAccessToken, getApp, getInstallation, getOrgInstallation, listIns
 import { handleGraphQL } from "./graphql-route";
 import type { Ctx } from "./http";
 import { accessToken, authorize } from "./oauth";
+import { deletePackageVersion } from "./package-deletions";
 import { handleRegistry, methodNotAllowed, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
 import { createBlob, createCommit, createRef, createTree, getCommit, getRef, updateRef } from "./rest-git";
@@ -43,6 +44,7 @@ export const routes: Route[] = [
   rest("/orgs/:org/packages", new RegExp(`^/orgs/${seg}/packages$`), listPackages),
   rest("/orgs/:org/packages/:type/:name", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}$`), getPackage),
   rest("/orgs/:org/packages/:type/:name/versions", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions$`), listPackageVersions),
+  write("DELETE", "/orgs/:org/packages/:type/:name/versions/:id", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions/${seg}$`), deletePackageVersion),
   rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), checkMember),
   { ...rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), removeMember), method: "DELETE", name: "DELETE /orgs/:org/members/:user" },
   rest("/repos/:owner/:repo", new RegExp(`^/repos/${seg}/${seg}$`), getRepo),
