@@ -20,6 +20,8 @@ export interface ScanConfig {
   includeForks?: boolean;
   /** registry requests in flight at once (default 16); the GitHub API keeps its own, smaller cap */
   registryConcurrency?: number;
+  /** the versions phase's budget (lib/server/storage/phase.ts): its share of the scan's requests, pages after the rest ends */
+  versionPages?: { share?: number; tailPages?: number };
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
@@ -103,6 +105,8 @@ export interface ScanSummary {
   suppressed: ScanFinding[];
   /** how the scan authenticated: a token, or a GitHub App installation; and what read the registry */
   auth?: ScanAuth;
+  /** the storage phase: versions pages and manifest reads it spent, packages whose lists are complete */
+  storage?: import("@/lib/server/storage/phase").VersionsPhaseResult;
   /** what was done after the scan (alerts, code scanning, issues); absent when nothing ran */
   actions?: import("@/lib/server/after-scan").ActionOutcome[];
 }

@@ -2,8 +2,11 @@
 ALTER TABLE "Package" ADD COLUMN "versionCount" INTEGER;
 ALTER TABLE "Package" ADD COLUMN "versionsPass" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "Package" ADD COLUMN "versionsNextPage" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Package" ADD COLUMN "versionsPassFor" DATETIME;
 ALTER TABLE "Package" ADD COLUMN "versionsCompleteAt" DATETIME;
+ALTER TABLE "Package" ADD COLUMN "versionsCompleteCount" INTEGER;
 ALTER TABLE "Package" ADD COLUMN "versionsReadAt" DATETIME;
+ALTER TABLE "Package" ADD COLUMN "storage" TEXT;
 
 -- AlterTable: what a manifest refers to (index children, subject, cache layer sizes); null until recorded
 ALTER TABLE "ManifestKind" ADD COLUMN "refs" TEXT;
