@@ -27,6 +27,7 @@ export interface RefsRead { read: number; failed: Array<{ digest: string; messag
 export async function readRefs(db: Db, registry: RegistryClient, name: string, digests: string[], known: Map<string, PlanManifest>, concurrency = 8): Promise<RefsRead> {
   const todo = [...new Set(digests)].filter((d) => !known.get(d)?.refs);
   const out: RefsRead = { read: 0, failed: [] };
+  const got: Array<{ digest: string; mediaType: string; kind: string; platforms: string[]; reason: string; refs: ManifestRefs }> = [];
   await mapLimit(todo, concurrency, async (digest) => {
     let m;
     try {
@@ -36,18 +37,19 @@ export async function readRefs(db: Db, registry: RegistryClient, name: string, d
       return;
     }
     const c = classifyManifest({ mediaType: m.mediaType, body: m.body });
-    const refs: ManifestRefs = manifestRefs(m.body, c.kind);
-    const had = known.get(digest);
-    const kind = had?.kind ?? c.kind;
-    await db.manifestKind.upsert({
-      where: { digest },
-      create: { digest, mediaType: m.mediaType, kind: c.kind, platforms: JSON.stringify(c.platforms), reason: c.reason, refs: JSON.stringify(refs) },
-      // a kind found by tag (a cosign tag name) stays; only the references are added
-      update: { refs: JSON.stringify(refs) },
-    });
-    known.set(digest, { kind, refs });
-    out.read++;
+    got.push({ digest, mediaType: m.mediaType, kind: c.kind, platforms: c.platforms, reason: c.reason, refs: manifestRefs(m.body, c.kind) });
   });
+  // one transaction per few hundred: a clean-up may read thousands
+  for (const part of chunks(got, 200)) {
+    await db.$transaction(part.map((g) => db.manifestKind.upsert({
+      where: { digest: g.digest },
+      create: { digest: g.digest, mediaType: g.mediaType, kind: g.kind, platforms: JSON.stringify(g.platforms), reason: g.reason, refs: JSON.stringify(g.refs) },
+      // a kind found by tag (a cosign tag name) stays; only the references are added
+      update: { refs: JSON.stringify(g.refs) },
+    })));
+  }
+  for (const g of got) known.set(g.digest, { kind: known.get(g.digest)?.kind ?? g.kind, refs: g.refs });
+  out.read = got.length;
   return out;
 }
 

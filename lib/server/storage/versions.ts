@@ -74,7 +74,7 @@ export async function storeVersions(db: Db, packageId: number, pass: number, ver
  * Read what a package's stored list lacks, within the budget (see the module comment). Throws what
  * the API throws (PackageGoneError for a 404, IncompleteError, GitHubError); what was stored stays.
  */
-export async function readPackageVersions(db: Db, gh: GitHubClient, org: string, p: PackageToRead, budget: PageBudget): Promise<VersionsRead> {
+export async function readPackageVersions(db: Db, gh: GitHubClient, org: string, p: PackageToRead, budget: PageBudget, opts: { fullPass?: boolean } = {}): Promise<VersionsRead> {
   const state = await db.package.findUniqueOrThrow({ where: { id: p.id } });
   const out: VersionsRead = { pages: 0, complete: false, scopes: null };
   const count = () => db.packageVersion.count({ where: { packageId: p.id } });
@@ -91,9 +91,14 @@ export async function readPackageVersions(db: Db, gh: GitHubClient, org: string,
     return out;
   };
 
-  let page = state.versionsNextPage;
+  let page = opts.fullPass ? 0 : state.versionsNextPage;
   let pass = state.versionsPass;
-  if (page === 0) {
+  if (opts.fullPass) {
+    // read whole, now (a clean-up plans from nothing older than itself)
+    pass++;
+    page = 1;
+    await db.package.update({ where: { id: p.id }, data: { versionsPass: pass, versionsNextPage: 1, versionsPassFor: p.updatedAt } });
+  } else if (page === 0) {
     const sameAsComplete = state.versionsCompleteAt?.getTime() === p.updatedAt.getTime();
     // unchanged, and GitHub counts as many versions as when the list was complete (or as are stored)
     if (sameAsComplete && (state.versionsCompleteCount === p.versionCount || (await matches()))) {
