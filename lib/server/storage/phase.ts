@@ -18,8 +18,8 @@ import { type PageBudget, readPackageVersions } from "./versions";
  * each package's storage figures. Runs beside the repository phase, after the tags.
  */
 
-/** the versions phase spends at most this share of the requests the rest of the scan makes */
-export const VERSION_REQUEST_SHARE = 0.5;
+/** the versions phase spends at most this share of the requests the rest of the scan makes: it never doubles a scan */
+export const VERSION_REQUEST_SHARE = 0.75;
 /** once the rest of the scan is done, pages may go on up to this many (a small org reads all at once) */
 export const TAIL_PAGES = 50;
 /** packages read at once: each pages one request at a time, so the repository phase keeps the GitHub API */
@@ -49,16 +49,21 @@ const CACHE_KINDS = ["cache", "cache-index"];
  * Pages may be read while the phase's own requests stay under `share` of the others'; while the
  * others still run it waits for them to make more, after they end it stops (past `tail` pages).
  */
-export function pacedBudget(stats: RequestStats, own: () => number, ownInStats: () => number, opts: VersionsPhaseOptions): PageBudget {
+export function pacedBudget(stats: RequestStats, opts: VersionsPhaseOptions): PageBudget & { taken(): number } {
   const share = opts.share ?? VERSION_REQUEST_SHARE;
   const tail = opts.tailPages ?? TAIL_PAGES;
+  // every page taken is one REST request in `stats`: not one of the others'
+  let taken = 0;
   return {
+    taken: () => taken,
     async take() {
       for (;;) {
-        const others = stats.rest + stats.graphql + stats.registry - ownInStats();
-        const used = own();
+        const others = stats.rest + stats.graphql + stats.registry - taken;
         const done = opts.othersDone();
-        if (used + 1 <= Math.floor(share * others) && (!done || used < tail)) return true;
+        if (taken + 1 <= Math.floor(share * others) && (!done || taken < tail)) {
+          taken++;
+          return true;
+        }
         if (done) return false;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -72,7 +77,7 @@ export async function scanVersions(
   const out: VersionsPhaseResult = { pages: 0, registryRequests: 0, packagesRead: 0, complete: 0, pending: 0, errors: [] };
   const regStats = newStats();
   const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats: regStats });
-  const budget = pacedBudget(stats, () => out.pages + regStats.registry, () => out.pages, opts);
+  const budget = pacedBudget(stats, opts);
   const info = new Map(listed.map((p) => [p.name, p]));
   const rows = (await db.package.findMany({ where: { orgId }, include: { tags: { select: { kind: true } } } })).filter((r) => info.has(r.name));
 
