@@ -52,7 +52,9 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
   const url = `file:${path.join(opts.tmp, "scan.db")}`;
   await ensureDatabase(url);
   const db = createDb(url);
-  const config = { org: opts.org, apiUrl: opts.server.url, registryUrl: opts.server.url, token: "demo-token" };
+  // BENCH_VERSION_SHARE=0 turns the storage phase's versions reads off, to measure the scan without them
+  const share = process.env.BENCH_VERSION_SHARE;
+  const config = { org: opts.org, apiUrl: opts.server.url, registryUrl: opts.server.url, token: "demo-token", ...(share ? { versionPages: { share: Number(share) } } : {}) };
   const runs: ScanRun[] = [];
   try {
     for (const name of ["cold", "warm", "changed"] as const) {

@@ -227,6 +227,8 @@ export async function scanOnePackage(
  */
 export async function scanPackages(
   db: Db, gh: GitHubClient | null, stats: RequestStats, config: ScanConfig, orgId: number, progress: ProgressReporter,
+  /** told the complete package list as soon as it is read (the storage phase starts on it beside the tags) */
+  onListed?: (listed: PackageInfo[]) => void,
 ): Promise<PackagesPhaseResult> {
   await progress.update({ phase: "packages" });
   if (!gh) {
@@ -241,6 +243,7 @@ export async function scanPackages(
   let listed: PackageInfo[];
   try {
     listed = await listContainerPackages(gh, config.org);
+    onListed?.(listed);
   } catch (e) {
     // e.g. a token without read:packages, or a list cut short: keep what earlier scans learned
     // (nothing is gone on the word of an incomplete list), report the scan partial

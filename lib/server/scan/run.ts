@@ -15,7 +15,7 @@ import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
 import { scanPackages } from "@/lib/server/scan/packages";
-import { scanVersions } from "@/lib/server/storage/phase";
+import { storagePhase } from "@/lib/server/storage/phase";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -48,24 +48,11 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // independent until the analysis: run them side by side, reported as one phase
     const both = concurrentProgress(progress);
     const reposRun = scanRepos(db, gh, config, orgId, scanId, both);
-    let reposDone = false;
-    reposRun.then(() => (reposDone = true), () => (reposDone = true));
-    const [reposOut, pkgsOut] = await Promise.allSettled([
-      reposRun,
-      // then the versions lists and storage figures (lib/server/storage), paced to a share of the scan
-      scanPackages(db, packagesGh, stats, config, orgId, both).then(async (pkgs) => {
-        if (packagesGh && pkgs.listed) {
-          try {
-            summary.storage = await scanVersions(db, packagesGh, stats, config, orgId, pkgs.listed, { othersDone: () => reposDone, ...config.versionPages });
-            pkgs.errors.push(...summary.storage.errors);
-          } catch (e) {
-            // storage figures never fail the scan: what was stored stays, the scan says what it missed
-            pkgs.errors.push({ repo: "packages", message: `storage figures: ${e instanceof Error ? e.message : String(e)}` });
-          }
-        }
-        return pkgs;
-      }),
-    ]);
+    // the storage phase (lib/server/storage) reads versions lists beside both, once the package list is known
+    const storage = storagePhase(db, packagesGh, stats, config, orgId);
+    const pkgsRun = scanPackages(db, packagesGh, stats, config, orgId, both, storage.listed);
+    const [reposOut, pkgsOut, versionsOut] = await Promise.allSettled([reposRun, pkgsRun, storage.read(reposRun, pkgsRun)]);
+    if (pkgsOut.status === "fulfilled") summary.storage = await storage.figures(pkgsOut.value, versionsOut);
     // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
     if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
     if (reposOut.status === "rejected") throw reposOut.reason;

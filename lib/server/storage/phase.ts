@@ -4,7 +4,7 @@ import { PackageGoneError } from "@/lib/github/package-versions";
 import type { PackageInfo } from "@/lib/github/packages";
 import { createRegistryClient } from "@/lib/registry/client";
 import type { Db } from "@/lib/server/db";
-import { mapLimit, registryToken } from "@/lib/server/scan/packages";
+import { type PackagesPhaseResult, registryToken } from "@/lib/server/scan/packages";
 import type { RepoError, ScanConfig } from "@/lib/server/scan/types";
 import { parseFigures, storageFigures } from "./figures";
 import { loadPlanInput } from "./load";
@@ -39,11 +39,15 @@ export interface VersionsPhaseResult {
 export interface VersionsPhaseOptions {
   /** whether the rest of the scan has finished (its requests are then all counted) */
   othersDone: () => boolean;
+  /** whether the tags phase has stored every package it will (default: it has) */
+  tagsDone?: () => boolean;
   share?: number;
   tailPages?: number;
 }
 
 const CACHE_KINDS = ["cache", "cache-index"];
+
+export const emptyStorage = (): VersionsPhaseResult => ({ pages: 0, registryRequests: 0, packagesRead: 0, complete: 0, pending: 0, errors: [] });
 
 /**
  * Pages may be read while the phase's own requests stay under `share` of the others'; while the
@@ -71,44 +75,76 @@ export function pacedBudget(stats: RequestStats, opts: VersionsPhaseOptions): Pa
   };
 }
 
-export async function scanVersions(
+/**
+ * The versions lists, read as soon as the package list is known, beside the tags and the repository
+ * phase (packages the tags phase has not stored yet are read by the next scan). Then, once the tags
+ * are stored, `storeFigures`.
+ */
+export async function readVersionsLists(
   db: Db, gh: GitHubClient, stats: RequestStats, config: ScanConfig, orgId: number, listed: PackageInfo[], opts: VersionsPhaseOptions,
 ): Promise<VersionsPhaseResult> {
-  const out: VersionsPhaseResult = { pages: 0, registryRequests: 0, packagesRead: 0, complete: 0, pending: 0, errors: [] };
-  const regStats = newStats();
-  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats: regStats });
+  const out = emptyStorage();
   const budget = pacedBudget(stats, opts);
   const info = new Map(listed.map((p) => [p.name, p]));
-  const rows = (await db.package.findMany({ where: { orgId }, include: { tags: { select: { kind: true } } } })).filter((r) => info.has(r.name));
-
-  // GitHub's count of versions, for every package (free: it came with the package list)
-  for (const r of rows) {
-    const count = info.get(r.name)!.versionCount ?? null;
-    if (r.versionCount !== count) await db.package.update({ where: { id: r.id }, data: { versionCount: count } });
-    r.versionCount = count;
-  }
-  const needs = (r: (typeof rows)[number]) => {
+  type Row = Awaited<ReturnType<typeof loadRows>>[number];
+  const loadRows = () => db.package.findMany({ where: { orgId }, include: { tags: { select: { kind: true } } } });
+  const needs = (r: Row) => {
     const i = info.get(r.name)!;
     return r.versionsNextPage > 0 || !r.versionsCompleteAt || r.versionsCompleteAt.getTime() !== new Date(i.updatedAt).getTime() || r.versionsCompleteCount !== (i.versionCount ?? null);
   };
-  const holdsCache = (r: (typeof rows)[number]) => r.tags.some((t) => CACHE_KINDS.includes(t.kind));
+  const holdsCache = (r: Row) => r.tags.some((t) => CACHE_KINDS.includes(t.kind));
   // a pass in progress first, then packages that hold caches, smaller lists before larger ones
-  const todo = rows.filter(needs).sort((a, b) =>
-    Number(b.versionsNextPage > 0) - Number(a.versionsNextPage > 0) || Number(holdsCache(b)) - Number(holdsCache(a)) || (a.versionCount ?? 0) - (b.versionCount ?? 0));
-  await mapLimit(todo, PACKAGES_AT_ONCE, async (r) => {
-    const i = info.get(r.name)!;
-    try {
-      const got = await readPackageVersions(db, gh, config.org, { id: r.id, name: r.name, updatedAt: new Date(i.updatedAt), versionCount: i.versionCount ?? null }, budget);
-      out.pages += got.pages;
-      if (got.pages > 0) out.packagesRead++;
-    } catch (e) {
-      // a package deleted since the list was read is dropped by the next scan; anything else is said
-      if (!(e instanceof PackageGoneError)) out.errors.push({ repo: `package:${r.name}`, message: `reading its versions: ${e instanceof Error ? e.message : String(e)}` });
-    }
-  });
+  const order = (a: Row, b: Row) =>
+    Number(b.versionsNextPage > 0) - Number(a.versionsNextPage > 0) || Number(holdsCache(b)) - Number(holdsCache(a)) || (info.get(a.name)!.versionCount ?? 0) - (info.get(b.name)!.versionCount ?? 0);
 
-  // figures of the packages whose stored state changed; their tagged manifests' references read once
-  for (const r of await db.package.findMany({ where: { id: { in: rows.map((x) => x.id) } } })) {
+  // a package is read once the tags phase has stored it (a new one, on a cold scan, while the tags are read)
+  const seen = new Set<number>();
+  const queue: Row[] = [];
+  let stop = false;
+  const refresh = async (): Promise<boolean> => {
+    const fresh = (await loadRows()).filter((r) => info.has(r.name) && !seen.has(r.id));
+    for (const r of fresh) seen.add(r.id);
+    queue.push(...fresh.filter(needs));
+    queue.sort(order);
+    return fresh.length > 0;
+  };
+  await refresh();
+  const worker = async () => {
+    while (!stop) {
+      const r = queue.shift();
+      if (!r) {
+        // the tags phase may store more packages: look again until it is done
+        const tagsDone = opts.tagsDone?.() ?? true;
+        if (!(await refresh()) && tagsDone) return;
+        if (queue.length === 0) await new Promise((res) => setTimeout(res, 100));
+        continue;
+      }
+      const i = info.get(r.name)!;
+      try {
+        const got = await readPackageVersions(db, gh, config.org, { id: r.id, name: r.name, updatedAt: new Date(i.updatedAt), versionCount: i.versionCount ?? null }, budget);
+        out.pages += got.pages;
+        if (got.pages > 0) out.packagesRead++;
+        // a read stops short only when the budget is spent: nothing more this scan
+        if (!got.complete) stop = true;
+      } catch (e) {
+        // a package deleted since the list was read is dropped by the next scan; anything else is said
+        if (!(e instanceof PackageGoneError)) out.errors.push({ repo: `package:${r.name}`, message: `reading its versions: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PACKAGES_AT_ONCE }, worker));
+  return out;
+}
+
+/** Each package's storage figures, where its stored state changed; tagged manifests' references read once. */
+export async function storeFigures(db: Db, stats: RequestStats, config: ScanConfig, orgId: number, listed: PackageInfo[], out: VersionsPhaseResult): Promise<VersionsPhaseResult> {
+  const regStats = newStats();
+  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats: regStats });
+  const names = new Set(listed.map((p) => p.name));
+  for (const r of (await db.package.findMany({ where: { orgId } })).filter((x) => names.has(x.name))) {
+    // GitHub's count, for packages the tags phase stored after the versions phase began
+    const count = listed.find((p) => p.name === r.name)?.versionCount ?? null;
+    if (r.versionCount !== count) r.versionCount = (await db.package.update({ where: { id: r.id }, data: { versionCount: count } })).versionCount;
     const key = JSON.stringify([r.updatedAt, r.versionsPass, r.versionsNextPage, r.versionsCompleteAt, r.versionsReadAt, r.versionCount]);
     const old = parseFigures(r.storage) as (ReturnType<typeof parseFigures> & { key?: string }) | null;
     if (r.versionsCompleteAt && r.versionsNextPage === 0) out.complete++;
@@ -122,7 +158,44 @@ export async function scanVersions(
     const figures = storageFigures(input, planPackage(input, { now: Date.now() }), r.versionCount, stored);
     await db.package.update({ where: { id: r.id }, data: { storage: JSON.stringify({ ...figures, key }) } });
   }
-  out.registryRequests = regStats.registry;
   stats.registry += regStats.registry;
-  return out;
+  return { ...out, registryRequests: regStats.registry };
+}
+
+/**
+ * The storage phase as a scan runs it: `listed` is given to the tags phase (told the package list as
+ * soon as it is read); `read` pages the versions lists beside the tags and repository phases until
+ * both are done (their requests are then all counted); `figures` stores each package's figures once
+ * the tags are stored. Its failures are the scan's errors (partial), never the scan's failure.
+ */
+export function storagePhase(db: Db, gh: GitHubClient | null, stats: RequestStats, config: ScanConfig, orgId: number) {
+  let tell: (l: PackageInfo[] | null) => void = () => {};
+  const listed = new Promise<PackageInfo[] | null>((r) => (tell = r));
+  return {
+    listed: (l: PackageInfo[]) => tell(l),
+    read(...others: Array<Promise<unknown>>): Promise<VersionsPhaseResult | null> {
+      const running = new Set(others);
+      for (const p of others) p.then(() => running.delete(p), () => running.delete(p));
+      const tags = others[others.length - 1];
+      let tagsDone = false;
+      // a tags phase that ends without a package list (refused, cut short) reads no versions
+      tags.then(() => { tagsDone = true; tell(null); }, () => { tagsDone = true; tell(null); });
+      return listed.then((l) => (l && gh
+        ? readVersionsLists(db, gh, stats, config, orgId, l, { othersDone: () => running.size === 0, tagsDone: () => tagsDone, ...config.versionPages })
+        : null));
+    },
+    async figures(pkgs: PackagesPhaseResult, read: PromiseSettledResult<VersionsPhaseResult | null>): Promise<VersionsPhaseResult | undefined> {
+      if (!pkgs.listed || !gh) return undefined;
+      try {
+        if (read.status === "rejected") throw read.reason;
+        const out = await storeFigures(db, stats, config, orgId, pkgs.listed, read.value ?? emptyStorage());
+        pkgs.errors.push(...out.errors);
+        return out;
+      } catch (e) {
+        // storage figures never fail the scan: what was stored stays, the scan says what it missed
+        pkgs.errors.push({ repo: "packages", message: `storage figures: ${e instanceof Error ? e.message : String(e)}` });
+        return undefined;
+      }
+    },
+  };
 }
