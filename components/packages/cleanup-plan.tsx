@@ -43,7 +43,7 @@ export function CleanupPlan({ storage, pkg }: { storage: PackageStorage; pkg: st
           </p>
           {plan.unread > 0 && (
             <p className="text-xs text-zinc-600 dark:text-zinc-400">
-              A scan reads no untagged manifest: {n(plan.unread)} of the {n(plan.orphans)} orphans were never read. <code className="font-mono">cacheguard cleanup</code> reads
+              A scan reads no untagged manifest: {n(plan.unread)} of the {n(plan.orphans)} orphan{plan.orphans === 1 ? "" : "s"} {plan.unread === 1 ? "was" : "were"} never read. <code className="font-mono">cacheguard cleanup</code> reads
               each one first, and keeps any it cannot read or that turns out to list, sign or attest a kept version: its plan can only keep more than this one.
             </p>
           )}
