@@ -52,8 +52,18 @@ export async function spawnFakeServer(fixture: string, latencyMs: number): Promi
       reject(new Error(`fake server exited (${code}): ${stderr}`));
     });
   });
+  // a server that dies mid-run says why (its stderr), instead of the next request's "fetch failed"
+  let closing = false;
+  child.once("exit", (code, signal) => {
+    if (!closing && (code !== 0 || signal)) process.stderr.write(`fake server exited (${code ?? signal}): ${stderr.slice(-4000)}\n`);
+  });
   const call = async (p: string, method = "GET") => {
-    const res = await fetch(`${url}${p}`, { method });
+    // a keep-alive connection the server closed as it sat idle (the scan's analysis makes no requests
+    // for seconds) fails the next request once ("other side closed"): ask again on a new one
+    const once = () => fetch(`${url}${p}`, { method });
+    const res = await once().catch(() => once()).catch((e: unknown) => {
+      throw new Error(`${method} ${p}: ${(e as Error).message} (${String((e as { cause?: unknown }).cause ?? "")})`);
+    });
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status}`);
     return res;
   };
@@ -66,6 +76,7 @@ export async function spawnFakeServer(fixture: string, latencyMs: number): Promi
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
+        closing = true;
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),

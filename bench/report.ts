@@ -88,6 +88,8 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
     }
     const other = otherRegistriesLine(d);
     if (other) lines.push("", other);
+    const st = storageLine(d);
+    if (st) lines.push("", st);
     const ratio = baselineRatio(d);
     for (const r of d.scans?.filter((x) => x.error) ?? []) lines.push("", `The ${r.name} scan failed: ${r.error?.split("\n").filter(Boolean).slice(-1)[0] ?? ""}`);
     if (ratio) lines.push("", `The baseline costs ${ratio.requests}x the scan's GitHub API requests and ${ratio.wall}x its wall time (${ratio.wallRepoPhase}x the scan's repo phase alone).`);
@@ -105,4 +107,13 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
   lines.push("| target | measured | |", "|---|---|---|");
   for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.verdict}${t.note ? ` (${t.note})` : ""} |`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The storage phase's cost per scan: versions pages (REST) and manifest reads, against the rest of the scan. */
+export function storageLine(d: BenchData): string | null {
+  const runs = (d.scans ?? []).filter((r) => r.storage);
+  if (runs.length === 0) return null;
+  const name = (r: (typeof runs)[number]) => (r.name === "changed" ? "rescan with changes" : r.name === "warm" ? "warm rescan" : "cold scan");
+  const parts = runs.map((r) => `${name(r)} ${r.storage!.pages} version pages + ${r.storage!.registryRequests} manifest reads (${Math.round(r.storage!.ofRest * 100)} % of the rest of the scan; lists complete for ${r.storage!.complete} of ${r.storage!.complete + r.storage!.pending} packages after it)`);
+  return `Storage phase (versions lists, 100 a page, beside the repository phase, at most 75 % of the rest of a scan): ${parts.join("; ")}.`;
 }

@@ -20,7 +20,7 @@ import { benchDashboard } from "./dashboard";
 import { benchEngine, corpusFiles } from "./engine";
 import { spawnFakeServer } from "./fake-server";
 import { maxRssMb } from "./measure";
-import { baselineRatio, markdown, scanRows } from "./report";
+import { baselineRatio, markdown, scanRows, storageLine } from "./report";
 import { RequestTap } from "./request-tap";
 import { benchScans, manifestGetsPerDigest } from "./scan";
 import { syntheticWorkflows } from "./synthetic-workflows";
@@ -110,6 +110,8 @@ async function main(argv: string[]): Promise<number> {
           console.table(scanRows({ ...data, baseline: undefined }));
           for (const r of data.scans.filter((x) => x.error)) console.log(`  ${r.name} scan FAILED: ${r.error}`);
           for (const r of data.scans) console.log(`  ${r.name}: phases ${JSON.stringify(r.phasesMs)}  memory ${JSON.stringify(r.phasesPeakMb)}  requests ${JSON.stringify(r.byPurpose)}  findings ${JSON.stringify(r.findings.byRule)}`);
+          const st = storageLine(data);
+          if (st) console.log(`  ${st}`);
         }
         if (a.only.includes("baseline")) {
           data.baseline = await benchBaseline({ server, org: g.org, sampleRepos: a["baseline-repos"] });

@@ -49,6 +49,8 @@ export interface ScanRun {
   rssBeforeMb: number;
   maxRssMb: number;
   repoErrors: number;
+  /** the storage phase (versions lists): its pages and manifest reads, and the packages whose lists are complete after it */
+  storage: { pages: number; registryRequests: number; complete: number; pending: number; ofRest: number } | null;
   /** why the scan failed, when it did */
   error?: string;
   changed?: ChangeResult;
@@ -58,9 +60,12 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
   const url = `file:${path.join(opts.tmp, "scan.db")}`;
   await ensureDatabase(url);
   const db = createDb(url);
+  // BENCH_VERSION_SHARE=0 turns the storage phase's versions reads off, to measure the scan without them
+  const share = process.env.BENCH_VERSION_SHARE;
   const config = {
     org: opts.org, apiUrl: opts.server.url, registryUrl: opts.server.url, token: "demo-token",
     registries: { credentials: [], urls: { "docker.io": opts.server.hubUrl }, onlyListed: true },
+    ...(share ? { versionPages: { share: Number(share) } } : {}),
   };
   const runs: ScanRun[] = [];
   try {
@@ -123,6 +128,10 @@ export async function benchScans(opts: { fixture: string; org: string; server: F
         byPurpose: tap.byPurpose, manifestGets: tap.manifestGets,
         findings: { open: s.openCount, new: s.newCount, resolved: s.resolvedCount, byRule },
         peakRssMb: m.peakRssMb, peakHeapMb: m.peakHeapMb, peakExternalMb: m.peakExternalMb, rssBeforeMb, maxRssMb: maxRssMb(), repoErrors: s.repoErrors.length, error: s.error, changed,
+        storage: s.storage ? {
+          pages: s.storage.pages, registryRequests: s.storage.registryRequests, complete: s.storage.complete, pending: s.storage.pending,
+          ofRest: round3((s.storage.pages + s.storage.registryRequests) / Math.max(1, total - s.storage.pages - s.storage.registryRequests)),
+        } : null,
       });
       // a failed scan is a result too (its time, requests and memory up to the failure): report it, stop there
       if (s.status === "failed") break;

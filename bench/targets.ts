@@ -74,6 +74,15 @@ export function judge(d: BenchData): TargetResult[] {
       note: "cold: requests; rescans: time (a few GitHub requests there, and one HEAD per named tag every scan)",
     });
   }
+  const withStorage = (d.scans ?? []).filter((r) => r.storage);
+  if (withStorage.length) {
+    const worst = Math.max(...withStorage.map((r) => r.storage!.ofRest));
+    out.push({
+      target: "storage phase does not double a scan (versions pages + manifest reads <= the rest of the scan)",
+      measured: withStorage.map((r) => `${r.name}: ${r.storage!.pages + r.storage!.registryRequests} requests, ${r.storage!.ofRest}x the rest`).join("; "),
+      verdict: v(worst < 1),
+    });
+  }
   if (d.engine?.length) {
     const worst = Math.max(...d.engine.map((e) => e.ratioToYaml));
     out.push({ target: "analysis <= 1.5x bare yaml parsing", measured: d.engine.map((e) => `${e.set}: ${e.ratioToYaml}x`).join("; "), verdict: v(worst <= 1.5) });

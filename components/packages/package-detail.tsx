@@ -6,13 +6,17 @@ import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
 import { getPackage } from "@/lib/server/queries/package-detail";
 import { isCacheKind } from "@/lib/server/queries/tag-kinds";
+import { packageStorage } from "@/lib/server/queries/storage";
+import { CleanupPlan } from "./cleanup-plan";
+import { StoragePanel } from "./storage-panel";
 
-export async function PackageDetailView({ name }: { name: string }) {
+export async function PackageDetailView({ name, plan = {} }: { name: string; plan?: { olderThan?: string; keepLast?: string } }) {
   const db = getDb();
   const org = await currentOrg(db);
   if (!org) notFound();
   const pkg = await getPackage(db, org, name);
   if (!pkg) notFound();
+  const storage = await packageStorage(db, org, name, plan);
   const cacheTags = pkg.tags.filter((t) => isCacheKind(t.kind)).length;
   const flagged = pkg.tags.filter((t) => t.flagged).length;
   return (
@@ -37,6 +41,8 @@ export async function PackageDetailView({ name }: { name: string }) {
         {flagged > 0 && <> · {flagged} flagged</>}
       </p>
       <TagsDataTable data={pkg.tags} pkg={pkg.name} />
+      {storage && <StoragePanel figures={storage.figures} />}
+      {storage && <CleanupPlan storage={storage} pkg={pkg.name} />}
     </div>
   );
 }

@@ -3,6 +3,8 @@ import { PackagesDataTable } from "@/components/tables/packages/data-table";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
 import { listPackages } from "@/lib/server/queries/packages";
+import { orgStorage } from "@/lib/server/queries/storage";
+import { StorageTotalLine } from "./storage-total";
 import { NoOrgYet } from "@/components/report/no-org-yet";
 
 export async function PackagesView() {
@@ -10,7 +12,7 @@ export async function PackagesView() {
   const db = getDb();
   const org = await currentOrg(db);
   if (!org) return <NoOrgYet />;
-  const packages = await listPackages(db, org);
+  const [packages, storage] = await Promise.all([listPackages(db, org), orgStorage(db, org)]);
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">
@@ -19,6 +21,7 @@ export async function PackagesView() {
       <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
         Container packages and their tags, classified by manifest. A tag whose manifest is a BuildKit cache cannot be run: <code>docker run</code> on it fails.
       </p>
+      <StorageTotalLine total={storage} />
       <PackagesDataTable data={packages} />
     </div>
   );

@@ -14,6 +14,7 @@ commands:
   fix PATH... [--dry-run]                    apply the suggested fixes in place (--dry-run: print the diff)
   inspect REF                                say whether a registry tag holds an image or a cache
   pr --org ORG --repo NAME [--finding ID]    open or update the fix pull request of a repository
+  cleanup --org ORG --plan|--apply           list (or delete) the GHCR versions that are safe to delete
 
 Run \`cacheguard <command> --help\` for a command's options.
 `;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   scan: () => import("./commands/scan" as string) as Promise<{ run: Command }>,
   inspect: () => import("./commands/inspect" as string) as Promise<{ run: Command }>,
   pr: () => import("./commands/pr" as string) as Promise<{ run: Command }>,
+  cleanup: () => import("./commands/cleanup" as string) as Promise<{ run: Command }>,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

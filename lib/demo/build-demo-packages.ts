@@ -86,8 +86,18 @@ function cacheConfig(layers: Descriptor[]): Json {
 export function buildDemoPackages(root: string): void {
   rmSync(root, { recursive: true, force: true });
 
-  const api = new PackageWriter(root, "api", { repository: "api", untagged_versions: 2000 });
+  // untagged versions with dates, for the clean-up plan: an old release (index + children) nobody
+  // tags any more and earlier exports of the `test` cache; 2,000 more cache exports are synthesized
+  const apiDates = {
+    ...Object.fromEntries(["v1.7.0", "v1.7.0-amd64", "v1.7.0-arm64", "v1.7.0-amd64-attestation", "v1.7.0-arm64-attestation"].map((m) => [`manifests/${m}.json`, "2026-08-01T10:00:00Z"])),
+    "manifests/test-export-1.json": "2026-10-01T08:00:00Z",
+    "manifests/test-export-2.json": "2026-10-15T08:00:00Z",
+    "manifests/test-export-3.json": "2026-11-01T08:00:00Z",
+  };
+  const api = new PackageWriter(root, "api", { repository: "api", untagged_versions: 2000, version_dates: apiDates });
   api.tag("test", cacheImageManifest(api, "test"));
+  api.manifest("v1.7.0", multiArch(api, "v1.7.0"));
+  for (const n of [1, 2, 3]) api.manifest(`test-export-${n}`, cacheImageManifest(api, `test-export-${n}`));
   const release = multiArch(api, "v1.8.0");
   const idx = api.tag("v1.8.0", release);
   api.tag("latest", release);
@@ -98,9 +108,21 @@ export function buildDemoPackages(root: string): void {
     layers: [layer("application/vnd.dev.cosign.simplesigning.v1+json", "api:sig", { annotations: { "dev.cosignproject.cosign/signature": "MEUCIQDx3fake0signature0for0the0demo0fixture0only0AiA2", "dev.sigstore.cosign/bundle": "{}" } })],
   });
 
-  const web = new PackageWriter(root, "web", { repository: "web" });
+  // untagged: a canary image kept by its cosign signature tag, and the previous buildcache export
+  const web = new PackageWriter(root, "web", {
+    repository: "web",
+    version_dates: { "manifests/canary-amd64.json": "2026-10-20T12:00:00Z", "manifests/buildcache-export-1.json": "2026-09-15T12:00:00Z" },
+  });
   web.tag("latest", multiArch(web, "latest"));
   web.tag("buildcache", cacheImageManifest(web, "buildcache"));
+  web.manifest("buildcache-export-1", cacheImageManifest(web, "buildcache-export-1"));
+  const canary = web.manifest("canary-amd64", image(web, "canary", "amd64"));
+  web.tag(`sha256-${canary.digest.slice(7)}.sig`, {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: web.blob("cosign-config", { architecture: "", os: "", config: {}, rootfs: { type: "layers", diff_ids: [] } }, OCI_CONFIG),
+    layers: [layer("application/vnd.dev.cosign.simplesigning.v1+json", "web:canary:sig", { annotations: { "dev.cosignproject.cosign/signature": "MEUCIQCfake0canary0signature0for0the0demo0fixture0only0AiB3" } })],
+  });
 
   const billing = new PackageWriter(root, "billing", { repository: "billing" });
   billing.tag("latest", cacheImageManifest(billing, "latest"));

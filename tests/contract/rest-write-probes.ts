@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
  * again for the same blob, tree or commit (fixed dates) answers the same id, as git does.
  */
 
-export type Token = "demo-token" | "demo-admin-token" | "no-scope-token" | "outsider-token" | "bad-token" | null
+export type Token = "demo-token" | "demo-admin-token" | "delete-token" | "no-scope-token" | "outsider-token" | "bad-token" | null
   // the fake's GitHub App: JWTs signed with its key (or not as GitHub wants them), and installation tokens it issued
   | AppToken;
 export type AppToken =
@@ -33,7 +33,11 @@ const treeBody = (baseTree: string, path: string) => ({ base_tree: baseTree, tre
 const commitBody = (tree: string, parent: string) => ({ message: "Contract probe", tree, parents: [parent], author: PERSON, committer: PERSON });
 
 /** What the write probes refer to: the default branch head, commits made on top of it, SARIF uploads. */
-export interface Written { head: string; baseTree: string; tree: string; commit: string; workflowCommit: string; sarifId: string; failedSarifId: string }
+export interface Written {
+  head: string; baseTree: string; tree: string; commit: string; workflowCommit: string; sarifId: string; failedSarifId: string;
+  /** the id of api's oldest package version (untagged), for the delete probes */
+  versionId?: number;
+}
 
 const WEB = "/repos/acme/web";
 
@@ -73,7 +77,9 @@ export async function prepareWrites(call: Call): Promise<Written> {
   const upload = (sarif: unknown) => call("POST", `${API}/code-scanning/sarifs`, { commit_sha: head, ref: "refs/heads/main", sarif: sarifField(sarif) });
   const sarifId = (await upload(SARIF_LOG)).id as string;
   const failedSarifId = (await upload(SARIF_TOO_MANY_RUNS)).id as string;
-  return { head, baseTree, tree, commit, workflowCommit, sarifId, failedSarifId };
+  const pkg = (await call("GET", "/orgs/acme/packages/container/api")) as { version_count: number };
+  const oldest = (await call("GET", `/orgs/acme/packages/container/api/versions?per_page=1&page=${pkg.version_count}`)) as unknown as Array<{ id: number }>;
+  return { head, baseTree, tree, commit, workflowCommit, sarifId, failedSarifId, versionId: oldest[0].id };
 }
 
 export function writeProbes(w: Written, installationId = 0): Record<string, Probe[]> {
@@ -99,6 +105,16 @@ export function writeProbes(w: Written, installationId = 0): Record<string, Prob
       { method: "DELETE", path: "/orgs/acme/members/monalisa", token: "demo-token", status: 403 },
       { method: "DELETE", path: "/orgs/acme/members/monalisa", token: null, status: 401 },
       { method: "DELETE", path: "/orgs/nobody/members/monalisa", token: "demo-admin-token", status: 404 },
+    ],
+    // a clean-up's deletes (cacheguard cleanup --apply): GitHub asks for delete:packages before it looks the version up
+    "DELETE /orgs/:org/packages/:type/:name/versions/:id": [
+      { method: "DELETE", path: `/orgs/acme/packages/container/api/versions/${w.versionId}`, token: "delete-token", status: 204, fresh: true },
+      { method: "DELETE", path: `/orgs/acme/packages/container/api/versions/${w.versionId}`, status: 403 },
+      { method: "DELETE", path: "/orgs/acme/packages/container/api/versions/1", token: "no-scope-token", status: 403 },
+      { method: "DELETE", path: `/orgs/acme/packages/container/api/versions/${w.versionId}`, token: null, status: 401 },
+      { method: "DELETE", path: "/orgs/acme/packages/container/api/versions/1", token: "delete-token", status: 404 },
+      { method: "DELETE", path: `/orgs/acme/packages/container/no-such-package/versions/${w.versionId}`, token: "delete-token", status: 404 },
+      { method: "DELETE", path: `/orgs/acme/packages/container/api/versions/${w.versionId}`, token: "installation-token", status: 404 },
     ],
     "GET /repos/:owner/:repo/git/ref/:ref": [
       { path: `${API}/git/ref/heads/main`, status: 200 },

@@ -40,6 +40,8 @@ const packageMetaSchema = z.object({
   repository: z.string().optional(),
   // the values GitHub's REST description gives a package's visibility
   visibility: z.enum(["public", "private"]).optional(),
+  /** when a manifest was pushed, by its file ("manifests/x.json", "tags/t.json"); default: the file's mtime */
+  version_dates: z.record(z.string(), z.iso.datetime()).optional(),
 });
 const tokenSchema = z.object({
   login: z.string().min(1),
@@ -53,6 +55,8 @@ export const DEFAULT_TOKENS: Record<string, TokenUser> = {
   "demo-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages", "workflow"], member: true },
   /** an org owner's token, for DELETE /orgs/{org}/members/{username} */
   "demo-admin-token": { login: "octocat", scopes: ["admin:org"], member: true },
+  /** a token that may delete package versions (`cacheguard cleanup --apply`) */
+  "demo-delete-token": { login: "octocat", scopes: ["repo", "read:org", "read:packages", "delete:packages"], member: true },
 };
 
 export interface FixtureRepo {
@@ -97,6 +101,8 @@ export interface FixturePackage {
   blobs: Map<string, Buffer>;
   createdAt: string;
   updatedAt: string;
+  /** digests of versions deleted through the API since the server started (package-deletions.ts) */
+  deletedDigests?: ReadonlySet<string>;
 }
 
 export interface Fixture {
@@ -207,7 +213,8 @@ function loadPackage(pkgDir: string, name: string, org: string, repos: Map<strin
     const bytes = readFileSync(file);
     const digest = sha256(bytes);
     const existing = manifests.get(digest);
-    const m = existing ?? { digest, bytes, mediaType: manifestMediaType(bytes), tags: [], createdAt: iso(statSync(file).mtimeMs) };
+    const dated = meta.version_dates?.[path.relative(pkgDir, file).split(path.sep).join("/")];
+    const m = existing ?? { digest, bytes, mediaType: manifestMediaType(bytes), tags: [], createdAt: dated ?? iso(statSync(file).mtimeMs) };
     if (tag) { m.tags.push(tag); tags.set(tag, digest); }
     manifests.set(digest, m);
   };

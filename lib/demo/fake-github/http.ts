@@ -39,6 +39,8 @@ export interface ServerState {
   log: FakeRequest[];
   /** SARIF uploads accepted by POST /repos/{o}/{r}/code-scanning/sarifs, oldest first */
   sarifs: SarifUpload[];
+  /** package versions deleted with DELETE /orgs/{org}/packages/container/{name}/versions/{id}: package -> digests (memory only) */
+  packageDeletions: Map<string, Set<string>>;
 }
 
 export interface Ctx {

@@ -2,6 +2,7 @@ import { OCI_INDEX, OCI_MANIFEST, type FixturePackage, type TokenUser } from "./
 import { hasScope, isMember, lookupToken, type Ctx } from "./http";
 import { installationGrant } from "./app";
 import { registryToken, readRegistryToken } from "./registry-token";
+import { untaggedManifest } from "./untagged-versions";
 
 export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 // A client that sends no Accept gets Docker schema 2 only, as from distribution (which would go
@@ -147,7 +148,8 @@ const NOT_ACCEPTED: Record<string, string> = {
 export function manifest(ctx: Ctx, name: string, pkg: FixturePackage | undefined, ref: string): void {
   const byDigest = ref.startsWith("sha256:");
   const digest = byDigest ? ref : pkg?.tags.get(ref);
-  const m = digest ? pkg?.manifests.get(digest) : undefined;
+  // a version deleted through the Packages API is gone from the registry too
+  const m = digest && pkg && !pkg.deletedDigests?.has(digest) ? (pkg.manifests.get(digest) ?? (byDigest ? untaggedManifest(pkg, digest, "") : null) ?? undefined) : undefined;
   if (!m) return regSend(ctx, 404, regError("MANIFEST_UNKNOWN", "manifest unknown", byDigest ? { Name: name, Revision: ref } : { Tag: ref }));
   // GHCR and distribution answer 404 (not 406) when the manifest's type is not in Accept, e.g. an OCI index without OCI types.
   if (!acceptedTypes(ctx).has(m.mediaType.toLowerCase())) {

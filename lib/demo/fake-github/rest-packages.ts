@@ -1,9 +1,9 @@
 import type { components } from "@octokit/openapi-types";
-import { createHash } from "node:crypto";
 import type { FixturePackage } from "./fixture";
 import { hasScope, isMember, notFound, paginate, send, sendError, type Ctx } from "./http";
 import { isOrg } from "./rest-repos";
 import { packageJson } from "./shapes";
+import { untaggedDigests } from "./untagged-versions";
 
 const LIST_DOCS = "https://docs.github.com/rest/packages/packages#list-packages-for-an-organization";
 
@@ -67,18 +67,28 @@ export function getPackage(ctx: Ctx, [org, type, name]: string[]): void {
 
 export interface PackageVersion { id: number; name: string; createdAt: string; tags: string[] }
 
-/** Every pushed manifest is a version; cache exports leave many untagged ones, synthesized from package.json. */
+/**
+ * Every pushed manifest is a version; cache exports leave many untagged ones, synthesized from
+ * package.json. Newest first, as GitHub lists them; ids stay what they were when others are deleted.
+ */
 export function packageVersions(p: FixturePackage): PackageVersion[] {
+  const all = allVersions(p);
+  return p.deletedDigests?.size ? all.filter((v) => !p.deletedDigests!.has(v.name)) : all;
+}
+
+function allVersions(p: FixturePackage): PackageVersion[] {
   const out: PackageVersion[] = [];
   let idx = 0;
   for (const m of p.manifests.values()) out.push({ id: p.id * 10 + idx++, name: m.digest, createdAt: m.createdAt, tags: [...m.tags].sort() });
   const oldest = Math.min(...[...p.manifests.values()].map((m) => Date.parse(m.createdAt)), Date.parse(p.updatedAt));
-  for (let i = 0; i < p.untaggedVersions; i++) {
-    const digest = `sha256:${createHash("sha256").update(`${p.name}/untagged/${i}`).digest("hex")}`;
-    const created = new Date(oldest - (i + 1) * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-    out.push({ id: p.id * 10 + idx++, name: digest, createdAt: created, tags: [] });
-  }
+  const untagged = untaggedDigests(p);
+  for (let i = 0; i < untagged.length; i++) out.push({ id: p.id * 10 + idx++, name: untagged[i], createdAt: untaggedCreatedAt(oldest, i), tags: [] });
   return out;
+}
+
+/** The i-th synthesized untagged version: an hour older than the one before, below the oldest manifest. */
+function untaggedCreatedAt(oldestMs: number, i: number): string {
+  return new Date(oldestMs - (i + 1) * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 export function listPackageVersions(ctx: Ctx, [org, type, name]: string[]): void {

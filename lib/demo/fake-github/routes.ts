@@ -3,6 +3,7 @@ import { createAccessToken, getApp, getInstallation, getOrgInstallation, listIns
 import { handleGraphQL } from "./graphql-route";
 import type { Ctx } from "./http";
 import { accessToken, authorize } from "./oauth";
+import { deletePackageVersion } from "./package-deletions";
 import { handleRegistry, methodNotAllowed, tokenEndpoint } from "./registry";
 import { getPackage, listPackages, listPackageVersions } from "./rest-packages";
 import { listPropertyDefinitions, listPropertyValues } from "./rest-properties";
@@ -48,6 +49,7 @@ export const routes: Route[] = [
   rest("/orgs/:org/properties/schema", new RegExp(`^/orgs/${seg}/properties/schema$`), listPropertyDefinitions),
   rest("/orgs/:org/properties/values", new RegExp(`^/orgs/${seg}/properties/values$`), listPropertyValues),
   rest("/orgs/:org/actions/cache/usage-by-repository", new RegExp(`^/orgs/${seg}/actions/cache/usage-by-repository$`), listCacheUsageByRepo),
+  write("DELETE", "/orgs/:org/packages/:type/:name/versions/:id", new RegExp(`^/orgs/${seg}/packages/${seg}/${seg}/versions/${seg}$`), deletePackageVersion),
   rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), checkMember),
   { ...rest("/orgs/:org/members/:user", new RegExp(`^/orgs/${seg}/members/${seg}$`), removeMember), method: "DELETE", name: "DELETE /orgs/:org/members/:user" },
   rest("/repos/:owner/:repo", new RegExp(`^/repos/${seg}/${seg}$`), getRepo),

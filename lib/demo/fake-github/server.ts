@@ -9,6 +9,7 @@ import { readRegistryToken } from "./registry-token";
 import { type FakeHub, startFakeHub } from "./hub";
 import { peek, rateLimitedBody, setHeaders, spend } from "./rate-limit";
 import type { SarifUpload } from "./rest-code-scanning";
+import { withPackageDeletions } from "./package-deletions";
 import { matchRoute } from "./routes";
 import { buildWebhook, deliverWebhook, type Delivery, type PushRequest, type PushResult, type RepoChangeRequest, WEBHOOK_EVENTS, type WebhookEvent, type WebhookRequest, type WebhookTarget } from "./webhooks";
 
@@ -150,13 +151,14 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     app,
     log: [],
     sarifs: [],
+    packageDeletions: new Map(),
   };
   const faults = new FaultInjector(opts.faults ?? { rate: 0, kinds: ["500"] });
   let hub: FakeHub | null = null;
   const snapshot = (): FakeStats => ({ ...structuredClone(state.stats), faults: structuredClone(faults.stats), ...(hub ? { hub: hub.stats() } : {}) });
   let hookTarget = opts.webhooks;
   let base = "http://127.0.0.1";
-  const served = () => state.writes.apply(store.get());
+  const served = () => withPackageDeletions(state.writes.apply(store.get()), state.packageDeletions);
   const servedRepo = (name: string) => {
     const r = served().repos.get(name);
     if (!r) throw new FakeControlError(404, `no repository ${name} in the fixture`);
@@ -232,7 +234,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     state.log.push(entry);
     res.once("finish", () => (entry.status = res.statusCode));
     if (opts.latencyMs) await sleep(opts.latencyMs);
-    const ctx: Ctx = { req, res, url, base, fixture: state.writes.apply(store.get()), state, identity: null, badToken: false, extraHeaders: { "x-github-media-type": "github.v3; format=json" } };
+    const ctx: Ctx = { req, res, url, base, fixture: served(), state, identity: null, badToken: false, extraHeaders: { "x-github-media-type": "github.v3; format=json" } };
     const match = matchRoute(method, path);
     if (!match) return sendError(ctx, 404, "Not Found");
     const { route, params } = match;

@@ -256,7 +256,7 @@ export function packageJson(base: string, fx: Fixture, p: FixturePackage, repo: 
     name: p.name,
     package_type: "container",
     owner: ownerJson(base, fx),
-    version_count: p.manifests.size + p.untaggedVersions,
+    version_count: p.manifests.size + p.untaggedVersions - (p.deletedDigests?.size ?? 0),
     visibility: p.visibility,
     url: `${base}/orgs/${fx.org.login}/packages/container/${encodeURIComponent(p.name)}`,
     created_at: p.createdAt,

@@ -22,6 +22,8 @@ export interface PackagesPhaseResult {
   errors: RepoError[];
   /** what this scan read completely, per package and tag: which registry findings it may resolve */
   evidence: RegistryEvidence;
+  /** the packages as the complete package list gave them (their `version_count`, `updated_at`) */
+  listed?: PackageInfo[];
 }
 
 type TagRow = Classified & { tag: string };
@@ -60,12 +62,17 @@ async function kindWrites(db: Db, claimed: Set<string>, present: TagRow[]) {
   for (const r of present) if (r.fresh && !claimed.has(r.digest)) mine.set(r.digest, r);
   for (const d of mine.keys()) claimed.add(d);
   if (mine.size === 0) return [];
-  // a digest fetched by tag may be known from an earlier scan
-  const known = await db.manifestKind.findMany({ where: { digest: { in: [...mine.keys()] } }, select: { digest: true } });
+  // a digest fetched by tag may be known from an earlier scan (one classified before its refs were
+  // recorded gets them now: its body is at hand)
+  const known = await db.manifestKind.findMany({ where: { digest: { in: [...mine.keys()] } }, select: { digest: true, refs: true } });
+  const refWrites = known.filter((k) => k.refs === null && mine.get(k.digest)?.refs)
+    .map((k) => db.manifestKind.update({ where: { digest: k.digest }, data: { refs: JSON.stringify(mine.get(k.digest)!.refs) } }));
   for (const k of known) mine.delete(k.digest);
-  if (mine.size === 0) return [];
-  const data = [...mine.values()].map((k) => ({ digest: k.digest, mediaType: k.mediaType, kind: k.kind, platforms: JSON.stringify(k.platforms), reason: k.reason }));
-  return [db.manifestKind.createMany({ data })];
+  if (mine.size === 0) return refWrites;
+  const data = [...mine.values()].map((k) => ({
+    digest: k.digest, mediaType: k.mediaType, kind: k.kind, platforms: JSON.stringify(k.platforms), reason: k.reason, refs: k.refs ? JSON.stringify(k.refs) : null,
+  }));
+  return [...refWrites, db.manifestKind.createMany({ data })];
 }
 
 /**
@@ -220,6 +227,8 @@ export async function scanOnePackage(
  */
 export async function scanPackages(
   db: Db, gh: GitHubClient | null, stats: RequestStats, config: ScanConfig, orgId: number, progress: ProgressReporter,
+  /** told the complete package list as soon as it is read (the storage phase starts on it beside the tags) */
+  onListed?: (listed: PackageInfo[]) => void,
 ): Promise<PackagesPhaseResult> {
   await progress.update({ phase: "packages" });
   if (!gh) {
@@ -234,6 +243,7 @@ export async function scanPackages(
   let listed: PackageInfo[];
   try {
     listed = await listContainerPackages(gh, config.org);
+    onListed?.(listed);
   } catch (e) {
     // e.g. a token without read:packages, or a list cut short: keep what earlier scans learned
     // (nothing is gone on the word of an incomplete list), report the scan partial
@@ -284,5 +294,5 @@ export async function scanPackages(
   const listedNames = new Set(listed.map((p) => p.name));
   const gonePkgs = [...storedPkgs.values()].filter((s) => !listedNames.has(s.name)).map((s) => s.id);
   for (const ids of chunks(gonePkgs)) await db.package.deleteMany({ where: { id: { in: ids } } });
-  return { tags, packages: listed.length, packagesRead, errors, evidence };
+  return { tags, packages: listed.length, packagesRead, errors, evidence, listed };
 }

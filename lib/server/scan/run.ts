@@ -20,6 +20,7 @@ import { type ProgressReporter, beginScan, concurrentProgress, progressReporter 
 import { scanPackages } from "@/lib/server/scan/packages";
 import { readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
 import { type OtherRegistriesResult, scanOtherRegistries } from "@/lib/server/scan/other-registries";
+import { storagePhase } from "@/lib/server/storage/phase";
 import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
@@ -55,14 +56,19 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // which repositories' entries to list is known once their builds are, so the repo side analyses as soon
     // as it has read, and lists them while the registry side may still be reading
     const usageRead = readCacheUsage(db, gh, config, orgId);
-    const reposSide = scanRepos(db, gh, config, orgId, scanId, both).then(async (read) => {
+    const reposRun = scanRepos(db, gh, config, orgId, scanId, both);
+    const reposSide = reposRun.then(async (read) => {
       await both.update({ phase: "analyze" });
       const analysis = await analyzeOrg(read.repos);
       await both.update({ phase: "actions-cache" });
       const cache = await scanActionsCache(db, gh!, orgId, scanId, await usageRead, read.repos, reposWithGhaBuilds(analysis.models));
       return { read, analysis, cache };
     });
-    const [reposOut, pkgsOut] = await Promise.allSettled([reposSide, scanPackages(db, packagesGh, stats, config, orgId, both)]);
+    // the storage phase (lib/server/storage) reads versions lists beside both, once the package list is known
+    const storage = storagePhase(db, packagesGh, stats, config, orgId);
+    const pkgsRun = scanPackages(db, packagesGh, stats, config, orgId, both, storage.listed);
+    const [reposOut, pkgsOut, versionsOut] = await Promise.allSettled([reposSide, pkgsRun, storage.read(reposSide, pkgsRun)]);
+    if (pkgsOut.status === "fulfilled") summary.storage = await storage.figures(pkgsOut.value, versionsOut);
     // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
     if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
     if (reposOut.status === "rejected") throw reposOut.reason;

@@ -1,9 +1,14 @@
 import { classifyManifest } from "@/lib/registry/classify";
+import { type ManifestRefs, manifestRefs } from "@/lib/registry/references";
 import { type RegistryClient, RegistryError } from "@/lib/registry/client";
 import type { Db } from "@/lib/server/db";
 
 /** What a digest holds. `fresh`: classified in this scan, not yet in ManifestKind. */
-export interface Classified { digest: string; mediaType: string; kind: string; platforms: string[]; reason: string; fresh: boolean }
+export interface Classified {
+  digest: string; mediaType: string; kind: string; platforms: string[]; reason: string; fresh: boolean;
+  /** what the manifest refers to, when its body was read in this scan (lib/registry/references.ts) */
+  refs?: ManifestRefs;
+}
 
 export interface TagClassifier {
   /** the kind of a digest: this scan's earlier answer, else the database's, else GET by digest */
@@ -14,7 +19,7 @@ export interface TagClassifier {
 
 function classified(m: { digest: string; mediaType: string; body: unknown }, tag: string): Classified {
   const c = classifyManifest({ mediaType: m.mediaType, body: m.body }, { tag });
-  return { digest: m.digest, mediaType: m.mediaType, kind: c.kind, platforms: c.platforms, reason: c.reason, fresh: true };
+  return { digest: m.digest, mediaType: m.mediaType, kind: c.kind, platforms: c.platforms, reason: c.reason, fresh: true, refs: manifestRefs(m.body, c.kind) };
 }
 
 /**

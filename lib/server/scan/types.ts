@@ -30,6 +30,8 @@ export interface ScanConfig {
    * host, and where hosts are reached (a test/dev hook); absent: anonymous, at each host's own address
    */
   registries?: OtherRegistriesConfig;
+  /** the versions phase's budget (lib/server/storage/phase.ts): its share of the scan's requests, pages after the rest ends */
+  versionPages?: { share?: number; tailPages?: number };
 }
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "interrupted";
@@ -121,6 +123,8 @@ export interface ScanSummary {
   auth?: ScanAuth;
   /** registries other than GHCR the scan read tags of, host by host; absent when workflows name none */
   registries?: RegistryHostReport[];
+  /** the storage phase: versions pages and manifest reads it spent, packages whose lists are complete */
+  storage?: import("@/lib/server/storage/phase").VersionsPhaseResult;
   /** what was done after the scan (alerts, code scanning, issues); absent when nothing ran */
   actions?: import("@/lib/server/after-scan").ActionOutcome[];
 }
