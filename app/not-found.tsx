@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 
 export default function NotFound() {
   return (

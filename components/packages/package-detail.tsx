@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/components/format";
 import { TagsDataTable } from "@/components/tables/tags/data-table";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";

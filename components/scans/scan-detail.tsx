@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { ScanStatusBadge } from "@/components/badges";
 import { formatDateTime, formatDuration, scopeText } from "@/components/format";

@@ -20,3 +20,17 @@ export function withOrg(href: string, org: string | null): string {
   const query = [...(org ? [`${ORG_PARAM}=${encodeURIComponent(org)}`] : []), ...(params.size ? [params.toString()] : [])].join("&");
   return `${path}${query ? `?${query}` : ""}${hash}`;
 }
+
+/**
+ * Where the org switcher goes: the same view of the other org. List pages keep their path and
+ * filters (paging starts over); a page about one thing of the old org (a repo, a package, a scan)
+ * becomes its section's list, since the other org has no such thing or a different one.
+ */
+export function switchOrgHref(pathname: string, search: string, org: string, defaultOrg: string): string {
+  const section = /^\/repos\//.test(pathname) ? "/" : /^\/(packages|scans)\//.test(pathname) ? `/${pathname.split("/")[1]}` : pathname;
+  const params = new URLSearchParams(search);
+  for (const k of ["page", "cursor"]) params.delete(k);
+  if (section !== pathname) for (const k of [...params.keys()]) params.delete(k);
+  const q = params.toString();
+  return withOrg(`${section}${q ? `?${q}` : ""}`, org.toLowerCase() === defaultOrg.toLowerCase() ? null : org);
+}

@@ -150,6 +150,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 export const DEMO_ORG = "acme";
+/** the demo's other orgs (lib/demo/fixture-globex), served when `npm start` sets CACHEGUARD_DEMO_ORG_URLS */
+export const DEMO_OTHER_ORGS = ["globex"];
 export const DEMO_TOKEN = "demo-token";
 
 /** Demo mode is for a machine with no organization configured, and only for that. */
