@@ -1,4 +1,4 @@
-import { OrgLink as Link } from "@/components/org-link";
+import Link from "next/link";
 
 export default function NotFound() {
   return (
