@@ -6,7 +6,10 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readAuthConfig } from "@/lib/auth/config";
+import { buildAuthOptions } from "@/lib/auth/options";
 import { openSession } from "@/lib/auth/sessions";
+import { DEFAULT_TOKENS } from "@/lib/demo/fake-github/fixture";
 import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { createDb, type Db } from "@/lib/server/db";
 import { runScan } from "@/lib/server/scan";
@@ -30,6 +33,7 @@ const routes = {
   settings: () => import("@/app/api/settings/route") as Promise<Route>,
 };
 
+const WILE_TOKEN = "gho_wileTheGlobexMember000000000000";
 const GLOBEX_FIXTURE = path.resolve(import.meta.dirname, "..", "lib", "demo", "fixture-globex");
 const BASE = "http://localhost:3998";
 const SECRET = "orgs-test-nextauth-secret-0123456789";
@@ -85,10 +89,16 @@ beforeAll(async () => {
   db = createDb(dbUrl);
   (globalThis as unknown as { cacheguardDb?: Db }).cacheguardDb = db;
   const acmeFixture = path.join(dir, "acme");
+  const globexFixture = path.join(dir, "globex");
   cpSync(GLOBEX_FIXTURE, acmeFixture, { recursive: true });
+  cpSync(GLOBEX_FIXTURE, globexFixture, { recursive: true });
   rmSync(path.join(acmeFixture, "repos", "rocket"), { recursive: true });
   writeFileSync(path.join(acmeFixture, "org.json"), JSON.stringify({ login: "acme", oauth_login: "octocat", members: ["monalisa"] }));
-  [acme, globex] = await Promise.all([startFakeGitHub({ fixture: acmeFixture }), startFakeGitHub({ fixture: GLOBEX_FIXTURE })]);
+  // wile (a user token, as sign-in has it) is a member of globex only
+  const tokens = (wileMember: boolean) => JSON.stringify({ ...DEFAULT_TOKENS, [WILE_TOKEN]: { login: "wile", scopes: ["read:user", "read:org"], member: wileMember } });
+  writeFileSync(path.join(acmeFixture, "tokens.json"), tokens(false));
+  writeFileSync(path.join(globexFixture, "tokens.json"), tokens(true));
+  [acme, globex] = await Promise.all([startFakeGitHub({ fixture: acmeFixture }), startFakeGitHub({ fixture: globexFixture })]);
   proxy = await orgRouter();
   apiUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   for (const [org, server] of [["acme", acme], ["globex", globex]] as const) {
@@ -169,13 +179,26 @@ describe("sign-in is per org", () => {
     expect(memberQuestions).toEqual(["/orgs/globex/members/octocat"]);
   });
 
-  it("a session signed in for globex (not a member of the default org) is refused acme", async () => {
+  it("a member of globex only signs in (the default org is acme) and sees globex, not acme", async () => {
     configure();
-    const sid = await openSession(db, "octocat", "globex");
-    await db.authSessionOrg.create({ data: { sessionId: sid, org: "acme", member: false, checkedAt: new Date() } });
-    const cookie = `next-auth.session-token=${await encode({ token: { sub: "1", login: "octocat", sid }, secret: SECRET })}`;
+    const opts = buildAuthOptions(readAuthConfig(process.env), { db: () => db });
+    const signIn = opts.callbacks!.signIn! as (a: unknown) => Promise<boolean | string>;
+    const jwt = opts.callbacks!.jwt! as (a: unknown) => Promise<Record<string, unknown>>;
+    const account = { provider: "github", type: "oauth", providerAccountId: "9", access_token: WILE_TOKEN };
+    expect(await signIn({ user: { id: "9" }, account, profile: { login: "wile" } })).toBe(true);
+    const token = await jwt({ token: { sub: "9" }, account, profile: { login: "wile" } });
+    expect(await db.authSession.findUniqueOrThrow({ where: { id: token.sid as string } })).toMatchObject({ login: "wile", org: "globex" });
+    const cookie = `next-auth.session-token=${await encode({ token, secret: SECRET })}`;
+    memberQuestions.length = 0;
     expect((await call("summary", "/api/summary?org=globex", { cookie })).status).toBe(200);
-    expect((await call("summary", "/api/summary", { cookie })).status).toBe(403);
+    const acmeAnswer = await call("summary", "/api/summary", { cookie });
+    expect(acmeAnswer.status).toBe(403);
+    expect(await acmeAnswer.json()).toEqual({ error: "wile is not a member of acme." });
+    // sign-in's own answer about acme (with wile's token) is the cached one: GitHub is not asked again
+    expect(memberQuestions).toEqual([]);
+    // a member of neither is refused at sign-in
+    expect(await signIn({ user: { id: "8" }, account: { ...account, access_token: "gho_nobody000000000000000000000" }, profile: { login: "nobody" } }))
+      .toMatch(/^\/signin\?error=/);
   });
 });
 
