@@ -15,6 +15,8 @@ export function withOrg(href: string, org: string | null): string {
   const qAt = rest.indexOf("?");
   const path = qAt >= 0 ? rest.slice(0, qAt) : rest;
   const params = new URLSearchParams(qAt >= 0 ? rest.slice(qAt + 1) : "");
+  // the default org's links stay byte for byte what they were
+  if (org === null && !params.has(ORG_PARAM)) return href;
   params.delete(ORG_PARAM);
   // the org leads, so a shared link says which org it is about at a glance
   const query = [...(org ? [`${ORG_PARAM}=${encodeURIComponent(org)}`] : []), ...(params.size ? [params.toString()] : [])].join("&");

@@ -1,4 +1,4 @@
-import { type Env, configuredOrg, configuredOrgs, defaultOrg } from "@/lib/server/env";
+import { type Env, configuredOrg, configuredOrgs, defaultOrg, readEnv } from "@/lib/server/env";
 
 export type OrgChoice =
   /** `param`: what the URL's ?org= should say (null for the default org) */
@@ -19,3 +19,16 @@ export function chooseOrg(env: Env, requested: string | null | undefined): OrgCh
 }
 
 export { configuredOrgs, defaultOrg };
+
+/**
+ * The `?org=` value a link to `login`'s pages carries (null for the default org), for links made
+ * outside a request (alerts). Without a readable configuration (a CLI run) the links carry none.
+ */
+export function orgParamFor(login: string, source: NodeJS.ProcessEnv = process.env): string | null {
+  try {
+    const env = readEnv(source);
+    return defaultOrg(env).toLowerCase() === login.toLowerCase() ? null : login;
+  } catch {
+    return null;
+  }
+}
