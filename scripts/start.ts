@@ -35,7 +35,7 @@ function newestMtime(p: string): number {
   for (const entry of readdirSync(p, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     // Tests and the demo fixture do not go into the build; do not rebuild for them.
-    if (entry.name.endsWith(".test.ts") || entry.name === "fixture" || entry.name === "screenshots") continue;
+    if (entry.name.endsWith(".test.ts") || entry.name === "fixture" || entry.name === "fixture-globex" || entry.name === "screenshots") continue;
     newest = Math.max(newest, newestMtime(path.join(p, entry.name)));
   }
   return newest;
