@@ -41,6 +41,8 @@ describe("CACHEGUARD_ORGS", () => {
     expect(problem({ CACHEGUARD_ORGS: "acme,-globex" })).toMatch(/"-globex" must be a GitHub organization login/);
     expect(problem({ CACHEGUARD_ORGS: "a--b" })).toMatch(/"a--b" must be/);
     expect(problem({ CACHEGUARD_ORGS: " , " })).toBe("Invalid configuration: CACHEGUARD_ORGS: names no organization: set it like acme,globex or unset it");
+    // empty is a mistake, not "unset": it never turns a configured server into the open demo
+    expect(problem({ CACHEGUARD_ORGS: "" })).toMatch(/CACHEGUARD_ORGS: names no organization/);
     expect(problem({ CACHEGUARD_ORG: "acme/web" })).toMatch(/^Invalid configuration: CACHEGUARD_ORG: must be a GitHub organization login/);
   });
 

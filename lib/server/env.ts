@@ -89,9 +89,10 @@ const schema = z.object({
   /** set by `npm start` for the demo in App mode (CACHEGUARD_DEMO_AUTH=app): the fake App and its generated key */
   CACHEGUARD_DEMO_APP_ID: z.string().optional(),
   CACHEGUARD_DEMO_APP_KEY_FILE: z.string().optional(),
-  CACHEGUARD_ORG: z.preprocess(unsetIfEmpty, z.string().trim().regex(GITHUB_LOGIN, LOGIN_RULE).optional()),
+  // an empty value is an error, never "unset": a configured org must not quietly become the open demo
+  CACHEGUARD_ORG: z.string().trim().regex(GITHUB_LOGIN, LOGIN_RULE).optional(),
   /** several organizations, comma-separated (the first is the default); CACHEGUARD_ORG is a one-item list */
-  CACHEGUARD_ORGS: z.preprocess(unsetIfEmpty, z.string().transform((v, ctx) => parseOrgList(v, ctx)).optional()),
+  CACHEGUARD_ORGS: z.string().transform((v, ctx) => parseOrgList(v, ctx)).optional(),
   /** set by `npm start` in demo mode: {"globex": "<url>"}, the fake servers of the demo's other orgs */
   CACHEGUARD_DEMO_ORG_URLS: z.preprocess(unsetIfEmpty, z.string().transform((v, ctx) => parseDemoOrgUrls(v, ctx)).optional()),
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
