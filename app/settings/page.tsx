@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/server/db";
-import { defaultOrg, readEnv } from "@/lib/server/env";
+import { configuredOrgs, defaultOrg, readEnv } from "@/lib/server/env";
 import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { readIntegrations } from "@/lib/server/integrations";
 import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
@@ -41,6 +41,9 @@ export default async function SettingsPage() {
           armed: getScheduler()?.currentFor(org) != null,
         }}
       />
+      {configuredOrgs(readEnv()).length > 1 && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Alerts and the GitHub integrations below apply to every organization this server audits.</p>
+      )}
       <AlertsForm initial={alertSettingsView(alerts)} />
       <IntegrationsForm initial={integrations} />
     </div>
