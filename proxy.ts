@@ -2,6 +2,7 @@ import { type NextRequest, NextResponse } from "next/server";
 import { type Access, checkAccess } from "@/lib/auth/access";
 import { decide, isApiPath, isPublicPath } from "@/lib/auth/guard";
 import { type OriginCheck, checkOriginFor, configuredOrigins } from "@/lib/auth/origin";
+import { ORG_HEADER } from "@/lib/http/org-param";
 import { NON_PAGE_CSP, STATIC_SECURITY_HEADERS, contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
 import { readEnv } from "@/lib/server/env";
 
@@ -30,6 +31,9 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
+  // the org server components render (checked against the configuration); never the client's own header
+  requestHeaders.delete(ORG_HEADER);
+  if (access.ok && access.org) requestHeaders.set(ORG_HEADER, access.org);
 
   let res: NextResponse;
   if (d.action === "next") res = NextResponse.next({ request: { headers: requestHeaders } });

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/layout/nav";
+import { OrgSwitcher } from "@/components/layout/org-switcher";
+import { configuredOrgs, readEnv } from "@/lib/server/env";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
@@ -15,6 +17,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: the CSP nonce (proxy.ts) is new each time, and Next stamps it
   // on its scripts only while rendering; a page prerendered at build time could not run.
   await connection();
+  let orgs: string[] = [];
+  try {
+    orgs = configuredOrgs(readEnv());
+  } catch {
+    // a misconfigured server says why on its pages; the header just has no switcher
+  }
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -28,7 +36,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <span aria-hidden className="inline-block h-5 w-5 rounded bg-gradient-to-br from-sky-500 to-emerald-500" />
                 cacheguard
               </Link>
-              <Nav />
+              <div className="flex min-w-0 items-center gap-3">
+                <Nav />
+                {orgs.length > 1 && <OrgSwitcher orgs={orgs} />}
+              </div>
             </div>
           </header>
           <main id="main" className="mx-auto max-w-screen-2xl px-4 py-6">

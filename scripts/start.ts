@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeGitHub, type FakeGitHub } from "../lib/demo/fake-github/server";
 import { DEFAULT_DATABASE_URL } from "../lib/server/db";
-import { DEMO_ORG, configProblem, isDemoMode, readEnv } from "../lib/server/env";
+import { DEMO_ORG, configProblem, configuredOrgs, isDemoMode, readEnv } from "../lib/server/env";
 import { ensureDatabase, sqlitePathFromUrl } from "../lib/server/migrate";
 import { listenPlan } from "../lib/server/listen";
 
@@ -35,7 +35,7 @@ function newestMtime(p: string): number {
   for (const entry of readdirSync(p, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     // Tests and the demo fixture do not go into the build; do not rebuild for them.
-    if (entry.name.endsWith(".test.ts") || entry.name === "fixture" || entry.name === "screenshots") continue;
+    if (entry.name.endsWith(".test.ts") || entry.name === "fixture" || entry.name === "fixture-globex" || entry.name === "screenshots") continue;
     newest = Math.max(newest, newestMtime(path.join(p, entry.name)));
   }
   return newest;
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   const listen = listenPlan(env);
 
   let fake: FakeGitHub | null = null;
+  let globex: FakeGitHub | null = null;
   if (isDemoMode(env) && !env.CACHEGUARD_DEMO_URL) {
     const latencyMs = Number(process.env.CACHEGUARD_DEMO_LATENCY_MS ?? "0") || 0;
     // CACHEGUARD_DEMO_PORT: a known port, so end-to-end tests can act on the fake GitHub (merge a pull request)
@@ -142,18 +143,21 @@ async function main(): Promise<void> {
       app: { id: DEMO_APP_ID, slug: "cacheguard-demo", name: "cacheguard (demo)", publicKey: key.publicKey },
     });
     process.env.CACHEGUARD_DEMO_URL = fake.url;
+    // the demo's second org (several orgs per deployment: the switcher, per-org schedules), on its own small fake
+    globex = await startFakeGitHub({ fixture: path.join(ROOT, "lib", "demo", "fixture-globex"), port: 0, host: "127.0.0.1", latencyMs });
+    process.env.CACHEGUARD_DEMO_ORG_URLS ??= JSON.stringify({ globex: globex.url });
     // the demo's Docker Hub is the fake's second registry host; demo scans reach no other registry
     process.env.CACHEGUARD_REGISTRY_URLS ??= JSON.stringify({ "docker.io": fake.hub.url });
     if (asApp && key.privateKeyFile) {
       process.env.CACHEGUARD_DEMO_APP_ID = String(DEMO_APP_ID);
       process.env.CACHEGUARD_DEMO_APP_KEY_FILE = key.privateKeyFile;
     }
-    log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url}; no sign-in`);
+    log(`demo mode: no CACHEGUARD_ORG set, auditing the built-in org "${DEMO_ORG}" served by ${fake.url} and "globex" served by ${globex.url}; no sign-in`);
     if (asApp) log(`demo mode: scanning as the GitHub App ${DEMO_APP_ID} (installation ${fake.app!.installationId}; key in ${path.relative(ROOT, key.privateKeyFile!)}), the registry with the demo PAT as GHCR_TOKEN`);
     log(`demo registries: docker.io is the fake Docker Hub at ${fake.hub.url} (token service ${fake.hub.authUrl})`);
     log(`demo webhooks: the fake GitHub delivers signed events to ${webhooks.url}; push a change with POST ${fake.url}/_fake/push`);
   } else if (!isDemoMode(env)) {
-    log(`auditing the GitHub organization "${env.CACHEGUARD_ORG}" through ${env.GITHUB_API_URL}`);
+    log(`auditing the GitHub organization${configuredOrgs(env).length > 1 ? "s" : ""} ${configuredOrgs(env).map((o) => `"${o}"`).join(", ")} through ${env.GITHUB_API_URL}`);
   }
 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port) };
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
     const code = await run(["build"], { ...childEnv, NODE_ENV: "production" });
     if (code !== 0) {
       await fake?.close();
+      await globex?.close();
       throw new Error(`next build failed (exit ${code})`);
     }
   }
@@ -180,6 +185,7 @@ async function main(): Promise<void> {
   server.on("exit", (code, signal) => {
     void (async () => {
       await fake?.close().catch(() => undefined);
+      await globex?.close().catch(() => undefined);
       process.exit(code ?? (signal ? 0 : 1));
     })();
   });
@@ -190,12 +196,15 @@ async function main(): Promise<void> {
   try {
     const { getDb } = await import("../lib/server/db");
     const { startScan, scanConfigFromEnv, ScanAlreadyRunningError } = await import("../lib/server/scan");
-    try {
-      const { scanId } = await startScan(getDb(), { config: scanConfigFromEnv(readEnv()), trigger: "startup" });
-      log(`first scan started (scan #${scanId})`);
-    } catch (e) {
-      if (e instanceof ScanAlreadyRunningError) log(e.message);
-      else throw e;
+    // one first scan per org (each org has its own active scan)
+    for (const org of configuredOrgs(readEnv())) {
+      try {
+        const { scanId } = await startScan(getDb(), { config: scanConfigFromEnv(readEnv(), org), trigger: "startup" });
+        log(`first scan of ${org} started (scan #${scanId})`);
+      } catch (e) {
+        if (e instanceof ScanAlreadyRunningError) log(e.message);
+        else throw e;
+      }
     }
   } catch (e) {
     log(`first scan not started: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,6 @@
 "use client";
 
+import { useOrgHref } from "@/components/org-link";
 import { useEffect, useState } from "react";
 import type { AlertField, AlertFieldView, AlertSettingsView } from "@/lib/server/alerts/config";
 
@@ -36,6 +37,7 @@ function describe(v: AlertFieldView, env: string): string {
  * receiver's host, never the value; an empty field keeps what is saved.
  */
 export function AlertsForm({ initial }: { initial: AlertSettingsView }) {
+  const orgHref = useOrgHref();
   const [saved, setSaved] = useState(initial);
   const [draft, setDraft] = useState<Record<AlertField, string>>({ slackUrl: "", webhookUrl: "", webhookSecret: "" });
   const [fieldError, setFieldError] = useState<{ field: AlertField | null; text: string } | null>(null);
@@ -74,7 +76,7 @@ export function AlertsForm({ initial }: { initial: AlertSettingsView }) {
     setStatus(null);
     setResults(null);
     try {
-      const res = await fetch("/api/settings/alerts/test", { method: "POST" });
+      const res = await fetch(orgHref("/api/settings/alerts/test"), { method: "POST" });
       const out = (await res.json().catch(() => ({}))) as { results?: TestResult[]; error?: string };
       if (!res.ok) {
         setFieldError({ field: null, text: out.error ?? `The test could not be sent (HTTP ${res.status}).` });

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { currentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/server/db";
+import { configuredOrgs, defaultOrg, readEnv } from "@/lib/server/env";
+import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { readIntegrations } from "@/lib/server/integrations";
 import { getScheduler, nextRuns, readSchedule } from "@/lib/server/schedule";
 import { alertSettingsView, readAlertConfig } from "@/lib/server/alerts/config";
@@ -13,7 +15,10 @@ export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const [schedule, integrations, alerts, user] = await Promise.all([readSchedule(getDb()), readIntegrations(getDb()), readAlertConfig(getDb()), currentUser()]);
+  // the schedule is the viewed org's; alerts and integrations are the deployment's
+  const org = await viewedOrgLogin();
+  const whose = { login: org, isDefault: org === defaultOrg(readEnv()) };
+  const [schedule, integrations, alerts, user] = await Promise.all([readSchedule(getDb(), undefined, whose), readIntegrations(getDb()), readAlertConfig(getDb()), currentUser()]);
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <div className="flex items-center justify-between">
@@ -27,14 +32,18 @@ export default async function SettingsPage() {
       </div>
       <ScheduleForm
         initial={{
+          org,
           schedule: schedule.expression,
           source: schedule.source,
           envSchedule: process.env.CACHEGUARD_SCHEDULE ?? null,
           timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
           nextRuns: nextRuns(schedule.expression, 5).map((d) => d.toISOString()),
-          armed: getScheduler()?.current != null,
+          armed: getScheduler()?.currentFor(org) != null,
         }}
       />
+      {configuredOrgs(readEnv()).length > 1 && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Alerts and the GitHub integrations below apply to every organization this server audits.</p>
+      )}
       <AlertsForm initial={alertSettingsView(alerts)} />
       <IntegrationsForm initial={integrations} />
     </div>

@@ -1,9 +1,12 @@
 "use client";
 
+import { useOrgHref } from "@/components/org-link";
 import { useEffect, useMemo, useState } from "react";
 import { SCHEDULE_OFF, nextRuns, validateCron } from "@/lib/server/schedule/cron";
 
 export interface ScheduleView {
+  /** whose schedule: each org of the deployment has its own */
+  org: string;
   schedule: string;
   source: string;
   envSchedule: string | null;
@@ -24,6 +27,7 @@ function fmt(iso: string, timeZone: string): string {
 
 /** The scan schedule: a cron expression checked as you type (croner), its next five runs, save. */
 export function ScheduleForm({ initial }: { initial: ScheduleView }) {
+  const orgHref = useOrgHref();
   const [saved, setSaved] = useState(initial);
   const [draft, setDraft] = useState(initial.schedule);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
@@ -43,7 +47,7 @@ export function ScheduleForm({ initial }: { initial: ScheduleView }) {
     setBusy(true);
     setStatus(null);
     try {
-      const res = await fetch("/api/settings", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ schedule: value }) });
+      const res = await fetch(orgHref("/api/settings"), { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ schedule: value }) });
       const body = (await res.json().catch(() => ({}))) as Partial<ScheduleView> & { error?: string };
       if (!res.ok) {
         setStatus({ kind: "error", text: body.error ?? `Could not save (HTTP ${res.status}).` });
@@ -63,7 +67,7 @@ export function ScheduleForm({ initial }: { initial: ScheduleView }) {
   const runs = draft.trim() === saved.schedule ? saved.nextRuns : preview.ok ? preview.runs : [];
   return (
     <section aria-labelledby="schedule-h" className="rounded-lg border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
-      <h2 id="schedule-h" className="font-semibold">Scheduled scans</h2>
+      <h2 id="schedule-h" className="font-semibold">Scheduled scans of {saved.org}</h2>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         Now <code>{saved.schedule}</code>, {SOURCE_TEXT[saved.source] ?? saved.source}. Times are in {saved.timeZone}, the server&apos;s time zone.
         {saved.armed ? null : " This server process is not running the scheduler, so the schedule applies from its next start."}

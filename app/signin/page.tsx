@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { authRequired } from "@/lib/auth/config";
+import { withOrg } from "@/lib/http/org-param";
+import { configuredOrg, configuredOrgs, readEnv } from "@/lib/server/env";
 import { SignInButton } from "./sign-in-button";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -43,10 +45,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       </section>
     );
   }
-  const org = process.env.CACHEGUARD_ORG ?? "the organization";
+  const env = readEnv();
+  const orgs = configuredOrgs(env);
+  // the refusal names the org it is about (several orgs: a member of one may not be of another)
+  const org = configuredOrg(env, one(q.org) ?? "") ?? orgs[0];
   const error = one(q.error);
   const login = one(q.login);
   const problem = error ? errorText(error, org, login) : null;
+  const others = orgs.filter((o) => o !== org);
   return (
     <section className="mx-auto max-w-md py-16">
       {problem ? (
@@ -60,6 +66,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">
         The audit of <strong>{org}</strong> is visible to members of the {org} GitHub organization only.
       </p>
+      {others.length > 0 && (
+        <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400" data-testid="other-orgs">
+          This server also audits{" "}
+          {others.map((o, i) => (
+            <span key={o}>{i > 0 && ", "}<Link href={withOrg("/", o === orgs[0] ? null : o)} className="underline">{o}</Link></span>
+          ))}
+          : each is visible to its own members.
+        </p>
+      )}
       <SignInButton callbackUrl={safeCallback(one(q.callbackUrl))} login={problem ? undefined : login} label={problem ? "Sign in with another GitHub account" : "Sign in with GitHub"} />
     </section>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import clsx from "clsx";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { usePathname } from "next/navigation";
 
 const LINKS = [

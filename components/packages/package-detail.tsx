@@ -1,9 +1,10 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/components/format";
 import { TagsDataTable } from "@/components/tables/tags/data-table";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
+import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { getPackage } from "@/lib/server/queries/package-detail";
 import { isCacheKind } from "@/lib/server/queries/tag-kinds";
 import { packageStorage } from "@/lib/server/queries/storage";
@@ -12,7 +13,7 @@ import { StoragePanel } from "./storage-panel";
 
 export async function PackageDetailView({ name, plan = {} }: { name: string; plan?: { olderThan?: string; keepLast?: string } }) {
   const db = getDb();
-  const org = await currentOrg(db);
+  const org = await currentOrg(db, await viewedOrgLogin());
   if (!org) notFound();
   const pkg = await getPackage(db, org, name);
   if (!pkg) notFound();

@@ -2,6 +2,7 @@ import { connection } from "next/server";
 import { PackagesDataTable } from "@/components/tables/packages/data-table";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
+import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { listPackages } from "@/lib/server/queries/packages";
 import { orgStorage } from "@/lib/server/queries/storage";
 import { StorageTotalLine } from "./storage-total";
@@ -10,7 +11,7 @@ import { NoOrgYet } from "@/components/report/no-org-yet";
 export async function PackagesView() {
   await connection(); // always read the database at request time, never at build time
   const db = getDb();
-  const org = await currentOrg(db);
+  const org = await currentOrg(db, await viewedOrgLogin());
   if (!org) return <NoOrgYet />;
   const [packages, storage] = await Promise.all([listPackages(db, org), orgStorage(db, org)]);
   return (

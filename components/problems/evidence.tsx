@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { KindBadge } from "@/components/badges";
 import { shortDigest } from "@/components/format";
 import type { ProblemRow } from "@/lib/server/queries/problems";

@@ -1,11 +1,12 @@
 "use client";
 
+import { useOrgHref } from "@/components/org-link";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 
-async function call(findingId: number, method: "POST" | "DELETE", body?: { reason: string; expiresAt: string }): Promise<void> {
-  const res = await fetch(`/api/findings/${findingId}/accept`, {
+async function call(url: string, method: "POST" | "DELETE", body?: { reason: string; expiresAt: string }): Promise<void> {
+  const res = await fetch(url, {
     method,
     ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
   });
@@ -26,10 +27,11 @@ function inDays(n: number): string {
 export function AcceptRiskForm({ findingId }: { findingId: number }) {
   const id = useId();
   const router = useRouter();
+  const orgHref = useOrgHref();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [expiresAt, setExpiresAt] = useState(inDays(90));
-  const m = useMutation({ mutationFn: () => call(findingId, "POST", { reason, expiresAt }), onSuccess: () => router.refresh() });
+  const m = useMutation({ mutationFn: () => call(orgHref(`/api/findings/${findingId}/accept`), "POST", { reason, expiresAt }), onSuccess: () => router.refresh() });
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)} className="h-8 rounded-md border border-zinc-300 px-3 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
@@ -66,7 +68,8 @@ export function AcceptRiskForm({ findingId }: { findingId: number }) {
 /** Take an accepted risk back: the finding is open and counted again. */
 export function RevokeRiskButton({ findingId }: { findingId: number }) {
   const router = useRouter();
-  const m = useMutation({ mutationFn: () => call(findingId, "DELETE"), onSuccess: () => router.refresh() });
+  const orgHref = useOrgHref();
+  const m = useMutation({ mutationFn: () => call(orgHref(`/api/findings/${findingId}/accept`), "DELETE"), onSuccess: () => router.refresh() });
   return (
     <span className="inline-flex items-center gap-2">
       <button type="button" onClick={() => m.mutate()} disabled={m.isPending} className="text-xs text-sky-700 underline dark:text-sky-300">

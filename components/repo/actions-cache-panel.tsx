@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { formatDateTime } from "@/components/format";
 import { formatBytes } from "@/lib/engine/rules/gha-cache-near-quota";
 import { getDb } from "@/lib/server/db";

@@ -2,7 +2,7 @@ import { displayPath, parseForeignPath } from "@/lib/engine/paths";
 import type { FixPrView } from "@/lib/server/fix-prs/track";
 import { AcceptRiskForm, RevokeRiskButton } from "./accept-risk";
 import { FixPrButton } from "./fix-pr-button";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { ConfidenceBadge, NewBadge, SeverityBadge } from "@/components/badges";
 import { CodeView } from "@/components/code/code-view";
 import { CopyButton } from "@/components/code/copy-button";

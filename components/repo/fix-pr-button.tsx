@@ -1,5 +1,6 @@
 "use client";
 
+import { useOrgHref } from "@/components/org-link";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { FixPrBadge } from "./fix-pr-badge";
@@ -8,8 +9,8 @@ export interface FixPrLink { number: number; url: string; state: string; branch:
 
 interface Answer { pullRequest?: FixPrLink; created?: boolean; skipped?: Array<{ id: number; reason: string }>; error?: string }
 
-async function openPr(repo: string, findingId: number | undefined): Promise<Answer & { pullRequest: FixPrLink }> {
-  const res = await fetch(`/api/repos/${encodeURIComponent(repo)}/fix-pr`, {
+async function openPr(url: string, findingId: number | undefined): Promise<Answer & { pullRequest: FixPrLink }> {
+  const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(findingId !== undefined ? { findingId } : {}),
@@ -28,7 +29,8 @@ export function FixPrButton({ repo, findingId, label, updateLabel, existing }: {
   repo: string; findingId?: number; label: string; updateLabel: string; existing?: FixPrLink | null;
 }) {
   const router = useRouter();
-  const m = useMutation({ mutationFn: () => openPr(repo, findingId), onSuccess: () => router.refresh() });
+  const orgHref = useOrgHref();
+  const m = useMutation({ mutationFn: () => openPr(orgHref(`/api/repos/${encodeURIComponent(repo)}/fix-pr`), findingId), onSuccess: () => router.refresh() });
   const pr = m.data?.pullRequest ?? existing ?? null;
   const updating = pr?.state === "open";
   return (

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { RankBadge, SeverityBadge, TeamBadge } from "@/components/badges";
 import { InlineCode } from "@/components/code/inline-code";
 import { formatDate, githubLineUrl } from "@/components/format";

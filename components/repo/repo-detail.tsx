@@ -1,7 +1,8 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
+import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { getRepo } from "@/lib/server/queries/repos";
 import { listRules } from "@/lib/server/queries/rules";
 import { SeverityBadge, TeamBadge } from "@/components/badges";
@@ -15,7 +16,7 @@ import { ProblemCard } from "./problem-card";
 
 export async function RepoDetailView({ name }: { name: string }) {
   const db = getDb();
-  const org = await currentOrg(db);
+  const org = await currentOrg(db, await viewedOrgLogin());
   if (!org) notFound();
   const repo = await getRepo(db, org, name);
   if (!repo) notFound();

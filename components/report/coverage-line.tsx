@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { coverageText } from "@/lib/server/scan/coverage";
 import type { ReportSummary } from "@/lib/server/queries/summary";
 

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/server/db";
 import { findingFiltersSchema, parseFindingFilters } from "@/lib/server/queries/finding-filters";
 import { findingFacets, listFindings } from "@/lib/server/queries/findings";
 import { currentOrg } from "@/lib/server/queries/org";
+import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { listProblems, problemFacets } from "@/lib/server/queries/problems";
 import { activeScan } from "@/lib/server/queries/scans";
 import { reportSummary, teamNote } from "@/lib/server/queries/summary";
@@ -16,7 +17,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 export async function OrgReport({ searchParams }: { searchParams: SearchParams }) {
   const db = getDb();
-  const org = await currentOrg(db);
+  const org = await currentOrg(db, await viewedOrgLogin());
   if (!org) return <NoOrgYet />;
   const parsed = parseFindingFilters(searchParams);
   // A hand-edited URL with a bad value falls back to the defaults and says so.

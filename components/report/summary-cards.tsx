@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { ScanStatusBadge } from "@/components/badges";
 import { formatDateTime, formatDuration, notAnalysedText } from "@/components/format";
 import { RescanButton } from "@/components/scans/rescan-button";

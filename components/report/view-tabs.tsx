@@ -1,5 +1,5 @@
 import clsx from "clsx";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 
 type SearchParams = Record<string, string | string[] | undefined>;
 

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { SeverityBadge } from "@/components/badges";
 import { CodeView } from "@/components/code/code-view";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { SeverityBadge } from "@/components/badges";
 import { listRules } from "@/lib/server/queries/rules";
 import { InlineCode } from "@/components/code/inline-code";

@@ -1,5 +1,6 @@
 "use client";
 
+import { useOrgHref } from "@/components/org-link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ScanRow } from "@/lib/server/queries/scans";
@@ -8,6 +9,7 @@ import { ScanProgress } from "./scan-progress";
 /** Starts a scan (POST /api/scans) and shows its progress; a scan already running is shown instead. */
 export function RescanButton({ active }: { active: ScanRow | null }) {
   const queryClient = useQueryClient();
+  const orgHref = useOrgHref();
   const [scanId, setScanId] = useState<number | null>(active?.id ?? null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -16,7 +18,7 @@ export function RescanButton({ active }: { active: ScanRow | null }) {
     setBusy(true);
     setMessage(null);
     try {
-      const res = await fetch("/api/scans", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trigger: "manual" }) });
+      const res = await fetch(orgHref("/api/scans"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trigger: "manual" }) });
       const body = (await res.json()) as { scanId?: number | null; error?: string };
       if (res.status === 202 && body.scanId) {
         await queryClient.invalidateQueries({ queryKey: ["scans"] });

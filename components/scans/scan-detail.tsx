@@ -1,9 +1,10 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { notFound } from "next/navigation";
 import { ScanStatusBadge } from "@/components/badges";
 import { formatDateTime, formatDuration, scopeText } from "@/components/format";
 import { getDb } from "@/lib/server/db";
 import { currentOrg } from "@/lib/server/queries/org";
+import { viewedOrgLogin } from "@/lib/server/viewed-org";
 import { type FileIssueRow, type ScanActionRow, type WebhookDeliveryRow, getScanDetail } from "@/lib/server/queries/scans";
 import { coverageText } from "@/lib/server/scan/coverage";
 
@@ -72,7 +73,7 @@ function DeliveryList({ items }: { items: WebhookDeliveryRow[] }) {
 /** One scan: what it read, what it found, and every file it did not analyse, with the reason. */
 export async function ScanDetailView({ id }: { id: number }) {
   const db = getDb();
-  const org = await currentOrg(db);
+  const org = await currentOrg(db, await viewedOrgLogin());
   if (!org) notFound();
   const detail = await getScanDetail(db, org, id);
   if (!detail) notFound();

@@ -1,5 +1,6 @@
 "use client";
 
+import { useOrgHref, useOrgParam } from "@/components/org-link";
 import { useQuery } from "@tanstack/react-query";
 import { ScansDataTable } from "@/components/tables/scans/data-table";
 import type { ProblemTrend } from "@/lib/server/queries/problem-trend";
@@ -19,11 +20,13 @@ export interface ScansData {
 
 /** Scan history; while a scan runs the list is polled too, and polling stops when none is active. */
 export function ScansView({ initial }: { initial: ScansData }) {
+  const orgHref = useOrgHref();
+  const org = useOrgParam();
   const { data = initial, error } = useQuery<ScansData>({
-    queryKey: ["scans"],
+    queryKey: ["scans", org],
     initialData: initial,
     queryFn: async () => {
-      const res = await fetch("/api/scans", { cache: "no-store" });
+      const res = await fetch(orgHref("/api/scans"), { cache: "no-store" });
       const body: unknown = await res.json();
       if (!res.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${res.status}`);
       return body as ScansData;

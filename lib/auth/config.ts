@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { isDemoMode, readEnv } from "@/lib/server/env";
+import { configuredOrgs, isDemoMode, readEnv } from "@/lib/server/env";
 
 /**
  * Sign-in configuration, read on the server at request time (never at build time: the same build
  * runs in demo mode and against a real org). The client secret and NEXTAUTH_SECRET stay here.
  */
 const schema = z.object({
-  CACHEGUARD_ORG: z.string().min(1),
   GITHUB_CLIENT_ID: z.string().min(1, "GITHUB_CLIENT_ID is required outside demo mode (a GitHub OAuth app)"),
   GITHUB_CLIENT_SECRET: z.string().min(1, "GITHUB_CLIENT_SECRET is required outside demo mode"),
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be a random string of at least 16 characters"),
@@ -17,7 +16,10 @@ const schema = z.object({
 });
 
 export type AuthConfig = {
+  /** the default org */
   org: string;
+  /** every configured org, the default first: a member of any of them may sign in */
+  orgs: string[];
   clientId: string;
   clientSecret: string;
   secret: string;
@@ -41,9 +43,13 @@ export function readAuthConfig(source: EnvSource = process.env): AuthConfig {
     throw new Error(`Sign-in is not configured: ${issues}`);
   }
   const e = parsed.data;
+  const env = readEnv(source as NodeJS.ProcessEnv);
+  if (isDemoMode(env)) throw new Error("Sign-in is not configured: CACHEGUARD_ORG (or CACHEGUARD_ORGS) is required outside demo mode");
+  const orgs = configuredOrgs(env);
   const trim = (u: string) => u.replace(/\/+$/, "");
   return {
-    org: e.CACHEGUARD_ORG,
+    org: orgs[0],
+    orgs,
     clientId: e.GITHUB_CLIENT_ID,
     clientSecret: e.GITHUB_CLIENT_SECRET,
     secret: e.NEXTAUTH_SECRET,

@@ -64,13 +64,16 @@ export function decide(input: GuardInput): GuardDecision {
   }
   if (isPublicPath(pathname)) return { action: "next" };
   const a = input.access;
+  if (a.ok && a.unknownOrg !== undefined) {
+    return api ? { action: "json", status: 404, error: `This server does not audit the organization ${a.unknownOrg.slice(0, 100)}.` } : { action: "not-found" };
+  }
   if (a.ok) return { action: "next" };
   if (api) return { action: "json", status: a.status, error: a.error };
   switch (a.reason) {
     case "config":
       return { action: "redirect", to: "/signin?error=config" };
     case "not-member":
-      return { action: "redirect", to: `/signin?${new URLSearchParams({ error: "not-member", login: a.login ?? "" })}` };
+      return { action: "redirect", to: `/signin?${new URLSearchParams({ error: "not-member", login: a.login ?? "", ...(a.org ? { org: a.org } : {}) })}` };
     case "membership-check":
       return { action: "redirect", to: `/signin?${new URLSearchParams({ error: "membership-check", login: a.login ?? "" })}` };
     default:

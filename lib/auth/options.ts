@@ -1,7 +1,7 @@
 import type { NextAuthOptions, Profile } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { type AuthConfig, readAuthConfig } from "@/lib/auth/config";
-import { type GitHubUser, checkOrgMembership, fetchUser } from "@/lib/auth/membership";
+import { type GitHubUser, type Membership, checkOrgMembership, fetchUser } from "@/lib/auth/membership";
 import { redact, registerSecret } from "@/lib/github/redact";
 import { SESSION_MAX_AGE_S, openSession, revokeSession } from "@/lib/auth/sessions";
 import { getDb, type Db } from "@/lib/server/db";
@@ -42,6 +42,21 @@ function deniedUrl(kind: "not-member" | "membership-check", login: string): stri
   return `${SIGN_IN_PATH}?${new URLSearchParams({ error: kind, login })}`;
 }
 
+type OrgAnswers = Array<{ org: string; m: Membership }>;
+// signIn's answers for jwt, which next-auth calls next with the same `account` object
+const answersByAccount = new WeakMap<object, OrgAnswers>();
+
+/** Asks GitHub, with the user's token (private memberships count), about each configured org until one says member. */
+async function memberships(cfg: AuthConfig, login: string, token: string): Promise<OrgAnswers> {
+  const out: OrgAnswers = [];
+  for (const org of cfg.orgs) {
+    const m = await checkOrgMembership({ apiUrl: cfg.apiUrl, org, login, token });
+    out.push({ org, m });
+    if (m.member) break;
+  }
+  return out;
+}
+
 /** next-auth options for the configured org; throws (without values) when sign-in is not configured. */
 export function buildAuthOptions(cfg: AuthConfig = readAuthConfig(), deps: { db?: () => Db } = {}): NextAuthOptions {
   const db = deps.db ?? getDb;
@@ -73,18 +88,26 @@ export function buildAuthOptions(cfg: AuthConfig = readAuthConfig(), deps: { db?
       async signIn({ account, profile }) {
         const login = (profile as GitHubUser | undefined)?.login;
         if (account?.provider !== "github" || !account.access_token || !login) return deniedUrl("membership-check", login ?? "");
-        const m = await checkOrgMembership({ apiUrl: cfg.apiUrl, org: cfg.org, login, token: account.access_token });
-        if (m.member) return true;
-        if (m.reason === "error") log("warn", "MEMBERSHIP_CHECK_FAILED", m.message);
-        return deniedUrl(m.reason === "not-member" ? "not-member" : "membership-check", login);
+        // several orgs: a member of any configured org signs in; each org's pages check their own membership
+        const answers = await memberships(cfg, login, account.access_token);
+        answersByAccount.set(account, answers);
+        if (answers.some((a) => a.m.member)) return true;
+        const failed = answers.find((a) => !a.m.member && a.m.reason === "error");
+        if (failed && !failed.m.member) log("warn", "MEMBERSHIP_CHECK_FAILED", failed.m.message);
+        return deniedUrl(failed ? "membership-check" : "not-member", login);
       },
-      async jwt({ token, profile }) {
+      async jwt({ token, profile, account }) {
         // only the login and the session id are kept; the OAuth access token is dropped after the
         // membership check. `profile` is there only at sign-in: that is when the session opens.
         const login = (profile as GitHubUser | undefined)?.login;
         if (login) {
           token.login = login;
-          token.sid = await openSession(db(), login, cfg.org);
+          // one org: signIn confirmed it. Several: the first org signIn found the user a member of
+          let answers = account ? answersByAccount.get(account) : undefined;
+          if (!answers && cfg.orgs.length > 1 && account?.access_token) answers = await memberships(cfg, login, account.access_token);
+          const home = answers?.find((a) => a.m.member)?.org ?? cfg.org;
+          const others = (answers ?? []).filter((a) => a.org !== home && (a.m.member || a.m.reason === "not-member")).map((a) => ({ org: a.org, member: a.m.member }));
+          token.sid = await openSession(db(), login, home, new Date(), others);
         }
         return token;
       },

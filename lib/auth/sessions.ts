@@ -17,21 +17,33 @@ export type SessionCheck =
 
 export interface SessionDeps {
   db: Db;
-  /** the configured org: a session opened for another org does not count */
+  /** the org being viewed (a configured one) */
   org: string;
+  /** every configured org (default: just `org`): a session opened for an org not among them does not count */
+  orgs?: string[];
   /** asks GitHub (with the server's credential) whether `login` is a member of `org` */
-  checkMember: (login: string) => Promise<Membership>;
+  checkMember: (login: string, org: string) => Promise<Membership>;
   now?: () => Date;
   ttlMs?: number;
 }
 
-export async function openSession(db: Db, login: string, org: string, now: Date = new Date()): Promise<string> {
+/**
+ * A session for `org`, the org sign-in confirmed first; `others` are the answers sign-in got for the
+ * other configured orgs (with the user's own token, which sees private memberships), kept so the
+ * first look at those orgs does not ask GitHub again.
+ */
+export async function openSession(db: Db, login: string, org: string, now: Date = new Date(), others: Array<{ org: string; member: boolean }> = []): Promise<string> {
   const id = randomBytes(32).toString("base64url");
   await db.authSession.create({
-    data: { id, login, org, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000), memberCheckedAt: now },
+    data: {
+      id, login, org, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000), memberCheckedAt: now,
+      otherOrgs: { create: others.filter((o) => !sameOrg(o.org, org)).map((o) => ({ org: o.org.toLowerCase(), member: o.member, checkedAt: now })) },
+    },
   });
   return id;
 }
+
+const sameOrg = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export async function revokeSession(db: Db, id: string, now: Date = new Date()): Promise<void> {
   await db.authSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now, revokedReason: "sign-out" } });
@@ -45,21 +57,17 @@ export async function checkSession(id: string | undefined, deps: SessionDeps): P
   const ttl = deps.ttlMs ?? MEMBERSHIP_TTL_MS;
   if (!id) return { ok: false, reason: "unknown", message: "This session is not known to the server; sign in again." };
   const row = await deps.db.authSession.findUnique({ where: { id } });
-  if (!row || row.org !== deps.org) return { ok: false, reason: "unknown", message: "This session is not known to the server; sign in again." };
+  if (!row || !(deps.orgs ?? [deps.org]).some((o) => sameOrg(o, row.org))) return { ok: false, reason: "unknown", message: "This session is not known to the server; sign in again." };
   if (row.revokedAt) {
     return row.revokedReason === "not-member"
-      ? { ok: false, reason: "not-member", message: `${row.login} is no longer a member of ${deps.org}.` }
+      ? { ok: false, reason: "not-member", message: `${row.login} is no longer a member of ${row.org}.` }
       : { ok: false, reason: "revoked", message: "This session was signed out; sign in again." };
   }
   if (row.expiresAt <= now) return { ok: false, reason: "expired", message: "This session has expired; sign in again." };
+  if (!sameOrg(row.org, deps.org)) return checkOtherOrg(id, row.login, deps, now, ttl);
   if (now.getTime() - row.memberCheckedAt.getTime() < ttl) return { ok: true, login: row.login };
 
-  let pending = inFlight.get(id);
-  if (!pending) {
-    pending = deps.checkMember(row.login).finally(() => inFlight.delete(id));
-    inFlight.set(id, pending);
-  }
-  const m = await pending;
+  const m = await askOnce(id, row.org, () => deps.checkMember(row.login, row.org));
   if (m.member) {
     await deps.db.authSession.updateMany({ where: { id, memberCheckedAt: { lt: now } }, data: { memberCheckedAt: now } });
     return { ok: true, login: row.login };
@@ -70,4 +78,35 @@ export async function checkSession(id: string | undefined, deps: SessionDeps): P
   }
   // GitHub could not answer: no access now, but the session stays, so the next request asks again
   return { ok: false, reason: "check-failed", message: `GitHub did not confirm that ${row.login} is still a member of ${deps.org}; try again in a minute.` };
+}
+
+function askOnce(id: string, org: string, ask: () => Promise<Membership>): Promise<Membership> {
+  const key = `${id}\n${org.toLowerCase()}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = ask().finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+/**
+ * A configured org the session did not sign in for: its own membership answer, cached for the TTL
+ * like the sign-in org's. "Not a member" refuses this org only; the session goes on for the others.
+ */
+async function checkOtherOrg(id: string, login: string, deps: SessionDeps, now: Date, ttl: number): Promise<SessionCheck> {
+  const org = deps.org.toLowerCase();
+  const notMember: SessionCheck = { ok: false, reason: "not-member", message: `${login} is not a member of ${deps.org}.` };
+  const cached = await deps.db.authSessionOrg.findUnique({ where: { sessionId_org: { sessionId: id, org } } });
+  if (cached && now.getTime() - cached.checkedAt.getTime() < ttl) return cached.member ? { ok: true, login } : notMember;
+  const m = await askOnce(id, org, () => deps.checkMember(login, deps.org));
+  if (!m.member && m.reason === "error") {
+    return { ok: false, reason: "check-failed", message: `GitHub did not confirm that ${login} is a member of ${deps.org}; try again in a minute.` };
+  }
+  await deps.db.authSessionOrg.upsert({
+    where: { sessionId_org: { sessionId: id, org } },
+    create: { sessionId: id, org, member: m.member, checkedAt: now },
+    update: { member: m.member, checkedAt: now },
+  });
+  return m.member ? { ok: true, login } : notMember;
 }

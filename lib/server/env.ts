@@ -33,6 +33,44 @@ const jsonVar = (parse: (text: string) => object) => z.preprocess(unsetIfEmpty, 
   if ("problem" in r) ctx.addIssue({ code: "custom", message: String(r.problem).replace(/^CACHEGUARD_[A-Z_]+:? ?/, "") });
 }).optional());
 
+/** GitHub's rule for a user or org login: letters, digits and single inner hyphens, at most 39. */
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const LOGIN_RULE = "must be a GitHub organization login (letters, digits and single inner hyphens, at most 39 characters)";
+
+/**
+ * CACHEGUARD_ORGS: logins separated by commas (spaces around them are fine), kept in order and
+ * deduplicated as GitHub compares logins (case-insensitively); a bad item is named.
+ */
+function parseOrgList(value: string, ctx: z.RefinementCtx): string[] {
+  const out: string[] = [];
+  for (const raw of value.split(",")) {
+    const login = raw.trim();
+    if (login === "") continue;
+    if (!GITHUB_LOGIN.test(login)) {
+      ctx.addIssue({ code: "custom", message: `"${login.slice(0, 60)}" ${LOGIN_RULE}` });
+      return [];
+    }
+    if (!out.some((o) => o.toLowerCase() === login.toLowerCase())) out.push(login);
+  }
+  if (out.length === 0) ctx.addIssue({ code: "custom", message: "names no organization: set it like acme,globex or unset it" });
+  return out;
+}
+
+function parseDemoOrgUrls(value: string, ctx: z.RefinementCtx): Record<string, string> {
+  const r = z.record(z.string().regex(GITHUB_LOGIN), z.string().url()).safeParse((() => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return null;
+    }
+  })());
+  if (!r.success) {
+    ctx.addIssue({ code: "custom", message: 'must be JSON like {"globex": "http://127.0.0.1:4011"}' });
+    return {};
+  }
+  return r.data;
+}
+
 /**
  * Server configuration, validated once. Without CACHEGUARD_ORG the app runs in demo mode against
  * the built-in fake GitHub server; with it, the org must be readable (a token or a GitHub App).
@@ -51,7 +89,12 @@ const schema = z.object({
   /** set by `npm start` for the demo in App mode (CACHEGUARD_DEMO_AUTH=app): the fake App and its generated key */
   CACHEGUARD_DEMO_APP_ID: z.string().optional(),
   CACHEGUARD_DEMO_APP_KEY_FILE: z.string().optional(),
-  CACHEGUARD_ORG: z.string().min(1).optional(),
+  // an empty value is an error, never "unset": a configured org must not quietly become the open demo
+  CACHEGUARD_ORG: z.string().trim().regex(GITHUB_LOGIN, LOGIN_RULE).optional(),
+  /** several organizations, comma-separated (the first is the default); CACHEGUARD_ORG is a one-item list */
+  CACHEGUARD_ORGS: z.string().transform((v, ctx) => parseOrgList(v, ctx)).optional(),
+  /** set by `npm start` in demo mode: {"globex": "<url>"}, the fake servers of the demo's other orgs */
+  CACHEGUARD_DEMO_ORG_URLS: z.preprocess(unsetIfEmpty, z.string().transform((v, ctx) => parseDemoOrgUrls(v, ctx)).optional()),
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   GHCR_URL: z.string().url().default("https://ghcr.io"),
   CACHEGUARD_SCHEDULE: z.string().default("0 3 * * *"),
@@ -108,11 +151,32 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 export const DEMO_ORG = "acme";
+/** the demo's other orgs (lib/demo/fixture-globex), served when `npm start` sets CACHEGUARD_DEMO_ORG_URLS */
+export const DEMO_OTHER_ORGS = ["globex"];
 export const DEMO_TOKEN = "demo-token";
 
 /** Demo mode is for a machine with no organization configured, and only for that. */
-export function isDemoMode(env: Env): boolean {
-  return !env.CACHEGUARD_ORG;
+export function isDemoMode(env: Pick<Env, "CACHEGUARD_ORG" | "CACHEGUARD_ORGS">): boolean {
+  return !env.CACHEGUARD_ORG && !env.CACHEGUARD_ORGS?.length;
+}
+
+/**
+ * The organizations this deployment serves, the default first: CACHEGUARD_ORGS, else CACHEGUARD_ORG
+ * as a one-item list; in demo mode `acme` and the other demo orgs `npm start` serves.
+ */
+export function configuredOrgs(env: Pick<Env, "CACHEGUARD_ORG" | "CACHEGUARD_ORGS" | "CACHEGUARD_DEMO_ORG_URLS">): string[] {
+  if (isDemoMode(env)) return [DEMO_ORG, ...Object.keys(env.CACHEGUARD_DEMO_ORG_URLS ?? {}).filter((o) => o.toLowerCase() !== DEMO_ORG)];
+  if (env.CACHEGUARD_ORGS?.length) return env.CACHEGUARD_ORGS;
+  return [env.CACHEGUARD_ORG!];
+}
+
+export function defaultOrg(env: Pick<Env, "CACHEGUARD_ORG" | "CACHEGUARD_ORGS" | "CACHEGUARD_DEMO_ORG_URLS">): string {
+  return configuredOrgs(env)[0];
+}
+
+/** The configured spelling of `login` (logins compare case-insensitively), or null when it is not configured. */
+export function configuredOrg(env: Pick<Env, "CACHEGUARD_ORG" | "CACHEGUARD_ORGS" | "CACHEGUARD_DEMO_ORG_URLS">, login: string): string | null {
+  return configuredOrgs(env).find((o) => o.toLowerCase() === login.toLowerCase()) ?? null;
 }
 
 export function trustProxy(env: Env): boolean {
@@ -131,9 +195,13 @@ export function configProblem(env: Env): string | null {
   const ghcr = ghcrTokenProblem(env.GHCR_TOKEN);
   if (ghcr) return ghcr;
   const app = githubAppFromEnv(env);
-  if ("problem" in app) return `CACHEGUARD_ORG=${env.CACHEGUARD_ORG} is set but ${app.problem}`;
+  if (env.CACHEGUARD_ORG && env.CACHEGUARD_ORGS?.length && !configuredOrg(env, env.CACHEGUARD_ORG)) {
+    return `CACHEGUARD_ORG=${env.CACHEGUARD_ORG} is not in CACHEGUARD_ORGS=${env.CACHEGUARD_ORGS.join(",")}: set one of them (CACHEGUARD_ORGS lists every organization, the default first).`;
+  }
+  const named = env.CACHEGUARD_ORGS?.length ? `CACHEGUARD_ORGS=${env.CACHEGUARD_ORGS.join(",")}` : `CACHEGUARD_ORG=${env.CACHEGUARD_ORG}`;
+  if ("problem" in app) return `${named} is set but ${app.problem}`;
   if (env.GITHUB_TOKEN || app.app) return null;
-  return `CACHEGUARD_ORG=${env.CACHEGUARD_ORG} is set but there is no way to read it: set GITHUB_TOKEN (or a GitHub App), or unset CACHEGUARD_ORG for the demo.`;
+  return `${named} is set but there is no way to read it: set GITHUB_TOKEN (or a GitHub App), or unset CACHEGUARD_ORG for the demo.`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { type AccessDeps, type Viewer, checkAccess } from "@/lib/auth/access";
 import { getDb, type Db } from "@/lib/server/db";
+import { defaultOrg, readEnv } from "@/lib/server/env";
 import { currentOrg, type OrgRef } from "@/lib/server/queries/org";
 import { storageProblem } from "@/lib/server/storage-errors";
 
@@ -37,7 +38,9 @@ export interface RouteContext<P> {
   /** the signed-in user; null in demo mode */
   viewer: Viewer;
   db: Db;
-  /** the org the dashboard shows; throws 404 JSON when it has not been scanned yet */
+  /** the org the request is about (`?org=`, the default org when absent), configured, maybe not scanned yet */
+  orgLogin: string;
+  /** that org as stored; throws 404 JSON when it has not been scanned yet */
   org(): Promise<OrgRef>;
   /** the parsed JSON body (undefined when the body was empty and `body: "optional-json"`) */
   body: unknown;
@@ -116,16 +119,18 @@ export function api<P = Record<string, never>>(specs: Partial<Record<Implementab
     try {
       const access = await checkAccess(req, options.deps);
       if (!access.ok) return jsonError(access.status, access.error);
+      if (access.unknownOrg !== undefined) throw new HttpError(404, `This server does not audit the organization ${access.unknownOrg.slice(0, 100)}.`);
+      const orgLogin = access.org ?? defaultOrg(readEnv());
       const handle = typeof spec === "function" ? spec : spec.handle;
       const body = typeof spec === "function" ? undefined : await readBody(req, spec.body);
       const db = options.deps?.db ?? getDb();
       const params = ((await ctx?.params) ?? {}) as P;
       const org = async () => {
-        const o = await currentOrg(db);
-        if (!o) throw new HttpError(404, "No organization has been scanned yet. Start a scan with POST /api/scans.");
+        const o = await currentOrg(db, orgLogin);
+        if (!o) throw new HttpError(404, `${orgLogin} has not been scanned yet. Start a scan with POST /api/scans${orgLogin === defaultOrg(readEnv()) ? "" : `?org=${orgLogin}`}.`);
         return o;
       };
-      return await handle({ req, params, viewer: access.viewer, db, org, body });
+      return await handle({ req, params, viewer: access.viewer, db, orgLogin, org, body });
     } catch (e) {
       return failure(e, where);
     }

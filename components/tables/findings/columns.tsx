@@ -2,7 +2,7 @@
 
 import { displayPath } from "@/lib/engine/paths";
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { ConfidenceBadge, NewBadge, ResolvedBadge, SeverityBadge } from "@/components/badges";
 import { formatDate } from "@/components/format";
 import type { FindingRow } from "@/lib/server/queries/findings";

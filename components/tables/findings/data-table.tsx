@@ -1,5 +1,6 @@
 "use client";
 
+import { useOrgHref } from "@/components/org-link";
 import { flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import clsx from "clsx";
 import { useQueryStates } from "nuqs";
@@ -45,8 +46,9 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
   });
 
   const filtered = Boolean(state.rule || state.severity || state.repo || state.team || state.q || state.status !== "open" || state.since !== null);
+  const orgHref = useOrgHref();
   const query = serializeFindingParams({ ...state, page: null, pageSize: null });
-  const download = (format: string) => `/api/findings${query ? `${query}&` : "?"}format=${format}`;
+  const download = (format: string) => orgHref(`/api/findings${query ? `${query}&` : "?"}format=${format}`);
 
   return (
     <section aria-labelledby="findings-heading" className="rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">

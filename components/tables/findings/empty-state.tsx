@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 
 export function FindingsEmptyState({ filtered, scanned, clearHref, what = "findings" }: { filtered: boolean; scanned: boolean; clearHref: string; what?: "findings" | "problems" }) {
   let title: string;

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { formatDateTime } from "@/components/format";
 import type { PackageRow } from "@/lib/server/queries/packages";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { NewBadge, RankBadge, ResolvedBadge, SeverityBadge, TeamBadge } from "@/components/badges";
 import { formatDate } from "@/components/format";
 import { EvidenceSummary } from "@/components/problems/evidence";

@@ -2,7 +2,7 @@
 
 import { flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import clsx from "clsx";
-import Link from "next/link";
+import { OrgLink as Link, useOrgHref } from "@/components/org-link";
 import { useQueryStates } from "nuqs";
 import { Fragment, useCallback, useState, useTransition } from "react";
 import { EvidenceList } from "@/components/problems/evidence";
@@ -48,8 +48,9 @@ export function ProblemsDataTable({ data, facets, org, scanned }: { data: Proble
   });
 
   const filtered = Boolean(state.rule || state.severity || state.repo || state.team || state.q || state.status !== "open" || state.since !== null);
+  const orgHref = useOrgHref();
   const query = serializeFindingParams({ ...state, view: null, page: null, pageSize: null });
-  const download = (format: string) => `/api/findings${query ? `${query}&` : "?"}format=${format}`;
+  const download = (format: string) => orgHref(`/api/findings${query ? `${query}&` : "?"}format=${format}`);
   const team = state.team === NO_TEAM ? "no team" : state.team;
 
   return (

@@ -2,7 +2,7 @@
 
 import type { ColumnDef } from "@tanstack/react-table";
 import { ScanStatusBadge } from "@/components/badges";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { formatDateTime, formatDuration, notAnalysedText, scopeText } from "@/components/format";
 import type { ScanRow } from "@/lib/server/queries/scans";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
+import { OrgLink as Link } from "@/components/org-link";
 import { KindBadge } from "@/components/badges";
 import { formatDateTime, shortDigest } from "@/components/format";
 import type { PackageTagRow } from "@/lib/server/queries/package-detail";

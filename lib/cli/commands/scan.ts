@@ -11,11 +11,12 @@ import { type OtherRegistriesConfig, otherRegistriesFromEnv } from "@/lib/regist
 
 
 const USAGE =
-  "usage: cacheguard scan --org ORG [--api-url URL] [--registry-url URL] [--format text|json]\n" +
+  "usage: cacheguard scan [--org ORG] [--api-url URL] [--registry-url URL] [--format text|json]\n" +
   "                       [--app-id ID --app-private-key-file FILE [--app-installation-id N]]\n" +
   "  token from GITHUB_TOKEN, or a GitHub App from GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY(_FILE)\n" +
   "  [+ GITHUB_APP_INSTALLATION_ID]; the registry with GHCR_TOKEN (a classic PAT) when set;\n" +
   "  other registries with CACHEGUARD_REGISTRIES, DOCKERHUB_USERNAME + DOCKERHUB_TOKEN, CACHEGUARD_DOCKER_CONFIG;\n" +
+  "  --org defaults to CACHEGUARD_ORG, or the one org of CACHEGUARD_ORGS (required when it lists several);\n" +
   "  database from DATABASE_URL (default file:./data/cacheguard.db)\n";
 
 interface ScanArgs {
@@ -53,8 +54,10 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): Sca
   if (typeof parsed === "string") return parsed;
   const { flags, positional } = parsed;
   if (positional.length > 0) return `unexpected argument "${positional[0]}"`;
-  const org = flags.org ?? env.CACHEGUARD_ORG;
-  if (!org) return "--org is required";
+  // several orgs configured: one report per run, so the org is named (a script loops over them)
+  const listed = [...new Set((env.CACHEGUARD_ORGS ?? "").split(",").map((o) => o.trim()).filter(Boolean))];
+  const org = flags.org ?? (listed.length > 1 ? undefined : listed[0] ?? env.CACHEGUARD_ORG);
+  if (!org) return listed.length > 1 ? `several organizations are configured (CACHEGUARD_ORGS=${listed.join(",")}): name one with --org` : "--org is required";
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(org)) return `"${org}" is not a valid organization login`;
   const format = flags.format ?? "text";
   if (format !== "text" && format !== "json") return `--format must be text or json (got "${format}")`;
@@ -74,7 +77,9 @@ function parseArgs(argv: string[], env: Record<string, string | undefined>): Sca
   if (ghcr) return ghcr;
   const registries = otherRegistriesFromEnv(env);
   if ("problem" in registries) return registries.problem;
-  return { org, apiUrl, registryUrl, format, registries, ...(app.app ? { app: { ...app.app, org } } : {}) };
+  // GITHUB_APP_INSTALLATION_ID is the default (first) org's installation; another org's is found by org
+  const installation = app.app && listed.length > 1 && org.toLowerCase() !== listed[0].toLowerCase() && !flags["app-installation-id"] ? { ...app.app, installationId: undefined } : app.app;
+  return { org, apiUrl, registryUrl, format, registries, ...(installation ? { app: { ...installation, org } } : {}) };
 }
 
 /** The `auth:` line: what the scan authenticated as, and what read the registry. */

@@ -1,5 +1,7 @@
 import type { AfterScanContext } from "@/lib/server/after-scan";
 import type { Db } from "@/lib/server/db";
+import { withOrg } from "@/lib/http/org-param";
+import { orgParamFor } from "@/lib/server/orgs";
 
 /** A finding as alerts tell it: where it is, what it is about, and its page in the dashboard. */
 export interface AlertFinding {
@@ -62,7 +64,9 @@ export async function collectAlert(ctx: AfterScanContext, dashboardUrl: string |
   if (fresh.length === 0 && resolvedRows.length === 0) return null;
 
   const org = summary.org;
+  // several orgs: links to another org than the default one name it
   const base = dashboardUrl;
+  const inOrg = (url: string | null) => (url ? withOrg(url, orgParamFor(org)) : null);
   const scan = await db.scan.findUniqueOrThrow({ where: { id: scanId } });
   const ids = await findingIds(db, orgId, fresh.map((f) => f.fingerprint));
   const newList = fresh.map((f): AlertFinding => {
@@ -70,20 +74,20 @@ export async function collectAlert(ctx: AfterScanContext, dashboardUrl: string |
     const repoName = row?.repo ?? (f.repo ? f.repo.split("/").pop()! : null);
     return {
       fingerprint: f.fingerprint, ruleId: f.ruleId, severity: f.severity, repo: repoName ? `${org}/${repoName}` : null,
-      path: f.path, line: f.line, ref: f.ref, message: f.message, url: findingUrl(base, repoName, row?.id ?? null, f.ref),
+      path: f.path, line: f.line, ref: f.ref, message: f.message, url: inOrg(findingUrl(base, repoName, row?.id ?? null, f.ref)),
     };
   }).sort(bySeverity);
   const resolvedList = resolvedRows.map((r): AlertFinding => ({
     fingerprint: r.fingerprint, ruleId: r.ruleId, severity: r.severity, repo: r.repo ? `${org}/${r.repo.name}` : null,
     path: r.path, line: r.line, ref: r.ref, message: r.message,
     // a resolved finding is no longer on its repository's page as an open one: the page itself
-    url: findingUrl(base, r.repo?.name ?? null, null, r.ref),
+    url: inOrg(findingUrl(base, r.repo?.name ?? null, null, r.ref)),
   })).sort(bySeverity);
 
   return {
     org,
     scan: {
-      id: scanId, status: scan.status, trigger: scan.trigger, url: base ? `${base}/scans/${scanId}` : null,
+      id: scanId, status: scan.status, trigger: scan.trigger, url: inOrg(base ? `${base}/scans/${scanId}` : null),
       startedAt: scan.startedAt.toISOString(), finishedAt: scan.finishedAt?.toISOString() ?? null,
     },
     counts: { new: fresh.length, resolved: resolvedRows.length, open: summary.openCount, suppressed: summary.suppressed.length },
@@ -91,7 +95,7 @@ export async function collectAlert(ctx: AfterScanContext, dashboardUrl: string |
     resolved: resolvedList.slice(0, MAX_LISTED),
     dashboardUrl: base,
     // `since=N` lists findings first seen after scan N; this org's scans before this one all have smaller ids
-    newUrl: base ? `${base}/?since=${scanId - 1}` : null,
+    newUrl: inOrg(base ? `${base}/?since=${scanId - 1}` : null),
   };
 }
 

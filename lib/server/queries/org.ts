@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { DEMO_ORG, isDemoMode, readEnv } from "../env";
+import { configuredOrg, readEnv } from "../env";
 import { expireAcceptances } from "../suppressions";
 
 export interface OrgRef {
@@ -8,12 +8,12 @@ export interface OrgRef {
 }
 
 /**
- * The org the dashboard shows: the configured one, or the demo org in demo mode. Never another org
- * the database happens to hold: its members signed in for it, and nobody else may see it.
+ * The stored org the dashboard shows for `requested` (the request's org): only a configured one
+ * (or a demo org in demo mode), never another org the database happens to hold: its members signed
+ * in for it, and nobody else may see it. Null when it is not configured or not scanned yet.
  */
-export async function currentOrg(db: Db): Promise<OrgRef | null> {
-  const env = readEnv();
-  const login = isDemoMode(env) ? DEMO_ORG : env.CACHEGUARD_ORG;
+export async function currentOrg(db: Db, requested: string): Promise<OrgRef | null> {
+  const login = configuredOrg(readEnv(), requested);
   if (!login) return null;
   const org = await db.org.findUnique({ where: { login }, select: { id: true, login: true } });
   // every view reads through here: an accepted risk that expired is open again before anything is counted

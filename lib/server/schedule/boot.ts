@@ -1,6 +1,6 @@
 import { redact } from "@/lib/github/redact";
 import { getDb } from "@/lib/server/db";
-import { readEnv } from "@/lib/server/env";
+import { configuredOrgs, readEnv } from "@/lib/server/env";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { recoverInterruptedScans, scanConfigFromEnv, startScan } from "@/lib/server/scan";
 import { type Scheduler, startScheduler } from "@/lib/server/schedule/scheduler";
@@ -25,7 +25,8 @@ export async function bootScheduler(log: (line: string) => void = (l) => console
       startWebhookQueue({ db, scanConfig: () => scanConfigFromEnv(readEnv()), log });
       log("[webhooks] receiving GitHub webhooks at /api/webhooks/github");
     }
-    return await startScheduler({ db, scanConfig: () => scanConfigFromEnv(readEnv()), startScan });
+    // each configured org on its own schedule (the settings page of that org edits it)
+    return await startScheduler({ db, scanConfig: (org) => scanConfigFromEnv(readEnv(), org), orgs: () => configuredOrgs(readEnv()), startScan });
   } catch (e) {
     log(`[schedule] scheduled scans are off: ${redact(e instanceof Error ? e.message : String(e))}`);
     return null;

@@ -9,25 +9,34 @@ type StartScan = (db: Db, opts: { config: ScanConfig; trigger: string }) => Prom
 
 export interface SchedulerDeps {
   db: Db;
-  /** read at each run, so a fixed configuration error shows up at the next tick */
-  scanConfig: () => ScanConfig;
+  /** read at each run, so a fixed configuration error shows up at the next tick; `org` when several */
+  scanConfig: (org?: string) => ScanConfig;
   /** the same job the dashboard and the CLI start */
   startScan: StartScan;
   log?: (line: string) => void;
   /** CACHEGUARD_SCHEDULE; defaults to process.env at each read */
   envSchedule?: () => string | undefined;
+  /**
+   * The deployment's orgs, the default first (read at each re-arm): each runs on its own schedule.
+   * Absent: one org and the deployment-wide schedule, as before several orgs.
+   */
+  orgs?: () => string[];
 }
 
 export interface Scheduler {
-  /** arm the job from the stored schedule; idempotent */
+  /** arm the jobs from the stored schedules; idempotent */
   start(): Promise<EffectiveSchedule>;
-  /** re-read the schedule (after /settings saved one) and re-arm without a restart */
+  /** re-read the schedules (after /settings saved one) and re-arm without a restart */
   rearm(): Promise<EffectiveSchedule>;
-  /** run what a tick runs, now (tests, and the log line format in one place) */
-  tick(): Promise<{ scanId: number } | { skipped: string }>;
+  /** run what a tick runs, now (tests, and the log line format in one place); `org`: whose tick (default: the first) */
+  tick(org?: string): Promise<{ scanId: number } | { skipped: string }>;
   stop(): void;
+  /** the default org's schedule */
   readonly current: EffectiveSchedule | null;
   nextRun(): Date | null;
+  /** an org's schedule in force and its next run (null when it is not armed) */
+  currentFor(org: string): EffectiveSchedule | null;
+  nextRunFor(org: string): Date | null;
 }
 
 function alreadyRunning(e: unknown): e is Error {
@@ -35,18 +44,21 @@ function alreadyRunning(e: unknown): e is Error {
   return e instanceof Error && e.name === "ScanAlreadyRunningError";
 }
 
+/** One org's armed job; `org` null: the single-org deployment of old. */
+interface Armed { org: string | null; schedule: EffectiveSchedule; job: Cron | null }
+
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const log = deps.log ?? ((line: string) => console.log(line));
-  let job: Cron | null = null;
-  let current: EffectiveSchedule | null = null;
+  let armed: Armed[] = [];
+  const find = (org: string | undefined) => (org === undefined ? armed[0] : armed.find((a) => a.org?.toLowerCase() === org.toLowerCase()));
 
-  async function tick(): Promise<{ scanId: number } | { skipped: string }> {
+  async function tick(org?: string): Promise<{ scanId: number } | { skipped: string }> {
     let config: ScanConfig;
     try {
-      config = deps.scanConfig();
+      config = deps.orgs ? deps.scanConfig(org ?? deps.orgs()[0]) : deps.scanConfig();
     } catch (e) {
       const msg = redact(e instanceof Error ? e.message : String(e));
-      log(`[schedule] scheduled scan not started: ${msg}`);
+      log(`[schedule] scheduled scan${org ? ` of ${org}` : ""} not started: ${msg}`);
       return { skipped: msg };
     }
     try {
@@ -54,6 +66,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       log(`[schedule] scheduled scan #${started.scanId} of ${config.org} started`);
       return started;
     } catch (e) {
+      // one active scan per org (Scan.activeKey): a scan still running skips this org's tick only
       if (alreadyRunning(e)) {
         log(`[schedule] skipped: ${e.message}`);
         return { skipped: e.message };
@@ -64,39 +77,56 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  async function arm(): Promise<EffectiveSchedule> {
-    const schedule = await readSchedule(deps.db, deps.envSchedule ? deps.envSchedule() : process.env.CACHEGUARD_SCHEDULE);
-    job?.stop();
-    job = null;
-    current = schedule;
-    if (schedule.expression !== SCHEDULE_OFF) {
-      // protect: a tick never overlaps the previous one in this process (the database guards the rest)
-      job = new Cron(schedule.expression, { mode: "5-part", protect: true }, () => {
-        void tick();
-      });
-    }
+  async function armOne(org: string | null, isDefault: boolean, labelled: boolean): Promise<Armed> {
+    const envSchedule = deps.envSchedule ? deps.envSchedule() : process.env.CACHEGUARD_SCHEDULE;
+    const schedule = await readSchedule(deps.db, envSchedule, org === null ? undefined : { login: org, isDefault });
+    // protect: a tick never overlaps the previous one in this process (the database guards the rest)
+    const job = schedule.expression === SCHEDULE_OFF ? null : new Cron(schedule.expression, { mode: "5-part", protect: true }, () => {
+      void tick(org ?? undefined);
+    });
     const next = job?.nextRun();
-    log(`[schedule] ${schedule.expression === SCHEDULE_OFF ? "scheduled scans are off" : `"${schedule.expression}" (${schedule.source}), next run ${next?.toISOString() ?? "never"}`}`);
-    return schedule;
+    // the org is named once there are several (one org logs as it always did)
+    const who = labelled ? `${org}: ` : "";
+    log(`[schedule] ${who}${schedule.expression === SCHEDULE_OFF ? "scheduled scans are off" : `"${schedule.expression}" (${schedule.source}), next run ${next?.toISOString() ?? "never"}`}`);
+    return { org, schedule, job };
+  }
+
+  async function arm(): Promise<EffectiveSchedule> {
+    const orgs = deps.orgs ? deps.orgs() : [null];
+    const next: Armed[] = [];
+    try {
+      for (const [i, org] of orgs.entries()) next.push(await armOne(org, i === 0, orgs.length > 1));
+    } catch (e) {
+      for (const a of next) a.job?.stop();
+      throw e;
+    }
+    for (const a of armed) a.job?.stop();
+    armed = next;
+    return armed[0].schedule;
   }
 
   return {
     async start() {
-      if (current) return current;
+      if (armed.length > 0) return armed[0].schedule;
       return arm();
     },
     rearm: arm,
     tick,
     stop() {
-      job?.stop();
-      job = null;
-      current = null;
+      for (const a of armed) a.job?.stop();
+      armed = [];
     },
     get current() {
-      return current;
+      return armed[0]?.schedule ?? null;
     },
     nextRun() {
-      return job?.nextRun() ?? null;
+      return armed[0]?.job?.nextRun() ?? null;
+    },
+    currentFor(org) {
+      return find(org)?.schedule ?? null;
+    },
+    nextRunFor(org) {
+      return find(org)?.job?.nextRun() ?? null;
     },
   };
 }

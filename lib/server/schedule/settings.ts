@@ -2,8 +2,19 @@ import { z } from "zod";
 import type { Db } from "@/lib/server/db";
 import { DEFAULT_SCHEDULE, SCHEDULE_OFF, validateCron } from "@/lib/server/schedule/cron";
 
-/** Setting keys this module owns. */
+/** Setting keys this module owns: one deployment-wide key from before several orgs, then one per org. */
 export const SCHEDULE_KEY = "scan.schedule";
+export const scheduleKeyFor = (org: string) => `${SCHEDULE_KEY}:${org.toLowerCase()}`;
+
+/**
+ * Whose schedule: an org of the deployment. The default org also inherits the deployment-wide key a
+ * single-org server stored before (so an upgrade keeps its schedule); the others start from the env.
+ * Absent: the deployment-wide key alone (one org, as before).
+ */
+export interface ScheduleOrg {
+  login: string;
+  isDefault: boolean;
+}
 
 export type ScheduleSource = "settings" | "env" | "default";
 export interface EffectiveSchedule {
@@ -41,8 +52,9 @@ function usable(v: string | null | undefined): string | null {
  * The schedule in force. An invalid stored or env value is skipped (the next source applies), so
  * a typo in the environment never stops nightly scans silently: the page shows the source used.
  */
-export async function readSchedule(db: Db, envSchedule: string | undefined = process.env.CACHEGUARD_SCHEDULE): Promise<EffectiveSchedule> {
-  const stored = usable(await getSetting(db, SCHEDULE_KEY));
+export async function readSchedule(db: Db, envSchedule: string | undefined = process.env.CACHEGUARD_SCHEDULE, org?: ScheduleOrg): Promise<EffectiveSchedule> {
+  const own = org ? usable(await getSetting(db, scheduleKeyFor(org.login))) : null;
+  const stored = own ?? (!org || org.isDefault ? usable(await getSetting(db, SCHEDULE_KEY)) : null);
   if (stored) return { expression: stored, source: "settings" };
   const fromEnv = usable(envSchedule);
   if (fromEnv) return { expression: fromEnv, source: "env" };
@@ -51,19 +63,29 @@ export async function readSchedule(db: Db, envSchedule: string | undefined = pro
 
 export type SaveResult = { ok: true; schedule: EffectiveSchedule } | { ok: false; error: string };
 
-/** Validate and store a schedule from the settings page; "" resets to CACHEGUARD_SCHEDULE / the default. */
-export async function saveSchedule(db: Db, input: string, envSchedule?: string): Promise<SaveResult> {
+/**
+ * Validate and store a schedule from the settings page (the viewed org's when `org` is given); ""
+ * resets to CACHEGUARD_SCHEDULE / the default. Another org's schedule is never touched.
+ */
+export async function saveSchedule(db: Db, input: string, envSchedule?: string, org?: ScheduleOrg): Promise<SaveResult> {
   const value = input.trim();
+  const key = org ? scheduleKeyFor(org.login) : SCHEDULE_KEY;
+  // the default org's own key replaces the deployment-wide one it inherited
+  const store = async (v: string | null) => {
+    if (org?.isDefault) await deleteSetting(db, SCHEDULE_KEY);
+    if (v === null) await deleteSetting(db, key);
+    else await setSetting(db, key, v);
+  };
   if (value === "") {
-    await deleteSetting(db, SCHEDULE_KEY);
-    return { ok: true, schedule: await readSchedule(db, envSchedule) };
+    await store(null);
+    return { ok: true, schedule: await readSchedule(db, envSchedule, org) };
   }
   if (value.toLowerCase() === SCHEDULE_OFF) {
-    await setSetting(db, SCHEDULE_KEY, SCHEDULE_OFF);
+    await store(SCHEDULE_OFF);
     return { ok: true, schedule: { expression: SCHEDULE_OFF, source: "settings" } };
   }
   const check = validateCron(value);
   if (!check.ok) return { ok: false, error: check.error };
-  await setSetting(db, SCHEDULE_KEY, check.expression);
+  await store(check.expression);
   return { ok: true, schedule: { expression: check.expression, source: "settings" } };
 }

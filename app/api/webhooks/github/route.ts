@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/server/db";
-import { DEMO_ORG, isDemoMode, readEnv } from "@/lib/server/env";
+import { defaultOrg, readEnv } from "@/lib/server/env";
 import { storageProblem } from "@/lib/server/storage-errors";
 import { getWebhookQueue } from "@/lib/server/webhooks/queue";
 import { MAX_WEBHOOK_BYTES, receiveWebhook } from "@/lib/server/webhooks/receive";
@@ -42,7 +42,8 @@ export async function POST(req: NextRequest): Promise<Response> {
     const env = readEnv();
     const body = await rawBody(req);
     if (body === null) return json({ error: `The delivery is over ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB.` }, 413);
-    const org = isDemoMode(env) ? DEMO_ORG : env.CACHEGUARD_ORG!;
+    // several orgs: deliveries are applied to the default org's audit (the others rescan on their schedules)
+    const org = defaultOrg(env);
     const out = await receiveWebhook(getDb(), { secret: env.GITHUB_WEBHOOK_SECRET, headers: req.headers, body, org });
     if (out.queued) getWebhookQueue()?.kick();
     return json(out.body, out.status);

@@ -25,8 +25,8 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ repo: stri
       const parsed = bodySchema.safeParse(body ?? {});
       if (!parsed.success) return jsonError(400, `Invalid request: ${zodMessage(parsed.error)}`);
       const env = readEnv();
-      const config = scanConfigFromEnv(env);
       const o = await org();
+      const config = scanConfigFromEnv(env, o.login);
       const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app });
       const credentials = config.app ? "the GitHub App installation (GITHUB_APP_ID)" : isDemoMode(env) ? "the demo token" : "the server's GITHUB_TOKEN";
       try {

@@ -1,4 +1,3 @@
-import { DEMO_ORG, isDemoMode, readEnv } from "@/lib/server/env";
 import { readAlertConfig, receiversOf, sendTestAlerts } from "@/lib/server/alerts";
 import { api, json, jsonError } from "../../../_lib/route";
 
@@ -8,9 +7,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({
    * 200 {results: [{kind, target, status, attempts, message}]} whatever they answered, 400 when no
    * receiver is configured.
    */
-  POST: async ({ db }) => {
-    const env = readEnv();
-    const org = isDemoMode(env) ? DEMO_ORG : env.CACHEGUARD_ORG!;
+  POST: async ({ db, orgLogin: org }) => {
     const { slack, webhook } = receiversOf(await readAlertConfig(db));
     if (!slack && !webhook) return jsonError(400, "No alert receiver is configured: set a Slack or webhook URL first.");
     return json({ results: await sendTestAlerts(db, org) });
