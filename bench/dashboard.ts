@@ -60,7 +60,7 @@ export async function benchDashboard(opts: { tmp: string; findings?: number; ope
   const db = createDb(url);
   try {
     const t0 = performance.now();
-    const org = await seedFindings(db, { findings, open, repos });
+    const org = await seedFindings(db, { findings, open, repos, sqlite: url.startsWith("file:") });
     const seedMs = Math.round(performance.now() - t0);
     console.log(`seeded ${findings} findings (${open} open) in ${(seedMs / 1000).toFixed(1)} s`);
     const f = (raw: Record<string, string>) => findingFiltersSchema.parse(raw);

@@ -23,10 +23,11 @@ import { maxRssMb } from "./measure";
 import { baselineRatio, markdown, scanRows, storageLine } from "./report";
 import { RequestTap } from "./request-tap";
 import { benchScans, manifestGetsPerDigest } from "./scan";
+import { benchStore } from "./store";
 import { syntheticWorkflows } from "./synthetic-workflows";
 import { type BenchData, judge } from "./targets";
 
-const PARTS = ["scan", "baseline", "engine", "dashboard"] as const;
+const PARTS = ["scan", "baseline", "engine", "dashboard", "store"] as const;
 const argsSchema = z.object({
   repos: z.coerce.number().int().min(10).max(50_000).default(200),
   latency: z.coerce.number().int().min(0).max(5000).default(20),
@@ -138,6 +139,12 @@ async function main(argv: string[]): Promise<number> {
       console.log(`\nReport page with ${d.findings} findings, ${d.open} open (median of ${d.runs}): first page ${d.firstPageMs} ms, next page ${d.nextPageMs ?? "n/a"} ms, ` +
         `filtered (rule + search + sort by repo, page 2) ${d.filteredPageMs} ms (${d.filteredTotal} match), repository ${d.repoPageMs} ms, rule + severity ${d.ruleSeverityPageMs} ms; ` +
         `GET /api/findings ${d.apiFirstPageMs ?? "n/a"} / filtered ${d.apiFilteredPageMs ?? "n/a"} / repository ${d.apiRepoPageMs ?? "n/a"} ms${d.apiError ? ` (${d.apiError})` : ""}`);
+    }
+
+    if (a.only.includes("store")) {
+      const st = (data.store = await benchStore({ tmp, findings: a.findings, databaseUrl: a["database-url"] }));
+      console.log(`\nStoring ${st.findings} findings (${st.repos} repos; persistFindings, rows written as Prisma counts them)`);
+      console.table(st.steps.map((x) => ({ step: x.name, findings: x.findings, ms: x.ms, "rows written": x.rowsWritten, created: x.written.created, updated: x.written.updated, resolved: x.written.resolved })));
     }
 
     const targets = judge(data);

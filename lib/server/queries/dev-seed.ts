@@ -81,7 +81,9 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
   const now = Date.now();
   const hour = 3_600_000;
   const scanIds: number[] = [];
-  const openCounts = [1, 3, 4, 3];
+  // open findings (and open errors) as of each scan, as a scan stores them: the findings below say so
+  const openCounts = [2, 4, 4, 4];
+  const openErrors = [1, 2, 2, 3];
   for (let i = 0; i < 4; i++) {
     const started = new Date(now - (4 - i) * 24 * hour);
     const s = await db.scan.create({
@@ -89,6 +91,7 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
         orgId: org.id, trigger: i === 0 ? "startup" : i === 3 ? "manual" : "schedule", status: i === 2 ? "partial" : "succeeded",
         phase: "done", reposTotal: 4, reposDone: 4, reposSkipped: i > 0 ? 2 : 0, restRequests: 12 + i, graphqlRequests: 3,
         registryRequests: 20 - i, newCount: i === 1 ? 2 : i === 3 ? 1 : 0, resolvedCount: i === 3 ? 1 : 0, openCount: openCounts[i],
+        openErrors: openErrors[i], openWarnings: i === 0 ? 0 : 1, openNotes: i === 0 ? 1 : i === 3 ? 0 : 1,
         startedAt: started, finishedAt: new Date(started.getTime() + 4200 + i * 900),
         repoErrors: i === 2 ? JSON.stringify([{ repo: "acme/legacy", message: "GraphQL: timeout reading tree" }]) : "[]",
       },

@@ -1,6 +1,7 @@
 import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import { latestCoveredScan, type OrgRef } from "./org";
+import { severityRank } from "./finding-options";
 import { CACHE_KINDS } from "./tag-kinds";
 import { toScanRow, type ScanRow } from "./scans";
 
@@ -34,7 +35,8 @@ export interface ReportSummary {
 export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary> {
   const open = { orgId: org.id, ...openWhere() };
   const [bySeverity, affected, reposTotal, cacheTags, lastScan, problems, grouped] = await Promise.all([
-    db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
+    // both read the open-findings index alone (it holds the severity rank and the repository)
+    db.finding.groupBy({ by: ["severityRank"], where: open, _count: { _all: true } }),
     db.finding.groupBy({ by: ["repoId"], where: { ...open, repoId: { not: null } } }),
     db.repo.count({ where: { orgId: org.id } }),
     db.packageTag.count({ where: { kind: { in: [...CACHE_KINDS] }, package: { orgId: org.id } } }),
@@ -58,7 +60,7 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     const k = `${m.repoId}:${m.path}`;
     return named.has(k) ? false : (named.add(k), true);
   }).slice(0, 5);
-  const count = (s: string) => bySeverity.find((b) => b.severity === s)?._count._all ?? 0;
+  const count = (s: string) => bySeverity.find((b) => b.severityRank === severityRank(s))?._count._all ?? 0;
   const problemCount = (s: string) => problems.find((b) => b.severity === s)?._count._all ?? 0;
   return {
     org: org.login,

@@ -29,6 +29,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
       includeForks: false,
       registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
       teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
+      retentionDays: env.CACHEGUARD_RETENTION_DAYS,
       registries: registriesFromEnv(env, true),
     };
     // CACHEGUARD_DEMO_AUTH=app: the fake's App with the key `npm start` generated; the registry with the demo PAT
@@ -52,6 +53,7 @@ export function scanConfigFromEnv(env: Env): ScanConfig {
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
     registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
     teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
+    retentionDays: env.CACHEGUARD_RETENTION_DAYS,
     registries: registriesFromEnv(env, false),
   };
 }

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
 import { activeAcceptances, openWhere } from "@/lib/server/suppressions";
 import { severityRank } from "@/lib/server/queries/finding-options";
-import type { Prisma } from "@prisma/client";
+import { COMPARED, type ComparedColumns, insertFindings, type NewFindingRow, readOpenFindings, readResolvedByFingerprint, type StoredFinding, updateFinding } from "@/lib/server/scan/finding-rows";
 import type { RegistryEvidence, ScanFinding } from "@/lib/server/scan/types";
 
 const REGISTRY_RULE = "registry-tag-holds-cache";
@@ -80,7 +80,7 @@ export interface PersistResult {
 
 type Stored = Finding & { suppressed?: Finding["suppressed"] & { until?: Date } };
 
-function columns(f: Stored, repoId: number | null) {
+function columns(f: Stored, repoId: number | null): ComparedColumns {
   return {
     repoId, ruleId: f.ruleId, severity: f.severity, severityRank: severityRank(f.severity), confidence: f.confidence, path: f.path, line: f.line,
     column: f.column, ref: f.ref, message: f.message, fixDescription: f.fix?.description ?? null,
@@ -92,42 +92,29 @@ function columns(f: Stored, repoId: number | null) {
   };
 }
 
-type Columns = ReturnType<typeof columns>;
-const COMPARED = Object.keys(columns({ ruleId: "", severity: "note", confidence: "low", path: "", line: 0, column: 0, ref: "", message: "" } as Stored, null)) as Array<keyof Columns>;
-// what a scan compares and writes: the columns above plus what decides whether a row is open
-const SELECT = { id: true, fingerprint: true, resolvedScanId: true, ...Object.fromEntries(COMPARED.map((k) => [k, true])) } as const;
-type Existing = Columns & { id: number; fingerprint: string; resolvedScanId: number | null; locationKey: string | null };
-
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   return a === b;
 }
 
 /** Does the stored row already say what this scan found? Then the scan does not write it. */
-function unchanged(old: Existing, next: Columns): boolean {
+function unchanged(old: StoredFinding, next: ComparedColumns): boolean {
   return COMPARED.every((k) => same(old[k], next[k]));
 }
 
 /**
  * The stored findings a scan needs: every open one (to resolve what it no longer sees), and the resolved
- * ones it finds again (by fingerprint, or by legacy fingerprint for rows stored before location keys),
- * never the org's whole history.
+ * ones it finds again (by fingerprint), never the org's whole history.
  */
-async function loadExisting(db: Db, orgId: number, current: Map<string, Stored>): Promise<Existing[]> {
-  const open = (await db.finding.findMany({ where: { orgId, resolvedScanId: null }, select: SELECT })) as Existing[];
+async function loadExisting(db: Db, orgId: number, current: Map<string, Stored>): Promise<StoredFinding[]> {
+  const open = await readOpenFindings(db, orgId);
   const have = new Set(open.map((e) => e.fingerprint));
   const wanted = new Set<string>();
-  for (const [fp, f] of current) {
-    if (!have.has(fp)) wanted.add(fp);
-    const lf = legacyFingerprint(f);
-    if (!have.has(lf)) wanted.add(lf);
-  }
-  const again = await Promise.all(chunks([...wanted]).map((part) =>
-    db.finding.findMany({ where: { orgId, resolvedScanId: { not: null }, fingerprint: { in: part } }, select: SELECT })));
-  return [...open, ...(again.flat() as Existing[])];
+  // open rows stored before location keys are all loaded above; a resolved one is not looked for by its
+  // legacy fingerprint (half the look-ups again): one that comes back is stored as a new finding
+  for (const fp of current.keys()) if (!have.has(fp)) wanted.add(fp);
+  return [...open, ...(await readResolvedByFingerprint(db, orgId, [...wanted]))];
 }
-
-const CREATE_BATCH = 5000;
 
 /**
  * Upsert this scan's findings by (org, fingerprint) and resolve the open ones it no longer sees,
@@ -156,7 +143,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
   const taken = new Set<number>();
   const updates = [];
   const reopened: number[] = [];
-  const creates: Prisma.FindingCreateManyInput[] = [];
+  const creates: NewFindingRow[] = [];
   const out: ScanFinding[] = [];
   let newCount = 0;
   for (const [fp, f] of current) {
@@ -175,7 +162,7 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     const data = columns(f, repoId);
     if (!old) creates.push({ orgId, fingerprint: fp, ...data, firstSeenScanId: scanId, lastSeenScanId: scanId });
     else if (old.fingerprint !== fp || !unchanged(old, data)) {
-      updates.push(db.finding.update({ where: { id: old.id }, data: { ...data, fingerprint: fp, lastSeenScanId: scanId, resolvedScanId: null } }));
+      updates.push(updateFinding(db, old.id, fp, data, scanId));
     } else if (old.resolvedScanId !== null) reopened.push(old.id); // back exactly as it was
   }
   // resolved only on positive evidence: its repo read completely (or gone), and for a registry
@@ -192,9 +179,10 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
   // an org-wide fix can resolve thousands at once: chunked below SQLite's bound-parameter limit
   const resolves = chunks(toResolve.map((e) => e.id)).map((ids) => db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId } }));
   const reopens = chunks(reopened).map((ids) => db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: null, lastSeenScanId: scanId } }));
-  const inserts = chunks(creates, CREATE_BATCH).map((rows) => db.finding.createMany({ data: rows }));
+  const inserts = insertFindings(db, creates);
   const results = await db.$transaction([...inserts, ...updates, ...reopens, ...resolves]);
-  const counted = (from: number, n: number) => results.slice(from, from + n).reduce((sum, r) => sum + ("count" in r ? r.count : 1), 0);
+  const counted = (from: number, n: number) => results.slice(from, from + n)
+    .reduce((sum: number, r) => sum + (typeof r === "number" ? r : "count" in r ? r.count : 1), 0);
   const written = {
     created: counted(0, inserts.length),
     updated: counted(inserts.length, updates.length + reopens.length),

@@ -131,8 +131,8 @@ INSERT INTO "new_Finding" ("column", "confidence", "createdAt", "fingerprint", "
     AND ("resolvedScanId" IS NULL OR EXISTS (SELECT 1 FROM "Scan" s WHERE s."id" = "Finding"."resolvedScanId"));
 DROP TABLE "Finding";
 ALTER TABLE "new_Finding" RENAME TO "Finding";
-CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_severityRank_ref_path_line_id_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "severityRank", "ref", "path", "line", "id");
-CREATE INDEX "Finding_orgId_ruleId_resolvedScanId_suppressedBy_severityRank_ref_path_line_id_idx" ON "Finding"("orgId", "ruleId", "resolvedScanId", "suppressedBy", "severityRank", "ref", "path", "line", "id");
+CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_severityRank_ref_path_line_id_ruleId_repoId_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "severityRank", "ref", "path", "line", "id", "ruleId", "repoId");
+CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_ruleId_severityRank_ref_path_line_id_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "ruleId", "severityRank", "ref", "path", "line", "id");
 CREATE INDEX "Finding_repoId_resolvedScanId_suppressedBy_severityRank_ref_path_line_id_idx" ON "Finding"("repoId", "resolvedScanId", "suppressedBy", "severityRank", "ref", "path", "line", "id");
 CREATE INDEX "Finding_orgId_ref_resolvedScanId_suppressedBy_idx" ON "Finding"("orgId", "ref", "resolvedScanId", "suppressedBy");
 CREATE INDEX "Finding_firstSeenScanId_idx" ON "Finding"("firstSeenScanId");

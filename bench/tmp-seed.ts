@@ -1,0 +1,10 @@
+import { createDb } from "../lib/server/db";
+import { ensureDatabase } from "../lib/server/migrate";
+import { seedFindings } from "../bench/seed-findings";
+const url = "file:/tmp/scale-1m.db";
+await ensureDatabase(url);
+const db = createDb(url);
+const t0 = performance.now();
+await seedFindings(db, { findings: Number(process.argv[2] ?? 1000000), open: Number(process.argv[3] ?? 100000), repos: 500, sqlite: true });
+console.log("seeded in", Math.round(performance.now() - t0), "ms");
+await db.$disconnect();
