@@ -1,12 +1,12 @@
 import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
-import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import { type FindingFilters, NO_TEAM } from "./finding-filters";
 import { SEVERITIES, severityRank } from "./finding-options";
 import { decodeCursor, encodeCursor, keyColumns, keyOrder, keyRange, sortNeedsRepo } from "./finding-page";
 import { newFindingsScanId, type OrgRef } from "./org";
+import { openCounts } from "./open-counts";
 
 export interface RelatedLocation {
   repo?: string;
@@ -82,9 +82,7 @@ async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promis
   if (filters.severity) parts.push(Prisma.sql`f."severityRank" = ${severityRank(filters.severity)}`);
   if (filters.repo) {
     const repo = await db.repo.findUnique({ where: { orgId_name: { orgId: org.id, name: filters.repo } }, select: { id: true } });
-    // the repository's id stands for the org too: the planner then takes the repository's index (it keeps
-    // no statistics to tell it that one repository holds fewer findings than the whole org)
-    parts[0] = Prisma.sql`f."repoId" = ${repo?.id ?? -1}`;
+    parts.push(Prisma.sql`f."repoId" = ${repo?.id ?? -1}`);
   }
   if (filters.team) parts.push(teamWhere(filters.team));
   if (filters.q) {
@@ -201,22 +199,17 @@ export interface FindingFacets {
  * alone (it holds rule, severity rank and repository), never the rows.
  */
 export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets> {
-  const open = { orgId: org.id, ...openWhere() };
-  const [rules, severities, repos] = await Promise.all([
-    db.finding.groupBy({ by: ["ruleId"], where: open, _count: { _all: true }, orderBy: { ruleId: "asc" } }),
-    db.finding.groupBy({ by: ["severityRank"], where: open, _count: { _all: true } }),
-    db.finding.groupBy({ by: ["repoId"], where: open, _count: { _all: true } }),
-  ]);
-  const repoIds = repos.map((r) => r.repoId).filter((x): x is number => x !== null);
+  const counts = await openCounts(db, org.id);
+  const repoIds = [...counts.byRepo.keys()].filter((x): x is number => x !== null);
   const repoNames = (await Promise.all(chunks(repoIds).map((ids) => db.repo.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })))).flat();
   const nameOf = new Map(repoNames.map((r) => [r.id, r.name]));
   return {
-    teams: await teamFacets(db, org.id, repos.map((r) => ({ repoId: r.repoId, count: r._count._all }))),
-    rules: rules.map((r) => ({ value: r.ruleId, count: r._count._all })),
-    severities: severities.map((s) => ({ value: SEVERITIES[s.severityRank] ?? "note", count: s._count._all })),
-    repos: repos
-      .filter((r) => r.repoId !== null && nameOf.has(r.repoId))
-      .map((r) => ({ value: nameOf.get(r.repoId as number) as string, count: r._count._all }))
+    teams: await teamFacets(db, org.id, [...counts.byRepo].map(([repoId, count]) => ({ repoId, count }))),
+    rules: [...counts.byRule].map(([value, count]) => ({ value, count })).sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)),
+    severities: [...counts.byRank].sort((a, b) => a[0] - b[0]).map(([rank, count]) => ({ value: SEVERITIES[rank] ?? "note", count })),
+    repos: [...counts.byRepo]
+      .filter(([id]) => id !== null && nameOf.has(id))
+      .map(([id, count]) => ({ value: nameOf.get(id as number) as string, count }))
       .sort((a, b) => a.value.localeCompare(b.value)),
   };
 }

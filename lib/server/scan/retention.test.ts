@@ -63,10 +63,11 @@ describe("retention of resolved findings", () => {
   });
 
   it("reads CACHEGUARD_RETENTION_DAYS: 90 by default, 0 allowed, anything else not a day count refused", () => {
-    expect(readEnv({}).CACHEGUARD_RETENTION_DAYS).toBe(90);
-    expect(readEnv({ CACHEGUARD_RETENTION_DAYS: "0" }).CACHEGUARD_RETENTION_DAYS).toBe(0);
-    expect(readEnv({ CACHEGUARD_RETENTION_DAYS: "" }).CACHEGUARD_RETENTION_DAYS).toBe(90);
-    expect(() => readEnv({ CACHEGUARD_RETENTION_DAYS: "-1" })).toThrow(/CACHEGUARD_RETENTION_DAYS/);
-    expect(() => readEnv({ CACHEGUARD_RETENTION_DAYS: "two weeks" })).toThrow(/CACHEGUARD_RETENTION_DAYS/);
+    const days = (v?: string) => readEnv({ NODE_ENV: "test", ...(v === undefined ? {} : { CACHEGUARD_RETENTION_DAYS: v }) }).CACHEGUARD_RETENTION_DAYS;
+    expect(days()).toBe(90);
+    expect(days("0")).toBe(0);
+    expect(days("")).toBe(90);
+    expect(() => days("-1")).toThrow(/CACHEGUARD_RETENTION_DAYS/);
+    expect(() => days("two weeks")).toThrow(/CACHEGUARD_RETENTION_DAYS/);
   });
 });

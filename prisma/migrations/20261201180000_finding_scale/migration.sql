@@ -132,8 +132,9 @@ INSERT INTO "new_Finding" ("column", "confidence", "createdAt", "fingerprint", "
 DROP TABLE "Finding";
 ALTER TABLE "new_Finding" RENAME TO "Finding";
 CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_severityRank_ref_path_line_id_ruleId_repoId_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "severityRank", "ref", "path", "line", "id", "ruleId", "repoId");
-CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_ruleId_severityRank_ref_path_line_id_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "ruleId", "severityRank", "ref", "path", "line", "id");
-CREATE INDEX "Finding_repoId_resolvedScanId_suppressedBy_severityRank_ref_path_line_id_idx" ON "Finding"("repoId", "resolvedScanId", "suppressedBy", "severityRank", "ref", "path", "line", "id");
+CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_ruleId_severityRank_ref_path_line_id_repoId_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "ruleId", "severityRank", "ref", "path", "line", "id", "repoId");
+CREATE INDEX "Finding_orgId_resolvedScanId_suppressedBy_repoId_severityRank_ref_path_line_id_idx" ON "Finding"("orgId", "resolvedScanId", "suppressedBy", "repoId", "severityRank", "ref", "path", "line", "id");
+CREATE INDEX "Finding_repoId_idx" ON "Finding"("repoId");
 CREATE INDEX "Finding_orgId_ref_resolvedScanId_suppressedBy_idx" ON "Finding"("orgId", "ref", "resolvedScanId", "suppressedBy");
 CREATE INDEX "Finding_firstSeenScanId_idx" ON "Finding"("firstSeenScanId");
 CREATE INDEX "Finding_problemId_idx" ON "Finding"("problemId");
