@@ -95,7 +95,8 @@ export function judge(d: BenchData): TargetResult[] {
     const worst = Math.max(...pages);
     const measured = `first page ${b.firstPageMs} ms, next ${b.nextPageMs ?? "-"} ms, filtered ${b.filteredPageMs} ms, repository ${b.repoPageMs ?? "-"} ms, rule + severity ${b.ruleSeverityPageMs ?? "-"} ms; ` +
       `API ${b.apiFirstPageMs ?? "-"} / ${b.apiFilteredPageMs ?? "-"} / ${b.apiRepoPageMs ?? "-"} ms (median of ${b.runs}; ${b.findings} findings, ${b.open} open)`;
-    out.push({ target: "report page <= 300 ms at 10,000 findings", measured, verdict: b.findings >= 10_000 ? v(worst <= 300) : "n/a" });
+    // each target judges the run of its own size
+    if (b.findings < 1_000_000) out.push({ target: "report page <= 300 ms at 10,000 findings", measured, verdict: b.findings >= 10_000 ? v(worst <= 300) : "n/a" });
     const big = b.findings >= 1_000_000 && b.open >= 100_000;
     out.push({
       target: "report first page, filtered pages and GET /api/findings <= 300 ms at 1,000,000 findings (100,000 open)", measured,

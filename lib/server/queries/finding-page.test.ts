@@ -95,6 +95,14 @@ describe("keyset pages of the findings table", () => {
         expect(new Set(ids).size, `${sort} ${dir}`).toBe(matching);
       }
     }
+    // a search counts in the same pass as its page; a page past the end of it shows the last one
+    const search = await walk({ pageSize: "4", q: "latest", sort: "repo" });
+    const found = search.flatMap((p) => p.rows);
+    expect(found.map((r) => r.id)).toEqual(await allAtOnce({ q: "latest", sort: "repo" }));
+    expect(found.every((r) => r.ref.endsWith(":latest"))).toBe(true);
+    expect(search.every((p) => p.total === found.length)).toBe(true);
+    const past = await listFindings(db, org, filters({ pageSize: "4", q: "latest", page: "999" }));
+    expect([past.page, past.rows.length > 0]).toEqual([search.length, true]);
     const web = (await walk({ pageSize: "5", repo: "web", severity: "warning" })).flatMap((p) => p.rows);
     expect(web.length).toBeGreaterThan(0);
     expect(web.every((r) => r.repo === "web" && r.severity === "warning" && r.resolvedScanId === null)).toBe(true);

@@ -142,26 +142,28 @@ export async function toRows(db: Db, orgId: number, found: FindingWithRepo[]): P
 export async function listFindings(db: Db, org: OrgRef, filters: FindingFilters): Promise<FindingPage> {
   const { where, joinRepo } = await whereClause(db, org, filters);
   const from = Prisma.sql`FROM "Finding" f ${joinRepo ? Prisma.sql`LEFT JOIN "Repo" r ON r."id" = f."repoId"` : Prisma.empty}`;
-  const countRows = await db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS n ${from} WHERE ${where}`);
-  const total = Number(countRows[0]?.n ?? 0);
-  const pageCount = Math.max(1, Math.ceil(total / filters.pageSize));
   const { sort, dir, pageSize } = filters;
   const after = filters.after ? decodeCursor(filters.after, sort, dir) : null;
   const before = !after && filters.before ? decodeCursor(filters.before, sort, dir) : null;
+  // one row more than the page says whether there is a page beyond it; `total` rides along as a window
+  // where the query reads every matching row anyway (a search), instead of a second pass to count
+  const keysOf = (range: Prisma.Sql, offset: number, backwards: boolean, withTotal: boolean) => db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+    SELECT f."id" AS id, ${keyColumns(sort)}${withTotal ? Prisma.sql`, COUNT(*) OVER () AS "total"` : Prisma.empty} ${from}
+    WHERE ${where}${range} ${keyOrder(sort, dir, backwards)} LIMIT ${pageSize + 1} OFFSET ${offset}`);
+  const countAll = async () => Number((await db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS n ${from} WHERE ${where}`))[0]?.n ?? 0);
+  let keyRows: Array<Record<string, unknown>> = [];
+  let total: number | null = null;
+  if (filters.q && !after && !before) {
+    keyRows = await keysOf(Prisma.empty, (filters.page - 1) * pageSize, false, true);
+    if (keyRows.length > 0) total = Number(keyRows[0].total);
+  }
+  total ??= await countAll();
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
   // an offset page past the end shows the last one; a cursor's page keeps the number its link shows
   const page = Math.min(filters.page, pageCount);
-  const select = Prisma.sql`SELECT f."id" AS id, ${keyColumns(sort)} ${from}`;
-  // one row more than the page says whether there is a page beyond it
-  let keyRows: Array<Record<string, unknown>>;
-  if (before) {
-    keyRows = (await db.$queryRaw<Array<Record<string, unknown>>>(
-      Prisma.sql`${select} WHERE ${where} AND ${keyRange(sort, dir, before, true)} ${keyOrder(sort, dir, true)} LIMIT ${pageSize + 1}`)).reverse();
-  } else {
-    const range = after ? Prisma.sql` AND ${keyRange(sort, dir, after)}` : Prisma.empty;
-    const offset = after ? 0 : (page - 1) * pageSize;
-    keyRows = await db.$queryRaw<Array<Record<string, unknown>>>(
-      Prisma.sql`${select} WHERE ${where}${range} ${keyOrder(sort, dir)} LIMIT ${pageSize + 1} OFFSET ${offset}`);
-  }
+  if (before) keyRows = (await keysOf(Prisma.sql` AND ${keyRange(sort, dir, before, true)}`, 0, true, false)).reverse();
+  else if (after) keyRows = await keysOf(Prisma.sql` AND ${keyRange(sort, dir, after)}`, 0, false, false);
+  else if (keyRows.length === 0 || page !== filters.page) keyRows = await keysOf(Prisma.empty, (page - 1) * pageSize, false, false);
   const more = keyRows.length > pageSize;
   const pageRows = before ? keyRows.slice(more ? 1 : 0) : keyRows.slice(0, pageSize);
   const first = pageRows[0];
