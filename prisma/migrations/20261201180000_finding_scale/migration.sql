@@ -218,14 +218,18 @@ PRAGMA defer_foreign_keys=OFF;
 
 
 -- The chart's per-severity counts of finished scans before this migration, computed once as the chart
--- used to on every view (open as of the scan: first seen by then, not resolved by then), for the 60 scans
--- per org it draws.
+-- used to on every view (open as of scan s: first seen by s and not resolved by s). Counted in one pass
+-- over the findings, not one per scan: open at s = (first seen at or before s) - (resolved at or before s),
+-- a running sum over per-scan deltas.
+CREATE TEMP TABLE "_open_delta" AS
+  SELECT "orgId", "firstSeenScanId" AS "scanId", "severityRank", COUNT(*) AS "n" FROM "Finding"
+  GROUP BY "orgId", "firstSeenScanId", "severityRank"
+  UNION ALL
+  SELECT "orgId", "resolvedScanId" AS "scanId", "severityRank", -COUNT(*) AS "n" FROM "Finding" WHERE "resolvedScanId" IS NOT NULL
+  GROUP BY "orgId", "resolvedScanId", "severityRank";
 UPDATE "Scan" SET
-  "openErrors" = (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = "Scan"."orgId" AND f."firstSeenScanId" <= "Scan"."id"
-    AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > "Scan"."id") AND f."severityRank" = 0),
-  "openWarnings" = (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = "Scan"."orgId" AND f."firstSeenScanId" <= "Scan"."id"
-    AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > "Scan"."id") AND f."severityRank" = 1),
-  "openNotes" = (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = "Scan"."orgId" AND f."firstSeenScanId" <= "Scan"."id"
-    AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > "Scan"."id") AND f."severityRank" = 2)
-WHERE "status" IN ('succeeded', 'partial') AND "id" IN (
-  SELECT s2."id" FROM "Scan" s2 WHERE s2."orgId" = "Scan"."orgId" AND s2."status" IN ('succeeded', 'partial') ORDER BY s2."id" DESC LIMIT 60);
+  "openErrors" = (SELECT COALESCE(SUM(d."n"), 0) FROM "_open_delta" d WHERE d."orgId" = "Scan"."orgId" AND d."scanId" <= "Scan"."id" AND d."severityRank" = 0),
+  "openWarnings" = (SELECT COALESCE(SUM(d."n"), 0) FROM "_open_delta" d WHERE d."orgId" = "Scan"."orgId" AND d."scanId" <= "Scan"."id" AND d."severityRank" = 1),
+  "openNotes" = (SELECT COALESCE(SUM(d."n"), 0) FROM "_open_delta" d WHERE d."orgId" = "Scan"."orgId" AND d."scanId" <= "Scan"."id" AND d."severityRank" = 2)
+WHERE "status" IN ('succeeded', 'partial');
+DROP TABLE "_open_delta";
