@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- [--repos 200] [--latency 20] [--seed 1] [--change 1] [--baseline-repos N] [--only scan,baseline,engine,dashboard] [--keep]`
+ * `npm run bench -- [--repos 200] [--latency 20] [--seed 1] [--change 1] [--baseline-repos N] [--only scan,baseline,engine,dashboard,store]
+ *   [--findings 10000] [--open N] [--runs 15] [--database-url URL] [--keep]`
  * Generates a synthetic org, serves it from the fake GitHub + GHCR server with the given per-request
  * latency, and measures the cold scan, the warm rescan and the rescan after changing 1 % of repos, the
- * REST-contents baseline, engine throughput and the report page. Prints tables, writes
+ * REST-contents baseline, engine throughput, the report page over --findings stored findings (--open of
+ * them open) and storing --findings findings (store). Prints tables, writes
  * bench/results/latest.json and bench/results/README-performance.md. Speed goals are measured here,
  * never in timed tests.
  */
