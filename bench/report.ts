@@ -102,7 +102,14 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
   }
   if (d.dashboard) {
     const db = d.dashboard;
-    lines.push(`Report page data with ${db.findings.toLocaleString("en-US")} findings (median of ${db.runs}): first page ${db.firstPageMs} ms, filtered page ${db.filteredPageMs} ms; \`GET /api/findings\` ${db.apiFirstPageMs ?? "n/a"} ms / ${db.apiFilteredPageMs ?? "n/a"} ms.`, "");
+    lines.push(`Report page data with ${db.findings.toLocaleString("en-US")} findings, ${db.open.toLocaleString("en-US")} open (median of ${db.runs}): first page ${db.firstPageMs} ms, ` +
+      `next page ${db.nextPageMs ?? "n/a"} ms, filtered page ${db.filteredPageMs} ms, repository ${db.repoPageMs ?? "n/a"} ms, rule + severity ${db.ruleSeverityPageMs ?? "n/a"} ms; ` +
+      `\`GET /api/findings\` ${db.apiFirstPageMs ?? "n/a"} ms / ${db.apiFilteredPageMs ?? "n/a"} ms / ${db.apiRepoPageMs ?? "n/a"} ms.`, "");
+  }
+  if (d.store) {
+    lines.push("| storing findings | findings | ms | rows written (created / updated / resolved) |", "|---|---|---|---|");
+    for (const x of d.store.steps) lines.push(`| ${x.name} | ${x.findings} | ${x.ms} | ${x.rowsWritten} (${x.written.created} / ${x.written.updated} / ${x.written.resolved}) |`);
+    lines.push("");
   }
   lines.push("| target | measured | |", "|---|---|---|");
   for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.verdict}${t.note ? ` (${t.note})` : ""} |`);

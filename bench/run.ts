@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- [--repos 200] [--latency 20] [--seed 1] [--change 1] [--baseline-repos N] [--only scan,baseline,engine,dashboard] [--keep]`
+ * `npm run bench -- [--repos 200] [--latency 20] [--seed 1] [--change 1] [--baseline-repos N] [--only scan,baseline,engine,dashboard,store]
+ *   [--findings 10000] [--open N] [--runs 15] [--database-url URL] [--keep]`
  * Generates a synthetic org, serves it from the fake GitHub + GHCR server with the given per-request
  * latency, and measures the cold scan, the warm rescan and the rescan after changing 1 % of repos, the
- * REST-contents baseline, engine throughput and the report page. Prints tables, writes
+ * REST-contents baseline, engine throughput, the report page over --findings stored findings (--open of
+ * them open) and storing --findings findings (store). Prints tables, writes
  * bench/results/latest.json and bench/results/README-performance.md. Speed goals are measured here,
  * never in timed tests.
  */
@@ -23,10 +25,11 @@ import { maxRssMb } from "./measure";
 import { baselineRatio, markdown, scanRows, storageLine } from "./report";
 import { RequestTap } from "./request-tap";
 import { benchScans, manifestGetsPerDigest } from "./scan";
+import { benchStore } from "./store";
 import { syntheticWorkflows } from "./synthetic-workflows";
 import { type BenchData, judge } from "./targets";
 
-const PARTS = ["scan", "baseline", "engine", "dashboard"] as const;
+const PARTS = ["scan", "baseline", "engine", "dashboard", "store"] as const;
 const argsSchema = z.object({
   repos: z.coerce.number().int().min(10).max(50_000).default(200),
   latency: z.coerce.number().int().min(0).max(5000).default(20),
@@ -36,6 +39,12 @@ const argsSchema = z.object({
   only: z.string().default(PARTS.join(",")).transform((s) => s.split(",").map((x) => x.trim()))
     .pipe(z.array(z.enum(PARTS))),
   findings: z.coerce.number().int().min(1).default(10_000),
+  /** open findings among --findings (default a tenth); the rest are resolved */
+  open: z.coerce.number().int().min(1).optional(),
+  /** timed runs per measurement (the median is reported) */
+  runs: z.coerce.number().int().min(1).max(100).default(15),
+  /** the dashboard and store benches' database (default a temp SQLite file); goes through createDb/ensureDatabase */
+  "database-url": z.string().min(1).optional(),
   keep: z.boolean().default(false),
 });
 
@@ -56,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({ args: argv, strict: true, options: {
       repos: { type: "string" }, latency: { type: "string" }, seed: { type: "string" }, change: { type: "string" },
       "baseline-repos": { type: "string" }, only: { type: "string" }, findings: { type: "string" }, keep: { type: "boolean" },
+      open: { type: "string" }, runs: { type: "string" }, "database-url": { type: "string" },
     } }));
   } catch (e) {
     console.error((e as Error).message);
@@ -127,9 +137,16 @@ async function main(argv: string[]): Promise<number> {
     }
 
     if (a.only.includes("dashboard")) {
-      data.dashboard = await benchDashboard({ tmp, findings: a.findings });
-      console.log(`\nReport page with ${data.dashboard.findings} findings (median of ${data.dashboard.runs}): first page ${data.dashboard.firstPageMs} ms, filtered ${data.dashboard.filteredPageMs} ms (${data.dashboard.filteredTotal} match); ` +
-        `GET /api/findings ${data.dashboard.apiFirstPageMs ?? "n/a"} / ${data.dashboard.apiFilteredPageMs ?? "n/a"} ms${data.dashboard.apiError ? ` (${data.dashboard.apiError})` : ""}`);
+      const d = (data.dashboard = await benchDashboard({ tmp, findings: a.findings, open: a.open, runs: a.runs, databaseUrl: a["database-url"] }));
+      console.log(`\nReport page with ${d.findings} findings, ${d.open} open (median of ${d.runs}): first page ${d.firstPageMs} ms, next page ${d.nextPageMs ?? "n/a"} ms, ` +
+        `filtered (rule + search + sort by repo, page 2) ${d.filteredPageMs} ms (${d.filteredTotal} match), repository ${d.repoPageMs} ms, rule + severity ${d.ruleSeverityPageMs} ms; ` +
+        `GET /api/findings ${d.apiFirstPageMs ?? "n/a"} / filtered ${d.apiFilteredPageMs ?? "n/a"} / repository ${d.apiRepoPageMs ?? "n/a"} ms${d.apiError ? ` (${d.apiError})` : ""}`);
+    }
+
+    if (a.only.includes("store")) {
+      const st = (data.store = await benchStore({ tmp, findings: a.findings, databaseUrl: a["database-url"] }));
+      console.log(`\nStoring ${st.findings} findings (${st.repos} repos; persistFindings, rows written as Prisma counts them)`);
+      console.table(st.steps.map((x) => ({ step: x.name, findings: x.findings, ms: x.ms, "rows written": x.rowsWritten, created: x.written.created, updated: x.written.updated, resolved: x.written.resolved })));
     }
 
     const targets = judge(data);

@@ -10,7 +10,7 @@ export function ViewTabs({ view, searchParams, problems, findings }: { view: "pr
     for (const [k, v] of Object.entries(searchParams)) {
       const first = Array.isArray(v) ? v[0] : v;
       // the sort keys are the findings table's; paging starts over
-      if (first !== undefined && k !== "view" && k !== "page" && !(to === "problems" && (k === "sort" || k === "dir"))) q.set(k, first);
+      if (first !== undefined && k !== "view" && k !== "page" && k !== "after" && k !== "before" && !(to === "problems" && (k === "sort" || k === "dir"))) q.set(k, first);
     }
     if (to === "findings") q.set("view", "findings");
     const s = q.toString();

@@ -106,6 +106,8 @@ const schema = z.object({
   CACHEGUARD_ISSUES: z.enum(["0", "1", "true", "false"]).optional(),
   /** registry (ghcr.io) requests in flight at once during a scan; default 16 */
   CACHEGUARD_REGISTRY_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** resolved findings are deleted once their resolving scan is this many days old, after each scan; 0 keeps them forever */
+  CACHEGUARD_RETENTION_DAYS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(36_500).default(90)),
   /** the repository custom property naming the owner team (read with GET /orgs/{org}/properties/values) */
   CACHEGUARD_TEAM_PROPERTY: z.string().trim().min(1).max(100).default("team"),
   /** credentials for registries other than GHCR: a JSON list of {host, username, password} | {host, token} | {host, identityToken} */

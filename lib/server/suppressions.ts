@@ -27,7 +27,9 @@ export function suppressedWhere(): Prisma.FindingWhereInput {
 export async function expireAcceptances(db: Db, orgId: number, now = new Date()): Promise<number> {
   try {
     const r = await db.finding.updateMany({
-      where: { orgId, suppressedBy: "accepted", suppressedUntil: { lt: now } },
+      // open ones only: the (orgId, resolvedScanId, suppressedBy) index prefix, not every row the org ever had;
+      // a resolved finding is in no count, and is stored afresh (acceptances in force only) if it comes back
+      where: { orgId, resolvedScanId: null, suppressedBy: "accepted", suppressedUntil: { lt: now } },
       data: { suppressedBy: null, suppressionReason: null, suppressedAt: null, suppressedUntil: null },
     });
     return r.count;

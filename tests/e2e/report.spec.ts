@@ -99,3 +99,25 @@ test("the demo shows both run-order rules: a cache the image overwrites, a cache
     await expect(rows.first()).toContainText(ref);
   }
 });
+
+test("Next and Previous walk the findings in pages, each page a link of its own", async ({ page }) => {
+  await page.goto("/?view=findings&pageSize=3");
+  const rows = page.getByTestId("finding-row");
+  const pager = page.getByRole("navigation", { name: "Findings pages" });
+  await expect(rows).toHaveCount(3);
+  await expect(pager).toContainText(/^1–3 of/);
+  const first = await rows.allTextContents();
+  await pager.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/after=/);
+  await expect(pager).toContainText(/4–6 of/);
+  const second = await rows.allTextContents();
+  expect(second.some((r) => first.includes(r))).toBe(false);
+  // the address is the page: opened again, it shows the same rows
+  await page.reload();
+  await expect(pager).toContainText(/4–6 of/);
+  expect(await rows.allTextContents()).toEqual(second);
+  await pager.getByRole("button", { name: "Previous" }).click();
+  await expect(pager).toContainText(/^1–3 of/);
+  expect(await rows.allTextContents()).toEqual(first);
+  await expect(pager.getByRole("button", { name: "Previous" })).toBeDisabled();
+});

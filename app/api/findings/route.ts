@@ -6,8 +6,9 @@ import { api, json, jsonError } from "../_lib/route";
 const FORMATS = ["csv", "json", "sarif"] as const;
 
 /**
- * GET /api/findings?rule=&severity=&repo=&status=&q=&sort=&dir=&page=&pageSize=
- * Without `format`: one page plus facet counts. With format=csv|json|sarif: a download of every
+ * GET /api/findings?rule=&severity=&repo=&status=&q=&sort=&dir=&page=&pageSize=&after=&before=
+ * Without `format`: one page plus facet counts; `nextCursor` / `prevCursor` are the `after` / `before` of
+ * the pages beside it (keyset pages: an index range, however deep; `page` alone is still an offset). With format=csv|json|sarif: a download of every
  * finding the current filters select, in the same order.
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api({

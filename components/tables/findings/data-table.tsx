@@ -12,6 +12,7 @@ import { FindingsFilters, type FilterState } from "./filters";
 import { Pagination } from "./pagination";
 import { findingParsers, serializeFindingParams } from "./search-params";
 
+const FIRST_PAGE = { page: null, after: null, before: null };
 const STATUS_LABEL: Record<string, string> = { open: "Open", new: "New", suppressed: "Suppressed", resolved: "Resolved", all: "All" };
 
 /**
@@ -23,16 +24,16 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
   const [state, setState] = useQueryStates(findingParsers, { shallow: false, history: "push", startTransition, scroll: false });
 
   const onFilter = useCallback(
-    (patch: Partial<FilterState>) => void setState({ ...patch, page: null }),
+    (patch: Partial<FilterState>) => void setState({ ...patch, ...FIRST_PAGE }),
     [setState],
   );
   const onClear = useCallback(
-    () => void setState({ rule: null, severity: null, repo: null, team: null, status: null, q: null, since: null, page: null }),
+    () => void setState({ rule: null, severity: null, repo: null, team: null, status: null, q: null, since: null, ...FIRST_PAGE }),
     [setState],
   );
   const onSort = (id: string) => {
     const sort = id as typeof state.sort;
-    void setState({ sort, dir: state.sort === sort && state.dir === "asc" ? "desc" : "asc", page: null });
+    void setState({ sort, dir: state.sort === sort && state.dir === "asc" ? "desc" : "asc", ...FIRST_PAGE });
   };
 
   const table = useReactTable({
@@ -47,7 +48,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
 
   const filtered = Boolean(state.rule || state.severity || state.repo || state.team || state.q || state.status !== "open" || state.since !== null);
   const orgHref = useOrgHref();
-  const query = serializeFindingParams({ ...state, page: null, pageSize: null });
+  const query = serializeFindingParams({ ...state, ...FIRST_PAGE, pageSize: null });
   const download = (format: string) => orgHref(`/api/findings${query ? `${query}&` : "?"}format=${format}`);
 
   return (
@@ -67,7 +68,7 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
       {state.since !== null && (
         <p className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800" data-testid="since-filter">
           Only findings new since scan #{state.since}
-          <button type="button" onClick={() => void setState({ since: null, page: null })} className="rounded-md px-2 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+          <button type="button" onClick={() => void setState({ since: null, ...FIRST_PAGE })} className="rounded-md px-2 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
             Show all
           </button>
         </p>
@@ -122,8 +123,13 @@ export function FindingsDataTable({ data, facets, org, scanned }: { data: Findin
         pageCount={data.pageCount}
         pageSize={data.pageSize}
         total={data.total}
-        onPage={(p) => void setState({ page: p })}
-        onPageSize={(n) => void setState({ pageSize: n, page: null })}
+        hasNext={data.nextCursor !== null}
+        hasPrev={data.prevCursor !== null}
+        // the page after the last row shown, or before the first: keyset pages, each a link of its own
+        onPage={(p) => void setState(p <= 1 ? FIRST_PAGE : p > data.page
+          ? { page: p, after: data.nextCursor, before: null }
+          : { page: p, before: data.prevCursor, after: null })}
+        onPageSize={(n) => void setState({ pageSize: n, ...FIRST_PAGE })}
       />
     </section>
   );

@@ -12,6 +12,8 @@ export function Pagination({
   total,
   onPage,
   onPageSize,
+  hasNext,
+  hasPrev,
   label = "Findings pages",
 }: {
   label?: string;
@@ -21,7 +23,12 @@ export function Pagination({
   total: number;
   onPage: (p: number) => void;
   onPageSize: (n: number) => void;
+  /** keyset pages say whether there is one beyond; page numbers alone decide otherwise */
+  hasNext?: boolean;
+  hasPrev?: boolean;
 }) {
+  const canNext = hasNext ?? page < pageCount;
+  const canPrev = hasPrev ?? page > 1;
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
@@ -42,13 +49,13 @@ export function Pagination({
             ))}
           </select>
         </label>
-        <button type="button" className={btn} onClick={() => onPage(page - 1)} disabled={page <= 1}>
+        <button type="button" className={btn} onClick={() => onPage(page - 1)} disabled={!canPrev}>
           Previous
         </button>
         <span className="tabular-nums">
           Page {page} of {pageCount}
         </span>
-        <button type="button" className={btn} onClick={() => onPage(page + 1)} disabled={page >= pageCount}>
+        <button type="button" className={btn} onClick={() => onPage(page + 1)} disabled={!canNext}>
           Next
         </button>
       </div>

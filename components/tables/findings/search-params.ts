@@ -18,6 +18,9 @@ export const findingParsers = {
   dir: parseAsStringLiteral(["asc", "desc"] as const).withDefault("asc"),
   page: parseAsInteger.withDefault(1),
   pageSize: parseAsInteger.withDefault(25),
+  /** the findings table's keyset cursors (nextCursor / prevCursor of the page before); `page` is then its number as shown */
+  after: parseAsString,
+  before: parseAsString,
 };
 
 export const serializeFindingParams = createSerializer(findingParsers);

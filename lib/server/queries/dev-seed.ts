@@ -6,6 +6,7 @@
 import { extractRepo } from "@/lib/engine/extract";
 import { buildMapOfModel } from "../build-map";
 import { persistProblems } from "../scan/problems";
+import { severityRank } from "./finding-options";
 import { createDb, type Db } from "../db";
 
 const API_CI = `name: ci
@@ -80,7 +81,9 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
   const now = Date.now();
   const hour = 3_600_000;
   const scanIds: number[] = [];
-  const openCounts = [1, 3, 4, 3];
+  // open findings (and open errors) as of each scan, as a scan stores them: the findings below say so
+  const openCounts = [2, 4, 4, 4];
+  const openErrors = [1, 2, 2, 3];
   for (let i = 0; i < 4; i++) {
     const started = new Date(now - (4 - i) * 24 * hour);
     const s = await db.scan.create({
@@ -88,6 +91,7 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
         orgId: org.id, trigger: i === 0 ? "startup" : i === 3 ? "manual" : "schedule", status: i === 2 ? "partial" : "succeeded",
         phase: "done", reposTotal: 4, reposDone: 4, reposSkipped: i > 0 ? 2 : 0, restRequests: 12 + i, graphqlRequests: 3,
         registryRequests: 20 - i, newCount: i === 1 ? 2 : i === 3 ? 1 : 0, resolvedCount: i === 3 ? 1 : 0, openCount: openCounts[i],
+        openErrors: openErrors[i], openWarnings: i === 0 ? 0 : 1, openNotes: i === 0 ? 1 : i === 3 ? 0 : 1,
         startedAt: started, finishedAt: new Date(started.getTime() + 4200 + i * 900),
         repoErrors: i === 2 ? JSON.stringify([{ repo: "acme/legacy", message: "GraphQL: timeout reading tree" }]) : "[]",
       },
@@ -107,23 +111,23 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
   }
 
   const base = { orgId: org.id, confidence: "high", column: 11, related: "[]" };
-  await db.finding.create({ data: { ...base, repoId: api.id, fingerprint: "fp-api-test", ruleId: "cache-overwrites-image-tag", severity: "error",
+  await db.finding.create({ data: { ...base, repoId: api.id, fingerprint: "fp-api-test", ruleId: "cache-overwrites-image-tag", severity: "error", severityRank: 0,
     path: ".github/workflows/ci.yml", line: 23, column: 33, ref: "ghcr.io/acme/api:test",
     message: "The build pushes ghcr.io/acme/api:test and exports its registry cache to the same tag: the cache manifest replaces the image.",
     fixDescription: "Export the cache to a separate ref (ghcr.io/acme/api:test-cache).", fixDiff: API_FIX,
     related: JSON.stringify([{ path: ".github/workflows/ci.yml", line: 21, column: 17, message: "image tag pushed here" }]),
     firstSeenScanId: s1, lastSeenScanId: s4 } });
-  await db.finding.create({ data: { ...base, repoId: web.id, fingerprint: "fp-web-gha", ruleId: "gha-cache-scope-shared", severity: "warning",
+  await db.finding.create({ data: { ...base, repoId: web.id, fingerprint: "fp-web-gha", ruleId: "gha-cache-scope-shared", severity: "warning", severityRank: 1,
     path: ".github/workflows/web.yml", line: 12, ref: "gha:buildkit", message: "2 builds export type=gha cache to scope buildkit: they evict each other.",
     fixDescription: "Give each build its own scope.", fixDiff: "--- a/.github/workflows/web.yml\n+++ b/.github/workflows/web.yml\n@@ -9,5 +9,5 @@\n           push: true\n           tags: ghcr.io/acme/web:latest\n-          cache-to: type=gha\n-          cache-from: type=gha\n+          cache-to: type=gha,scope=build\n+          cache-from: type=gha,scope=build\n",
     firstSeenScanId: s2, lastSeenScanId: s4 } });
-  await db.finding.create({ data: { ...base, repoId: web.id, fingerprint: "fp-web-base", ruleId: "cache-ref-used-as-image", severity: "error", confidence: "medium",
+  await db.finding.create({ data: { ...base, repoId: web.id, fingerprint: "fp-web-base", ruleId: "cache-ref-used-as-image", severity: "error", severityRank: 0, confidence: "medium",
     path: ".github/workflows/web.yml", line: 24, column: 16, ref: "ghcr.io/acme/base:buildcache", message: "ghcr.io/acme/base:buildcache only ever receives cache, but this job runs it as a container.",
     firstSeenScanId: s2, lastSeenScanId: s4 } });
-  await db.finding.create({ data: { ...base, repoId: web.id, fingerprint: "fp-web-old", ruleId: "cache-from-never-written", severity: "note", confidence: "low",
+  await db.finding.create({ data: { ...base, repoId: web.id, fingerprint: "fp-web-old", ruleId: "cache-from-never-written", severity: "note", severityRank: 2, confidence: "low",
     path: ".github/workflows/web.yml", line: 30, ref: "ghcr.io/acme/web:cache", message: "Nothing writes ghcr.io/acme/web:cache.",
     firstSeenScanId: s1, lastSeenScanId: s2, resolvedScanId: s4 } });
-  await db.finding.create({ data: { ...base, repoId: api.id, fingerprint: "fp-api-live", ruleId: "registry-tag-holds-cache", severity: "error",
+  await db.finding.create({ data: { ...base, repoId: api.id, fingerprint: "fp-api-live", ruleId: "registry-tag-holds-cache", severity: "error", severityRank: 0,
     path: ".github/workflows/ci.yml", line: 21, column: 17, ref: "ghcr.io/acme/api:test", message: "ghcr.io/acme/api:test holds a BuildKit cache manifest, but the workflow pushes an image to it.",
     firstSeenScanId: s4, lastSeenScanId: s4 } });
 
@@ -152,7 +156,7 @@ export async function seed(db: Db, opts: { bulk?: number } = {}): Promise<void> 
     const repoIds: number[] = [];
     for (let r = 0; r < 50; r++) repoIds.push((await db.repo.create({ data: { orgId: org.id, name: `svc-${r}` } })).id);
     const rows = Array.from({ length: opts.bulk }, (_, i) => ({
-      ...base, repoId: repoIds[i % 50], fingerprint: `bulk-${i}`, ruleId: rules[i % 4], severity: sev[i % 4],
+      ...base, repoId: repoIds[i % 50], fingerprint: `bulk-${i}`, ruleId: rules[i % 4], severity: sev[i % 4], severityRank: severityRank(sev[i % 4]),
       path: `.github/workflows/build-${i % 7}.yml`, line: 10 + (i % 90), ref: `ghcr.io/acme/svc-${i % 50}:t${i}`,
       message: `synthetic finding ${i}`, firstSeenScanId: scanIds[i % 4], lastSeenScanId: s4, resolvedScanId: i % 10 === 0 ? s4 : null,
     }));

@@ -23,6 +23,12 @@ export const findingFiltersSchema = z.object({
   dir: z.preprocess(emptyToUndefined, z.enum(["asc", "desc"]).default("asc")),
   page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
   pageSize: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(25)),
+  /**
+   * keyset pages of the findings table: the page after (or before) the row a cursor names (nextCursor /
+   * prevCursor of the page before); `page` is then the page's number as shown. Without either, `page` is an offset.
+   */
+  after: z.preprocess(emptyToUndefined, z.string().max(2000).optional()),
+  before: z.preprocess(emptyToUndefined, z.string().max(2000).optional()),
 });
 
 export type FindingFilters = z.infer<typeof findingFiltersSchema>;

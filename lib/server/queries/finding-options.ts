@@ -10,3 +10,8 @@ export const PAGE_SIZES = [25, 50, 100] as const;
 export const REPORT_VIEWS = ["problems", "findings"] as const;
 /** The team filter's value for repositories (and registry tags) no team owns. */
 export const NO_TEAM = "~none";
+
+/** Severity's order in storage (Finding.severityRank): the report sorts and filters on it through an index. */
+export function severityRank(severity: string): number {
+  return severity === "error" ? 0 : severity === "warning" ? 1 : 2;
+}

@@ -1,10 +1,12 @@
 import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
-import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import { type FindingFilters, NO_TEAM } from "./finding-filters";
+import { SEVERITIES, severityRank } from "./finding-options";
+import { decodeCursor, encodeCursor, keyColumns, keyOrder, keyRange, sortNeedsRepo } from "./finding-page";
 import { newFindingsScanId, type OrgRef } from "./org";
+import { openCounts } from "./open-counts";
 
 export interface RelatedLocation {
   repo?: string;
@@ -46,24 +48,9 @@ export interface FindingPage {
   page: number;
   pageSize: number;
   pageCount: number;
-}
-
-const SEVERITY_RANK = Prisma.sql`CASE f."severity" WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END`;
-const CONFIDENCE_RANK = Prisma.sql`CASE f."confidence" WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END`;
-
-function orderBy(filters: FindingFilters): Prisma.Sql {
-  const dir = filters.dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  const primary: Record<FindingFilters["sort"], Prisma.Sql> = {
-    severity: SEVERITY_RANK,
-    confidence: CONFIDENCE_RANK,
-    rule: Prisma.sql`f."ruleId"`,
-    repo: Prisma.sql`r."name"`,
-    path: Prisma.sql`f."path"`,
-    ref: Prisma.sql`f."ref"`,
-    firstSeen: Prisma.sql`f."firstSeenScanId"`,
-  };
-  // A stable tie-break keeps pagination deterministic.
-  return Prisma.sql`ORDER BY ${primary[filters.sort]} ${dir}, r."name" ASC, f."path" ASC, f."line" ASC, f."id" ASC`;
+  /** the cursors of the pages after and before this one (the `after` / `before` filters); null at either end */
+  nextCursor: string | null;
+  prevCursor: string | null;
 }
 
 /** Findings (or problems) of repositories a team owns; NO_TEAM: of repositories no team owns, and of no repository. */
@@ -75,7 +62,12 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => "\\" + c);
 }
 
-async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promise<Prisma.Sql> {
+/**
+ * The filters as SQL over `f` (Finding) and, where `joinRepo`, `r` (its Repo). Severity filters on the
+ * rank and a repository on its id, so both are index prefixes; only the team, the search text and the
+ * sort by repository read the Repo row.
+ */
+async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promise<{ where: Prisma.Sql; joinRepo: boolean }> {
   const parts: Prisma.Sql[] = [Prisma.sql`f."orgId" = ${org.id}`];
   // open and new leave silenced findings out (see suppressions.ts); "suppressed" shows only those
   if (filters.status === "open") parts.push(Prisma.sql`f."resolvedScanId" IS NULL AND f."suppressedBy" IS NULL`);
@@ -87,14 +79,17 @@ async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promis
   }
   if (filters.since !== undefined) parts.push(Prisma.sql`f."firstSeenScanId" > ${filters.since}`);
   if (filters.rule) parts.push(Prisma.sql`f."ruleId" = ${filters.rule}`);
-  if (filters.severity) parts.push(Prisma.sql`f."severity" = ${filters.severity}`);
-  if (filters.repo) parts.push(Prisma.sql`r."name" = ${filters.repo}`);
+  if (filters.severity) parts.push(Prisma.sql`f."severityRank" = ${severityRank(filters.severity)}`);
+  if (filters.repo) {
+    const repo = await db.repo.findUnique({ where: { orgId_name: { orgId: org.id, name: filters.repo } }, select: { id: true } });
+    parts.push(Prisma.sql`f."repoId" = ${repo?.id ?? -1}`);
+  }
   if (filters.team) parts.push(teamWhere(filters.team));
   if (filters.q) {
     const like = `%${escapeLike(filters.q)}%`;
     parts.push(Prisma.sql`(f."message" LIKE ${like} ESCAPE '\\' OR f."ref" LIKE ${like} ESCAPE '\\' OR f."path" LIKE ${like} ESCAPE '\\' OR f."ruleId" LIKE ${like} ESCAPE '\\' OR r."name" LIKE ${like} ESCAPE '\\')`);
   }
-  return Prisma.join(parts, " AND ");
+  return { where: Prisma.join(parts, " AND "), joinRepo: Boolean(filters.team || filters.q || sortNeedsRepo(filters.sort)) };
 }
 
 type FindingWithRepo = Prisma.FindingGetPayload<{ include: { repo: { select: { name: true } } } }>;
@@ -140,26 +135,51 @@ export async function toRows(db: Db, orgId: number, found: FindingWithRepo[]): P
 }
 
 /**
- * One page of findings. Filtering, sorting (severity by rank, not alphabetically) and paging run in
- * SQLite on the (orgId, resolvedScanId, severity) and (orgId, ruleId) indexes; only the page's rows
- * are loaded in full.
+ * One page of findings. Filtering, sorting (severity by rank, not alphabetically) and paging run in the
+ * database: a page after a cursor is an index range in the default order (finding-page.ts); only the
+ * page's rows are loaded in full. The total is a count over the same index prefix.
  */
 export async function listFindings(db: Db, org: OrgRef, filters: FindingFilters): Promise<FindingPage> {
-  const where = await whereClause(db, org, filters);
-  const from = Prisma.sql`FROM "Finding" f LEFT JOIN "Repo" r ON r."id" = f."repoId" WHERE ${where}`;
-  const countRows = await db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS n ${from}`);
-  const total = Number(countRows[0]?.n ?? 0);
-  const pageCount = Math.max(1, Math.ceil(total / filters.pageSize));
+  const { where, joinRepo } = await whereClause(db, org, filters);
+  const from = Prisma.sql`FROM "Finding" f ${joinRepo ? Prisma.sql`LEFT JOIN "Repo" r ON r."id" = f."repoId"` : Prisma.empty}`;
+  const { sort, dir, pageSize } = filters;
+  const after = filters.after ? decodeCursor(filters.after, sort, dir) : null;
+  const before = !after && filters.before ? decodeCursor(filters.before, sort, dir) : null;
+  // one row more than the page says whether there is a page beyond it; `total` rides along as a window
+  // where the query reads every matching row anyway (a search), instead of a second pass to count
+  const keysOf = (range: Prisma.Sql, offset: number, backwards: boolean, withTotal: boolean) => db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+    SELECT f."id" AS id, ${keyColumns(sort)}${withTotal ? Prisma.sql`, COUNT(*) OVER () AS "total"` : Prisma.empty} ${from}
+    WHERE ${where}${range} ${keyOrder(sort, dir, backwards)} LIMIT ${pageSize + 1} OFFSET ${offset}`);
+  const countAll = async () => Number((await db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS n ${from} WHERE ${where}`))[0]?.n ?? 0);
+  let keyRows: Array<Record<string, unknown>> = [];
+  let total: number | null = null;
+  if (filters.q && !after && !before) {
+    keyRows = await keysOf(Prisma.empty, (filters.page - 1) * pageSize, false, true);
+    if (keyRows.length > 0) total = Number(keyRows[0].total);
+  }
+  total ??= await countAll();
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  // an offset page past the end shows the last one; a cursor's page keeps the number its link shows
   const page = Math.min(filters.page, pageCount);
-  const idRows = await db.$queryRaw<Array<{ id: number | bigint }>>(
-    Prisma.sql`SELECT f."id" AS id ${from} ${orderBy(filters)} LIMIT ${filters.pageSize} OFFSET ${(page - 1) * filters.pageSize}`,
-  );
-  const ids = idRows.map((r) => Number(r.id));
+  if (before) keyRows = (await keysOf(Prisma.sql` AND ${keyRange(sort, dir, before, true)}`, 0, true, false)).reverse();
+  else if (after) keyRows = await keysOf(Prisma.sql` AND ${keyRange(sort, dir, after)}`, 0, false, false);
+  else if (keyRows.length === 0 || page !== filters.page) keyRows = await keysOf(Prisma.empty, (page - 1) * pageSize, false, false);
+  const more = keyRows.length > pageSize;
+  const pageRows = before ? keyRows.slice(more ? 1 : 0) : keyRows.slice(0, pageSize);
+  const first = pageRows[0];
+  const last = pageRows[pageRows.length - 1];
+  const hasNext = before ? true : more;
+  const hasPrev = before ? more : Boolean(after) || page > 1;
+  const ids = pageRows.map((r) => Number(r.id));
   // an export asks for up to 50,000 rows: chunked below SQLite's bound-parameter limit
   const found = (await Promise.all(chunks(ids).map((part) => db.finding.findMany({ where: { id: { in: part } }, include: { repo: { select: { name: true } } } })))).flat();
   const byId = new Map(found.map((f) => [f.id, f]));
   const ordered = ids.map((id) => byId.get(id)).filter((f): f is FindingWithRepo => f !== undefined);
-  return { rows: await toRows(db, org.id, ordered), total, page, pageSize: filters.pageSize, pageCount };
+  return {
+    rows: await toRows(db, org.id, ordered), total, page, pageSize, pageCount,
+    nextCursor: hasNext && last ? encodeCursor(sort, dir, last) : null,
+    prevCursor: hasPrev && first ? encodeCursor(sort, dir, first) : null,
+  };
 }
 
 /** Every finding matching the filters (no paging), for downloads; capped so an export stays bounded. */
@@ -176,24 +196,22 @@ export interface FindingFacets {
   teams: Array<{ value: string; count: number; sources: string[] }>;
 }
 
-/** Values for the filter menus, counted over open findings. */
+/**
+ * Values for the filter menus, counted over open findings: each count reads the open-findings index
+ * alone (it holds rule, severity rank and repository), never the rows.
+ */
 export async function findingFacets(db: Db, org: OrgRef): Promise<FindingFacets> {
-  const open = { orgId: org.id, ...openWhere() };
-  const [rules, severities, repos] = await Promise.all([
-    db.finding.groupBy({ by: ["ruleId"], where: open, _count: { _all: true }, orderBy: { ruleId: "asc" } }),
-    db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
-    db.finding.groupBy({ by: ["repoId"], where: open, _count: { _all: true } }),
-  ]);
-  const repoIds = repos.map((r) => r.repoId).filter((x): x is number => x !== null);
+  const counts = await openCounts(db, org.id);
+  const repoIds = [...counts.byRepo.keys()].filter((x): x is number => x !== null);
   const repoNames = (await Promise.all(chunks(repoIds).map((ids) => db.repo.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })))).flat();
   const nameOf = new Map(repoNames.map((r) => [r.id, r.name]));
   return {
-    teams: await teamFacets(db, org.id, repos.map((r) => ({ repoId: r.repoId, count: r._count._all }))),
-    rules: rules.map((r) => ({ value: r.ruleId, count: r._count._all })),
-    severities: severities.map((s) => ({ value: s.severity, count: s._count._all })),
-    repos: repos
-      .filter((r) => r.repoId !== null && nameOf.has(r.repoId))
-      .map((r) => ({ value: nameOf.get(r.repoId as number) as string, count: r._count._all }))
+    teams: await teamFacets(db, org.id, [...counts.byRepo].map(([repoId, count]) => ({ repoId, count }))),
+    rules: [...counts.byRule].map(([value, count]) => ({ value, count })).sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)),
+    severities: [...counts.byRank].sort((a, b) => a[0] - b[0]).map(([rank, count]) => ({ value: SEVERITIES[rank] ?? "note", count })),
+    repos: [...counts.byRepo]
+      .filter(([id]) => id !== null && nameOf.has(id))
+      .map(([id, count]) => ({ value: nameOf.get(id as number) as string, count }))
       .sort((a, b) => a.value.localeCompare(b.value)),
   };
 }

@@ -1,3 +1,4 @@
+import { chunks } from "../chunk";
 import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import type { OrgRef } from "./org";
@@ -21,9 +22,12 @@ export async function listPackages(db: Db, org: OrgRef): Promise<PackageRow[]> {
     orderBy: { name: "asc" },
     include: { tags: { select: { tag: true, kind: true } } },
   });
-  const openRefs = new Set(
-    (await db.finding.findMany({ where: { orgId: org.id, ...openWhere() }, select: { ref: true }, distinct: ["ref"] })).map((f) => f.ref),
-  );
+  // only cache tags can be flagged: their refs are looked up in the (orgId, ref) index, a chunk at a
+  // time, rather than reading every open finding's ref
+  const cacheRefs = pkgs.flatMap((p) => p.tags.filter((t) => isCacheKind(t.kind)).map((t) => tagRef(org.login, p.name, t.tag)));
+  const openRefs = new Set((await Promise.all(chunks(cacheRefs).map((part) => db.finding.findMany({
+    where: { orgId: org.id, ...openWhere(), ref: { in: part } }, select: { ref: true }, distinct: ["ref"],
+  })))).flat().map((f) => f.ref));
   return pkgs.map((p) => {
     const cacheTags = p.tags.filter((t) => isCacheKind(t.kind));
     return {

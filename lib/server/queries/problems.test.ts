@@ -100,7 +100,7 @@ describe("a job in another repository that runs the broken tag", () => {
     const e2e = await db.repo.create({ data: { orgId: org.id, name: "e2e", team: "qa", teamSource: "topic team-qa" } });
     await db.finding.create({
       data: {
-        orgId: org.id, repoId: e2e.id, fingerprint: "fp-e2e-run", ruleId: "cache-ref-used-as-image", severity: "error", confidence: "high",
+        orgId: org.id, repoId: e2e.id, fingerprint: "fp-e2e-run", ruleId: "cache-ref-used-as-image", severity: "error", severityRank: 0, confidence: "high",
         path: ".github/workflows/e2e.yml", line: 9, column: 7, ref: "ghcr.io/acme/api:test", message: "runs ghcr.io/acme/api:test", related: "[]",
         firstSeenScanId: scan.id, lastSeenScanId: scan.id,
       },
@@ -142,7 +142,7 @@ describe("time open", () => {
     await problem(b.id, 0, null); // open, but its only finding is silenced: not counted
     await db.finding.create({
       data: {
-        orgId: o.id, repoId: c.id, fingerprint: "f1", ruleId: "x", severity: "error", confidence: "high", path: "p", line: 1, column: 1,
+        orgId: o.id, repoId: c.id, fingerprint: "f1", ruleId: "x", severity: "error", severityRank: 0, confidence: "high", path: "p", line: 1, column: 1,
         ref: "r", message: "m", firstSeenScanId: scan.id, lastSeenScanId: scan.id, problemId: open.id,
       },
     });

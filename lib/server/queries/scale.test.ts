@@ -28,7 +28,7 @@ beforeAll(async () => {
   const scan = await db.scan.create({ data: { orgId: o.id, trigger: "test", status: "succeeded" } });
   await db.finding.createMany({
     data: Array.from({ length: N }, (_, i) => ({
-      orgId: o.id, repoId: repos[i].id, fingerprint: `f${i}`, ruleId: "registry-tag-holds-cache", severity: "warning", confidence: "high",
+      orgId: o.id, repoId: repos[i].id, fingerprint: `f${i}`, ruleId: "registry-tag-holds-cache", severity: "warning", severityRank: 1, confidence: "high",
       path: ".github/workflows/ci.yml", line: 1, column: 1, ref: `ghcr.io/acme/big:t${i}`, message: "m", firstSeenScanId: scan.id, lastSeenScanId: scan.id,
     })),
   });

@@ -1,4 +1,4 @@
-import { Prisma, type Scan } from "@prisma/client";
+import type { Scan } from "@prisma/client";
 import type { Db } from "../db";
 import type { OrgRef } from "./org";
 
@@ -169,24 +169,17 @@ export interface OpenOverTimePoint {
 }
 
 /**
- * Open findings as of each finished scan, computed from first-seen / resolved scan ids, so the
- * series is right even for scans that ran before a finding's repo was rescanned.
+ * Open findings as of each finished scan, as the scan stored them when it ended (openCount, openErrors):
+ * drawing the chart counts nothing. A scan that stored no per-severity counts (one older than them that
+ * the migration did not fill in) is left out rather than drawn as zero.
  */
 export async function openFindingsOverTime(db: Db, org: OrgRef, limit = 60): Promise<OpenOverTimePoint[]> {
-  const rows = await db.$queryRaw<Array<{ id: number | bigint; open: number | bigint; errors: number | bigint }>>(Prisma.sql`
-    SELECT s."id" AS id,
-      (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = s."orgId" AND f."firstSeenScanId" <= s."id"
-        AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > s."id")) AS open,
-      (SELECT COUNT(*) FROM "Finding" f WHERE f."orgId" = s."orgId" AND f."firstSeenScanId" <= s."id"
-        AND (f."resolvedScanId" IS NULL OR f."resolvedScanId" > s."id") AND f."severity" = 'error') AS errors
-    FROM "Scan" s
-    WHERE s."orgId" = ${org.id} AND s."status" IN ('succeeded', 'partial')
-    ORDER BY s."id" DESC LIMIT ${limit}`);
-  const ids = rows.map((r) => Number(r.id));
-  const scans = await db.scan.findMany({ where: { id: { in: ids } }, select: { id: true, startedAt: true, problemsOpen: true } });
-  const at = new Map(scans.map((s) => [s.id, s.startedAt.toISOString()]));
-  const problems = new Map(scans.map((s) => [s.id, s.problemsOpen]));
-  return rows
-    .map((r) => ({ scanId: Number(r.id), at: at.get(Number(r.id)) ?? "", open: Number(r.open), errors: Number(r.errors), problems: problems.get(Number(r.id)) ?? null }))
+  const scans = await db.scan.findMany({
+    where: { orgId: org.id, status: { in: ["succeeded", "partial"] }, openErrors: { not: null } },
+    orderBy: { id: "desc" }, take: limit,
+    select: { id: true, startedAt: true, openCount: true, openErrors: true, problemsOpen: true },
+  });
+  return scans
+    .map((s) => ({ scanId: s.id, at: s.startedAt.toISOString(), open: s.openCount, errors: s.openErrors ?? 0, problems: s.problemsOpen }))
     .reverse();
 }

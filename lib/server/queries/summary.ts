@@ -1,6 +1,8 @@
 import { openWhere } from "../suppressions";
 import type { Db } from "../db";
 import { latestCoveredScan, type OrgRef } from "./org";
+import { severityRank } from "./finding-options";
+import { openCounts } from "./open-counts";
 import { CACHE_KINDS } from "./tag-kinds";
 import { toScanRow, type ScanRow } from "./scans";
 
@@ -32,10 +34,9 @@ export interface ReportSummary {
 }
 
 export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary> {
-  const open = { orgId: org.id, ...openWhere() };
-  const [bySeverity, affected, reposTotal, cacheTags, lastScan, problems, grouped] = await Promise.all([
-    db.finding.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
-    db.finding.groupBy({ by: ["repoId"], where: { ...open, repoId: { not: null } } }),
+  const [counts, reposTotal, cacheTags, lastScan, problems, grouped] = await Promise.all([
+    // one pass over the open-findings index, shared with the filter menus when they ask at the same time
+    openCounts(db, org.id),
     db.repo.count({ where: { orgId: org.id } }),
     db.packageTag.count({ where: { kind: { in: [...CACHE_KINDS] }, package: { orgId: org.id } } }),
     db.scan.findFirst({ where: { orgId: org.id }, orderBy: { id: "desc" } }),
@@ -58,7 +59,7 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     const k = `${m.repoId}:${m.path}`;
     return named.has(k) ? false : (named.add(k), true);
   }).slice(0, 5);
-  const count = (s: string) => bySeverity.find((b) => b.severity === s)?._count._all ?? 0;
+  const count = (s: string) => counts.byRank.get(severityRank(s)) ?? 0;
   const problemCount = (s: string) => problems.find((b) => b.severity === s)?._count._all ?? 0;
   return {
     org: org.login,
@@ -67,11 +68,11 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
     problemWarnings: problemCount("warning"),
     problemNotes: problemCount("note"),
     problemsComputed: grouped > 0,
-    openFindings: bySeverity.reduce((n, b) => n + b._count._all, 0),
+    openFindings: counts.total,
     openErrors: count("error"),
     openWarnings: count("warning"),
     openNotes: count("note"),
-    reposAffected: affected.length,
+    reposAffected: [...counts.byRepo.keys()].filter((id) => id !== null).length,
     reposTotal,
     cacheTags,
     lastScan: lastScan ? toScanRow(lastScan) : null,

@@ -41,6 +41,7 @@ export function scanConfigFromEnv(env: Env, orgLogin?: string): ScanConfig {
       includeForks: false,
       registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
       teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
+      retentionDays: env.CACHEGUARD_RETENTION_DAYS,
       registries: registriesFromEnv(env, true),
     };
     // CACHEGUARD_DEMO_AUTH=app: the fake's App with the key `npm start` generated; the registry with the demo PAT
@@ -66,6 +67,7 @@ export function scanConfigFromEnv(env: Env, orgLogin?: string): ScanConfig {
     includeForks: truthy(env.CACHEGUARD_INCLUDE_FORKS),
     registryConcurrency: env.CACHEGUARD_REGISTRY_CONCURRENCY,
     teamProperty: env.CACHEGUARD_TEAM_PROPERTY,
+    retentionDays: env.CACHEGUARD_RETENTION_DAYS,
     registries: registriesFromEnv(env, false),
   };
 }

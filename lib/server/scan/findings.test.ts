@@ -16,7 +16,7 @@ describe("persistFindings at org scale", () => {
       const scan = await db.scan.create({ data: { orgId: org.id, trigger: "test", status: "running" } });
       await db.finding.createMany({
         data: Array.from({ length: 2000 }, (_, i) => ({
-          orgId: org.id, repoId: repo.id, fingerprint: `fp${i}`, ruleId: "cache-overwrites-image-tag", severity: "error",
+          orgId: org.id, repoId: repo.id, fingerprint: `fp${i}`, ruleId: "cache-overwrites-image-tag", severity: "error", severityRank: 0,
           confidence: "high", path: ".github/workflows/ci.yml", line: i + 1, column: 1, ref: `ghcr.io/acme/app:t${i}`,
           message: "m", firstSeenScanId: scan.id, lastSeenScanId: scan.id,
         })),

@@ -4,6 +4,8 @@ import type { Finding } from "@/lib/engine/types";
 import type { Db } from "@/lib/server/db";
 import { chunks } from "@/lib/server/chunk";
 import { activeAcceptances, openWhere } from "@/lib/server/suppressions";
+import { severityRank } from "@/lib/server/queries/finding-options";
+import { COMPARED, type ComparedColumns, insertFindings, type NewFindingRow, readOpenFindings, readResolvedByFingerprint, type StoredFinding, updateFinding } from "@/lib/server/scan/finding-rows";
 import type { RegistryEvidence, ScanFinding } from "@/lib/server/scan/types";
 
 const REGISTRY_RULE = "registry-tag-holds-cache";
@@ -72,13 +74,15 @@ export interface PersistResult {
   newCount: number;
   resolvedCount: number;
   openCount: number;
+  /** rows this scan wrote: created, updated (changed, moved, re-opened, re-keyed) and resolved */
+  written: { created: number; updated: number; resolved: number };
 }
 
 type Stored = Finding & { suppressed?: Finding["suppressed"] & { until?: Date } };
 
-function columns(f: Stored, repoId: number | null) {
+function columns(f: Stored, repoId: number | null): ComparedColumns {
   return {
-    repoId, ruleId: f.ruleId, severity: f.severity, confidence: f.confidence, path: f.path, line: f.line,
+    repoId, ruleId: f.ruleId, severity: f.severity, severityRank: severityRank(f.severity), confidence: f.confidence, path: f.path, line: f.line,
     column: f.column, ref: f.ref, message: f.message, fixDescription: f.fix?.description ?? null,
     fixDiff: f.fix?.diff ? f.fix.diff : null, locationKey: f.key ?? "",
     suppressedBy: f.suppressed?.kind ?? null, suppressionReason: f.suppressed?.reason ?? null,
@@ -88,10 +92,36 @@ function columns(f: Stored, repoId: number | null) {
   };
 }
 
+function same(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  return a === b;
+}
+
+/** Does the stored row already say what this scan found? Then the scan does not write it. */
+function unchanged(old: StoredFinding, next: ComparedColumns): boolean {
+  return COMPARED.every((k) => same(old[k], next[k]));
+}
+
+/**
+ * The stored findings a scan needs: every open one (to resolve what it no longer sees), and the resolved
+ * ones it finds again (by fingerprint), never the org's whole history.
+ */
+async function loadExisting(db: Db, orgId: number, current: Map<string, Stored>): Promise<StoredFinding[]> {
+  const open = await readOpenFindings(db, orgId);
+  const have = new Set(open.map((e) => e.fingerprint));
+  const wanted = new Set<string>();
+  // open rows stored before location keys are all loaded above; a resolved one is not looked for by its
+  // legacy fingerprint (half the look-ups again): one that comes back is stored as a new finding
+  for (const fp of current.keys()) if (!have.has(fp)) wanted.add(fp);
+  return [...open, ...(await readResolvedByFingerprint(db, orgId, [...wanted]))];
+}
+
 /**
  * Upsert this scan's findings by (org, fingerprint) and resolve the open ones it no longer sees,
  * but only where this scan read everything the finding depends on: a repo that failed, or a tag
- * that was not read, keeps its findings untouched.
+ * that was not read, keeps its findings untouched. Only rows that change are written: new ones in
+ * batched inserts, resolved ones in one update per chunk of ids, and each changed one by itself; a
+ * finding seen again unchanged costs nothing (its "last seen" is its repository's last complete scan).
  */
 export async function persistFindings(db: Db, input: PersistInput): Promise<PersistResult> {
   const { orgId, scanId } = input;
@@ -104,16 +134,16 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     const a = f.suppressed ? undefined : accepted.get(fp);
     current.set(fp, a ? { ...f, suppressed: { kind: "accepted", reason: a.reason, at: a.by, until: a.until } } : f);
   }
-  const existing = await db.finding.findMany({
-    where: { orgId }, select: { id: true, fingerprint: true, locationKey: true, resolvedScanId: true, repoId: true, ruleId: true, ref: true },
-  });
+  const existing = await loadExisting(db, orgId, current);
   const owns = input.owns ?? (() => true);
   const byFp = new Map(existing.map((e) => [e.fingerprint, e]));
   // Rows stored before location keys carry the 0.1 fingerprint: the first current finding with that
   // legacy value takes the row over (re-keyed, first-seen kept); further ones are new findings.
   const legacy = new Map(existing.filter((e) => e.locationKey === null).map((e) => [e.fingerprint, e]));
   const taken = new Set<number>();
-  const ops = [];
+  const updates = [];
+  const reopened: number[] = [];
+  const creates: NewFindingRow[] = [];
   const out: ScanFinding[] = [];
   let newCount = 0;
   for (const [fp, f] of current) {
@@ -129,15 +159,11 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     const isNew = !old || old.resolvedScanId !== null; // a fixed finding that came back counts as new
     if (isNew && !f.suppressed) newCount++; // a silenced finding leaves every count
     out.push({ ...f, fingerprint: fp, isNew });
-    if (old) {
-      ops.push(db.finding.update({
-        where: { id: old.id }, data: { ...columns(f, repoId), fingerprint: fp, lastSeenScanId: scanId, resolvedScanId: null },
-      }));
-    } else {
-      ops.push(db.finding.create({
-        data: { orgId, fingerprint: fp, ...columns(f, repoId), firstSeenScanId: scanId, lastSeenScanId: scanId },
-      }));
-    }
+    const data = columns(f, repoId);
+    if (!old) creates.push({ orgId, fingerprint: fp, ...data, firstSeenScanId: scanId, lastSeenScanId: scanId });
+    else if (old.fingerprint !== fp || !unchanged(old, data)) {
+      updates.push(updateFinding(db, old.id, fp, data, scanId));
+    } else if (old.resolvedScanId !== null) reopened.push(old.id); // back exactly as it was
   }
   // resolved only on positive evidence: its repo read completely (or gone), and for a registry
   // finding its tag settled; a finding with neither repo nor tag only when the whole registry was read
@@ -151,10 +177,28 @@ export async function persistFindings(db: Db, input: PersistInput): Promise<Pers
     return e.repoId !== null || wholeRegistry;
   });
   // an org-wide fix can resolve thousands at once: chunked below SQLite's bound-parameter limit
-  for (const ids of chunks(toResolve.map((e) => e.id))) {
-    ops.push(db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId } }));
-  }
-  await db.$transaction(ops);
-  const openCount = await db.finding.count({ where: { orgId, ...openWhere() } });
-  return { findings: out, newCount, resolvedCount: toResolve.length, openCount };
+  const resolves = chunks(toResolve.map((e) => e.id)).map((ids) => db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: scanId } }));
+  const reopens = chunks(reopened).map((ids) => db.finding.updateMany({ where: { id: { in: ids } }, data: { resolvedScanId: null, lastSeenScanId: scanId } }));
+  const inserts = insertFindings(db, creates);
+  const results = await db.$transaction([...inserts, ...updates, ...reopens, ...resolves]);
+  const counted = (from: number, n: number) => results.slice(from, from + n)
+    .reduce((sum: number, r) => sum + (typeof r === "number" ? r : "count" in r ? r.count : 1), 0);
+  const written = {
+    created: counted(0, inserts.length),
+    updated: counted(inserts.length, updates.length + reopens.length),
+    resolved: counted(inserts.length + updates.length + reopens.length, resolves.length),
+  };
+  const openCount = await storeOpenCounts(db, orgId, scanId);
+  return { findings: out, newCount, resolvedCount: toResolve.length, openCount, written };
+}
+
+/**
+ * The org's open findings by severity as of this scan, stored on the scan once (the scans chart draws
+ * them; it never counts findings per scan again). Counted over the open-findings index prefix.
+ */
+async function storeOpenCounts(db: Db, orgId: number, scanId: number): Promise<number> {
+  const rows = await db.finding.groupBy({ by: ["severityRank"], where: { orgId, ...openWhere() }, _count: { _all: true } });
+  const n = (rank: number) => rows.find((r) => r.severityRank === rank)?._count._all ?? 0;
+  await db.scan.update({ where: { id: scanId }, data: { openErrors: n(0), openWarnings: n(1), openNotes: n(2) } });
+  return n(0) + n(1) + n(2);
 }

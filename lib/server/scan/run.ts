@@ -12,6 +12,7 @@ import { buildMapOfModel } from "@/lib/server/build-map";
 import { coverageOf, storeCoverage, summarize } from "@/lib/server/scan/coverage";
 import { persistFindings } from "@/lib/server/scan/findings";
 import { persistProblems } from "@/lib/server/scan/problems";
+import { DEFAULT_RETENTION_DAYS, pruneResolvedFindings } from "@/lib/server/scan/retention";
 import { openWhere } from "@/lib/server/suppressions";
 import { refreshFixPullRequests } from "@/lib/server/fix-prs/track";
 import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
@@ -110,6 +111,7 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
       registry: { ...pkgs.evidence, ...(others ? { other: others.evidence } : {}) },
     });
     await persistProblems(db, orgId, scanId);
+    await pruneResolvedFindings(db, orgId, config.retentionDays ?? DEFAULT_RETENTION_DAYS);
     Object.assign(summary, {
       status: repoErrors.length > 0 ? "partial" : "succeeded",
       newCount: persisted.newCount, resolvedCount: persisted.resolvedCount, openCount: persisted.openCount,

@@ -30,6 +30,8 @@ export interface ScanConfig {
    * host, and where hosts are reached (a test/dev hook); absent: anonymous, at each host's own address
    */
   registries?: OtherRegistriesConfig;
+  /** delete resolved findings whose resolving scan is older than this many days, after the scan (default 90; 0: keep them) */
+  retentionDays?: number;
   /** the versions phase's budget (lib/server/storage/phase.ts): its share of the scan's requests, pages after the rest ends */
   versionPages?: { share?: number; tailPages?: number };
 }
