@@ -1,0 +1,21 @@
+/**
+ * `npm run test:postgres`: the server and scan suites (tests/postgres-suites.ts) on a throwaway
+ * PostgreSQL server. Without PostgreSQL installed it says, loudly, that they were NOT run, and
+ * passes: `npm test` must work on a machine with only Node and npm. Extra arguments go to vitest.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { POSTGRES_MISSING, postgresBinDir } from "../lib/dev/postgres";
+
+const root = path.join(import.meta.dirname, "..");
+if (!postgresBinDir()) {
+  const msg = `POSTGRESQL SUITES SKIPPED: ${POSTGRES_MISSING}; the server and scan suites were NOT run against PostgreSQL`;
+  process.stderr.write(`\n${"!".repeat(msg.length)}\n${msg}\n${"!".repeat(msg.length)}\n\n`);
+  process.exit(0);
+}
+const t0 = Date.now();
+const run = spawnSync(path.join(root, "node_modules", ".bin", "vitest"), ["run", "--config", "vitest.postgres.config.ts", ...process.argv.slice(2)], {
+  cwd: root, stdio: "inherit", env: { ...process.env, CACHEGUARD_TEST_DB: "postgres" },
+});
+process.stdout.write(`[postgres] suites took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+process.exit(run.status ?? 1);
