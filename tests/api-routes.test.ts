@@ -233,6 +233,9 @@ describe("API errors are JSON with the right status", () => {
     expect((await pkg.json()).error).toMatch(/^Invalid package/);
     const scan = await call("scan", "GET", "/api/scans/x", { params: { id: "99999999999999999999" } });
     expect(scan.status).toBe(400);
+    // past PostgreSQL's 32-bit integer: refused, not a database error (SQLite would just find nothing)
+    const big = await call("scan", "GET", "/api/scans/3000000000", { params: { id: "3000000000" } });
+    expect(big.status).toBe(400);
   });
 
   it("a read-only database says so, and what to do, without Prisma's internals", async () => {

@@ -20,6 +20,13 @@ export function providerOf(target: string | object): Provider {
   return active === "postgresql" ? "postgresql" : "sqlite";
 }
 
+/**
+ * The largest id (or other `Int`) a query may be given: PostgreSQL's `integer` is 32-bit, and a
+ * larger value in a query fails there (P2020) where SQLite's 64-bit integers simply find nothing.
+ * Ids from outside (URLs, request bodies, filters) are checked against it.
+ */
+export const DB_INT_MAX = 2_147_483_647;
+
 /** A DATABASE_URL as errors and logs may show it: a PostgreSQL URL as `user@host:port/db`, never its password. */
 export function databaseLabel(url: string): string {
   if (!isPostgresUrl(url)) return url;
