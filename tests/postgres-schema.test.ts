@@ -4,41 +4,18 @@
  * is refused with a driver adapter, so information_schema is compared with the client's DMMF), and
  * the dialect helpers do what lib/server/dialect.ts says on a real server.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { POSTGRES_SCHEMA } from "@/lib/dev/postgres-schema";
+import { PG_TYPE, POSTGRES_SCHEMA, schemaModels } from "@/lib/dev/postgres-schema";
 import { type Db, createDb } from "@/lib/server/db";
 import { containsInsensitive, providerOf } from "@/lib/server/dialect";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { freshPostgresUrl, testingOnPostgres } from "./postgres-test-db";
 import { freshDbUrl } from "./scan-helpers";
 
-// what each Prisma scalar becomes in PostgreSQL (information_schema.columns.data_type)
-const PG_TYPE: Record<string, string> = {
-  Int: "integer", BigInt: "bigint", String: "text", Boolean: "boolean", DateTime: "timestamp without time zone", Float: "double precision",
-};
-
-interface SchemaModel { name: string; columns: Array<{ name: string; type: string; optional: boolean; unique: boolean }>; uniques: string[][] }
-
-/**
- * The models of the PostgreSQL schema file, read from its text: the runtime DMMF a generated client
- * carries has no nullability or unique keys. The schema uses no @map/@@map (checked here).
- */
-function schemaModels(): SchemaModel[] {
-  const text = readFileSync(path.resolve(import.meta.dirname, "..", POSTGRES_SCHEMA), "utf8");
-  if (/@@?map\(/.test(text)) throw new Error("the schema maps names (@map): teach this reader to follow them");
-  return [...text.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map(([, name, body]) => {
-    const columns = [...body.matchAll(/^ {2}(\w+)\s+(\w+)(\?|\[\])?([^\n]*)$/gm)]
-      .filter(([, , type, mark]) => type in PG_TYPE && mark !== "[]")
-      .map(([, col, type, mark, rest]) => ({ name: col, type, optional: mark === "?", unique: /@unique\b/.test(rest) }));
-    const uniques = [...body.matchAll(/@@unique\(\[([^\]]+)\]/g)].map(([, list]) => list.split(",").map((x) => x.trim()));
-    return { name, columns, uniques };
-  });
-}
 
 describe.skipIf(!testingOnPostgres())("a PostgreSQL database migrated by ensureDatabase", () => {
   let client: pg.Client;
@@ -60,7 +37,7 @@ describe.skipIf(!testingOnPostgres())("a PostgreSQL database migrated by ensureD
       "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'",
     );
     const actual = cols.rows.map((c) => `${c.table_name}.${c.column_name} ${c.data_type}${c.is_nullable === "YES" ? " null" : ""}`).sort();
-    const expected = schemaModels().flatMap((m) => m.columns.map((c) => `${m.name}.${c.name} ${PG_TYPE[c.type]}${c.optional ? " null" : ""}`)).sort();
+    const expected = schemaModels(readFileSync(path.resolve(import.meta.dirname, "..", POSTGRES_SCHEMA), "utf8")).flatMap((m) => m.columns.map((c) => `${m.name}.${c.name} ${PG_TYPE[c.type]}${c.optional ? " null" : ""}`)).sort();
     expect(expected.length).toBeGreaterThan(100);
     expect(actual).toEqual(expected);
   });
@@ -69,7 +46,7 @@ describe.skipIf(!testingOnPostgres())("a PostgreSQL database migrated by ensureD
     const idx = await client.query<{ indexname: string }>(
       "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE 'CREATE UNIQUE INDEX%' AND indexname NOT LIKE '%_pkey' AND tablename <> '_prisma_migrations'",
     );
-    const expected = schemaModels().flatMap((m) => [
+    const expected = schemaModels(readFileSync(path.resolve(import.meta.dirname, "..", POSTGRES_SCHEMA), "utf8")).flatMap((m) => [
       ...m.columns.filter((c) => c.unique).map((c) => `${m.name}_${c.name}_key`),
       ...m.uniques.map((u) => `${m.name}_${u.join("_")}_key`),
     ]).sort();

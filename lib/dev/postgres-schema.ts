@@ -39,3 +39,25 @@ export function postgresSchemaFrom(sqlite: string): string {
   out = replaceBlock(out, "datasource", "db", ['  provider = "postgresql"', '  url      = env("DATABASE_URL")'].join("\n"));
   return `${GENERATED_HEADER}\n${out.endsWith("\n") ? out : `${out}\n`}`;
 }
+
+// what each Prisma scalar becomes in PostgreSQL (information_schema.columns.data_type)
+export const PG_TYPE: Record<string, string> = {
+  Int: "integer", BigInt: "bigint", String: "text", Boolean: "boolean", DateTime: "timestamp without time zone", Float: "double precision",
+};
+
+export interface SchemaModel { name: string; columns: Array<{ name: string; type: string; optional: boolean; unique: boolean }>; uniques: string[][] }
+
+/**
+ * The models of a schema, read from its text: the runtime DMMF a generated client
+ * carries has no nullability or unique keys. The schema uses no @map/@@map (checked here).
+ */
+export function schemaModels(text: string): SchemaModel[] {
+  if (/@@?map\(/.test(text)) throw new Error("the schema maps names (@map): teach this reader to follow them");
+  return [...text.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map(([, name, body]) => {
+    const columns = [...body.matchAll(/^ {2}(\w+)\s+(\w+)(\?|\[\])?([^\n]*)$/gm)]
+      .filter(([, , type, mark]) => type in PG_TYPE && mark !== "[]")
+      .map(([, col, type, mark, rest]) => ({ name: col, type, optional: mark === "?", unique: /@unique\b/.test(rest) }));
+    const uniques = [...body.matchAll(/@@unique\(\[([^\]]+)\]/g)].map(([, list]) => list.split(",").map((x) => x.trim()));
+    return { name, columns, uniques };
+  });
+}
