@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { POSTGRES_SUITES } from "./tests/postgres-suites";
+import { POSTGRES_SLOW_SUITES, POSTGRES_SUITES } from "./tests/postgres-suites";
 
 /**
  * `npm run test:postgres`: the server and scan suites again, on one throwaway PostgreSQL server
@@ -10,7 +10,7 @@ import { POSTGRES_SUITES } from "./tests/postgres-suites";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: POSTGRES_SUITES,
+    include: process.env.CACHEGUARD_TEST_PG_ALL === "1" ? [...POSTGRES_SUITES, ...POSTGRES_SLOW_SUITES] : POSTGRES_SUITES,
     globalSetup: ["tests/postgres-global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -101,8 +101,9 @@ export async function listProblems(db: Db, org: OrgRef, filters: FindingFilters)
   const total = Number(countRows[0]?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / filters.pageSize));
   const page = Math.min(filters.page, pageCount);
+  // NULLS FIRST: a problem of no repository (a registry tag) sorts first on both databases, as SQLite sorts NULL
   const idRows = await db.$queryRaw<Array<{ id: number | bigint }>>(Prisma.sql`SELECT p."id" AS id ${from}
-    ORDER BY p."rank" ASC, ${SEVERITY_RANK} ASC, r."name" ASC, p."ref" ASC, p."id" ASC
+    ORDER BY p."rank" ASC, ${SEVERITY_RANK} ASC, r."name" ASC NULLS FIRST, p."ref" ASC, p."id" ASC
     LIMIT ${filters.pageSize} OFFSET ${(page - 1) * filters.pageSize}`);
   const ids = idRows.map((r) => Number(r.id));
   return { rows: await problemRows(db, org, ids), total, page, pageSize: filters.pageSize, pageCount };
