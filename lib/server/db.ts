@@ -36,7 +36,11 @@ function createPostgresDb(url: string): Db {
   u.searchParams.delete("connection_limit");
   const adapter = new PrismaPg({ connectionString: u.toString(), ...(limit > 0 ? { max: limit } : {}) });
   // same models, same API (see Db above); the classes differ only in their generated type names
-  return new PostgresClient({ adapter }) as unknown as Db;
+  // Prisma's defaults (2 s to get a connection, 5 s per transaction) suit in-process SQLite; on
+  // PostgreSQL every write of a batch $transaction is a round trip, so a scan's batches (hundreds
+  // of upserts) under load outlive 5 s, and the scan fails (P2028, "expired transaction"; seen in the
+  // fault-injection suite on a loaded machine)
+  return new PostgresClient({ adapter, transactionOptions: { maxWait: 15_000, timeout: 120_000 } }) as unknown as Db;
 }
 
 const globalForDb = globalThis as unknown as { cacheguardDb?: Db };
