@@ -9,6 +9,7 @@ import { POSTGRES_BASELINE, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA, SQLITE_SCHEMA,
 import { databaseLabel, providerOf } from "@/lib/server/dialect";
 import { readEnv } from "@/lib/server/env";
 import { ensureDatabase } from "@/lib/server/migrate";
+import { run as scan } from "@/lib/cli/commands/scan";
 
 const root = path.resolve(import.meta.dirname, "..");
 const read = (p: string) => readFileSync(path.join(root, p), "utf8");
@@ -63,5 +64,14 @@ describe("DATABASE_URL", () => {
     const err = await ensureDatabase("postgresql://cg:hunter2@127.0.0.1:1/cacheguard").then(() => null, (e: unknown) => e);
     expect(String(err)).toMatch(/cannot reach the PostgreSQL server of DATABASE_URL \(cg@127\.0\.0\.1:1\/cacheguard\): ECONNREFUSED/);
     expect(String(err)).not.toContain("hunter2");
+  });
+
+  it("`cacheguard scan` on a server that is down says which, without the password", async () => {
+    let stderr = "";
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t) };
+    const code = await scan(["--org", "acme"], io as never, { DATABASE_URL: "postgresql://cg:hunter2@127.0.0.1:1/cacheguard", GITHUB_TOKEN: "t" });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^cacheguard scan: cannot prepare the database cg@127\.0\.0\.1:1\/cacheguard: cannot reach the PostgreSQL server/);
+    expect(stderr).not.toContain("hunter2");
   });
 });
