@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeGitHub, type FakeGitHub } from "../lib/demo/fake-github/server";
 import { DEFAULT_DATABASE_URL } from "../lib/server/db";
+import { databaseLabel } from "../lib/server/dialect";
 import { DEMO_ORG, configProblem, configuredOrgs, isDemoMode, readEnv } from "../lib/server/env";
 import { ensureDatabase, sqlitePathFromUrl } from "../lib/server/migrate";
 import { listenPlan } from "../lib/server/listen";
@@ -116,7 +117,8 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   process.env.DATABASE_URL = databaseUrl;
 
-  log(`database ${databaseUrl}`);
+  // a PostgreSQL URL may hold a password: the log names user@host:port/db only
+  log(`database ${databaseLabel(databaseUrl)}`);
   await ensureDatabase(databaseUrl);
   {
     const { getDb } = await import("../lib/server/db");

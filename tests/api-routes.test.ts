@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openSession, revokeSession } from "@/lib/auth/sessions";
 import { type FakeGitHub, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { createDb, type Db } from "@/lib/server/db";
+import { testingOnPostgres } from "./postgres-test-db";
 import { DEMO_FIXTURE, freshDbUrl } from "./scan-helpers";
 
 /**
@@ -233,19 +234,26 @@ describe("API errors are JSON with the right status", () => {
     expect((await pkg.json()).error).toMatch(/^Invalid package/);
     const scan = await call("scan", "GET", "/api/scans/x", { params: { id: "99999999999999999999" } });
     expect(scan.status).toBe(400);
+    // past PostgreSQL's 32-bit integer: refused, not a database error (SQLite would just find nothing)
+    const big = await call("scan", "GET", "/api/scans/3000000000", { params: { id: "3000000000" } });
+    expect(big.status).toBe(400);
   });
 
   it("a read-only database says so, and what to do, without Prisma's internals", async () => {
     setEnv({ DATABASE_URL: dbUrl });
+    // SQLite: a read-only copy of the file; PostgreSQL: a session where every transaction is read-only (a standby's answer)
     const file = path.join(dir, "readonly.db");
-    copyFileSync(dbUrl.slice("file:".length), file);
-    const ro = createDb(`file:${file}?mode=ro`);
+    const roUrl = testingOnPostgres() ? `${dbUrl}&options=${encodeURIComponent("-c default_transaction_read_only=on")}` : `file:${file}?mode=ro`;
+    if (!testingOnPostgres()) copyFileSync(dbUrl.slice("file:".length), file);
+    const ro = createDb(roUrl);
     useDb(ro);
     try {
       const res = await call("settings", "PUT", "/api/settings", { headers: { "content-type": "application/json" }, body: '{"schedule":"0 4 * * *"}' });
       expect(res.status).toBe(503);
       const body = (await res.json()) as { error: string };
-      expect(body.error).toMatch(/^Storage error: the database is read-only: make the DATABASE_URL file and its folder writable/);
+      expect(body.error).toMatch(testingOnPostgres()
+        ? /^Storage error: the database is read-only \(a PostgreSQL standby or a read-only user\): point DATABASE_URL at the primary/
+        : /^Storage error: the database is read-only: make the DATABASE_URL file and its folder writable/);
       expect(body.error).not.toMatch(/prisma|invocation|upsert|SQLITE|readonly\.db/i);
       // reading still works
       expect((await call("settings", "GET", "/api/settings")).status).toBe(200);

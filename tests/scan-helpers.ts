@@ -8,6 +8,7 @@ import { type FakeAppOptions, type FakeGitHub, type FakeGitHubOptions, startFake
 import { type Db, createDb } from "@/lib/server/db";
 import { ensureDatabase } from "@/lib/server/migrate";
 import type { ScanConfig } from "@/lib/server/scan";
+import { freshPostgresUrl, testingOnPostgres } from "./postgres-test-db";
 
 export const DEMO_FIXTURE = path.resolve(import.meta.dirname, "..", "lib", "demo", "fixture");
 
@@ -72,8 +73,12 @@ async function templateDb(): Promise<string> {
   return template;
 }
 
-/** An empty, migrated SQLite file in `dir` (a copy of the shared template). */
+/**
+ * An empty, migrated database: a SQLite file in `dir` (a copy of the shared template), or in the
+ * PostgreSQL run (`npm run test:postgres`) a new PostgreSQL database copied from the run's template.
+ */
 export async function freshDbUrl(dir: string): Promise<string> {
+  if (testingOnPostgres()) return freshPostgresUrl();
   const file = path.join(dir, "cacheguard.db");
   copyFileSync(await templateDb(), file);
   return `file:${file}`;

@@ -4,6 +4,7 @@ import type { FaultOptions } from "@/lib/demo/fake-github/faults";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "@/lib/demo/fake-github/server";
 import { type Db, createDb } from "@/lib/server/db";
 import { runScan, type ScanSummary } from "@/lib/server/scan";
+import { copyPostgresDatabase, testingOnPostgres } from "./postgres-test-db";
 import { type ScanEnv, scanEnv } from "./scan-helpers";
 
 /** What a user would miss if a scan forgot it: open findings (with their history), packages, tags. */
@@ -35,7 +36,7 @@ export interface Populated {
   env: ScanEnv;
   clean: ScanSummary;
   truth: Truth;
-  /** a copy of the populated database file */
+  /** a copy of the populated database: a file, or in the PostgreSQL run a database URL */
   snapshot: string;
   close(): Promise<void>;
 }
@@ -46,8 +47,9 @@ export async function populated(): Promise<Populated> {
   const clean = await runScan(env.db, { config: env.config, trigger: "manual" });
   const truth = await truthOf(env.db);
   await env.db.$disconnect();
-  const snapshot = path.join(env.dir, "populated.db");
-  copyFileSync(env.dbUrl.replace(/^file:/, ""), snapshot);
+  let snapshot = path.join(env.dir, "populated.db");
+  if (testingOnPostgres()) snapshot = await copyPostgresDatabase(env.dbUrl);
+  else copyFileSync(env.dbUrl.replace(/^file:/, ""), snapshot);
   return { env, clean, truth, snapshot, close: () => env.close() };
 }
 
@@ -60,9 +62,10 @@ let copies = 0;
  * next scan is a plain rescan of the unchanged org (repo list and package list only).
  */
 export async function populatedCopy(p: Populated, opts: { reread?: boolean } = {}): Promise<Db> {
-  const file = path.join(p.env.dir, `case-${++copies}.db`);
-  copyFileSync(p.snapshot, file);
-  const db = createDb(`file:${file}`);
+  let url = `file:${path.join(p.env.dir, `case-${++copies}.db`)}`;
+  if (testingOnPostgres()) url = await copyPostgresDatabase(p.snapshot);
+  else copyFileSync(p.snapshot, url.slice("file:".length));
+  const db = createDb(url);
   if (opts.reread === false) return db;
   await db.repo.updateMany({ data: { scannedHeadSha: null } });
   await db.package.updateMany({ data: { updatedAt: null } });

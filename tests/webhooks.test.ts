@@ -136,14 +136,16 @@ describe("a signed push that changes a workflow", () => {
     expect(pushed.delivery.status).toBe(202);
     expect(pushed.modified).toEqual([".github/workflows/docker.yml"]);
 
-    const finding = await eventually(
-      () => db.finding.findFirst({ where: { repo: { name: "web" }, ruleId: "cache-overwrites-image-tag", resolvedScanId: null } }),
-      "the pushed mistake is an open finding of web",
+    // the queue marks the delivery applied once its scan has finished, a moment after the scan wrote
+    // the finding (on PostgreSQL the test's reads can land in between): wait for the delivery
+    const delivery = await eventually(
+      () => db.webhookDelivery.findFirst({ where: { deliveryId: pushed.delivery.id, status: { not: "queued" } } }),
+      "the push's delivery is applied",
     );
+    const finding = await db.finding.findFirstOrThrow({ where: { repo: { name: "web" }, ruleId: "cache-overwrites-image-tag", resolvedScanId: null } });
     expect(finding.ref).toBe("ghcr.io/acme/web:latest");
     const scan = await db.scan.findUniqueOrThrow({ where: { id: finding.firstSeenScanId } });
     expect(scan).toMatchObject({ trigger: "webhook", scope: "repo:web", status: "succeeded", reposTotal: 1, newCount: 1, restRequests: 0, registryRequests: 0 });
-    const delivery = await db.webhookDelivery.findUniqueOrThrow({ where: { deliveryId: pushed.delivery.id } });
     expect(delivery).toMatchObject({ event: "push", repo: "web", status: "applied", scanId: scan.id });
     expect(delivery.message).toBe(`push to main changed .github/workflows/docker.yml → scan #${scan.id} succeeded: 1 new, 0 resolved`);
     expect((await db.repo.findFirstOrThrow({ where: { name: "web" } })).scannedHeadSha).toBe(pushed.after);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { AppKeyError, normalizeAppPrivateKey } from "@/lib/github/app-key";
+import { isPostgresUrl } from "@/lib/server/dialect";
 import { otherRegistriesFromEnv, parseRegistriesJson, parseRegistryUrls } from "@/lib/registry/credentials";
 
 /** An http(s) URL (an alert receiver): no other scheme, no spaces. */
@@ -13,6 +14,21 @@ export function httpUrlProblem(value: string): string | null {
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") return `must be an http or https URL (got ${u.protocol.replace(/:$/, "")})`;
   if (!u.hostname) return "must name a host";
+  return null;
+}
+
+/** What is wrong with a DATABASE_URL, in words that never repeat it (it may hold a password), or null. */
+export function databaseUrlProblem(value: string): string | null {
+  if (value.startsWith("file:")) return value.length > "file:".length ? null : "must name a file (file:./data/cacheguard.db)";
+  if (!isPostgresUrl(value)) return "must be a SQLite file: URL (file:./data/cacheguard.db) or a PostgreSQL URL (postgresql://user:password@host:5432/cacheguard)";
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return "is not a valid postgresql:// URL (a password with @, : or / must be percent-encoded)";
+  }
+  if (!u.hostname) return "must name the PostgreSQL host (postgresql://user:password@host:5432/cacheguard)";
+  if (u.pathname.length <= 1) return `must name the database (postgresql://…@${u.hostname}${u.port ? `:${u.port}` : ""}/cacheguard)`;
   return null;
 }
 
@@ -76,7 +92,11 @@ function parseDemoOrgUrls(value: string, ctx: z.RefinementCtx): Record<string, s
  * the built-in fake GitHub server; with it, the org must be readable (a token or a GitHub App).
  */
 const schema = z.object({
-  DATABASE_URL: z.string().default("file:./data/cacheguard.db"),
+  /** SQLite (`file:PATH`, the default) or PostgreSQL (`postgresql://USER:PASSWORD@HOST:PORT/DB`) */
+  DATABASE_URL: z.string().trim().default("file:./data/cacheguard.db").superRefine((v, ctx) => {
+    const problem = databaseUrlProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().optional(),
   /** the App's private key (PEM; `\n`-escaped newlines are fine), or GITHUB_APP_PRIVATE_KEY_FILE: the .pem file */

@@ -1,5 +1,6 @@
 import { type EnvSource, readAuthConfig } from "@/lib/auth/config";
 import type { Db } from "@/lib/server/db";
+import { databaseLabel } from "@/lib/server/dialect";
 import { DEMO_ORG, DEMO_OTHER_ORGS, type Env, configProblem, isDemoMode } from "@/lib/server/env";
 import { otherOrgs } from "@/lib/server/queries/org";
 
@@ -22,7 +23,7 @@ export async function startupProblem(env: Env, db: Db, source: EnvSource = proce
   const others = (await otherOrgs(db, DEMO_ORG)).filter((o) => !DEMO_OTHER_ORGS.includes(o));
   if (others.length > 0) {
     const list = others.join(", ");
-    return `the database ${env.DATABASE_URL} holds the audit of ${list}, and demo mode has no sign-in: set CACHEGUARD_ORG=${others[0]} (with GITHUB_TOKEN and sign-in) to serve it, or point DATABASE_URL at another file for the demo.`;
+    return `the database ${databaseLabel(env.DATABASE_URL)} holds the audit of ${list}, and demo mode has no sign-in: set CACHEGUARD_ORG=${others[0]} (with GITHUB_TOKEN and sign-in) to serve it, or point DATABASE_URL at another database for the demo.`;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 /**
  * What a user can do about a storage failure, in one sentence, without Prisma's internals (query
- * text, file paths, stack). SQLite's result codes come through Prisma's driver adapter as `code`.
+ * text, file paths, stack). SQLite's result codes come through Prisma's driver adapter as `code`;
+ * PostgreSQL's failures as Prisma's P1xxx codes or node-postgres's (SQLSTATE or errno) codes.
  */
 export interface StorageProblem {
   status: 503 | 500;
@@ -29,6 +30,15 @@ export function storageProblem(e: unknown): StorageProblem | null {
   }
   if (code.startsWith("SQLITE_CORRUPT") || code.startsWith("SQLITE_NOTADB") || /malformed|not a database/i.test(text)) {
     return { status: 500, message: "the database file is damaged or not a cacheguard database: restore it from a backup or point DATABASE_URL at a new file." };
+  }
+  if (code === "P1001" || code === "ECONNREFUSED" || code === "ENOTFOUND" || /can't reach database server/i.test(text)) {
+    return { status: 503, message: "the PostgreSQL server cannot be reached: check that it is running and DATABASE_URL's host and port, then retry." };
+  }
+  if (code === "P1000" || code === "28P01" || code === "28000") {
+    return { status: 503, message: "PostgreSQL refused the sign-in: check the user and password in DATABASE_URL, then restart." };
+  }
+  if (code === "25006" || /read-only transaction/i.test(text)) {
+    return { status: 503, message: "the database is read-only (a PostgreSQL standby or a read-only user): point DATABASE_URL at the primary, then retry." };
   }
   if (code === "P2021" || code === "P2022" || /no such (table|column)/i.test(text)) {
     return { status: 503, message: "the database schema is out of date: run `npm run db:migrate` (or restart with `npm start`, which migrates)." };

@@ -12,6 +12,7 @@ import { redact } from "@/lib/github/redact";
 import { createRegistryClient } from "@/lib/registry/client";
 import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
 import { ghcrTokenProblem } from "@/lib/server/env";
+import { databaseLabel } from "@/lib/server/dialect";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { DEFAULT_REGISTRY_CONCURRENCY } from "@/lib/server/scan/packages";
 import { CleanupError, type CleanupResult, runCleanup } from "@/lib/server/storage/cleanup";
@@ -107,7 +108,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   try {
     await ensureDatabase(url);
   } catch (e) {
-    io.stderr(`cacheguard cleanup: cannot prepare the database ${url}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`cacheguard cleanup: cannot prepare the database ${databaseLabel(url)}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
   const db = createDb(url);

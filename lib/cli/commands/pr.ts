@@ -9,6 +9,7 @@ import { redact } from "@/lib/github/redact";
 import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
 import { FixPrError, openFixPullRequest, type FixPrResult } from "@/lib/server/fix-prs";
 import { githubAppFromEnv } from "@/lib/server/env";
+import { databaseLabel } from "@/lib/server/dialect";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { parseFlags } from "./scan";
 
@@ -67,7 +68,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   try {
     await ensureDatabase(url);
   } catch (e) {
-    io.stderr(`cacheguard pr: cannot prepare the database ${url}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`cacheguard pr: cannot prepare the database ${databaseLabel(url)}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
   const db = createDb(url);

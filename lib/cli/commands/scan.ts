@@ -2,6 +2,7 @@ import type { CliIo } from "@/lib/cli/io";
 import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { tuneHeapForScans } from "../../server/scan/heap";
 import { DEFAULT_DATABASE_URL, createDb } from "@/lib/server/db";
+import { databaseLabel } from "@/lib/server/dialect";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type ScanSummary, runScan } from "@/lib/server/scan";
 import { coverageText } from "@/lib/server/scan/coverage";
@@ -152,7 +153,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   try {
     await ensureDatabase(url);
   } catch (e) {
-    io.stderr(`cacheguard scan: cannot prepare the database ${url}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`cacheguard scan: cannot prepare the database ${databaseLabel(url)}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
   const db = createDb(url);

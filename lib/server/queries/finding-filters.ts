@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FINDING_SORTS, FINDING_STATUSES, NO_TEAM, PAGE_SIZES, REPORT_VIEWS, SEVERITIES } from "./finding-options";
+import { DB_INT_MAX } from "../dialect";
 
 export { FINDING_SORTS, FINDING_STATUSES, NO_TEAM, PAGE_SIZES, REPORT_VIEWS, SEVERITIES };
 
@@ -17,7 +18,7 @@ export const findingFiltersSchema = z.object({
   view: z.preprocess(emptyToUndefined, z.enum(REPORT_VIEWS).optional()),
   status: z.preprocess(emptyToUndefined, z.enum(FINDING_STATUSES).default("open")),
   /** only findings first seen after scan N ("new since scan N", a baseline in the dashboard) */
-  since: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).optional()),
+  since: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(DB_INT_MAX).optional()),
   q: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   sort: z.preprocess(emptyToUndefined, z.enum(FINDING_SORTS).default("severity")),
   dir: z.preprocess(emptyToUndefined, z.enum(["asc", "desc"]).default("asc")),

@@ -2,6 +2,7 @@ import { sarifFingerprint } from "@/lib/engine/fingerprint";
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
 import type { Db } from "../db";
+import { likeInsensitive } from "../dialect";
 import { type FindingFilters, NO_TEAM } from "./finding-filters";
 import { SEVERITIES, severityRank } from "./finding-options";
 import { decodeCursor, encodeCursor, keyColumns, keyOrder, keyRange, sortNeedsRepo } from "./finding-page";
@@ -87,7 +88,9 @@ async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promis
   if (filters.team) parts.push(teamWhere(filters.team));
   if (filters.q) {
     const like = `%${escapeLike(filters.q)}%`;
-    parts.push(Prisma.sql`(f."message" LIKE ${like} ESCAPE '\\' OR f."ref" LIKE ${like} ESCAPE '\\' OR f."path" LIKE ${like} ESCAPE '\\' OR f."ruleId" LIKE ${like} ESCAPE '\\' OR r."name" LIKE ${like} ESCAPE '\\')`);
+    // LIKE folds ASCII case on SQLite; PostgreSQL's needs ILIKE for the same answer
+    const op = likeInsensitive(db);
+    parts.push(Prisma.sql`(f."message" ${op} ${like} ESCAPE '\\' OR f."ref" ${op} ${like} ESCAPE '\\' OR f."path" ${op} ${like} ESCAPE '\\' OR f."ruleId" ${op} ${like} ESCAPE '\\' OR r."name" ${op} ${like} ESCAPE '\\')`);
   }
   return { where: Prisma.join(parts, " AND "), joinRepo: Boolean(filters.team || filters.q || sortNeedsRepo(filters.sort)) };
 }

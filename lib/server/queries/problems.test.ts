@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../db";
 import { ensureDatabase } from "../migrate";
+import { freshPostgresUrl, testingOnPostgres } from "@/tests/postgres-test-db";
 import { seed } from "./dev-seed";
 import { NO_TEAM, findingFiltersSchema } from "./finding-filters";
 import { listFindings } from "./findings";
@@ -20,8 +21,10 @@ let org: OrgRef;
 const filters = (raw: Record<string, string> = {}) => findingFiltersSchema.parse(raw);
 
 beforeAll(async () => {
-  await ensureDatabase(`file:${file}`);
-  db = createDb(`file:${file}`);
+  // the PostgreSQL run (`npm run test:postgres`) hands out a migrated database instead of the file
+  const dbUrl = testingOnPostgres() ? await freshPostgresUrl() : `file:${file}`;
+  await ensureDatabase(dbUrl);
+  db = createDb(dbUrl);
   await seed(db);
   const o = await db.org.findUniqueOrThrow({ where: { login: "acme" } });
   org = { id: o.id, login: o.login };

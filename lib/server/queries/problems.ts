@@ -3,6 +3,7 @@ import { type ProblemRank, RANK_LABELS, compareForPrimary, consumersOf, roleOf }
 import { Prisma } from "@prisma/client";
 import { chunks } from "../chunk";
 import type { Db } from "../db";
+import { likeInsensitive } from "../dialect";
 import type { FindingFilters } from "./finding-filters";
 import { type FindingFacets, type FindingRow, escapeLike, teamFacets, teamWhere, toRows } from "./findings";
 import { newFindingsScanId, type OrgRef } from "./org";
@@ -81,8 +82,10 @@ async function whereClause(db: Db, org: OrgRef, filters: FindingFilters): Promis
   if (filters.team) parts.push(teamWhere(filters.team));
   if (filters.q) {
     const like = `%${escapeLike(filters.q)}%`;
-    parts.push(Prisma.sql`(p."title" LIKE ${like} ESCAPE '\\' OR p."ref" LIKE ${like} ESCAPE '\\' OR r."name" LIKE ${like} ESCAPE '\\'
-      OR EXISTS (SELECT 1 FROM "Finding" m WHERE m."problemId" = p."id" AND (m."message" LIKE ${like} ESCAPE '\\' OR m."path" LIKE ${like} ESCAPE '\\' OR m."ruleId" LIKE ${like} ESCAPE '\\')))`);
+    // case-insensitive on both databases (lib/server/dialect.ts: ILIKE on PostgreSQL)
+    const op = likeInsensitive(db);
+    parts.push(Prisma.sql`(p."title" ${op} ${like} ESCAPE '\\' OR p."ref" ${op} ${like} ESCAPE '\\' OR r."name" ${op} ${like} ESCAPE '\\'
+      OR EXISTS (SELECT 1 FROM "Finding" m WHERE m."problemId" = p."id" AND (m."message" ${op} ${like} ESCAPE '\\' OR m."path" ${op} ${like} ESCAPE '\\' OR m."ruleId" ${op} ${like} ESCAPE '\\')))`);
   }
   return Prisma.join(parts, " AND ");
 }
@@ -98,8 +101,9 @@ export async function listProblems(db: Db, org: OrgRef, filters: FindingFilters)
   const total = Number(countRows[0]?.n ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / filters.pageSize));
   const page = Math.min(filters.page, pageCount);
+  // NULLS FIRST: a problem of no repository (a registry tag) sorts first on both databases, as SQLite sorts NULL
   const idRows = await db.$queryRaw<Array<{ id: number | bigint }>>(Prisma.sql`SELECT p."id" AS id ${from}
-    ORDER BY p."rank" ASC, ${SEVERITY_RANK} ASC, r."name" ASC, p."ref" ASC, p."id" ASC
+    ORDER BY p."rank" ASC, ${SEVERITY_RANK} ASC, r."name" ASC NULLS FIRST, p."ref" ASC, p."id" ASC
     LIMIT ${filters.pageSize} OFFSET ${(page - 1) * filters.pageSize}`);
   const ids = idRows.map((r) => Number(r.id));
   return { rows: await problemRows(db, org, ids), total, page, pageSize: filters.pageSize, pageCount };
@@ -179,7 +183,7 @@ async function registryStates(db: Db, org: OrgRef, refs: string[]): Promise<Map<
 /** Values for the filter menus, counted over open problems (a rule counts the problems with a finding of it). */
 export async function problemFacets(db: Db, org: OrgRef): Promise<FindingFacets> {
   const rows = await db.$queryRaw<Array<{ id: number | bigint; severity: string; repoId: number | bigint | null }>>(Prisma.sql`
-    SELECT p."id" AS id, p."severity" AS severity, p."repoId" AS repoId FROM "Problem" p WHERE p."orgId" = ${org.id} AND p."resolvedScanId" IS NULL AND ${COUNTED}`);
+    SELECT p."id" AS id, p."severity" AS severity, p."repoId" AS "repoId" FROM "Problem" p WHERE p."orgId" = ${org.id} AND p."resolvedScanId" IS NULL AND ${COUNTED}`);
   const ids = rows.map((r) => Number(r.id));
   const members = (await Promise.all(chunks(ids).map((part) => db.finding.findMany({
     where: { problemId: { in: part }, resolvedScanId: null }, select: { problemId: true, ruleId: true, repo: { select: { name: true } } },

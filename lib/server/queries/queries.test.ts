@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../db";
 import { ensureDatabase } from "../migrate";
+import { freshPostgresUrl, testingOnPostgres } from "@/tests/postgres-test-db";
 import { seed } from "./dev-seed";
 import { findingsToCsv, findingsToSarif } from "./export";
 import { findingFiltersSchema, parseFindingFilters } from "./finding-filters";
@@ -20,8 +21,10 @@ let org: OrgRef;
 const filters = (raw: Record<string, string> = {}) => findingFiltersSchema.parse(raw);
 
 beforeAll(async () => {
-  await ensureDatabase(url);
-  db = createDb(url);
+  // the PostgreSQL run (`npm run test:postgres`) hands out a migrated database instead of the file
+  const dbUrl = testingOnPostgres() ? await freshPostgresUrl() : url;
+  await ensureDatabase(dbUrl);
+  db = createDb(dbUrl);
   await seed(db);
   const o = await db.org.findUniqueOrThrow({ where: { login: "acme" } });
   org = { id: o.id, login: o.login };
@@ -42,12 +45,18 @@ describe("listFindings", () => {
     expect(desc.rows[0].severity).toBe("warning");
   });
 
+  // on PostgreSQL too: the search takes likeInsensitive (ILIKE there)
+  it("free text ignores case", async () => {
+    const byText = await listFindings(db, org, filters({ q: "BUILDCACHE" }));
+    expect(byText.rows.map((r) => r.ref)).toEqual(["ghcr.io/acme/base:buildcache"]);
+  });
+
   it("filters by rule, repo, free text and status", async () => {
     const byRule = await listFindings(db, org, filters({ rule: "cache-overwrites-image-tag" }));
     expect(byRule.rows.map((r) => r.ref)).toEqual(["ghcr.io/acme/api:test"]);
     const byRepo = await listFindings(db, org, filters({ repo: "web" }));
     expect(new Set(byRepo.rows.map((r) => r.repo))).toEqual(new Set(["web"]));
-    const byText = await listFindings(db, org, filters({ q: "BUILDCACHE" }));
+    const byText = await listFindings(db, org, filters({ q: "buildcache" }));
     expect(byText.rows.map((r) => r.ref)).toEqual(["ghcr.io/acme/base:buildcache"]);
     const resolved = await listFindings(db, org, filters({ status: "resolved" }));
     expect(resolved.rows.map((r) => r.fingerprint)).toEqual(["fp-web-old"]);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../db";
 import { ensureDatabase } from "../migrate";
+import { freshPostgresUrl, testingOnPostgres } from "@/tests/postgres-test-db";
 import { findingFiltersSchema } from "./finding-filters";
 import { exportFindings, findingFacets } from "./findings";
 import type { OrgRef } from "./org";
@@ -16,7 +17,8 @@ let db: Db;
 let org: OrgRef;
 
 beforeAll(async () => {
-  const url = `file:${path.join(dir, "q.db")}`;
+  // the PostgreSQL run (`npm run test:postgres`) hands out a migrated database instead of the file
+  const url = testingOnPostgres() ? await freshPostgresUrl() : `file:${path.join(dir, "q.db")}`;
   await ensureDatabase(url);
   db = createDb(url);
   const o = await db.org.create({ data: { login: "acme" } });

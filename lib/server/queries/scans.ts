@@ -128,7 +128,7 @@ export async function getScanDetail(db: Db, org: OrgRef, id: number): Promise<Sc
   const scan = await getOrgScan(db, org, id);
   if (!scan) return null;
   const [rows, actions, deliveries] = await Promise.all([
-    db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }, { line: "asc" }] }),
+    db.fileIssue.findMany({ where: { scanId: id }, include: { repo: { select: { name: true } } }, orderBy: [{ repoId: { sort: "asc", nulls: "first" } }, { path: "asc" }, { line: "asc" }] }),
     db.scanAction.findMany({ where: { scanId: id }, orderBy: [{ kind: "asc" }, { target: "asc" }, { id: "asc" }] }),
     db.webhookDelivery.findMany({ where: { scanId: id }, orderBy: { id: "asc" }, take: 200 }),
   ]);

@@ -50,7 +50,8 @@ export async function reportSummary(db: Db, org: OrgRef): Promise<ReportSummary>
   const missed = covered && covered.filesAnalysed !== covered.filesTotal
     ? await db.fileIssue.findMany({
       where: { scanId: covered.id, kind: { in: ["unread", "error"] } },
-      include: { repo: { select: { name: true } } }, orderBy: [{ repoId: "asc" }, { path: "asc" }], take: 50,
+      // org-level files (no repository) first, as SQLite sorts NULL; PostgreSQL would put them last
+      include: { repo: { select: { name: true } } }, orderBy: [{ repoId: { sort: "asc", nulls: "first" } }, { path: "asc" }], take: 50,
     })
     : [];
   // a file with several errors is named once

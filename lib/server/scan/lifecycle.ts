@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { Prisma } from "@prisma/client";
 import type { Db } from "@/lib/server/db";
 import { ScanAlreadyRunningError, type ScanProgress } from "@/lib/server/scan/types";
+import { isUniqueViolation } from "@/lib/server/dialect";
 
 /** A running scan whose heartbeat is older than this is taken for dead (another host, or hung). */
 export const HEARTBEAT_TIMEOUT_MS = 10 * 60_000;
@@ -48,11 +48,6 @@ export async function recoverInterruptedScans(db: Db, now = new Date()): Promise
     });
   }
   return dead.map((s) => s.id);
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return true;
-  return e instanceof Error && /unique constraint/i.test(e.message);
 }
 
 /**

@@ -3,11 +3,11 @@
  * parsed, the delivery deduplicated by X-GitHub-Delivery, stored with what it asks for, and answered
  * at once. The work itself is the queue's (lib/server/webhooks/queue.ts): nothing is scanned here.
  */
-import { Prisma } from "@prisma/client";
 import { Webhooks } from "@octokit/webhooks";
 import { registerSecret } from "@/lib/github/redact";
 import type { Db } from "@/lib/server/db";
 import { type Plan, planDelivery } from "@/lib/server/webhooks/plan";
+import { isUniqueViolation } from "@/lib/server/dialect";
 
 /** GitHub caps a webhook payload at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -30,11 +30,6 @@ export interface ReceiveResult {
 }
 
 const reply = (status: number, body: Record<string, unknown>, queued = false): ReceiveResult => ({ status, body, queued });
-
-function isUniqueViolation(e: unknown): boolean {
-  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return true;
-  return e instanceof Error && /unique constraint/i.test(e.message);
-}
 
 /** The payload of a JSON delivery, or of a form-encoded one (`payload=…`, the hook's other content type). */
 function parsePayload(headers: Headers, body: string): Record<string, unknown> | null {

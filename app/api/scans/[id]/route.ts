@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { DB_INT_MAX } from "@/lib/server/dialect";
 import { getOrgScan } from "@/lib/server/queries/scans";
 import { zodMessage } from "../../_lib/http";
 import { api, json, jsonError } from "../../_lib/route";
 
-const paramsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const paramsSchema = z.object({ id: z.coerce.number().int().positive().max(DB_INT_MAX) });
 
 /** A scan's status and progress; the dashboard polls this while a scan runs. Only the current org's. */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api<{ id: string }>({

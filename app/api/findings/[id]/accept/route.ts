@@ -1,9 +1,11 @@
 import { acceptInputSchema, acceptRisk, revokeRisk, SuppressionError } from "@/lib/server/suppressions";
+import { DB_INT_MAX } from "@/lib/server/dialect";
 import { zodMessage } from "../../../_lib/http";
 import { api, json, jsonError } from "../../../_lib/route";
 
+/** an id the database can hold (PostgreSQL's integer is 32-bit), else null */
 function findingId(raw: string): number | null {
-  return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
+  return /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= DB_INT_MAX ? Number(raw) : null;
 }
 
 async function guarded(run: () => Promise<void>): Promise<Response> {

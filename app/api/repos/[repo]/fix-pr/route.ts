@@ -6,9 +6,10 @@ import { FixPrError, openFixPullRequest, type FixPrErrorKind } from "@/lib/serve
 import { scanConfigFromEnv } from "@/lib/server/scan/config";
 import { zodMessage } from "../../../_lib/http";
 import { api, json, jsonError } from "../../../_lib/route";
+import { DB_INT_MAX } from "@/lib/server/dialect";
 
 const paramsSchema = z.object({ repo: z.string().regex(REPO_NAME, "not a repository name") });
-const bodySchema = z.object({ findingId: z.number().int().positive().optional() }).strict();
+const bodySchema = z.object({ findingId: z.number().int().positive().max(DB_INT_MAX).optional() }).strict();
 
 const STATUS: Record<FixPrErrorKind, number> = { usage: 400, "not-found": 404, "no-fix": 422, foreign: 422, gone: 409, scope: 403, github: 502 };
 
