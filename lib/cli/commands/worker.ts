@@ -51,7 +51,7 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     return 2;
   }
   tuneHeapForScans();
-  const log = (line: string) => io.stderr(`[worker ${process.pid}] ${line}\n`);
+  const log = (line: string) => io.stderr(`${new Date().toISOString().slice(11, 23)} [worker ${process.pid}] ${line}\n`);
   const url = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await ensureDatabase(url);
   const db = createDb(url);

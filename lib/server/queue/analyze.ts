@@ -1,13 +1,13 @@
 import { reposWithGhaBuilds } from "@/lib/engine/rules/gha-cache-near-quota";
 import type { Db } from "@/lib/server/db";
-import { type PlanResult, type ScanPayload, packagesResult, planResult, reposResult } from "@/lib/server/queue/jobs";
+import { type PlanResult, type ScanPayload, packagesResult, planResult, reposResult, storageResult } from "@/lib/server/queue/jobs";
 import { scanActive } from "@/lib/server/queue/progress";
 import { readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
 import { type PackagesPhaseResult, addUnchangedTags, storedTags } from "@/lib/server/scan/packages";
 import { finishRepoWork, storedRepoFiles } from "@/lib/server/scan/repos";
 import { type ScanReadContext, type ScanReads, analyzeOrg, conductScan } from "@/lib/server/scan/run";
 import type { RegistryEvidence, RepoError, ScanConfig, ScanSummary } from "@/lib/server/scan/types";
-import { VERSION_REQUEST_SHARE, readVersionsLists, storeFigures } from "@/lib/server/storage/phase";
+import { emptyStorage, storeFigures } from "@/lib/server/storage/phase";
 
 type JobRow = { kind: string; result: string | null };
 
@@ -34,22 +34,17 @@ async function gatherPackages(db: Db, config: ScanConfig, orgId: number, plan: P
   return { tags, packages: plan.packages.length, packagesRead: read, errors, evidence, listed: plan.packages };
 }
 
-/**
- * The versions lists and storage figures, after the batches rather than beside them: within the same
- * budget the in-process scan has (a share of the scan's other requests), read at the end.
- */
-async function storageSide(ctx: ScanReadContext, pkgs: PackagesPhaseResult) {
+/** The storage figures of every package, from the versions lists the storage batch read beside the others. */
+async function storageSide(ctx: ScanReadContext, pkgs: PackagesPhaseResult, jobs: JobRow[]) {
   if (!pkgs.listed || !ctx.packagesGh) return undefined;
-  const others = ctx.stats.rest + ctx.stats.graphql + ctx.stats.registry;
-  const share = ctx.config.versionPages?.share ?? VERSION_REQUEST_SHARE;
   try {
-    const out = await readVersionsLists(ctx.db, ctx.packagesGh, ctx.stats, ctx.config, ctx.orgId, pkgs.listed, {
-      othersDone: () => true, share, tailPages: ctx.config.versionPages?.tailPages ?? Math.floor(share * others),
-    });
-    const figures = await storeFigures(ctx.db, ctx.stats, ctx.config, ctx.orgId, pkgs.listed, out);
+    const row = jobs.find((j) => j.kind === "storage");
+    const read = row ? storageResult.parse(JSON.parse(row.result ?? "null")) : emptyStorage();
+    const figures = await storeFigures(ctx.db, ctx.stats, ctx.config, ctx.orgId, pkgs.listed, read);
     pkgs.errors.push(...figures.errors);
     return figures;
   } catch (e) {
+    // storage figures never fail the scan: what was stored stays, the scan says what it missed
     pkgs.errors.push({ repo: "packages", message: `storage figures: ${e instanceof Error ? e.message : String(e)}` });
     return undefined;
   }
@@ -86,7 +81,7 @@ function gatherReads(plan: PlanResult, jobs: JobRow[]) {
     await progress.update({ phase: "actions-cache" });
     const cache = await scanActionsCache(db, gh, orgId, scanId, await readCacheUsage(db, gh, config, orgId), repos, reposWithGhaBuilds(analysis.models));
     const pkgs = await gatherPackages(db, config, orgId, plan, jobs);
-    ctx.summary.storage = await storageSide(ctx, pkgs);
+    ctx.summary.storage = await storageSide(ctx, pkgs, jobs);
     return { repos: { repos, listed: plan.listed, fetched: plan.fetched, skipped: plan.skipped, errors, warnings, goneRepoIds }, pkgs, analysis, cache };
   };
 }

@@ -5,6 +5,7 @@ import { type BatchPayload, packagesInput, reposInput } from "@/lib/server/queue
 import { analyzeWhenDone, completeBatch, scanActive } from "@/lib/server/queue/progress";
 import { mapLimit, packageReader, readPackageTags } from "@/lib/server/scan/packages";
 import { readRepoBatch } from "@/lib/server/scan/repos";
+import { readStorageBatch } from "@/lib/server/queue/storage";
 import { packagesClient } from "@/lib/server/scan/run";
 import type { RegistryEvidence, ScanConfig } from "@/lib/server/scan/types";
 
@@ -35,7 +36,10 @@ export async function runBatch(db: Db, queue: Queue, payload: BatchPayload, conf
   const stats: RequestStats = newStats();
   const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app ? { org: config.org, ...config.app } : undefined }, stats);
   let outcome: BatchOutcome;
-  if (payload.kind === "repos") {
+  if (payload.kind === "storage") {
+    const pages = await readStorageBatch(db, config, scan.id, scan.orgId, job.id);
+    outcome = { items: pages, errors: 0, retried: job.attempts > 0 };
+  } else if (payload.kind === "repos") {
     const { repos } = reposInput.parse(JSON.parse(job.input));
     const rows = new Map((await db.repo.findMany({ where: { orgId: scan.orgId, name: { in: repos.map((r) => r.name) } } })).map((r) => [r.name, r]));
     const got = await readRepoBatch(db, gh, config, scan.id, repos, rows);

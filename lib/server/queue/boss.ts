@@ -23,13 +23,13 @@ export async function openQueue(url: string, tuning: QueueTuning = queueTuningFr
   // a lost connection is retried by pg; say it, never crash the process on it
   boss.on("error", (e) => console.error(`[queue] ${e instanceof Error ? e.message : String(e)}`));
   await boss.start();
-  for (const name of [QUEUES.failed, QUEUES.plan, QUEUES.repos, QUEUES.packages, QUEUES.analyze]) {
+  for (const name of [QUEUES.failed, QUEUES.plan, QUEUES.repos, QUEUES.packages, QUEUES.storage, QUEUES.analyze]) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...(name === QUEUES.failed ? {} : { deadLetter: QUEUES.failed }) }).catch(async (e: unknown) => {
       // two processes creating it at once: the other's stands
       if (!(await boss.getQueue(name))) throw e;
     });
   }
-  const expiry = (name: string) => (name === QUEUES.analyze || name === QUEUES.plan ? tuning.CACHEGUARD_QUEUE_ANALYZE_EXPIRE_SECONDS : tuning.CACHEGUARD_QUEUE_EXPIRE_SECONDS);
+  const expiry = (name: string) => (name === QUEUES.analyze || name === QUEUES.plan || name === QUEUES.storage ? tuning.CACHEGUARD_QUEUE_ANALYZE_EXPIRE_SECONDS : tuning.CACHEGUARD_QUEUE_EXPIRE_SECONDS);
   return {
     boss, tuning,
     send: (name, data, id) => boss.send(name, data, {

@@ -10,6 +10,8 @@ export const QUEUES = {
   plan: "scan.plan",
   repos: "scan.repos",
   packages: "scan.packages",
+  /** the versions lists (the storage phase), one job per scan, beside the batches */
+  storage: "scan.storage",
   analyze: "scan.analyze",
   /** where a job goes once its retries are spent: the scan is ended as failed, its org's slot freed */
   failed: "scan.failed",
@@ -17,7 +19,7 @@ export const QUEUES = {
 
 /** `started`: the Scan row's startedAt (ms), so job ids never repeat across databases that reuse scan ids */
 export const scanPayload = z.object({ scanId: z.number().int().positive(), started: z.number().int(), org: z.string().min(1), trigger: z.string().min(1) }).strict();
-export const batchPayload = scanPayload.extend({ kind: z.enum(["repos", "packages"]), batch: z.number().int().min(1) }).strict();
+export const batchPayload = scanPayload.extend({ kind: z.enum(["repos", "packages", "storage"]), batch: z.number().int().min(1) }).strict();
 /** what lands on scan.failed: any of the others */
 export const failedPayload = scanPayload.passthrough();
 export type ScanPayload = z.infer<typeof scanPayload>;
@@ -39,6 +41,11 @@ export const reposResult = z.object({ errors: z.array(repoError), warnings: z.ar
 export const packagesResult = z.object({
   errors: z.array(repoError),
   evidence: z.array(z.object({ name: z.string(), listed: z.array(z.string()).nullable(), current: z.array(z.string()) })),
+});
+
+/** the storage batch's result: VersionsPhaseResult */
+export const storageResult = z.object({
+  pages: z.number(), registryRequests: z.number(), packagesRead: z.number(), complete: z.number(), pending: z.number(), errors: z.array(repoError),
 });
 
 /** What the plan settled, kept for the analysis (batch 0 of kind `plan`). */

@@ -64,6 +64,8 @@ export async function runPlan(db: Db, queue: Queue, payload: ScanPayload, config
     const rows = [
       ...repoBatches.map((repos, i) => ({ scanId, kind: "repos", batch: i + 1, input: JSON.stringify({ repos }) })),
       ...pkgBatches.map((packages, i) => ({ scanId, kind: "packages", batch: i + 1, input: JSON.stringify({ packages }) })),
+      // the versions lists beside the batches, as in process (a package list is needed)
+      ...(pkgs.listed && packagesGh ? [{ scanId, kind: "storage", batch: 1 }] : []),
     ];
     await db.$transaction([
       db.scanJob.deleteMany({ where: { scanId } }),
@@ -77,7 +79,7 @@ export async function runPlan(db: Db, queue: Queue, payload: ScanPayload, config
   }
   const pending = await db.scanJob.findMany({ where: { scanId, done: false }, select: { kind: true, batch: true } });
   for (const b of pending) {
-    await queue.send(b.kind === "repos" ? QUEUES.repos : QUEUES.packages, { ...payload, kind: b.kind, batch: b.batch }, jobId(b.kind, scanId, payload.started, b.batch));
+    await queue.send(b.kind === "repos" ? QUEUES.repos : b.kind === "storage" ? QUEUES.storage : QUEUES.packages, { ...payload, kind: b.kind, batch: b.batch }, jobId(b.kind, scanId, payload.started, b.batch));
   }
   await analyzeWhenDone(db, queue, payload);
 }

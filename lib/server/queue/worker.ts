@@ -49,6 +49,11 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop(): Promise<v
       }));
     }
   }
+  // the versions lists wait on the other batches: a loop of their own, so they never hold up a batch
+  ids.push(await on(QUEUES.storage, batchPayload, async (p) => {
+    const got = await runBatch(db, queue, p, o.configFor(p.org));
+    if (got) log(`scan #${p.scanId} storage: ${got.items} versions pages read${got.retried ? " (a retry)" : ""}`);
+  }));
   ids.push(await on(QUEUES.analyze, scanPayload, async (p) => {
     log(`scan #${p.scanId}: every batch done, analysing`);
     const s = await runAnalyze(db, p, o.configFor(p.org));
