@@ -89,7 +89,7 @@ export async function benchWorkers(opts: {
         const wallMs = Math.round(performance.now() - t0);
         const s = await db.scan.findUniqueOrThrow({ where: { id: scanId } });
         const stats = await opts.server.stats();
-        const jobs = await db.scanJob.findMany({ where: { scanId, kind: { not: "plan" } }, select: { attempts: true } });
+        const jobs = await db.scanJob.findMany({ where: { scanId, kind: { in: ["repos", "packages"] } }, select: { attempts: true } });
         const open = (await db.finding.findMany({ where: { resolvedScanId: null }, select: { ruleId: true, fingerprint: true } })).map((f) => `${f.ruleId} ${f.fingerprint}`).sort();
         firstFingerprints ??= open;
         for (const w of workers) peaks.set(w, Math.max(peaks.get(w) ?? 0, w.peakRssMb() ?? 0));

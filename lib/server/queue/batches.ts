@@ -37,8 +37,10 @@ export async function runBatch(db: Db, queue: Queue, payload: BatchPayload, conf
   const gh = createGitHub({ apiUrl: config.apiUrl, token: config.token, app: config.app ? { org: config.org, ...config.app } : undefined }, stats);
   let outcome: BatchOutcome;
   if (payload.kind === "storage") {
-    const pages = await readStorageBatch(db, config, scan.id, scan.orgId, job.id);
-    outcome = { items: pages, errors: 0, retried: job.attempts > 0 };
+    const pages = await readStorageBatch(db, queue, config, payload, scan.orgId, job);
+    // -1: its time was up and it goes on in a new job, which asks for the analysis when it is done
+    if (pages < 0) return null;
+    outcome = { items: pages, errors: 0, retried: job.attempts > 0 && payload.round === undefined };
   } else if (payload.kind === "repos") {
     const { repos } = reposInput.parse(JSON.parse(job.input));
     const rows = new Map((await db.repo.findMany({ where: { orgId: scan.orgId, name: { in: repos.map((r) => r.name) } } })).map((r) => [r.name, r]));

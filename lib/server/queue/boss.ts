@@ -29,7 +29,7 @@ export async function openQueue(url: string, tuning: QueueTuning = queueTuningFr
       if (!(await boss.getQueue(name))) throw e;
     });
   }
-  const expiry = (name: string) => (name === QUEUES.analyze || name === QUEUES.plan || name === QUEUES.storage ? tuning.CACHEGUARD_QUEUE_ANALYZE_EXPIRE_SECONDS : tuning.CACHEGUARD_QUEUE_EXPIRE_SECONDS);
+  const expiry = (name: string) => (name === QUEUES.analyze || name === QUEUES.plan ? tuning.CACHEGUARD_QUEUE_ANALYZE_EXPIRE_SECONDS : tuning.CACHEGUARD_QUEUE_EXPIRE_SECONDS);
   return {
     boss, tuning,
     send: (name, data, id) => boss.send(name, data, {

@@ -19,7 +19,9 @@ export const QUEUES = {
 
 /** `started`: the Scan row's startedAt (ms), so job ids never repeat across databases that reuse scan ids */
 export const scanPayload = z.object({ scanId: z.number().int().positive(), started: z.number().int(), org: z.string().min(1), trigger: z.string().min(1) }).strict();
-export const batchPayload = scanPayload.extend({ kind: z.enum(["repos", "packages", "storage"]), batch: z.number().int().min(1) }).strict();
+export const batchPayload = scanPayload.extend({ kind: z.enum(["repos", "packages", "storage"]), batch: z.number().int().min(1),
+  /** the storage batch goes on in rounds (lib/server/queue/storage.ts) */
+  round: z.number().int().min(0).optional() }).strict();
 /** what lands on scan.failed: any of the others */
 export const failedPayload = scanPayload.passthrough();
 export type ScanPayload = z.infer<typeof scanPayload>;
