@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run as runScanCommand } from "@/lib/cli/commands/scan";
 import { type LocalPostgres, POSTGRES_MISSING, startPostgres } from "@/lib/dev/postgres";
 import { type WorkerProcess, spawnWorker } from "@/lib/dev/worker-process";
 import { type Db, createDb } from "@/lib/server/db";
 import { readEnv } from "@/lib/server/env";
-import { type Queue, openQueue } from "@/lib/server/queue/boss";
+import { openQueue } from "@/lib/server/queue/boss";
 import { queueTuningFromEnv } from "@/lib/server/queue/config";
 import { enqueueScan } from "@/lib/server/queue/enqueue";
 import { ScanAlreadyRunningError, runScan } from "@/lib/server/scan";
@@ -90,9 +91,19 @@ describe.skipIf(!pg)("cacheguard worker on a PostgreSQL queue", () => {
     const { vars, queue } = await queueEnv(env);
     const [a, b] = [start(vars), start(vars)];
     await Promise.all([a.waitFor(/taking scan jobs/), b.waitFor(/taking scan jobs/)]);
-    const { scanId } = await enqueueScan(env.db, queue, { config: config(), trigger: "cli" });
+    // `cacheguard scan` enqueues and follows the scan the workers run
+    const out: string[] = [];
+    const cli = runScanCommand(["--org", "acme", "--api-url", env.server.url, "--registry-url", env.server.url], { stdout: (t) => out.push(t), stderr: () => {} },
+      { DATABASE_URL: env.dbUrl, CACHEGUARD_QUEUE_URL: vars.CACHEGUARD_QUEUE_URL });
+    let scanId = 0;
+    while (!scanId) {
+      scanId = (await env.db.scan.findFirst({ select: { id: true } }))?.id ?? 0;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // one scan per org across processes: the database refuses a second while the first is queued or running
     await expect(enqueueScan(env.db, queue, { config: config(), trigger: "cli" })).rejects.toBeInstanceOf(ScanAlreadyRunningError);
+    expect(await cli).toBe(1); // error-severity findings are open
+    expect(out.join("")).toMatch(new RegExp(`Scan #${scanId} of acme: succeeded \\(run by the queue's workers\\)`));
     const scan = await finished(env.db, scanId);
     await queue.stop();
 

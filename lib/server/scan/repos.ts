@@ -352,9 +352,6 @@ export async function finishRepoWork(
   await storeTeams(db, orgId, listed, teamProperty, props);
 }
 
-/** Repos per batch of the repository phase (a queue's batches may be smaller: lib/server/queue). */
-export const REPO_BATCH = FETCH_BATCH;
-
 /**
  * List the org's repos, reuse stored files of repos whose head is unchanged, fetch workflows
  * (then the bake files they name) of the others. A repo that fails keeps its stored files,
