@@ -145,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
           tmp, server, org: g.org, counts: a.workers, concurrency: a["worker-concurrency"], kill: !a["no-kill"], expireSeconds: a["worker-expire"], repoBatch: a["worker-batch"],
         });
         console.table(workers.map((r) => ({
-          run: r.name, status: r.status, "wall s": Math.round(r.wallMs / 100) / 10, batches: r.batches, retried: r.retriedBatches,
+          run: r.name, status: r.status, "wall s": Math.round(r.wallMs / 100) / 10, "batches s": Math.round(r.readMs / 100) / 10, "analysis s": Math.round(r.analyzeMs / 100) / 10, batches: r.batches, retried: r.retriedBatches,
           requests: r.requests.total, REST: r.requests.rest, GraphQL: r.requests.graphql, registry: r.requests.registry,
           "peak RSS MB per worker": r.peakRssMb.join(" / "), "open findings": r.openFindings, "same findings": r.sameFindings ?? "-",
         })));

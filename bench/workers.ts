@@ -33,6 +33,9 @@ export interface WorkersRun {
   openFindings: number;
   /** open findings equal (by fingerprint) to those of the first run */
   sameFindings: boolean | null;
+  /** from the enqueue to the last batch done (plan + batches), and from there to the scan's end (analysis, findings, after-scan) */
+  readMs: number;
+  analyzeMs: number;
   killedAfterMs?: number;
   error?: string;
 }
@@ -89,7 +92,10 @@ export async function benchWorkers(opts: {
         const wallMs = Math.round(performance.now() - t0);
         const s = await db.scan.findUniqueOrThrow({ where: { id: scanId } });
         const stats = await opts.server.stats();
-        const jobs = await db.scanJob.findMany({ where: { scanId, kind: { in: ["repos", "packages"] } }, select: { attempts: true } });
+        const jobs = await db.scanJob.findMany({ where: { scanId, kind: { in: ["repos", "packages"] } }, select: { attempts: true, doneAt: true } });
+        const lastBatch = Math.max(...jobs.map((j) => j.doneAt?.getTime() ?? 0), s.startedAt.getTime());
+        const readMs = lastBatch - s.startedAt.getTime();
+        const analyzeMs = (s.finishedAt?.getTime() ?? lastBatch) - lastBatch;
         const open = (await db.finding.findMany({ where: { resolvedScanId: null }, select: { ruleId: true, fingerprint: true } })).map((f) => `${f.ruleId} ${f.fingerprint}`).sort();
         firstFingerprints ??= open;
         for (const w of workers) peaks.set(w, Math.max(peaks.get(w) ?? 0, w.peakRssMb() ?? 0));
@@ -98,12 +104,12 @@ export async function benchWorkers(opts: {
           retriedBatches: jobs.filter((j) => j.attempts > 1).length,
           requests: { rest: stats.rest, graphql: stats.graphql, registry: stats.registry, total: stats.rest + stats.graphql + stats.registry },
           scanRowRequests: s.restRequests + s.graphqlRequests + s.registryRequests,
-          peakRssMb: workers.map((w) => peaks.get(w) ?? 0), openFindings: open.length,
+          peakRssMb: workers.map((w) => peaks.get(w) ?? 0), openFindings: open.length, readMs, analyzeMs,
           sameFindings: runs.length === 0 ? null : JSON.stringify(open) === JSON.stringify(firstFingerprints),
           ...(killedAfterMs !== undefined ? { killedAfterMs } : {}), ...(s.error ? { error: s.error } : {}),
         });
         const r = runs.at(-1)!;
-        console.log(`  ${name}: ${r.status} in ${(wallMs / 1000).toFixed(1)} s, ${r.requests.total} requests, peak RSS ${r.peakRssMb.join(" / ")} MB, ${r.openFindings} open findings${r.sameFindings === null ? "" : r.sameFindings ? " (same as the first run)" : " (DIFFERENT from the first run)"}`);
+        console.log(`  ${name}: ${r.status} in ${(wallMs / 1000).toFixed(1)} s (batches ${(readMs / 1000).toFixed(1)} s, analysis ${(analyzeMs / 1000).toFixed(1)} s), ${r.requests.total} requests, peak RSS ${r.peakRssMb.join(" / ")} MB, ${r.openFindings} open findings${r.sameFindings === null ? "" : r.sameFindings ? " (same as the first run)" : " (DIFFERENT from the first run)"}`);
         if (process.env.BENCH_DEBUG) for (const w of workers) console.log(`--- worker ${w.pid}\n${w.lines.join("\n")}`);
       } finally {
         await queue.stop();
