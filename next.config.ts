@@ -5,7 +5,7 @@ const staticHeaders = Object.entries(STATIC_SECURITY_HEADERS).map(([key, value])
 
 const nextConfig: NextConfig = {
   // Native and WASM packages stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client", "@prisma/adapter-pg", "pg", "@cdktf/hcl2json"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client", "@prisma/adapter-pg", "pg", "pg-boss", "@cdktf/hcl2json"],
   poweredByHeader: false,
   // `npm run typecheck` checks the whole repo (tests, bench, CLI) in CI; `npm start` must not
   // refuse to start the product because a test file has a type error.

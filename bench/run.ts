@@ -26,17 +26,20 @@ import { baselineRatio, markdown, scanRows, storageLine } from "./report";
 import { RequestTap } from "./request-tap";
 import { benchScans, manifestGetsPerDigest } from "./scan";
 import { benchStore } from "./store";
+import { type WorkersRun, benchWorkers } from "./workers";
 import { syntheticWorkflows } from "./synthetic-workflows";
 import { type BenchData, judge } from "./targets";
 
-const PARTS = ["scan", "baseline", "engine", "dashboard", "store"] as const;
+const PARTS = ["scan", "baseline", "engine", "dashboard", "store", "workers"] as const;
+/** what runs without --only: the workers part needs PostgreSQL and minutes, so it is asked for by name */
+const DEFAULT_PARTS = PARTS.filter((p) => p !== "workers");
 const argsSchema = z.object({
   repos: z.coerce.number().int().min(10).max(50_000).default(200),
   latency: z.coerce.number().int().min(0).max(5000).default(20),
   seed: z.string().default("1"),
   change: z.coerce.number().min(0.01).max(100).default(1),
   "baseline-repos": z.coerce.number().int().min(1).optional(),
-  only: z.string().default(PARTS.join(",")).transform((s) => s.split(",").map((x) => x.trim()))
+  only: z.string().default(DEFAULT_PARTS.join(",")).transform((s) => s.split(",").map((x) => x.trim()))
     .pipe(z.array(z.enum(PARTS))),
   findings: z.coerce.number().int().min(1).default(10_000),
   /** open findings among --findings (default a tenth); the rest are resolved */
@@ -46,6 +49,12 @@ const argsSchema = z.object({
   /** the dashboard and store benches' database (default a temp SQLite file); goes through createDb/ensureDatabase */
   "database-url": z.string().min(1).optional(),
   keep: z.boolean().default(false),
+  /** --only workers: how many worker processes per run, each with --concurrency N; and the kill run */
+  workers: z.string().default("1,4").transform((s) => s.split(",").map((x) => Number(x.trim()))).pipe(z.array(z.number().int().min(1).max(16))),
+  "worker-concurrency": z.coerce.number().int().min(1).max(16).default(1),
+  "worker-expire": z.coerce.number().int().min(2).max(3600).default(60),
+  "worker-batch": z.coerce.number().int().min(1).max(1000).optional(),
+  "no-kill": z.boolean().default(false),
 });
 
 function orgWorkflowFiles(fixture: string): InputFile[] {
@@ -66,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
       repos: { type: "string" }, latency: { type: "string" }, seed: { type: "string" }, change: { type: "string" },
       "baseline-repos": { type: "string" }, only: { type: "string" }, findings: { type: "string" }, keep: { type: "boolean" },
       open: { type: "string" }, runs: { type: "string" }, "database-url": { type: "string" },
+      workers: { type: "string" }, "worker-concurrency": { type: "string" }, "worker-expire": { type: "string" }, "worker-batch": { type: "string" }, "no-kill": { type: "boolean" },
     } }));
   } catch (e) {
     console.error((e as Error).message);
@@ -136,6 +146,24 @@ async function main(argv: string[]): Promise<number> {
       }
     }
 
+    let workers: WorkersRun[] | undefined;
+    if (a.only.includes("workers")) {
+      const server = await spawnFakeServer(fixture, a.latency);
+      try {
+        console.log(`\nWorkers: ${a.workers.join(", ")} \`cacheguard worker\` processes (--concurrency ${a["worker-concurrency"]}) on a pg-boss queue, one cold scan each${a["no-kill"] ? "" : ", then one killed mid-batch"}`);
+        workers = await benchWorkers({
+          tmp, server, org: g.org, counts: a.workers, concurrency: a["worker-concurrency"], kill: !a["no-kill"], expireSeconds: a["worker-expire"], repoBatch: a["worker-batch"],
+        });
+        console.table(workers.map((r) => ({
+          run: r.name, status: r.status, "wall s": Math.round(r.wallMs / 100) / 10, "batches s": Math.round(r.readMs / 100) / 10, "analysis s": Math.round(r.analyzeMs / 100) / 10, batches: r.batches, retried: r.retriedBatches,
+          requests: r.requests.total, REST: r.requests.rest, GraphQL: r.requests.graphql, registry: r.requests.registry,
+          "peak RSS MB per worker": r.peakRssMb.join(" / "), "open findings": r.openFindings, "same findings": r.sameFindings ?? "-",
+        })));
+      } finally {
+        await server.close();
+      }
+    }
+
     if (a.only.includes("dashboard")) {
       const d = (data.dashboard = await benchDashboard({ tmp, findings: a.findings, open: a.open, runs: a.runs, databaseUrl: a["database-url"] }));
       console.log(`\nReport page with ${d.findings} findings, ${d.open} open (median of ${d.runs}): first page ${d.firstPageMs} ms, next page ${d.nextPageMs ?? "n/a"} ms, ` +
@@ -155,14 +183,14 @@ async function main(argv: string[]): Promise<number> {
     const outDir = path.resolve(import.meta.dirname, "results");
     mkdirSync(outDir, { recursive: true });
     const json = { ...meta, command, args: a, processMaxRssMb: maxRssMb(), generated: { packages: g.packages, tags: g.tags, manifests: g.manifests, files: g.files, expected: g.expected },
-      ...data, scans: data.scans?.map((r) => ({ ...r, manifestGets: r.manifestGets.length })), baselineRatio: baselineRatio(data), targets };
+      ...data, ...(workers ? { workers } : {}), scans: data.scans?.map((r) => ({ ...r, manifestGets: r.manifestGets.length })), baselineRatio: baselineRatio(data), targets };
     // latest.json is the last run; the per-size copy keeps e.g. the 1,000- and 5,000-repo runs side by side
     const tag = `${a.repos}-repos-${a.latency}ms`;
     const md = markdown(data, targets, command, meta);
-    for (const name of ["latest", `${tag}${a.only.length < PARTS.length ? `-${a.only.join("-")}` : ""}`]) writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+    for (const name of ["latest", `${tag}${a.only.join() !== DEFAULT_PARTS.join() ? `-${a.only.join("-")}` : ""}`]) writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     // the README's table comes from a complete run only; partial runs (--only) keep their own copy
-    if (PARTS.every((p) => a.only.includes(p))) writeFileSync(path.join(outDir, "README-performance.md"), md);
-    writeFileSync(path.join(outDir, `README-performance-${tag}${a.only.length < PARTS.length ? `-${a.only.join("-")}` : ""}.md`), md);
+    if (DEFAULT_PARTS.every((p) => a.only.includes(p))) writeFileSync(path.join(outDir, "README-performance.md"), md);
+    writeFileSync(path.join(outDir, `README-performance-${tag}${a.only.join() !== DEFAULT_PARTS.join() ? `-${a.only.join("-")}` : ""}.md`), md);
     console.log(`written ${path.relative(process.cwd(), outDir)}/latest.json, ${tag}.json and README-performance.md`);
     return 0;
   } finally {

@@ -15,6 +15,7 @@ commands:
   inspect REF                                say whether a registry tag holds an image or a cache
   pr --org ORG --repo NAME [--finding ID]    open or update the fix pull request of a repository
   cleanup --org ORG --plan|--apply           list (or delete) the GHCR versions that are safe to delete
+  worker [--concurrency N]                   run scan jobs from the PostgreSQL job queue (see README "Workers")
 
 Run \`cacheguard <command> --help\` for a command's options.
 `;
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   inspect: () => import("./commands/inspect" as string) as Promise<{ run: Command }>,
   pr: () => import("./commands/pr" as string) as Promise<{ run: Command }>,
   cleanup: () => import("./commands/cleanup" as string) as Promise<{ run: Command }>,
+  worker: () => import("./commands/worker" as string) as Promise<{ run: Command }>,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

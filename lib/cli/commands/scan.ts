@@ -6,6 +6,11 @@ import { databaseLabel } from "@/lib/server/dialect";
 import { ensureDatabase } from "@/lib/server/migrate";
 import { ScanAlreadyRunningError, type ScanFinding, type ScanProgress, type ScanSummary, runScan } from "@/lib/server/scan";
 import { coverageText } from "@/lib/server/scan/coverage";
+import { type Queue, queueForScans } from "@/lib/server/queue/boss";
+import { enqueueScan } from "@/lib/server/queue/enqueue";
+import { waitForScan } from "@/lib/server/queue/wait";
+import { openWhere } from "@/lib/server/suppressions";
+import type { Db } from "@/lib/server/db";
 import { githubAppFromEnv, ghcrTokenProblem } from "@/lib/server/env";
 import type { AppAuthOptions } from "@/lib/github/app-auth";
 import { type OtherRegistriesConfig, otherRegistriesFromEnv } from "@/lib/registry/credentials";
@@ -159,6 +164,15 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   const db = createDb(url);
   let lastLine = "";
   try {
+    // with a job queue, the workers run it (their own credentials); this command follows it to its end
+    const queue = await queueForScans(env);
+    if (queue) {
+      try {
+        return await followQueuedScan(db, queue, args, io);
+      } finally {
+        await queue.stop();
+      }
+    }
     const summary = await runScan(db, {
       trigger: "cli",
       config: {
@@ -203,4 +217,31 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
   } finally {
     await db.$disconnect();
   }
+}
+
+/** `cacheguard scan` with a job queue: enqueue, follow the Scan row, and report what the workers stored. */
+async function followQueuedScan(db: Db, queue: Queue, args: ScanArgs, io: CliIo): Promise<number> {
+  const { scanId } = await enqueueScan(db, queue, { config: { org: args.org, apiUrl: args.apiUrl, registryUrl: args.registryUrl }, trigger: "cli" });
+  let lastLine = "";
+  const s = await waitForScan(db, scanId, (p) => {
+    if (args.format !== "text") return;
+    const line = progressLine(p);
+    if (line !== lastLine) io.stderr(line);
+    lastLine = line;
+  });
+  const errors = await db.finding.count({ where: { orgId: s.orgId, severity: "error", ...openWhere() } });
+  const requests = { rest: s.restRequests, graphql: s.graphqlRequests, registry: s.registryRequests };
+  if (args.format === "json") {
+    io.stdout(`${JSON.stringify({ scan: { id: s.id, status: s.status, repos: s.reposTotal, requests, queued: true, ...(s.error ? { error: s.error } : {}) },
+      open: s.openCount, new: s.newCount, resolved: s.resolvedCount }, null, 2)}\n`);
+  } else {
+    io.stdout(`Scan #${s.id} of ${args.org}: ${s.status} (run by the queue's workers)\n  repos: ${s.reposTotal} (${s.reposSkipped} unchanged)\n` +
+      `  requests: ${requests.rest} REST, ${requests.graphql} GraphQL, ${requests.registry} registry\n` +
+      `  findings: ${s.openCount} open, ${s.newCount} new, ${s.resolvedCount} resolved (the dashboard lists them)\n`);
+  }
+  if (s.status === "failed" || s.status === "interrupted") {
+    io.stderr(`cacheguard scan: scan #${s.id} of ${args.org} ${s.status}: ${s.error ?? ""}\n`);
+    return 2;
+  }
+  return errors > 0 ? 1 : 0;
 }

@@ -111,7 +111,7 @@ export async function storedTags(db: Db, orgId: number, org: string, packageId?:
   return rows.map((r) => ({ package: r.package.name, owner: org, tag: r.tag, kind: r.kind, digest: r.digest }));
 }
 
-interface PackageReader {
+export interface PackageReader {
   db: Db;
   registry: ReturnType<typeof createRegistryClient>;
   classify: ReturnType<typeof tagClassifier>;
@@ -131,7 +131,7 @@ type PackageRow = Awaited<ReturnType<Db["package"]["findMany"]>>[number];
  * completely goes into `evidence`, failures into `errors`, the tags (read now, or kept from the last
  * scan where a read failed) into `tags`.
  */
-async function readPackageTags(rd: PackageReader, p: PackageInfo, stored: PackageRow | undefined): Promise<number | null> {
+export async function readPackageTags(rd: PackageReader, p: PackageInfo, stored: PackageRow | undefined): Promise<number | null> {
   const { db, registry, classify, config, orgId, evidence, errors, tags } = rd;
   const name = `${config.org}/${p.name}`.toLowerCase();
   const updatedAt = new Date(p.updatedAt);
@@ -171,7 +171,12 @@ async function readPackageTags(rd: PackageReader, p: PackageInfo, stored: Packag
       // a package that failed keeps its old updatedAt, so the next scan reads it again
       data: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
     })
-    : await db.package.create({ data: { orgId, name: p.name, visibility: p.visibility, repoName: p.repository, updatedAt: failed ? null : updatedAt } });
+    // an upsert: a queue batch read again while its first worker still runs (lib/server/queue) may have created it
+    : await db.package.upsert({
+      where: { orgId_name: { orgId, name: p.name } },
+      create: { orgId, name: p.name, visibility: p.visibility, repoName: p.repository, updatedAt: failed ? null : updatedAt },
+      update: { visibility: p.visibility, repoName: p.repository, ...(failed ? {} : { updatedAt }) },
+    });
   const present = rows.filter((r): r is TagRow => r !== null);
   await db.$transaction([
     ...(await kindWrites(db, rd.claimed, present)),
@@ -179,6 +184,48 @@ async function readPackageTags(rd: PackageReader, p: PackageInfo, stored: Packag
   ]);
   for (const r of present) tags.push({ package: p.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
   return present.length;
+}
+
+/** A reader of package tags for one scan (or one queue batch): its registry client, classifier and what it gathers. */
+export function packageReader(db: Db, stats: RequestStats, config: ScanConfig, orgId: number, evidence: RegistryEvidence): PackageReader & { concurrency: number } {
+  const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
+  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats, limiter: createLimiter(concurrency) });
+  return { db, registry, classify: tagClassifier(db, registry), claimed: new Set(), config, orgId, evidence, errors: [], tags: [], concurrency };
+}
+
+/** Which listed packages changed since their last complete read (to read) and which did not (stored tags reused). */
+export async function planPackages(db: Db, orgId: number, listed: PackageInfo[]) {
+  // one query for every stored package (not one per package): each Prisma call costs ~1 ms of CPU
+  const stored = new Map((await db.package.findMany({ where: { orgId } })).map((r) => [r.name, r]));
+  const changed: PackageInfo[] = [];
+  const unchanged: PackageRow[] = [];
+  for (const p of listed) {
+    const row = stored.get(p.name);
+    if (row?.updatedAt && row.updatedAt.getTime() === new Date(p.updatedAt).getTime()) unchanged.push(row);
+    else changed.push(p);
+  }
+  return { stored, changed, unchanged };
+}
+
+/** Unchanged since a complete read: their stored tags are as good as read now (evidence included). */
+export async function addUnchangedTags(db: Db, config: ScanConfig, unchanged: Array<{ id: number; name: string }>, evidence: RegistryEvidence, tags: RegistryTagInfo[]) {
+  for (const p of unchanged) evidence.packages.set(p.name.toLowerCase(), { listed: new Set(), current: new Set() });
+  for (const ids of chunks(unchanged.map((p) => p.id))) {
+    const rows = await db.packageTag.findMany({ where: { packageId: { in: ids } }, include: { package: { select: { name: true } } } });
+    for (const r of rows) {
+      tags.push({ package: r.package.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
+      const known = evidence.packages.get(r.package.name.toLowerCase())!;
+      known.listed!.add(r.tag);
+      known.current.add(r.tag);
+    }
+  }
+}
+
+/** Packages a complete list no longer names: dropped (their tags cascade) so their findings resolve. */
+export async function dropGonePackages(db: Db, stored: Map<string, { id: number; name: string }>, listed: PackageInfo[]) {
+  const listedNames = new Set(listed.map((p) => p.name));
+  const gonePkgs = [...stored.values()].filter((s) => !listedNames.has(s.name)).map((s) => s.id);
+  for (const ids of chunks(gonePkgs)) await db.package.deleteMany({ where: { id: { in: ids } } });
 }
 
 /**
@@ -254,45 +301,17 @@ export async function scanPackages(
   }
   // every listed package starts unknown: its tags count as read only once its tag list and reads succeed
   const evidence: RegistryEvidence = { packagesComplete: true, packages: new Map(listed.map((p) => [p.name.toLowerCase(), { listed: null, current: new Set<string>() }])) };
-  const concurrency = config.registryConcurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
-  const registry = createRegistryClient({ registryUrl: config.registryUrl, token: registryToken(config), stats, limiter: createLimiter(concurrency) });
-  const classify = tagClassifier(db, registry);
-  const claimed = new Set<string>();
-  const errors: RepoError[] = [];
-  const tags: RegistryTagInfo[] = [];
-  let packagesRead = 0;
-  // one query for every stored package (not one per package): each Prisma call costs ~1 ms of CPU
-  const storedPkgs = new Map((await db.package.findMany({ where: { orgId } })).map((r) => [r.name, r]));
-  const unchangedIds: number[] = [];
-
+  const reader = packageReader(db, stats, config, orgId, evidence);
+  const plan = await planPackages(db, orgId, listed);
   // as many packages at once as requests may be in flight: each package starts with two sequential
   // round trips (token, tags/list), so fewer would leave the limiter idle
-  const reader: PackageReader = { db, registry, classify, claimed, config, orgId, evidence, errors, tags };
-  await mapLimit(listed, concurrency, async (p) => {
-    const stored = storedPkgs.get(p.name);
-    const updatedAt = new Date(p.updatedAt);
-    if (stored?.updatedAt && stored.updatedAt.getTime() === updatedAt.getTime()) {
-      unchangedIds.push(stored.id); // their stored tags are read at the end, all at once
-      evidence.packages.set(p.name.toLowerCase(), { listed: new Set(), current: new Set() });
-      return;
-    }
-    packagesRead++;
-    const read = await readPackageTags(reader, p, stored);
+  await mapLimit(plan.changed, reader.concurrency, async (p) => {
+    const read = await readPackageTags(reader, p, plan.stored.get(p.name));
     if (read !== null) await progress.update({ phase: "packages", message: `package ${p.name}: ${read} tags` });
   });
-  // unchanged since a complete read: their stored tags are as good as read now
-  for (const ids of chunks(unchangedIds)) {
-    const rows = await db.packageTag.findMany({ where: { packageId: { in: ids } }, include: { package: { select: { name: true } } } });
-    for (const r of rows) {
-      tags.push({ package: r.package.name, owner: config.org, tag: r.tag, kind: r.kind, digest: r.digest });
-      const known = evidence.packages.get(r.package.name.toLowerCase())!;
-      known.listed!.add(r.tag);
-      known.current.add(r.tag);
-    }
-  }
-  // packages a complete list no longer names: drop them (their tags cascade) so their findings resolve
-  const listedNames = new Set(listed.map((p) => p.name));
-  const gonePkgs = [...storedPkgs.values()].filter((s) => !listedNames.has(s.name)).map((s) => s.id);
-  for (const ids of chunks(gonePkgs)) await db.package.deleteMany({ where: { id: { in: ids } } });
+  await addUnchangedTags(db, config, plan.unchanged, evidence, reader.tags);
+  await dropGonePackages(db, plan.stored, listed);
+  const { tags, errors } = reader;
+  const packagesRead = plan.changed.length;
   return { tags, packages: listed.length, packagesRead, errors, evidence, listed };
 }

@@ -83,7 +83,7 @@ function storeRepoFiles(db: Db, scanId: number, repos: ReadRepo[]) {
  * Each listed repository's owner team from this scan's custom properties and topics and the stored
  * CODEOWNERS team (read with the files of a repository whose head changed); written where it changed.
  */
-async function storeTeams(db: Db, orgId: number, listed: RepoInfo[], propertyName: string, props: Awaited<ReturnType<typeof readTeamProperties>>) {
+async function storeTeams(db: Db, orgId: number, listed: Array<Pick<RepoInfo, "name" | "topics">>, propertyName: string, props: Awaited<ReturnType<typeof readTeamProperties>>) {
   const rows = new Map((await db.repo.findMany({
     where: { orgId }, select: { id: true, name: true, team: true, teamSource: true, codeownersTeam: true, codeownersPath: true },
   })).map((r) => [r.name, r]));
@@ -119,7 +119,7 @@ function storedUnread(json: string): FileProblem[] {
   }
 }
 
-type RepoRow = Awaited<ReturnType<Db["repo"]["findMany"]>>[number];
+export type RepoRow = Awaited<ReturnType<Db["repo"]["findMany"]>>[number];
 
 /** The Repo columns a listing (or a single-repository read) sets. */
 export function repoRowData(r: RepoInfo) {
@@ -280,18 +280,33 @@ export async function readRepos(
   return { ...out, fetched: toFetch.length, skipped: unchanged.length };
 }
 
+/** What the listing step of a scan settles before any workflow is read (lib/server/queue plans from it). */
+export interface RepoWork {
+  listed: RepoInfo[];
+  rows: Map<string, RepoRow>;
+  /** unchanged since a complete read by the current discovery: stored files are as good as read now */
+  unchanged: RepoInfo[];
+  /** to read, in batches of FETCH_BATCH (readRepoBatch) */
+  toFetch: RepoInfo[];
+  /** empty repositories, stored complete with no files */
+  empty: RepoFiles[];
+  goneRepoIds: number[];
+  teamProperty: string;
+  properties: Promise<Awaited<ReturnType<typeof readTeamProperties>>>;
+}
+
 /**
- * List the org's repos, reuse stored files of repos whose head is unchanged, fetch workflows
- * (then the bake files they name) of the others. A repo that fails keeps its stored files,
- * which still take part in the analysis, but is not `complete`.
+ * List the org's repos, store the listing (new, changed and gone rows), and settle which repositories
+ * are unchanged and which to read. Empty ones are stored complete here.
  */
-export async function scanRepos(
+export async function listRepoWork(
   db: Db, gh: GitHubClient, config: ScanConfig, orgId: number, scanId: number, progress: ProgressReporter,
-): Promise<ReposPhaseResult> {
+): Promise<RepoWork> {
   await progress.update({ phase: "repos" });
   // custom properties change without a push: read every scan (one paged request), beside the listing
   const teamProperty = config.teamProperty ?? DEFAULT_TEAM_PROPERTY;
   const properties = readTeamProperties(gh, config.org, teamProperty);
+  properties.catch(() => {}); // awaited by finishRepoWork; never an unhandled rejection meanwhile
   const listed = await listOrgRepos(gh, config.org, {
     includeArchived: config.includeArchived, includeForks: config.includeForks,
   });
@@ -318,9 +333,6 @@ export async function scanRepos(
   for (const ids of chunks(newlyGone)) await db.repo.updateMany({ where: { id: { in: ids } }, data: { goneScanId: scanId } });
   await markGoneTracked(db, orgId);
 
-  const result: RepoFiles[] = [];
-  const errors: RepoError[] = [];
-  const warnings: RepoError[] = [];
   // Stored files are reused only if they were read by this discovery (older versions read fewer files).
   const current = await discoveryCurrent(db, orgId);
   const unchanged = listed.filter((r) => isUnchanged(current, r, rows.get(r.name)!));
@@ -328,7 +340,31 @@ export async function scanRepos(
   const toFetch = listed.filter((r) => !unchangedSet.has(r) && !r.isEmpty && r.headOid);
   const fetchSet = new Set(toFetch);
   // an empty repo (no head) has nothing to read: complete with no files
-  result.push(...(await storeEmpty(db, scanId, listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x)), rows)));
+  const empty = await storeEmpty(db, scanId, listed.filter((x) => !unchangedSet.has(x) && !fetchSet.has(x)), rows);
+  return { listed, rows, unchanged, toFetch, empty, goneRepoIds, teamProperty, properties };
+}
+
+/** After every batch is read: the discovery version the stored files were read by, and each repository's owner team. */
+export async function finishRepoWork(
+  db: Db, orgId: number, listed: Array<Pick<RepoInfo, "name" | "topics">>, teamProperty: string, props: Awaited<ReturnType<typeof readTeamProperties>>,
+): Promise<void> {
+  await markDiscovery(db, orgId);
+  await storeTeams(db, orgId, listed, teamProperty, props);
+}
+
+/**
+ * List the org's repos, reuse stored files of repos whose head is unchanged, fetch workflows
+ * (then the bake files they name) of the others. A repo that fails keeps its stored files,
+ * which still take part in the analysis, but is not `complete`.
+ */
+export async function scanRepos(
+  db: Db, gh: GitHubClient, config: ScanConfig, orgId: number, scanId: number, progress: ProgressReporter,
+): Promise<ReposPhaseResult> {
+  const work = await listRepoWork(db, gh, config, orgId, scanId, progress);
+  const { listed, rows, unchanged, toFetch, goneRepoIds } = work;
+  const result: RepoFiles[] = [...work.empty];
+  const errors: RepoError[] = [];
+  const warnings: RepoError[] = [];
   // stored files of unchanged repos, a few queries for all of them
   result.push(...(await storedRepoFiles(db, unchanged.map((r) => ({ row: rows.get(r.name)!, fullName: r.nameWithOwner, complete: true })))));
   let done = result.length;
@@ -343,7 +379,6 @@ export async function scanRepos(
     done += batch.length;
     await progress.update({ phase: "workflows", reposDone: done });
   }
-  await markDiscovery(db, orgId);
-  await storeTeams(db, orgId, listed, teamProperty, await properties);
+  await finishRepoWork(db, orgId, listed, work.teamProperty, await work.properties);
   return { repos: result, listed: listed.length, fetched: toFetch.length, skipped: unchanged.length, errors, warnings, goneRepoIds };
 }

@@ -18,11 +18,11 @@ import { refreshFixPullRequests } from "@/lib/server/fix-prs/track";
 import { type AfterScanTask, runAfterScan } from "@/lib/server/after-scan";
 import { AFTER_SCAN_TASKS } from "@/lib/server/after-scan/tasks";
 import { type ProgressReporter, beginScan, concurrentProgress, progressReporter } from "@/lib/server/scan/lifecycle";
-import { scanPackages } from "@/lib/server/scan/packages";
-import { readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
+import { type PackagesPhaseResult, scanPackages } from "@/lib/server/scan/packages";
+import { type CacheSideResult, readCacheUsage, scanActionsCache } from "@/lib/server/scan/actions-cache";
 import { type OtherRegistriesResult, scanOtherRegistries } from "@/lib/server/scan/other-registries";
 import { storagePhase } from "@/lib/server/storage/phase";
-import { type RepoFiles, scanRepos } from "@/lib/server/scan/repos";
+import { type RepoFiles, type ReposPhaseResult, scanRepos } from "@/lib/server/scan/repos";
 import type { OnProgress, RepoError, ScanAuth, ScanConfig, ScanStatus, ScanSummary } from "@/lib/server/scan/types";
 
 export interface ScanOptions {
@@ -34,7 +34,72 @@ export interface ScanOptions {
   afterScanTasks?: readonly AfterScanTask[];
 }
 
+/** What the reading phases of a scan give its analysis, however they ran: in this process, or as queue jobs (lib/server/queue). */
+export interface ScanReads {
+  repos: ReposPhaseResult;
+  pkgs: PackagesPhaseResult;
+  /** the org's analysis of `repos.repos` (made beside the registry side, in process) */
+  analysis: AnalysisResult;
+  cache: CacheSideResult;
+}
+
+/** What a reader of a scan is given: the scan's clients and counters, and the summary (storage figures go there). */
+export interface ScanReadContext {
+  db: Db;
+  gh: GitHubClient;
+  packagesGh: GitHubClient | null;
+  stats: RequestStats;
+  config: ScanConfig;
+  orgId: number;
+  scanId: number;
+  progress: ProgressReporter;
+  summary: ScanSummary;
+  /** errors known before a reader failed (kept on the failed scan) */
+  errors: RepoError[];
+}
+
+export type ScanReader = (ctx: ScanReadContext) => Promise<ScanReads>;
+
+/** The in-process reader: repositories and packages side by side, the analysis and Actions cache as soon as the repositories are read. */
+const readInProcess: ScanReader = async (ctx) => {
+  const { db, gh, packagesGh, stats, config, orgId, scanId, progress, summary } = ctx;
+  // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
+  // independent until the analysis: run them side by side, reported as one phase
+  const both = concurrentProgress(progress);
+  // the Actions cache usage list needs nothing the other two read: it is asked alongside (it never throws);
+  // which repositories' entries to list is known once their builds are, so the repo side analyses as soon
+  // as it has read, and lists them while the registry side may still be reading
+  const usageRead = readCacheUsage(db, gh, config, orgId);
+  const reposRun = scanRepos(db, gh, config, orgId, scanId, both);
+  const reposSide = reposRun.then(async (read) => {
+    await both.update({ phase: "analyze" });
+    const analysis = await analyzeOrg(read.repos);
+    await both.update({ phase: "actions-cache" });
+    const cache = await scanActionsCache(db, gh, orgId, scanId, await usageRead, read.repos, reposWithGhaBuilds(analysis.models));
+    return { read, analysis, cache };
+  });
+  // the storage phase (lib/server/storage) reads versions lists beside both, once the package list is known
+  const storage = storagePhase(db, packagesGh, stats, config, orgId);
+  const pkgsRun = scanPackages(db, packagesGh, stats, config, orgId, both, storage.listed);
+  const [reposOut, pkgsOut, versionsOut] = await Promise.allSettled([reposSide, pkgsRun, storage.read(reposSide, pkgsRun)]);
+  if (pkgsOut.status === "fulfilled") summary.storage = await storage.figures(pkgsOut.value, versionsOut);
+  // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
+  if (pkgsOut.status === "fulfilled") ctx.errors = pkgsOut.value.errors;
+  if (reposOut.status === "rejected") throw reposOut.reason;
+  if (pkgsOut.status === "rejected") throw pkgsOut.reason;
+  return { repos: reposOut.value.read, analysis: reposOut.value.analysis, cache: reposOut.value.cache, pkgs: pkgsOut.value };
+};
+
 async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions): Promise<ScanSummary> {
+  return conductScan(db, scanId, orgId, opts, readInProcess);
+}
+
+/**
+ * A scan from its clients to its stored end: `read` reads the org (in process, or by gathering what
+ * queue workers read), then the one analysis, findings, problems and end every scan has, and the
+ * after-scan tasks. Every failure ends as a `failed` scan in the summary.
+ */
+export async function conductScan(db: Db, scanId: number, orgId: number, opts: ScanOptions, read: ScanReader): Promise<ScanSummary> {
   const { config } = opts;
   const stats: RequestStats = newStats();
   const progress = progressReporter(db, scanId, opts.onProgress);
@@ -50,32 +115,11 @@ async function execute(db: Db, scanId: number, orgId: number, opts: ScanOptions)
     // the Packages API is read with GHCR_TOKEN when there is one (it shares the scan's stats and limiter);
     // an App without one cannot read it at all
     const packagesGh = packagesClient(config, gh, stats);
-    // repos/workflows (GitHub API) and packages (mostly the registry, its own limiter) are
-    // independent until the analysis: run them side by side, reported as one phase
-    const both = concurrentProgress(progress);
-    // the Actions cache usage list needs nothing the other two read: it is asked alongside (it never throws);
-    // which repositories' entries to list is known once their builds are, so the repo side analyses as soon
-    // as it has read, and lists them while the registry side may still be reading
-    const usageRead = readCacheUsage(db, gh, config, orgId);
-    const reposRun = scanRepos(db, gh, config, orgId, scanId, both);
-    const reposSide = reposRun.then(async (read) => {
-      await both.update({ phase: "analyze" });
-      const analysis = await analyzeOrg(read.repos);
-      await both.update({ phase: "actions-cache" });
-      const cache = await scanActionsCache(db, gh!, orgId, scanId, await usageRead, read.repos, reposWithGhaBuilds(analysis.models));
-      return { read, analysis, cache };
+    const ctx: ScanReadContext = { db, gh, packagesGh, stats, config, orgId, scanId, progress, summary, errors: [] };
+    const { repos, analysis, cache, pkgs } = await read(ctx).catch((e: unknown) => {
+      repoErrors = ctx.errors;
+      throw e;
     });
-    // the storage phase (lib/server/storage) reads versions lists beside both, once the package list is known
-    const storage = storagePhase(db, packagesGh, stats, config, orgId);
-    const pkgsRun = scanPackages(db, packagesGh, stats, config, orgId, both, storage.listed);
-    const [reposOut, pkgsOut, versionsOut] = await Promise.allSettled([reposSide, pkgsRun, storage.read(reposSide, pkgsRun)]);
-    if (pkgsOut.status === "fulfilled") summary.storage = await storage.figures(pkgsOut.value, versionsOut);
-    // each side stores what it read as it goes; wait for both before failing, so nothing writes after the scan ends
-    if (pkgsOut.status === "fulfilled") repoErrors = pkgsOut.value.errors;
-    if (reposOut.status === "rejected") throw reposOut.reason;
-    if (pkgsOut.status === "rejected") throw pkgsOut.reason;
-    const { read: repos, analysis, cache } = reposOut.value;
-    const pkgs = pkgsOut.value;
     summary.repos = repos.listed;
     summary.reposFetched = repos.fetched;
     summary.reposSkipped = repos.skipped;
@@ -274,6 +318,10 @@ export async function runScan(db: Db, opts: ScanOptions): Promise<ScanSummary> {
 
 /** Start a scan in the background; returns once the Scan row exists (or throws ScanAlreadyRunningError). */
 export async function startScan(db: Db, opts: ScanOptions): Promise<{ scanId: number }> {
+  // with a job queue (lib/server/queue), `cacheguard worker` processes run it; loaded lazily, as the queue's jobs import this file
+  const { queueForScans } = await import("@/lib/server/queue/boss");
+  const queue = await queueForScans();
+  if (queue) return (await import("@/lib/server/queue/enqueue")).enqueueScan(db, queue, opts);
   const { scanId, orgId } = await beginScan(db, opts.config.org, opts.trigger);
   void execute(db, scanId, orgId, opts).catch((e: unknown) => {
     // execute records its own failures; this only fires if the database itself went away

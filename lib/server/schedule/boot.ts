@@ -5,6 +5,8 @@ import { ensureDatabase } from "@/lib/server/migrate";
 import { recoverInterruptedScans, scanConfigFromEnv, startScan } from "@/lib/server/scan";
 import { type Scheduler, startScheduler } from "@/lib/server/schedule/scheduler";
 import { startWebhookQueue } from "@/lib/server/webhooks/queue";
+import { queueTuningFromEnv, queueUrlFromEnv } from "@/lib/server/queue/config";
+import { startClusterScheduler } from "@/lib/server/queue/scheduler";
 
 /**
  * Server start-up (instrumentation.ts, Node runtime): mark scans a dead process left `running` as
@@ -26,7 +28,14 @@ export async function bootScheduler(log: (line: string) => void = (l) => console
       log("[webhooks] receiving GitHub webhooks at /api/webhooks/github");
     }
     // each configured org on its own schedule (the settings page of that org edits it)
-    return await startScheduler({ db, scanConfig: (org) => scanConfigFromEnv(readEnv(), org), orgs: () => configuredOrgs(readEnv()), startScan });
+    const deps = { db, scanConfig: (org?: string) => scanConfigFromEnv(readEnv(), org), orgs: () => configuredOrgs(readEnv()), startScan, log };
+    // with a job queue, the processes of a cluster share one scheduler (lib/server/queue/scheduler.ts)
+    const queueUrl = queueUrlFromEnv();
+    if (queueUrl) {
+      startClusterScheduler(queueUrl, deps, queueTuningFromEnv().CACHEGUARD_SCHEDULER_LOCK_RETRY_SECONDS);
+      return null;
+    }
+    return await startScheduler(deps);
   } catch (e) {
     log(`[schedule] scheduled scans are off: ${redact(e instanceof Error ? e.message : String(e))}`);
     return null;

@@ -43,6 +43,10 @@ export interface VersionsPhaseOptions {
   tagsDone?: () => boolean;
   share?: number;
   tailPages?: number;
+  /** pages an earlier run of this scan's phase took (a queue job continued in a new one: lib/server/queue/storage.ts) */
+  alreadyTaken?: number;
+  /** stop taking pages now (the queue job's time is up; it continues in another) */
+  stop?: () => boolean;
 }
 
 const CACHE_KINDS = ["cache", "cache-index"];
@@ -57,11 +61,12 @@ export function pacedBudget(stats: RequestStats, opts: VersionsPhaseOptions): Pa
   const share = opts.share ?? VERSION_REQUEST_SHARE;
   const tail = opts.tailPages ?? TAIL_PAGES;
   // every page taken is one REST request in `stats`: not one of the others'
-  let taken = 0;
+  let taken = opts.alreadyTaken ?? 0;
   return {
     taken: () => taken,
     async take() {
       for (;;) {
+        if (opts.stop?.()) return false;
         const others = stats.rest + stats.graphql + stats.registry - taken;
         const done = opts.othersDone();
         if (taken + 1 <= Math.floor(share * others) && (!done || taken < tail)) {
