@@ -28,6 +28,8 @@ export const POSTGRES_SUITES: string[] = [
   "tests/after-scan.test.ts",
   "tests/alerts-settings.test.ts",
   "tests/integrations.test.ts",
+  // the queue's workers with the store on PostgreSQL too (the queue is PostgreSQL in both runs)
+  "tests/workers.test.ts",
   // the dashboard's routes and sessions
   "tests/api-routes.test.ts",
   "tests/auth-sessions.test.ts",

@@ -18,6 +18,7 @@ import { queueTuningFromEnv } from "@/lib/server/queue/config";
 import { enqueueScan } from "@/lib/server/queue/enqueue";
 import { ScanAlreadyRunningError, runScan } from "@/lib/server/scan";
 import { scanConfigFromEnv } from "@/lib/server/scan/config";
+import { isPostgresUrl } from "@/lib/server/dialect";
 import { type ScanEnv, freshDbUrl, hubEnv, scanEnv } from "@/tests/scan-helpers";
 
 const pg: LocalPostgres | null = await startPostgres();
@@ -41,7 +42,8 @@ async function stored(db: Db) {
 
 /** A queue database of its own, and the environment a worker of this test runs with. */
 async function queueEnv(e: ScanEnv, over: Record<string, string> = {}) {
-  const queueUrl = await pg!.createDatabase(`queue_${process.pid}_${++n}`);
+  // the store on PostgreSQL (the PostgreSQL run) is the queue too, as in a deployment; beside SQLite, a queue database of its own
+  const queueUrl = isPostgresUrl(e.dbUrl) ? e.dbUrl : await pg!.createDatabase(`queue_${process.pid}_${++n}`);
   const vars: Record<string, string> = {
     DATABASE_URL: e.dbUrl, CACHEGUARD_QUEUE_URL: queueUrl, CACHEGUARD_DEMO_URL: e.server.url, ...hubEnv(e.server),
     CACHEGUARD_QUEUE_REPO_BATCH: "4", CACHEGUARD_QUEUE_PACKAGE_BATCH: "3", CACHEGUARD_QUEUE_POLL_SECONDS: "0.5",

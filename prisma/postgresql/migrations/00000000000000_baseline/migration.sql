@@ -180,6 +180,21 @@ CREATE TABLE "Scan" (
 );
 
 -- CreateTable
+CREATE TABLE "ScanJob" (
+    "id" SERIAL NOT NULL,
+    "scanId" INTEGER NOT NULL,
+    "kind" TEXT NOT NULL,
+    "batch" INTEGER NOT NULL,
+    "input" TEXT NOT NULL DEFAULT '{}',
+    "result" TEXT,
+    "done" BOOLEAN NOT NULL DEFAULT false,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "doneAt" TIMESTAMP(3),
+
+    CONSTRAINT "ScanJob_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "WebhookDelivery" (
     "id" SERIAL NOT NULL,
     "deliveryId" TEXT NOT NULL,
@@ -425,6 +440,12 @@ CREATE UNIQUE INDEX "Scan_activeKey_key" ON "Scan"("activeKey");
 CREATE INDEX "Scan_orgId_startedAt_idx" ON "Scan"("orgId", "startedAt");
 
 -- CreateIndex
+CREATE INDEX "ScanJob_scanId_done_idx" ON "ScanJob"("scanId", "done");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ScanJob_scanId_kind_batch_key" ON "ScanJob"("scanId", "kind", "batch");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "WebhookDelivery_deliveryId_key" ON "WebhookDelivery"("deliveryId");
 
 -- CreateIndex
@@ -528,6 +549,9 @@ ALTER TABLE "RegistryRef" ADD CONSTRAINT "RegistryRef_scanId_fkey" FOREIGN KEY (
 
 -- AddForeignKey
 ALTER TABLE "Scan" ADD CONSTRAINT "Scan_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Org"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ScanJob" ADD CONSTRAINT "ScanJob_scanId_fkey" FOREIGN KEY ("scanId") REFERENCES "Scan"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "WebhookDelivery" ADD CONSTRAINT "WebhookDelivery_scanId_fkey" FOREIGN KEY ("scanId") REFERENCES "Scan"("id") ON DELETE SET NULL ON UPDATE CASCADE;
