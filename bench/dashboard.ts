@@ -3,10 +3,12 @@
  * resolved). Times what the report page loads (components/report/org-report.tsx: summary, active scan,
  * one page of findings, facets), filtered pages (a repository; a rule and a severity; a search), and the
  * GET /api/findings route handler end to end (JSON serialization included). The database is a temp
- * SQLite file unless `--database-url` names another (it goes through createDb/ensureDatabase).
+ * SQLite file unless `--database-url` names another or `--database postgres` starts a throwaway PostgreSQL
+ * (bench/run.ts; either goes through createDb/ensureDatabase).
  */
 import path from "node:path";
 import { createDb } from "../lib/server/db";
+import { type Provider, providerOf } from "../lib/server/dialect";
 import { ensureDatabase } from "../lib/server/migrate";
 import { findingFiltersSchema } from "../lib/server/queries/finding-filters";
 import { findingFacets, listFindings } from "../lib/server/queries/findings";
@@ -16,6 +18,8 @@ import { median, round1 } from "./measure";
 import { seedFindings } from "./seed-findings";
 
 export interface DashboardRun {
+  /** which database the findings were stored in */
+  database: Provider;
   findings: number;
   open: number;
   repos: number;
@@ -74,7 +78,7 @@ export async function benchDashboard(opts: { tmp: string; findings?: number; ope
     const nextPageMs = after ? await timeMedian(runs, () => page({ after })) : undefined;
     const filteredTotal = (await listFindings(db, org, f(FILTERED))).total;
     const result: DashboardRun = {
-      findings, open, repos, runs, seedMs, firstPageMs, filteredPageMs, repoPageMs, ruleSeverityPageMs, nextPageMs,
+      database: providerOf(url), findings, open, repos, runs, seedMs, firstPageMs, filteredPageMs, repoPageMs, ruleSeverityPageMs, nextPageMs,
       apiFirstPageMs: null, apiFilteredPageMs: null, apiRepoPageMs: null, filteredTotal,
     };
     try {

@@ -102,12 +102,12 @@ export function markdown(d: BenchData, targets: TargetResult[], command: string,
   }
   if (d.dashboard) {
     const db = d.dashboard;
-    lines.push(`Report page data with ${db.findings.toLocaleString("en-US")} findings, ${db.open.toLocaleString("en-US")} open (median of ${db.runs}): first page ${db.firstPageMs} ms, ` +
+    lines.push(`Report page data with ${db.findings.toLocaleString("en-US")} findings, ${db.open.toLocaleString("en-US")} open, on ${db.database === "postgresql" ? "PostgreSQL" : "SQLite"} (median of ${db.runs}): first page ${db.firstPageMs} ms, ` +
       `next page ${db.nextPageMs ?? "n/a"} ms, filtered page ${db.filteredPageMs} ms, repository ${db.repoPageMs ?? "n/a"} ms, rule + severity ${db.ruleSeverityPageMs ?? "n/a"} ms; ` +
       `\`GET /api/findings\` ${db.apiFirstPageMs ?? "n/a"} ms / ${db.apiFilteredPageMs ?? "n/a"} ms / ${db.apiRepoPageMs ?? "n/a"} ms.`, "");
   }
   if (d.store) {
-    lines.push("| storing findings | findings | ms | rows written (created / updated / resolved) |", "|---|---|---|---|");
+    lines.push(`Storing findings on ${d.store.database === "postgresql" ? "PostgreSQL" : "SQLite"}:`, "", "| storing findings | findings | ms | rows written (created / updated / resolved) |", "|---|---|---|---|");
     for (const x of d.store.steps) lines.push(`| ${x.name} | ${x.findings} | ${x.ms} | ${x.rowsWritten} (${x.written.created} / ${x.written.updated} / ${x.written.resolved}) |`);
     lines.push("");
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--repos 200] [--latency 20] [--seed 1] [--change 1] [--baseline-repos N] [--only scan,baseline,engine,dashboard,store]
- *   [--findings 10000] [--open N] [--runs 15] [--database-url URL] [--keep]`
+ *   [--findings 10000] [--open N] [--runs 15] [--database-url URL | --database postgres] [--keep]`
  * Generates a synthetic org, serves it from the fake GitHub + GHCR server with the given per-request
  * latency, and measures the cold scan, the warm rescan and the rescan after changing 1 % of repos, the
  * REST-contents baseline, engine throughput, the report page over --findings stored findings (--open of
@@ -26,6 +26,7 @@ import { baselineRatio, markdown, scanRows, storageLine } from "./report";
 import { RequestTap } from "./request-tap";
 import { benchScans, manifestGetsPerDigest } from "./scan";
 import { benchStore } from "./store";
+import { type LocalPostgres, POSTGRES_MISSING, startPostgres } from "../lib/dev/postgres";
 import { type WorkersRun, benchWorkers } from "./workers";
 import { syntheticWorkflows } from "./synthetic-workflows";
 import { type BenchData, judge } from "./targets";
@@ -48,6 +49,8 @@ const argsSchema = z.object({
   runs: z.coerce.number().int().min(1).max(100).default(15),
   /** the dashboard and store benches' database (default a temp SQLite file); goes through createDb/ensureDatabase */
   "database-url": z.string().min(1).optional(),
+  /** `postgres`: start a throwaway PostgreSQL (lib/dev/postgres.ts) and use a fresh database on it, stopped afterwards */
+  database: z.enum(["sqlite", "postgres", "postgresql"]).default("sqlite").transform((x) => (x === "sqlite" ? "sqlite" : "postgres")),
   keep: z.boolean().default(false),
   /** --only workers: how many worker processes per run, each with --concurrency N; and the kill run */
   workers: z.string().default("1,4").transform((s) => s.split(",").map((x) => Number(x.trim()))).pipe(z.array(z.number().int().min(1).max(16))),
@@ -74,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({ args: argv, strict: true, options: {
       repos: { type: "string" }, latency: { type: "string" }, seed: { type: "string" }, change: { type: "string" },
       "baseline-repos": { type: "string" }, only: { type: "string" }, findings: { type: "string" }, keep: { type: "boolean" },
-      open: { type: "string" }, runs: { type: "string" }, "database-url": { type: "string" },
+      open: { type: "string" }, runs: { type: "string" }, "database-url": { type: "string" }, database: { type: "string" },
       workers: { type: "string" }, "worker-concurrency": { type: "string" }, "worker-expire": { type: "string" }, "worker-batch": { type: "string" }, "no-kill": { type: "boolean" },
     } }));
   } catch (e) {
@@ -87,6 +90,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const a = parsed.data;
+  // `--database-url postgres` is short for `--database postgres`
+  if (a["database-url"] === "postgres" || a["database-url"] === "postgresql") {
+    a.database = "postgres";
+    a["database-url"] = undefined;
+  }
+  if (a.database === "postgres" && a["database-url"]) {
+    console.error("--database postgres starts its own server: drop --database-url (or keep --database-url and drop --database)");
+    return 2;
+  }
+  let pg: LocalPostgres | null = null;
+  /** the dashboard and store benches' database: --database-url, else a fresh database on the throwaway server, else SQLite (undefined) */
+  const databaseUrl = async (name: string): Promise<string | undefined> => {
+    if (a["database-url"]) return a["database-url"];
+    if (a.database !== "postgres") return undefined;
+    if (!pg) {
+      pg = await startPostgres();
+      if (!pg) throw new Error(POSTGRES_MISSING);
+      console.log(`started a throwaway PostgreSQL on 127.0.0.1:${pg.port}`);
+    }
+    return pg.createDatabase(name);
+  };
   const command = `npm run bench -- ${argv.join(" ")}`.trim();
   const tmp = mkdtempSync(path.join(tmpdir(), "cacheguard-bench-"));
   const fixture = path.join(tmp, "org");
@@ -165,15 +189,15 @@ async function main(argv: string[]): Promise<number> {
     }
 
     if (a.only.includes("dashboard")) {
-      const d = (data.dashboard = await benchDashboard({ tmp, findings: a.findings, open: a.open, runs: a.runs, databaseUrl: a["database-url"] }));
-      console.log(`\nReport page with ${d.findings} findings, ${d.open} open (median of ${d.runs}): first page ${d.firstPageMs} ms, next page ${d.nextPageMs ?? "n/a"} ms, ` +
+      const d = (data.dashboard = await benchDashboard({ tmp, findings: a.findings, open: a.open, runs: a.runs, databaseUrl: await databaseUrl("bench_dashboard") }));
+      console.log(`\nReport page with ${d.findings} findings, ${d.open} open, on ${d.database} (median of ${d.runs}): first page ${d.firstPageMs} ms, next page ${d.nextPageMs ?? "n/a"} ms, ` +
         `filtered (rule + search + sort by repo, page 2) ${d.filteredPageMs} ms (${d.filteredTotal} match), repository ${d.repoPageMs} ms, rule + severity ${d.ruleSeverityPageMs} ms; ` +
         `GET /api/findings ${d.apiFirstPageMs ?? "n/a"} / filtered ${d.apiFilteredPageMs ?? "n/a"} / repository ${d.apiRepoPageMs ?? "n/a"} ms${d.apiError ? ` (${d.apiError})` : ""}`);
     }
 
     if (a.only.includes("store")) {
-      const st = (data.store = await benchStore({ tmp, findings: a.findings, databaseUrl: a["database-url"] }));
-      console.log(`\nStoring ${st.findings} findings (${st.repos} repos; persistFindings, rows written as Prisma counts them)`);
+      const st = (data.store = await benchStore({ tmp, findings: a.findings, databaseUrl: await databaseUrl("bench_store") }));
+      console.log(`\nStoring ${st.findings} findings on ${st.database} (${st.repos} repos; persistFindings, rows written as Prisma counts them)`);
       console.table(st.steps.map((x) => ({ step: x.name, findings: x.findings, ms: x.ms, "rows written": x.rowsWritten, created: x.written.created, updated: x.written.updated, resolved: x.written.resolved })));
     }
 
@@ -194,6 +218,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`written ${path.relative(process.cwd(), outDir)}/latest.json, ${tag}.json and README-performance.md`);
     return 0;
   } finally {
+    if (pg) await (pg as LocalPostgres).stop();
     if (a.keep) console.log(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }

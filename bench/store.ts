@@ -2,17 +2,19 @@
  * Storing findings (`--only store --findings 100000`): a scan that finds N findings in an org whose
  * database holds none, a rescan that finds the same ones (nothing to write), and a rescan where 1 %
  * changed (half moved a line, a quarter fixed, a quarter new). Times persistFindings and reports the rows
- * each wrote (Prisma's counts). The database is a temp SQLite file unless `--database-url` names another.
+ * each wrote (Prisma's counts). The database is a temp SQLite file unless `--database-url` names another
+ * or `--database postgres` starts a throwaway PostgreSQL (bench/run.ts).
  */
 import path from "node:path";
 import type { Finding } from "../lib/engine/types";
 import { createDb } from "../lib/server/db";
+import { type Provider, providerOf } from "../lib/server/dialect";
 import { ensureDatabase } from "../lib/server/migrate";
 import { persistFindings } from "../lib/server/scan/findings";
 import { BENCH_RULES } from "./seed-findings";
 
 export interface StoreStep { name: string; findings: number; ms: number; written: { created: number; updated: number; resolved: number }; rowsWritten: number }
-export interface StoreRun { findings: number; repos: number; /** rows the 1 % rescan had to write (moved + fixed + new) */ changed: number; steps: StoreStep[] }
+export interface StoreRun { /** which database stored them */ database: Provider; findings: number; repos: number; /** rows the 1 % rescan had to write (moved + fixed + new) */ changed: number; steps: StoreStep[] }
 
 function synthetic(n: number, repos: number, from = 0): Finding[] {
   return Array.from({ length: n }, (_, j) => {
@@ -62,7 +64,7 @@ export async function benchStore(opts: { tmp: string; findings: number; repos?: 
     const next = first.map((f, i) => (moved.has(i) ? { ...f, line: f.line + 1 } : f)).filter((_, i) => !gone.has(i) || moved.has(i));
     await run("rescan, 1 % changed", [...next, ...synthetic(changed / 4, repos, n)]);
     const expected = moved.size + [...gone].filter((i) => !moved.has(i)).length + changed / 4;
-    return { findings: n, repos, changed: expected, steps };
+    return { database: providerOf(url), findings: n, repos, changed: expected, steps };
   } finally {
     await db.$disconnect();
   }
