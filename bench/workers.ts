@@ -42,6 +42,8 @@ export interface WorkersRun {
 
 export async function benchWorkers(opts: {
   tmp: string; server: FakeServerProcess; org: string; counts: number[]; concurrency: number; kill: boolean; repoBatch?: number; expireSeconds: number;
+  /** where the scan's data lives: the queue's PostgreSQL (one database for both, as deployed; the default) or a SQLite file beside it */
+  store?: "postgres" | "sqlite";
 }): Promise<WorkersRun[]> {
   const pg = await startPostgres();
   if (!pg) throw new Error(`the workers bench needs PostgreSQL: ${POSTGRES_MISSING}`);
@@ -50,12 +52,14 @@ export async function benchWorkers(opts: {
   try {
     const plan = [...opts.counts.map((n) => ({ n, kill: false })), ...(opts.kill ? [{ n: Math.max(2, ...opts.counts), kill: true }] : [])];
     for (const [i, p] of plan.entries()) {
-      const dbUrl = `file:${path.join(opts.tmp, `workers-${i}.db`)}`;
+      const queueUrl = await pg.createDatabase(`bench_queue_${i}`);
+      const onPostgres = (opts.store ?? "postgres") === "postgres";
+      // a worker's pool: its batches at once, plus the analysis and the queue's own loops
+      const dbUrl = onPostgres ? `${queueUrl}?connection_limit=${Math.max(4, opts.concurrency * 2 + 2)}` : `file:${path.join(opts.tmp, `workers-${i}.db`)}`;
       await ensureDatabase(dbUrl);
       const db = createDb(dbUrl);
-      const queueUrl = await pg.createDatabase(`bench_queue_${i}`);
       const vars: Record<string, string | undefined> = {
-        DATABASE_URL: dbUrl, CACHEGUARD_QUEUE_URL: queueUrl, CACHEGUARD_ORG: opts.org, GITHUB_API_URL: opts.server.url, GHCR_URL: opts.server.url,
+        DATABASE_URL: dbUrl, CACHEGUARD_QUEUE_URL: onPostgres ? undefined : queueUrl, CACHEGUARD_ORG: opts.org, GITHUB_API_URL: opts.server.url, GHCR_URL: opts.server.url,
         GITHUB_TOKEN: "demo-token", CACHEGUARD_REGISTRY_URLS: JSON.stringify({ "docker.io": opts.server.hubUrl }),
         CACHEGUARD_QUEUE_EXPIRE_SECONDS: String(opts.expireSeconds), CACHEGUARD_SCHEDULE: "off", CACHEGUARD_QUEUE_POLL_SECONDS: "0.5",
         ...(opts.repoBatch ? { CACHEGUARD_QUEUE_REPO_BATCH: String(opts.repoBatch) } : {}),
