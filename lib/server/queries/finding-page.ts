@@ -51,10 +51,22 @@ export function keyColumns(sort: FindingFilters["sort"]): Prisma.Sql {
   return Prisma.join(SORT_KEYS[sort].filter((x) => x !== ID).map((x) => Prisma.sql`${x.sql} AS ${Prisma.raw(`"${x.as}"`)}`), ", ");
 }
 
-/** ORDER BY for the sort, forwards (the table's direction) or backwards (to read the page before a cursor). */
-export function keyOrder(sort: FindingFilters["sort"], dir: FindingFilters["dir"], backwards = false): Prisma.Sql {
+/** Columns an open (or new) view pins to NULL: the open-prefixed indexes' second and third columns. */
+const OPEN_PREFIX = [Prisma.sql`f."resolvedScanId"`, Prisma.sql`f."suppressedBy"`];
+
+/**
+ * ORDER BY for the sort, forwards (the table's direction) or backwards (to read the page before a cursor).
+ * `pinnedOpen`: the filter holds `resolvedScanId IS NULL AND suppressedBy IS NULL`, and the order starts
+ * with those two columns. On such rows that changes no order (both are NULL in every row), but it lets
+ * PostgreSQL read the open-prefixed index in order and stop after the page: its planner takes `IS NULL`
+ * as an index condition, not as a constant that drops the column from the order, so without them it
+ * reads every open row and sorts (about 90 ms at 100,000 open findings, against 0.1 ms). SQLite already
+ * treats `IS NULL` as an equality there, and plans the same either way.
+ */
+export function keyOrder(sort: FindingFilters["sort"], dir: FindingFilters["dir"], backwards = false, pinnedOpen = false): Prisma.Sql {
   const desc = (dir === "desc") !== backwards;
-  return Prisma.sql`ORDER BY ${Prisma.join(SORT_KEYS[sort].map((x) => Prisma.sql`${x.sql} ${Prisma.raw(desc ? "DESC" : "ASC")}`), ", ")}`;
+  const by = [...(pinnedOpen ? OPEN_PREFIX : []), ...SORT_KEYS[sort].map((x) => x.sql)];
+  return Prisma.sql`ORDER BY ${Prisma.join(by.map((x) => Prisma.sql`${x} ${Prisma.raw(desc ? "DESC" : "ASC")}`), ", ")}`;
 }
 
 /** Rows strictly after (or before) the cursor's row, in the table's direction. */

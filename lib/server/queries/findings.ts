@@ -148,11 +148,13 @@ export async function listFindings(db: Db, org: OrgRef, filters: FindingFilters)
   const { sort, dir, pageSize } = filters;
   const after = filters.after ? decodeCursor(filters.after, sort, dir) : null;
   const before = !after && filters.before ? decodeCursor(filters.before, sort, dir) : null;
+  // the open and new views pin resolvedScanId and suppressedBy to NULL (whereClause): see keyOrder
+  const pinnedOpen = filters.status === "open" || filters.status === "new";
   // one row more than the page says whether there is a page beyond it; `total` rides along as a window
   // where the query reads every matching row anyway (a search), instead of a second pass to count
   const keysOf = (range: Prisma.Sql, offset: number, backwards: boolean, withTotal: boolean) => db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
     SELECT f."id" AS id, ${keyColumns(sort)}${withTotal ? Prisma.sql`, COUNT(*) OVER () AS "total"` : Prisma.empty} ${from}
-    WHERE ${where}${range} ${keyOrder(sort, dir, backwards)} LIMIT ${pageSize + 1} OFFSET ${offset}`);
+    WHERE ${where}${range} ${keyOrder(sort, dir, backwards, pinnedOpen)} LIMIT ${pageSize + 1} OFFSET ${offset}`);
   const countAll = async () => Number((await db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`SELECT COUNT(*) AS n ${from} WHERE ${where}`))[0]?.n ?? 0);
   let keyRows: Array<Record<string, unknown>> = [];
   let total: number | null = null;
