@@ -57,6 +57,8 @@ const argsSchema = z.object({
   "worker-concurrency": z.coerce.number().int().min(1).max(16).default(1),
   "worker-expire": z.coerce.number().int().min(2).max(3600).default(60),
   "worker-batch": z.coerce.number().int().min(1).max(1000).optional(),
+  /** the workers' store: the queue's PostgreSQL database (default, as deployed) or a SQLite file */
+  "worker-store": z.enum(["postgres", "sqlite"]).default("postgres"),
   "no-kill": z.boolean().default(false),
 });
 
@@ -78,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
       repos: { type: "string" }, latency: { type: "string" }, seed: { type: "string" }, change: { type: "string" },
       "baseline-repos": { type: "string" }, only: { type: "string" }, findings: { type: "string" }, keep: { type: "boolean" },
       open: { type: "string" }, runs: { type: "string" }, "database-url": { type: "string" }, database: { type: "string" },
-      workers: { type: "string" }, "worker-concurrency": { type: "string" }, "worker-expire": { type: "string" }, "worker-batch": { type: "string" }, "no-kill": { type: "boolean" },
+      workers: { type: "string" }, "worker-concurrency": { type: "string" }, "worker-expire": { type: "string" }, "worker-batch": { type: "string" }, "worker-store": { type: "string" }, "no-kill": { type: "boolean" },
     } }));
   } catch (e) {
     console.error((e as Error).message);
@@ -176,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         console.log(`\nWorkers: ${a.workers.join(", ")} \`cacheguard worker\` processes (--concurrency ${a["worker-concurrency"]}) on a pg-boss queue, one cold scan each${a["no-kill"] ? "" : ", then one killed mid-batch"}`);
         workers = await benchWorkers({
-          tmp, server, org: g.org, counts: a.workers, concurrency: a["worker-concurrency"], kill: !a["no-kill"], expireSeconds: a["worker-expire"], repoBatch: a["worker-batch"],
+          tmp, server, org: g.org, counts: a.workers, concurrency: a["worker-concurrency"], kill: !a["no-kill"], expireSeconds: a["worker-expire"], repoBatch: a["worker-batch"], store: a["worker-store"],
         });
         console.table(workers.map((r) => ({
           run: r.name, status: r.status, "wall s": Math.round(r.wallMs / 100) / 10, "batches s": Math.round(r.readMs / 100) / 10, "analysis s": Math.round(r.analyzeMs / 100) / 10, batches: r.batches, retried: r.retriedBatches,
