@@ -76,6 +76,8 @@ if (isEntryPoint()) {
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
+      // a worker has stopped what it runs: a client's idle socket or timer must not keep the process (and a deployment's restart) waiting
+      if (process.argv[2] === "worker") process.exit(code);
     },
     (e: unknown) => {
       process.stderr.write(`cacheguard: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -21,6 +21,9 @@ const USAGE =
   "  --concurrency N   repository/package batches at once (default 1)\n" +
   "  --no-scheduler    never run the scheduled scans (by default one process of the cluster does)\n";
 
+/** how long a stopping worker waits for the jobs in hand (pg-boss's own graceful stop waits 30 s) */
+const STOP_GRACE_MS = 35_000;
+
 const argsSchema = z.object({ concurrency: z.coerce.number().int().min(1).max(64).default(1) });
 
 export async function run(argv: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -78,9 +81,16 @@ export async function run(argv: string[], io: CliIo, env: Record<string, string 
     process.on("SIGTERM", onTerm);
     process.on("SIGINT", onInt);
   });
+  // a job that does not finish in time is left to its expiry (another worker retries it): never hang here
+  const forced = setTimeout(() => {
+    log(`jobs still running ${STOP_GRACE_MS / 1000} s after the signal: exiting; they are retried elsewhere once they expire`);
+    process.exit(0);
+  }, STOP_GRACE_MS);
+  forced.unref();
   await leader?.stop();
   await worker.stop();
   await db.$disconnect();
+  clearTimeout(forced);
   log("stopped");
   return 0;
 }
