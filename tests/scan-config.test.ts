@@ -24,6 +24,8 @@ describe("scanConfigFromEnv", () => {
     expect(scanConfigFromEnv(env)).toEqual({
       org: "initech", apiUrl: "https://ghe.example.com/api/v3", registryUrl: "https://ghcr.io", token: "ghp_x",
       app: undefined, includeArchived: false, includeForks: true, teamProperty: "team", registries: { credentials: [] },
+      // CACHEGUARD_RETENTION_DAYS' default: resolved findings kept 90 days
+      retentionDays: 90,
     });
   });
 
