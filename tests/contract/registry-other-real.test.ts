@@ -70,7 +70,9 @@ async function modelsPushingTo(host: string) {
 
 let scanId = 0;
 async function phase(host: string, registries: OtherRegistriesConfig) {
-  const out = await scanOtherRegistries(db, 1, ++scanId, registries, await modelsPushingTo(host), newStats());
+  // a RegistryRef names the scan that read it (a foreign key): each read is a scan of its own
+  scanId = (await db.scan.create({ data: { orgId: 1, trigger: "cli", status: "running" } })).id;
+  const out = await scanOtherRegistries(db, 1, scanId, registries, await modelsPushingTo(host), newStats());
   const strip = (ref: string) => ref.slice(host.length + 1);
   return {
     kinds: Object.fromEntries(out.tags.map((t) => [`${t.package}:${t.tag}`, t.kind])),
